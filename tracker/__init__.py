@@ -1,0 +1,128 @@
+"""Follow Through: from safeguarding review recommendations to evidence of impact."""
+
+import os
+
+from flask import Flask
+
+from tracker import config as config_module
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    instance_path = os.environ.get("INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_path=os.path.abspath(instance_path) if instance_path else None,
+        instance_relative_config=True,
+        template_folder="../templates",
+    )
+    configure(app, test_config)
+    register_extensions(app)
+    register_templates(app)
+    register_blueprints(app)
+    register_security(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, test_config: dict | None) -> None:
+    os.makedirs(app.instance_path, exist_ok=True)
+    if test_config is None:
+        app.config.from_object(config_module.Config)
+        app.config.from_pyfile("config.py", silent=True)
+        config_module.load_environment(app)
+    else:
+        app.config.from_object(config_module.TestConfig)
+        app.config.from_mapping(test_config)
+        app.config.setdefault("UPLOAD_FOLDER", os.path.join(app.instance_path, "evidence"))
+        app.config["MAX_CONTENT_LENGTH"] = app.config["EVIDENCE_MAX_BYTES"] + 64 * 1024
+
+
+def register_extensions(app: Flask) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from tracker import models  # noqa: F401  (the whole schema, for Alembic)
+    from tracker.audit import services as audit
+    from tracker.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    audit.register(app)
+
+    @event.listens_for(Engine, "connect")
+    def _sqlite_foreign_keys(dbapi_connection, connection_record):
+        if type(dbapi_connection).__module__.startswith("sqlite3"):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from tracker.users.models import User
+
+        ident, _, version = user_id.partition(":")
+        if not ident.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(ident))
+        if user is None or user.session_version != int(version) or not user.active:
+            return None
+        return user
+
+
+def register_templates(app: Flask) -> None:
+    from govuk_frontend_wtf.main import WTFormsHelpers
+    from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+    from tracker import template_filters
+    from tracker.context import register as register_context
+
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(os.path.join(os.path.dirname(app.root_path), "templates")),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+    template_filters.register(app)
+    register_context(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from tracker.actions.views import bp as actions_bp
+    from tracker.admin.views import bp as admin_bp
+    from tracker.auth.views import bp as auth_bp
+    from tracker.evidence.views import bp as evidence_bp
+    from tracker.main.views import bp as main_bp
+    from tracker.recommendations.views import bp as recommendations_bp
+    from tracker.reviews.views import bp as reviews_bp
+
+    for bp in (auth_bp, main_bp, reviews_bp, recommendations_bp, actions_bp, evidence_bp, admin_bp):
+        app.register_blueprint(bp)
+
+
+def register_security(app: Flask) -> None:
+    from tracker.security import register
+
+    register(app)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from tracker.main.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from tracker.cli import register
+
+    register(app)

@@ -1,0 +1,193 @@
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models_base import UTCDateTime, utcnow
+from tracker.recommendations.models import Recommendation
+from tracker.reviews.models import Review
+from tracker.users.models import Agency, User, _in
+
+
+class ActionStatus(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    ASSURED = "assured"
+    WITHDRAWN = "withdrawn"
+    SUPERSEDED = "superseded"
+
+    @property
+    def label(self) -> str:
+        return {
+            "draft": "Draft", "open": "Open", "in_progress": "In progress",
+            "submitted": "Submitted for assurance", "assured": "Assured", "withdrawn": "Withdrawn",
+            "superseded": "Superseded",
+        }[self.value]
+
+
+#: Statuses in which the action is still live work for its agency.
+LIVE_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.SUBMITTED)
+CLOSED_STATUSES = (ActionStatus.ASSURED, ActionStatus.WITHDRAWN, ActionStatus.SUPERSEDED)
+
+
+class Rating(StrEnum):
+    BLUE = "blue"
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+    NONE = "none"  # draft, withdrawn or superseded: not rated
+
+
+class Action(db.Model):
+    __tablename__ = "actions"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_in(ActionStatus)})", name="status"),
+        CheckConstraint(f"last_proposed_rating IS NULL OR last_proposed_rating IN ({_in(Rating)})",
+                        name="last_proposed_rating"),
+        CheckConstraint("status != 'submitted' OR submitted_at IS NOT NULL", name="submitted_has_time"),
+        CheckConstraint("status != 'assured' OR assured_at IS NOT NULL", name="assured_has_time"),
+        Index("ix_actions_owner_status_due", "owner_agency_id", "status", "due_date"),
+        Index("ix_actions_status_due", "status", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id", ondelete="CASCADE"),
+                                                   index=True)
+    # Copied from the recommendation so lists filter by review without a join.
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    owner_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    success_measure: Mapped[str] = mapped_column(Text, default="")
+    original_due_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20), default=ActionStatus.DRAFT.value, index=True)
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    opened_date: Mapped[date | None] = mapped_column(Date)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assured_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    assured_date: Mapped[date | None] = mapped_column(Date)
+    completed_late: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Kept by record_progress so that ratings can be filtered and sorted in SQL.
+    last_update_date: Mapped[date | None] = mapped_column(Date, index=True)
+    last_proposed_rating: Mapped[str | None] = mapped_column(String(10))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    recommendation: Mapped[Recommendation] = relationship(back_populates="actions")
+    review: Mapped[Review] = relationship()
+    owner_agency: Mapped[Agency] = relationship()
+    lead: Mapped[User | None] = relationship(foreign_keys=[lead_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    updates: Mapped[list["ProgressUpdate"]] = relationship(
+        back_populates="action", order_by="desc(ProgressUpdate.update_date), desc(ProgressUpdate.id)",
+        cascade="all, delete-orphan",
+    )
+    due_date_changes: Mapped[list["DueDateChange"]] = relationship(
+        back_populates="action", order_by="DueDateChange.id", cascade="all, delete-orphan"
+    )
+    status_changes: Mapped[list["StatusChange"]] = relationship(
+        back_populates="action", order_by="StatusChange.id", cascade="all, delete-orphan"
+    )
+    decisions: Mapped[list["AssuranceDecision"]] = relationship(
+        back_populates="action", order_by="AssuranceDecision.id", cascade="all, delete-orphan"
+    )
+    evidence: Mapped[list["Evidence"]] = relationship(  # noqa: F821
+        back_populates="action", order_by="Evidence.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def status_label(self) -> str:
+        return ActionStatus(self.status).label
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+    def __repr__(self) -> str:
+        return f"<Action {self.id} {self.status}>"
+
+
+class StatusChange(db.Model):
+    """Every workflow move, so the history (and past ratings) can be told again."""
+
+    __tablename__ = "status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    action: Mapped[Action] = relationship(back_populates="status_changes")
+    changed_by: Mapped[User | None] = relationship()
+
+    @property
+    def to_label(self) -> str:
+        return ActionStatus(self.to_status).label
+
+
+class DueDateChange(db.Model):
+    """A moved due date; the original is kept on the action and every move needs a reason."""
+
+    __tablename__ = "due_date_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    old_date: Mapped[date] = mapped_column(Date)
+    new_date: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    action: Mapped[Action] = relationship(back_populates="due_date_changes")
+    changed_by: Mapped[User | None] = relationship()
+
+
+class ProgressUpdate(db.Model):
+    """A separate dated record per update: history is never overwritten."""
+
+    __tablename__ = "progress_updates"
+    __table_args__ = (
+        CheckConstraint(f"proposed_rating IN ('red', 'amber', 'green')", name="proposed_rating"),
+        Index("ix_progress_updates_action_date", "action_id", "update_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    update_date: Mapped[date] = mapped_column(Date)
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    proposed_rating: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    action: Mapped[Action] = relationship(back_populates="updates")
+    author: Mapped[User | None] = relationship()
+
+
+class Decision(StrEnum):
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+
+
+class AssuranceDecision(db.Model):
+    __tablename__ = "assurance_decisions"
+    __table_args__ = (CheckConstraint("decision IN ('accepted', 'returned')", name="decision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    decision: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    action: Mapped[Action] = relationship(back_populates="decisions")
+    decided_by: Mapped[User | None] = relationship()

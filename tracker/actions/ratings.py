@@ -1,0 +1,96 @@
+"""The BRAG rating: a pure function of an action and a date, with the reason as a sentence.
+
+The same rule exists as a SQL CASE expression (`rating_expression`) for filters and sorting;
+a test checks the two agree.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, case, literal, or_
+
+from tracker.actions.models import Action, ActionStatus, Rating
+from tracker.settings import Settings
+
+
+@dataclass(frozen=True)
+class RatingResult:
+    rating: Rating
+    reason: str
+
+    @property
+    def value(self) -> str:
+        return self.rating.value
+
+
+def format_date(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def rate(action: Action, today: date, settings: Settings) -> RatingResult:
+    """Blue when assured; Green when submitted; otherwise Red if overdue or reported off track,
+    Amber if due within the at-risk window, not updated for too long or reported at risk,
+    else Green. Drafts and withdrawn or superseded actions are not rated."""
+    label = settings.label
+    status = ActionStatus(action.status)
+    if status is ActionStatus.ASSURED:
+        when = f" on {format_date(action.assured_date)}" if action.assured_date else ""
+        return RatingResult(Rating.BLUE, f"{label('blue')}: assured{when} with evidence of impact")
+    if status in (ActionStatus.WITHDRAWN, ActionStatus.SUPERSEDED, ActionStatus.DRAFT):
+        return RatingResult(Rating.NONE, f"{label('none')}: {status.label.lower()}")
+    if status is ActionStatus.SUBMITTED:
+        when = f" on {format_date(action.submitted_at.date())}" if action.submitted_at else ""
+        return RatingResult(Rating.GREEN, f"{label('green')}: submitted{when}, awaiting assurance")
+
+    due = action.due_date
+    last = action.last_update_date or action.opened_date
+    stale = last is not None and (today - last).days > settings.stale_update_days
+    since = f", no update since {format_date(last)}" if stale else ""
+    if today > due:
+        return RatingResult(Rating.RED, f"{label('red')}: due {format_date(due)}, {_days((today - due).days)} ago{since}")
+    if action.last_proposed_rating == Rating.RED:
+        return RatingResult(Rating.RED, f"{label('red')}: the lead reported it off track on {format_date(action.last_update_date)}")
+    if (due - today).days <= settings.at_risk_days:
+        when = "today" if due == today else f"in {_days((due - today).days)}"
+        return RatingResult(Rating.AMBER, f"{label('amber')}: due {when} ({format_date(due)}){since}")
+    if stale:
+        return RatingResult(Rating.AMBER, f"{label('amber')}: no update since {format_date(last)}, {_days((today - last).days)} ago")
+    if action.last_proposed_rating == Rating.AMBER:
+        return RatingResult(Rating.AMBER, f"{label('amber')}: the lead reported it at risk on {format_date(action.last_update_date)}")
+    return RatingResult(Rating.GREEN, f"{label('green')}: on track, due {format_date(due)}")
+
+
+def rating_expression(today: date, settings: Settings):
+    """The rule of `rate` as a SQL expression over the actions table."""
+    last = Action.last_update_date
+    stale_before = today - timedelta(days=settings.stale_update_days)
+    stale = or_(
+        and_(last.is_not(None), last < stale_before),
+        and_(last.is_(None), Action.opened_date.is_not(None), Action.opened_date < stale_before),
+    )
+    return case(
+        (Action.status == ActionStatus.ASSURED.value, literal(Rating.BLUE.value)),
+        (Action.status.in_([ActionStatus.WITHDRAWN.value, ActionStatus.SUPERSEDED.value,
+                            ActionStatus.DRAFT.value]), literal(Rating.NONE.value)),
+        (Action.status == ActionStatus.SUBMITTED.value, literal(Rating.GREEN.value)),
+        (Action.due_date < today, literal(Rating.RED.value)),
+        (Action.last_proposed_rating == Rating.RED.value, literal(Rating.RED.value)),
+        (Action.due_date <= today + timedelta(days=settings.at_risk_days), literal(Rating.AMBER.value)),
+        (stale, literal(Rating.AMBER.value)),
+        (Action.last_proposed_rating == Rating.AMBER.value, literal(Rating.AMBER.value)),
+        else_=literal(Rating.GREEN.value),
+    )
+
+
+RATING_ORDER = {Rating.RED.value: 0, Rating.AMBER.value: 1, Rating.GREEN.value: 2, Rating.BLUE.value: 3,
+                Rating.NONE.value: 4}
+
+
+def rating_order_expression(today: date, settings: Settings):
+    """Red first, then Amber, Green, Blue, not rated: for sorting lists by rating."""
+    expr = rating_expression(today, settings)
+    return case(*((expr == k, v) for k, v in RATING_ORDER.items()), else_=9)

@@ -1,0 +1,187 @@
+"""Verbs on actions. Each checks the rule, changes the records, and flushes; the view commits.
+Every status move goes through `move_status`, checked against `ALLOWED_MOVES`."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from tracker.actions.models import (
+    Action, ActionStatus, AssuranceDecision, Decision, DueDateChange, ProgressUpdate, Rating, StatusChange,
+)
+from tracker.errors import DomainError
+from tracker.evidence.models import EvidenceKind
+from tracker.extensions import db
+from tracker.models_base import utcnow
+from tracker.recommendations.models import Recommendation
+from tracker.users.models import Agency, Role, User
+
+S = ActionStatus
+
+
+@dataclass(frozen=True)
+class Move:
+    name: str
+    staff_only: bool
+    needs_reason: bool
+
+
+#: The only status moves there are. Anything else is refused.
+ALLOWED_MOVES: dict[tuple[ActionStatus, ActionStatus], Move] = {
+    (S.DRAFT, S.OPEN): Move("open", staff_only=True, needs_reason=False),
+    (S.OPEN, S.IN_PROGRESS): Move("start", staff_only=False, needs_reason=False),
+    (S.OPEN, S.SUBMITTED): Move("submit", staff_only=False, needs_reason=False),
+    (S.IN_PROGRESS, S.SUBMITTED): Move("submit", staff_only=False, needs_reason=False),
+    (S.SUBMITTED, S.ASSURED): Move("accept", staff_only=True, needs_reason=True),
+    (S.SUBMITTED, S.IN_PROGRESS): Move("return", staff_only=True, needs_reason=True),
+    **{(src, S.WITHDRAWN): Move("withdraw", staff_only=True, needs_reason=True)
+       for src in (S.DRAFT, S.OPEN, S.IN_PROGRESS, S.SUBMITTED)},
+    **{(src, S.SUPERSEDED): Move("supersede", staff_only=True, needs_reason=True)
+       for src in (S.DRAFT, S.OPEN, S.IN_PROGRESS, S.SUBMITTED)},
+}
+
+STAFF_ROLES = (Role.ADMIN, Role.BUSINESS_UNIT)
+
+
+def move_status(action: Action, to: ActionStatus, by: User, *, reason: str = "", today: date) -> StatusChange:
+    """Move an action along the workflow, if the table allows it for this user."""
+    src = ActionStatus(action.status)
+    move = ALLOWED_MOVES.get((src, to))
+    if move is None:
+        raise DomainError(f"An action that is {src.label.lower()} cannot be moved to {to.label.lower()}.")
+    is_staff = by.has_role(*STAFF_ROLES)
+    if move.staff_only and not is_staff:
+        raise DomainError("Only the business unit can do that.")
+    if not is_staff and not (by.has_role(Role.AGENCY_LEAD) and by.agency_id == action.owner_agency_id):
+        raise DomainError("Only the owning agency's lead or the business unit can do that.")
+    reason = (reason or "").strip()
+    if move.needs_reason and not reason:
+        raise DomainError("Enter a reason.", field="reason")
+    now = utcnow()
+    if to is S.OPEN:
+        action.opened_date = today
+    elif to is S.SUBMITTED:
+        action.submitted_at = now
+        action.submitted_by_id = by.id
+    elif to is S.ASSURED:
+        if action.submitted_by_id == by.id:
+            raise DomainError("You submitted this action, so someone else must assure it.")
+        action.assured_at = now
+        action.assured_date = today
+        action.completed_late = today > action.original_due_date
+    elif to is S.IN_PROGRESS and src is S.SUBMITTED:
+        if action.submitted_by_id == by.id:
+            raise DomainError("You submitted this action, so someone else must decide on it.")
+        action.submitted_at = None
+    action.status = to.value
+    action.status_reason = reason if move.needs_reason else ""
+    change = StatusChange(action=action, from_status=src.value, to_status=to.value, reason=reason,
+                          changed_by_id=by.id, changed_at=now)
+    db.session.add(change)
+    db.session.flush()
+    return change
+
+
+def create_action(recommendation: Recommendation, *, description: str, owner: Agency, lead: User | None,
+                  due_date: date, success_measure: str, by: User, today: date, open_now: bool = True) -> Action:
+    if lead is not None and lead.agency_id != owner.id:
+        raise DomainError(f"{lead.name} is not a lead in {owner.name}.", field="lead_id")
+    action = Action(
+        recommendation=recommendation, review_id=recommendation.review_id, description=description.strip(),
+        owner_agency=owner, lead=lead, original_due_date=due_date, due_date=due_date,
+        success_measure=success_measure.strip(), status=S.DRAFT.value, created_by_id=by.id,
+    )
+    db.session.add(action)
+    db.session.add(StatusChange(action=action, from_status=None, to_status=S.DRAFT.value,
+                                changed_by_id=by.id, changed_at=utcnow()))
+    db.session.flush()
+    if open_now:
+        move_status(action, S.OPEN, by, today=today)
+    return action
+
+
+def edit_action(action: Action, *, description: str, owner: Agency, lead: User | None,
+                success_measure: str) -> None:
+    if action.is_closed:
+        raise DomainError("A closed action cannot be edited.")
+    if lead is not None and lead.agency_id != owner.id:
+        raise DomainError(f"{lead.name} is not a lead in {owner.name}.", field="lead_id")
+    action.description = description.strip()
+    action.owner_agency = owner
+    action.lead = lead
+    action.success_measure = success_measure.strip()
+    db.session.flush()
+
+
+def move_due_date(action: Action, new_date: date, reason: str, by: User) -> DueDateChange:
+    """Every move keeps the original date and needs a reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Enter the reason the due date is moving.", field="reason")
+    if new_date == action.due_date:
+        raise DomainError("The new due date is the same as the current one.", field="due_date")
+    if action.is_closed or action.status == S.SUBMITTED:
+        raise DomainError("The due date of a submitted or closed action cannot move.")
+    change = DueDateChange(action=action, old_date=action.due_date, new_date=new_date, reason=reason,
+                           changed_by_id=by.id, changed_at=utcnow())
+    action.due_date = new_date
+    db.session.add(change)
+    db.session.flush()
+    return change
+
+
+def record_progress(action: Action, *, by: User, narrative: str, proposed_rating: str,
+                    update_date: date, today: date) -> ProgressUpdate:
+    """A new dated update; a narrative is required when the proposed rating is Amber or Red."""
+    narrative = (narrative or "").strip()
+    if proposed_rating not in (Rating.RED, Rating.AMBER, Rating.GREEN):
+        raise DomainError("Choose Red, Amber or Green.", field="proposed_rating")
+    if proposed_rating in (Rating.RED, Rating.AMBER) and not narrative:
+        raise DomainError("Explain what is happening: a narrative is needed for an Amber or Red rating.",
+                          field="narrative")
+    if update_date > today:
+        raise DomainError("The date of the update cannot be in the future.", field="update_date")
+    if action.status not in (S.OPEN, S.IN_PROGRESS):
+        raise DomainError(f"Updates cannot be posted on an action that is {action.status_label.lower()}.")
+    update = ProgressUpdate(action=action, author_id=by.id, narrative=narrative,
+                            proposed_rating=proposed_rating, update_date=update_date)
+    db.session.add(update)
+    if action.last_update_date is None or update_date >= action.last_update_date:
+        action.last_update_date = update_date
+        action.last_proposed_rating = proposed_rating
+    if action.status == S.OPEN:
+        move_status(action, S.IN_PROGRESS, by, today=today)
+    db.session.flush()
+    return update
+
+
+def submit_for_assurance(action: Action, by: User, today: date, note: str = "") -> StatusChange:
+    if not any(True for _ in action.evidence):
+        raise DomainError("Add evidence of completion or impact before submitting the action.")
+    return move_status(action, S.SUBMITTED, by, reason=note, today=today)
+
+
+def accept_action(action: Action, by: User, reason: str, today: date) -> AssuranceDecision:
+    """Blue means evidence of impact was accepted, so there must be some."""
+    if not any(e.kind == EvidenceKind.IMPACT for e in action.evidence):
+        raise DomainError("There is no evidence of impact yet: return the action and ask for it.")
+    move_status(action, S.ASSURED, by, reason=reason, today=today)
+    return _decide(action, Decision.ACCEPTED, by, reason)
+
+
+def return_action(action: Action, by: User, reason: str, today: date) -> AssuranceDecision:
+    move_status(action, S.IN_PROGRESS, by, reason=reason, today=today)
+    return _decide(action, Decision.RETURNED, by, reason)
+
+
+def _decide(action: Action, decision: Decision, by: User, reason: str) -> AssuranceDecision:
+    record = AssuranceDecision(action=action, decision=decision.value, reason=reason.strip(),
+                               decided_by_id=by.id, decided_at=utcnow())
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def close_action(action: Action, to: ActionStatus, by: User, reason: str, today: date) -> StatusChange:
+    if to not in (S.WITHDRAWN, S.SUPERSEDED):
+        raise DomainError("Choose withdrawn or superseded.")
+    return move_status(action, to, by, reason=reason, today=today)
+

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("actions", __name__, url_prefix="/actions")

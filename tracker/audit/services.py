@@ -1,0 +1,115 @@
+"""The audit trail: every insert, update and delete of a model is recorded after each flush,
+with the signed-in user, their address and the old and new values. Events that change no row
+(sign-in, failed sign-in, evidence download) are recorded with `log_event`."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import event, inspect, insert
+from sqlalchemy.orm import Session
+
+from tracker.audit.models import AuditRecord
+from tracker.extensions import db
+from tracker.models_base import utcnow
+
+SKIP_TYPES = {"AuditRecord"}
+
+
+def _plain(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "__table__"):
+        return getattr(value, "id", None)
+    return value
+
+
+def _actor() -> tuple[int | None, str, str]:
+    if has_request_context():
+        addr = request.remote_addr or ""
+        if current_user and getattr(current_user, "is_authenticated", False):
+            return current_user.id, current_user.email, addr
+        return None, "anonymous", addr
+    return None, "command line", ""
+
+
+def _changes(obj, *, new: bool, deleted: bool) -> dict:
+    state = inspect(obj)
+    exclude = set(getattr(obj, "AUDIT_EXCLUDE", ()))
+    changes = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in exclude:
+            if not new and not deleted and state.attrs[key].history.has_changes():
+                changes[key] = ["(changed)", "(changed)"]
+            continue
+        hist = state.attrs[key].history
+        if new:
+            value = getattr(obj, key)
+            if value is not None:
+                changes[key] = [None, _plain(value)]
+        elif deleted:
+            changes[key] = [_plain(getattr(obj, key)), None]
+        elif hist.has_changes():
+            old = hist.deleted[0] if hist.deleted else None
+            changes[key] = [_plain(old), _plain(hist.added[0] if hist.added else None)]
+    for rel in state.mapper.relationships:
+        if rel.secondary is None:
+            continue
+        hist = state.attrs[rel.key].history
+        if hist.added or hist.deleted:
+            changes[rel.key] = [[_plain(o) for o in hist.deleted], [_plain(o) for o in hist.added]]
+    return changes
+
+
+def _after_flush(session: Session, flush_context) -> None:
+    actor_id, label, addr = _actor()
+    now = utcnow()
+    rows = []
+    for kind, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
+        for obj in objects:
+            name = type(obj).__name__
+            if name in SKIP_TYPES or not hasattr(obj, "__table__"):
+                continue
+            changes = _changes(obj, new=kind == "create", deleted=kind == "delete")
+            if kind == "update" and not changes:
+                continue
+            ident = inspect(obj).identity
+            rows.append({
+                "at": now, "actor_id": actor_id, "actor_label": label, "remote_addr": addr,
+                "event": kind, "object_type": name,
+                "object_id": ident[0] if ident and isinstance(ident[0], int) else None,
+                "changes": changes, "summary": "",
+            })
+    if rows:
+        session.connection().execute(insert(AuditRecord.__table__), rows)
+
+
+def _refuse_audit_changes(session: Session, flush_context, instances) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditRecord):
+            raise PermissionError("audit records cannot be changed or deleted")
+
+
+def register(app) -> None:
+    """Listen on every session once, however many apps the tests create."""
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "before_flush", _refuse_audit_changes)
+
+
+def log_event(event_name: str, *, obj=None, summary: str = "", actor=None, changes: dict | None = None) -> None:
+    """Record something that changes no row, e.g. a sign-in or a download."""
+    actor_id, label, addr = _actor()
+    if actor is not None:
+        actor_id, label = actor.id, actor.email
+    db.session.add(AuditRecord(
+        at=utcnow(), actor_id=actor_id, actor_label=label, remote_addr=addr, event=event_name,
+        object_type=type(obj).__name__ if obj is not None else "",
+        object_id=getattr(obj, "id", None), changes=changes or {}, summary=summary,
+    ))

@@ -1,0 +1,95 @@
+"""flask commands: create-user, create-admin, demo-data."""
+
+import os
+
+import click
+from flask import Flask
+from sqlalchemy import func, select
+
+from tracker.extensions import db
+from tracker.users.models import Agency, Role, User
+
+
+def _password(prompt: bool = True) -> str:
+    password = os.environ.get("TRACKER_PASSWORD")
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 12:
+        raise click.ClickException("The password must be at least 12 characters long.")
+    return password
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("create-user")
+    @click.option("--email", required=True)
+    @click.option("--name", required=True)
+    @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+    @click.option("--agency", help="Agency name or short name (agency leads only).")
+    def create_user_command(email: str, name: str, role: str, agency: str | None) -> None:
+        """Create a user. The password comes from TRACKER_PASSWORD or the prompt."""
+        from tracker.users.services import create_user
+        from tracker.errors import DomainError
+
+        agency_obj = None
+        if agency:
+            agency_obj = db.session.scalar(select(Agency).where(
+                (func.lower(Agency.name) == agency.lower()) | (func.lower(Agency.short_name) == agency.lower())))
+            if agency_obj is None:
+                raise click.ClickException(f"No agency called {agency!r}.")
+        try:
+            user = create_user(email=email, name=name, role=role, agency=agency_obj, password=_password())
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
+        db.session.commit()
+        click.echo(f"Created {user.role_label.lower()} {user.email}.")
+
+    @app.cli.command("create-admin")
+    @click.option("--email", required=True)
+    @click.option("--name", default="Administrator", show_default=True)
+    def create_admin_command(email: str, name: str) -> None:
+        """Create an administrator. The password comes from TRACKER_PASSWORD or the prompt."""
+        from tracker.users.services import create_user
+        from tracker.errors import DomainError
+
+        try:
+            user = create_user(email=email, name=name, role=Role.ADMIN.value, agency=None, password=_password())
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
+        db.session.commit()
+        click.echo(f"Created administrator {user.email}.")
+
+    @app.cli.command("demo-data")
+    @click.option("--if-empty", is_flag=True, help="Do nothing if the database already has reviews.")
+    @click.option("--today", "today_text", help="Build the demo around this date (YYYY-MM-DD).")
+    def demo_data_command(if_empty: bool, today_text: str | None) -> None:
+        """Load the two real reviews from the seeds with agencies, actions, updates and evidence."""
+        from datetime import date
+
+        from tracker.clock import today
+        from tracker.demo.builder import DEMO_PASSWORD, build_demo, demo_accounts
+        from tracker.reviews.models import Review
+
+        if if_empty and db.session.scalar(select(func.count()).select_from(Review)):
+            click.echo("The database already has data: demo data not loaded.")
+            return
+        day = date.fromisoformat(today_text) if today_text else today()
+        summary = build_demo(day)
+        db.session.commit()
+        click.echo(f"Loaded demo data: {summary}.")
+        click.echo(f"Demo accounts (password {DEMO_PASSWORD}):")
+        for email, label in demo_accounts():
+            click.echo(f"  {email:34} {label}")
+
+    @app.cli.command("sign-in-help")
+    def sign_in_help_command() -> None:
+        """Print the demo accounts, if the demo data is loaded."""
+        from tracker.demo.builder import DEMO_PASSWORD, demo_accounts
+
+        accounts = [(e, label) for e, label in demo_accounts()
+                    if db.session.scalar(select(User.id).where(User.email == e))]
+        if not accounts:
+            click.echo("Sign in with an account made by `flask create-admin`.")
+            return
+        click.echo(f"Sign in with one of these demo accounts; the password is {DEMO_PASSWORD}")
+        for email, label in accounts:
+            click.echo(f"  {email:34} {label}")

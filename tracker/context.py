@@ -1,0 +1,38 @@
+"""What every template sees: the permission predicates, the navigation and the partnership."""
+
+from flask import Flask, current_app, request, url_for
+from flask_login import current_user
+
+from tracker import permissions
+from tracker.clock import today
+from tracker.settings import load_settings
+
+
+def nav_items() -> list[dict]:
+    if not current_user.is_authenticated:
+        return []
+    items = [("Home", "main.home"), ("Reviews", "reviews.index"), ("Actions", "actions.index")]
+    if permissions.can_view_assurance_queue(current_user):
+        items.append(("Assurance queue", "actions.queue"))
+    if permissions.can_admin(current_user):
+        items.append(("Admin", "admin.index"))
+    endpoint = request.endpoint or ""
+    blueprint = endpoint.split(".")[0]
+    out = []
+    for text, target in items:
+        active = endpoint == target if target in ("main.home", "actions.queue") else (
+            blueprint == target.split(".")[0] and endpoint != "actions.queue")
+        out.append({"text": text, "href": url_for(target), "active": active})
+    return out
+
+
+def register(app: Flask) -> None:
+    @app.context_processor
+    def inject():
+        values = dict(permissions.TEMPLATE_PREDICATES)
+        values["partnership_name"] = current_app.config["PARTNERSHIP_NAME"]
+        values["nav_items"] = nav_items()
+        return values
+
+    app.jinja_env.globals["today"] = today
+    app.jinja_env.globals["load_settings"] = load_settings

@@ -1,0 +1,7 @@
+class DomainError(Exception):
+    """A rule of the domain was broken; the message is shown to the user on the form."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field

@@ -1,0 +1,55 @@
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.actions.models import Action
+from tracker.extensions import db
+from tracker.models_base import UTCDateTime, utcnow
+from tracker.users.models import User
+
+
+class EvidenceKind(StrEnum):
+    COMPLETION = "completion"
+    IMPACT = "impact"
+
+    @property
+    def label(self) -> str:
+        return {"completion": "Evidence of completion", "impact": "Evidence of impact"}[self.value]
+
+
+class Evidence(db.Model):
+    """A file or a link showing an action was done (completion) or changed practice (impact)."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        CheckConstraint("kind IN ('completion', 'impact')", name="kind"),
+        CheckConstraint("(link_url IS NULL) != (stored_name IS NULL)", name="file_or_link"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    link_url: Mapped[str | None] = mapped_column(String(2000))
+    stored_name: Mapped[str | None] = mapped_column(String(80), unique=True)
+    original_filename: Mapped[str | None] = mapped_column(String(255))
+    content_type: Mapped[str | None] = mapped_column(String(120))
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    supplied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    effective_date: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    action: Mapped[Action] = relationship(back_populates="evidence")
+    supplied_by: Mapped[User | None] = relationship()
+
+    @property
+    def kind_label(self) -> str:
+        return EvidenceKind(self.kind).label
+
+    @property
+    def is_file(self) -> bool:
+        return self.stored_name is not None

@@ -1,0 +1,151 @@
+"""Evidence files: an allow-list of types, checked by content as well as by name, a size limit,
+stored under the instance folder with generated names and a SHA-256, and served only through
+a view that checks permission."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlparse
+
+import filetype
+from flask import current_app
+from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
+
+from tracker.actions.models import Action, ActionStatus
+from tracker.errors import DomainError
+from tracker.evidence.models import Evidence, EvidenceKind
+from tracker.extensions import db
+from tracker.users.models import User
+
+OOXML = {"docx", "xlsx", "pptx"}
+
+
+@dataclass(frozen=True)
+class AllowedType:
+    label: str
+    content_type: str
+    sniffed: frozenset[str]  # what filetype may report; "text" for plain text, "ole" for old Office
+
+
+ALLOWED_TYPES: dict[str, AllowedType] = {
+    "pdf": AllowedType("PDF", "application/pdf", frozenset({"pdf"})),
+    "doc": AllowedType("Word 97-2003", "application/msword", frozenset({"ole", "doc"})),
+    "docx": AllowedType("Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                        frozenset({"docx", "zip"})),
+    "xls": AllowedType("Excel 97-2003", "application/vnd.ms-excel", frozenset({"ole", "xls"})),
+    "xlsx": AllowedType("Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        frozenset({"xlsx", "zip"})),
+    "odt": AllowedType("OpenDocument text", "application/vnd.oasis.opendocument.text", frozenset({"odt", "zip"})),
+    "ods": AllowedType("OpenDocument spreadsheet", "application/vnd.oasis.opendocument.spreadsheet",
+                       frozenset({"ods", "zip"})),
+    "csv": AllowedType("CSV", "text/csv", frozenset({"text"})),
+    "txt": AllowedType("Text", "text/plain", frozenset({"text"})),
+    "png": AllowedType("PNG image", "image/png", frozenset({"png"})),
+    "jpg": AllowedType("JPEG image", "image/jpeg", frozenset({"jpg"})),
+    "jpeg": AllowedType("JPEG image", "image/jpeg", frozenset({"jpg"})),
+}
+
+ALLOWED_LIST_TEXT = "PDF, Word, Excel, OpenDocument, CSV, text, PNG or JPEG"
+OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+ZIP_MEMBERS = {"docx": b"word/", "xlsx": b"xl/", "odt": b"application/vnd.oasis.opendocument.text",
+               "ods": b"application/vnd.oasis.opendocument.spreadsheet"}
+
+
+def _sniff(head: bytes) -> str | None:
+    if head.startswith(OLE_MAGIC):
+        return "ole"
+    kind = filetype.guess(head)
+    if kind is not None:
+        return kind.extension
+    return None
+
+
+def _looks_like_text(data: bytes) -> bool:
+    if b"\x00" in data:
+        return False
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            return False
+    start = text.lstrip().lower()[:200]
+    # Text that a browser would run as a page is not evidence, whatever its name.
+    return not start.startswith(("<!doctype", "<html", "<script", "<svg", "<?xml"))
+
+
+def check_file(filename: str, data: bytes, max_bytes: int) -> AllowedType:
+    """Return the allowed type of a file, or raise a DomainError saying what is wrong."""
+    if not data:
+        raise DomainError("The selected file is empty.", field="file")
+    if len(data) > max_bytes:
+        raise DomainError(f"The selected file must be smaller than {max_bytes // (1024 * 1024) or 1} MB.",
+                          field="file")
+    ext = Path(filename).suffix.lower().lstrip(".")
+    allowed = ALLOWED_TYPES.get(ext)
+    if allowed is None:
+        raise DomainError(f"The selected file must be a {ALLOWED_LIST_TEXT} file.", field="file")
+    sniffed = _sniff(data[:8192])
+    if "text" in allowed.sniffed:
+        ok = sniffed is None and _looks_like_text(data)
+    elif ext in ZIP_MEMBERS:
+        ok = sniffed in allowed.sniffed and ZIP_MEMBERS[ext] in data
+    else:
+        ok = sniffed in allowed.sniffed
+    if not ok:
+        raise DomainError(f"The selected file is not a real {allowed.label} file: its content does not match "
+                          f"its name.", field="file")
+    return allowed
+
+
+def check_link(url: str) -> str:
+    url = (url or "").strip()
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise DomainError("Enter a link that starts with http:// or https://", field="link_url")
+    return url
+
+
+def storage_dir() -> Path:
+    path = Path(current_app.config["UPLOAD_FOLDER"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def add_evidence(action: Action, *, by: User, kind: str, title: str, description: str, effective_date: date,
+                 today: date, upload: FileStorage | None = None, link_url: str = "",
+                 max_bytes: int) -> Evidence:
+    if kind not in (EvidenceKind.COMPLETION, EvidenceKind.IMPACT):
+        raise DomainError("Choose completion or impact.", field="kind")
+    if action.status not in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.SUBMITTED):
+        raise DomainError(f"Evidence cannot be added to an action that is {action.status_label.lower()}.")
+    if effective_date > today:
+        raise DomainError("The date the evidence applies from cannot be in the future.", field="effective_date")
+    has_file = upload is not None and bool(upload.filename)
+    if has_file == bool(link_url and link_url.strip()):
+        raise DomainError("Upload a file or give a link, but not both.", field="file")
+    evidence = Evidence(action=action, kind=kind, title=title.strip(), description=(description or "").strip(),
+                        supplied_by_id=by.id, effective_date=effective_date)
+    if has_file:
+        data = upload.read(max_bytes + 1)
+        allowed = check_file(upload.filename, data, max_bytes)
+        ext = Path(upload.filename).suffix.lower()
+        evidence.stored_name = secrets.token_hex(16) + ext
+        evidence.original_filename = secure_filename(upload.filename) or f"evidence{ext}"
+        evidence.content_type = allowed.content_type
+        evidence.size_bytes = len(data)
+        evidence.sha256 = hashlib.sha256(data).hexdigest()
+        (storage_dir() / evidence.stored_name).write_bytes(data)
+    else:
+        evidence.link_url = check_link(link_url)
+    db.session.add(evidence)
+    db.session.flush()
+    return evidence
+
+
+def evidence_path(evidence: Evidence) -> Path:
+    return storage_dir() / evidence.stored_name

@@ -1,0 +1,60 @@
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from tracker import permissions
+from tracker.actions.models import Action, ActionStatus
+from tracker.actions.queries import ActionFilters, actions_query
+from tracker.actions.ratings import rate, rating_expression
+from tracker.clock import today
+from tracker.extensions import db
+from tracker.settings import load_settings
+from tracker.users.models import Role
+
+bp = Blueprint("main", __name__)
+
+HOME_LIST_SIZE = 10
+
+
+def rating_counts(user, day, settings) -> dict[str, int]:
+    """Counts of live actions by rating, in one query."""
+    rating = rating_expression(day, settings).label("rating")
+    stmt = (select(rating, func.count()).select_from(Action)
+            .where(permissions.visible_actions_filter(user))
+            .where(Action.status.notin_([ActionStatus.DRAFT.value, ActionStatus.WITHDRAWN.value,
+                                         ActionStatus.SUPERSEDED.value]))
+            .group_by(rating))
+    counts = {"red": 0, "amber": 0, "green": 0, "blue": 0}
+    counts.update({r: n for r, n in db.session.execute(stmt)})
+    return counts
+
+
+def _section(user, filters, day, settings, limit=HOME_LIST_SIZE):
+    stmt = actions_query(user, filters, day, settings)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    actions = db.session.scalars(stmt.limit(limit)).unique().all()
+    return {"actions": [(a, rate(a, day, settings)) for a in actions], "total": total}
+
+
+@bp.route("/")
+@login_required
+def home():
+    """What each role needs first: an agency lead their agency's open actions, soonest due first;
+    the business unit what is waiting for assurance, overdue and due soon."""
+    day, settings = today(), load_settings()
+    user = current_user._get_current_object()
+    sections = {}
+    if user.has_role(Role.AGENCY_LEAD):
+        sections["mine"] = _section(user, ActionFilters(open_only=True, sort="due"), day, settings, limit=25)
+    else:
+        if permissions.can_view_assurance_queue(user):
+            sections["waiting"] = _section(user, ActionFilters(status=ActionStatus.SUBMITTED.value, sort="due"),
+                                           day, settings)
+        sections["overdue"] = _section(
+            user, ActionFilters(rating="red", statuses=(ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value),
+                                sort="due"), day, settings)
+        sections["due_soon"] = _section(
+            user, ActionFilters(rating="amber", statuses=(ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value),
+                                sort="due"), day, settings)
+    return render_template("main/home.html", sections=sections, counts=rating_counts(user, day, settings),
+                           settings=settings, today=day)

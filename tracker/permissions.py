@@ -1,0 +1,119 @@
+"""Who may do what. Views call these and refuse with 403 (or 404 for another agency's
+records); templates call the same functions through a context processor to hide what a user
+may not do. Board members and the scrutineer read but never write."""
+
+from sqlalchemy import false, true
+
+from tracker.actions.models import Action, ActionStatus
+from tracker.users.models import Role, User
+
+STAFF = (Role.ADMIN, Role.BUSINESS_UNIT)
+READ_ALL = (Role.ADMIN, Role.BUSINESS_UNIT, Role.BOARD_MEMBER, Role.SCRUTINEER)
+
+
+def _signed_in(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+
+
+def is_staff(user: User) -> bool:
+    """Admins and the business unit run the tracker."""
+    return _signed_in(user) and user.has_role(*STAFF)
+
+
+def is_admin(user: User) -> bool:
+    return _signed_in(user) and user.has_role(Role.ADMIN)
+
+
+def is_own_agency(user: User, action: Action) -> bool:
+    return (_signed_in(user) and user.has_role(Role.AGENCY_LEAD)
+            and user.agency_id is not None and user.agency_id == action.owner_agency_id)
+
+
+def can_view_action(user: User, action: Action) -> bool:
+    """Agency leads see only their own agency's actions; the other roles see all of them."""
+    return _signed_in(user) and (user.has_role(*READ_ALL) or is_own_agency(user, action))
+
+
+def visible_actions_filter(user: User):
+    """The same rule as `can_view_action`, as a SQL condition on the actions table."""
+    if not _signed_in(user):
+        return false()
+    if user.has_role(*READ_ALL):
+        return true()
+    if user.has_role(Role.AGENCY_LEAD) and user.agency_id:
+        return Action.owner_agency_id == user.agency_id
+    return false()
+
+
+def can_view_reviews(user: User) -> bool:
+    """Every signed-in role reads reviews and recommendations; an agency lead sees only its own
+    agency's actions within them."""
+    return _signed_in(user)
+
+
+def can_manage_reviews(user: User) -> bool:
+    """Create and edit reviews, learning points, recommendations and actions."""
+    return is_staff(user)
+
+
+def can_edit_action(user: User, action: Action) -> bool:
+    return is_staff(user) and not action.is_closed
+
+
+def can_move_due_date(user: User, action: Action) -> bool:
+    return is_staff(user) and action.status in (ActionStatus.DRAFT, ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+
+def _works_on(user: User, action: Action) -> bool:
+    return is_staff(user) or is_own_agency(user, action)
+
+
+def can_update_progress(user: User, action: Action) -> bool:
+    """The owning agency's leads (and the business unit) post updates on live work."""
+    return _works_on(user, action) and action.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+
+def can_add_evidence(user: User, action: Action) -> bool:
+    return _works_on(user, action) and action.status in (
+        ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.SUBMITTED)
+
+
+def can_view_evidence(user: User, action: Action) -> bool:
+    return can_view_action(user, action)
+
+
+def can_submit(user: User, action: Action) -> bool:
+    return _works_on(user, action) and action.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+
+def can_open(user: User, action: Action) -> bool:
+    return is_staff(user) and action.status == ActionStatus.DRAFT
+
+
+def can_decide(user: User, action: Action) -> bool:
+    """Nobody assures their own work: whoever submitted the action cannot accept or return it."""
+    return (is_staff(user) and action.status == ActionStatus.SUBMITTED
+            and action.submitted_by_id != user.id)
+
+
+def can_withdraw(user: User, action: Action) -> bool:
+    """Only the business unit withdraws or supersedes an action, and only while it is not closed."""
+    return is_staff(user) and not action.is_closed
+
+
+def can_view_assurance_queue(user: User) -> bool:
+    return is_staff(user)
+
+
+def can_admin(user: User) -> bool:
+    """Users, agencies, themes and settings."""
+    return is_admin(user)
+
+
+def can_view_audit(user: User) -> bool:
+    return is_admin(user)
+
+
+TEMPLATE_PREDICATES = {
+    name: fn for name, fn in list(globals().items()) if name.startswith(("can_", "is_")) and callable(fn)
+}

@@ -1,0 +1,88 @@
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models_base import UTCDateTime, utcnow
+from tracker.reviews.models import Review
+from tracker.themes.models import Theme, recommendation_themes
+from tracker.users.models import Agency, _in
+
+recommendation_addressees = Table(
+    "recommendation_addressees",
+    db.metadata,
+    Column("recommendation_id", ForeignKey("recommendations.id", ondelete="CASCADE"), primary_key=True),
+    Column("agency_id", ForeignKey("agencies.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class RecommendationKind(StrEnum):
+    PARTNERSHIP = "partnership"
+    SINGLE_AGENCY = "single_agency"
+    NATIONAL = "national"
+
+    @property
+    def label(self) -> str:
+        return {"partnership": "Partnership", "single_agency": "Single-agency",
+                "national": "National"}[self.value]
+
+
+class FormalResponse(StrEnum):
+    ACCEPTED = "accepted"
+    PARTLY_ACCEPTED = "partly_accepted"
+    NOT_ACCEPTED = "not_accepted"
+
+    @property
+    def label(self) -> str:
+        return {"accepted": "Accepted", "partly_accepted": "Partly accepted",
+                "not_accepted": "Not accepted"}[self.value]
+
+
+class Recommendation(db.Model):
+    __tablename__ = "recommendations"
+    __table_args__ = (
+        UniqueConstraint("review_id", "number"),
+        CheckConstraint(f"kind IN ({_in(RecommendationKind)})", name="kind"),
+        CheckConstraint(f"response IS NULL OR response IN ({_in(FormalResponse)})", name="response"),
+        CheckConstraint("response IS NULL OR response_date IS NOT NULL", name="response_has_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    number: Mapped[str] = mapped_column(String(20))
+    # Sorts "2" before "10" and keeps "BCPFT-3" after the board's own numbers.
+    sort_key: Mapped[str] = mapped_column(String(40), default="")
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20), default=RecommendationKind.PARTNERSHIP.value, index=True)
+    response: Mapped[str | None] = mapped_column(String(20))
+    response_reasons: Mapped[str] = mapped_column(Text, default="")
+    response_date: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    review: Mapped[Review] = relationship(back_populates="recommendations")
+    addressees: Mapped[list[Agency]] = relationship(secondary=recommendation_addressees, order_by=Agency.name)
+    themes: Mapped[list[Theme]] = relationship(secondary=recommendation_themes, order_by=Theme.name)
+    actions: Mapped[list["Action"]] = relationship(  # noqa: F821
+        back_populates="recommendation", order_by="Action.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return RecommendationKind(self.kind).label
+
+    @property
+    def response_label(self) -> str:
+        return FormalResponse(self.response).label if self.response else "No formal response yet"
+
+    def __repr__(self) -> str:
+        return f"<Recommendation {self.review_id}/{self.number}>"
+
+
+def number_sort_key(number: str) -> str:
+    """'2' -> '0:000002', 'BCPFT-3' -> '1:BCPFT-000003': board numbers first, numerically."""
+    head, _, tail = number.rpartition("-")
+    digits = "".join(ch for ch in (tail or number) if ch.isdigit())
+    padded = digits.zfill(6) if digits else (tail or number)
+    return f"1:{head}-{padded}" if head else f"0:{padded}"

@@ -1,0 +1,116 @@
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from tracker.extensions import db
+from tracker.models_base import UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    BUSINESS_UNIT = "business_unit"
+    AGENCY_LEAD = "agency_lead"
+    BOARD_MEMBER = "board_member"
+    SCRUTINEER = "scrutineer"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "Administrator",
+    Role.BUSINESS_UNIT: "Business unit",
+    Role.AGENCY_LEAD: "Agency lead",
+    Role.BOARD_MEMBER: "Board member",
+    Role.SCRUTINEER: "Independent scrutineer",
+}
+
+
+class AgencyKind(StrEnum):
+    AGENCY = "agency"
+    PARTNERSHIP = "partnership"
+    SUBGROUP = "subgroup"
+    NATIONAL = "national"
+
+    @property
+    def label(self) -> str:
+        return {"agency": "Agency", "partnership": "Partnership", "subgroup": "Subgroup",
+                "national": "National body"}[self.value]
+
+
+def _in(values) -> str:
+    return ", ".join(f"'{v.value}'" for v in values)
+
+
+class Agency(db.Model):
+    __tablename__ = "agencies"
+    __table_args__ = (CheckConstraint(f"kind IN ({_in(AgencyKind)})", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    short_name: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default=AgencyKind.AGENCY.value)
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    users: Mapped[list["User"]] = relationship(back_populates="agency")
+
+    @property
+    def kind_label(self) -> str:
+        return AgencyKind(self.kind).label
+
+    def __repr__(self) -> str:
+        return f"<Agency {self.short_name}>"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(f"role IN ({_in(Role)})", name="role"),
+        CheckConstraint("role != 'agency_lead' OR agency_id IS NOT NULL", name="agency_lead_has_agency"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped to end every session of this user at once (sign-out everywhere, disable, new password).
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    agency: Mapped[Agency | None] = relationship(back_populates="users")
+
+    AUDIT_EXCLUDE = ("password_hash",)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in {r.value for r in roles}
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
