@@ -1,8 +1,10 @@
+import itertools
 import shutil
 from datetime import date
 
 import flask_migrate
 import pytest
+import sqlalchemy
 
 from tests import factories
 from tracker import create_app
@@ -10,25 +12,78 @@ from tracker.extensions import db
 from tracker.users.models import Role
 
 TEST_TODAY = factories.TODAY
+_db_numbers = itertools.count(1)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db", choices=("sqlite", "postgres"), default="sqlite",
+                     help="database the app fixture runs on (postgres starts a throwaway server)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test with the database it runs on, so `-m postgres` selects the real-server tier."""
+    if config.getoption("--db") == "postgres":
+        for item in items:
+            item.add_marker(pytest.mark.postgres)
 
 
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory):
+def database_backend(request):
+    return request.config.getoption("--db")
+
+
+@pytest.fixture(scope="session")
+def postgres_server(database_backend):
+    if database_backend != "postgres":
+        yield None
+        return
+    from tests.pg import throwaway_server, wait_for
+
+    with throwaway_server() as (url, parts):
+        wait_for(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory, database_backend, postgres_server):
     """One database upgraded to head through the real migrations, copied for each test."""
-    path = tmp_path_factory.mktemp("template") / "template.sqlite"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    if database_backend == "postgres":
+        engine = sqlalchemy.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sqlalchemy.text("CREATE DATABASE tracker_template"))
+        engine.dispose()
+        uri = postgres_server.replace("/postgres?", "/tracker_template?")
+    else:
+        uri = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.sqlite'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": uri})
     with app.app_context():
         flask_migrate.upgrade()
         db.engine.dispose()
-    return path
+    return uri
+
+
+def _fresh_database(template_uri: str, postgres_server: str | None, tmp_path) -> str:
+    if postgres_server is None:
+        path = tmp_path / "test.sqlite"
+        shutil.copy(template_uri.removeprefix("sqlite:///"), path)
+        return f"sqlite:///{path}"
+    name = f"tracker_test_{next(_db_numbers)}"
+    engine = sqlalchemy.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sqlalchemy.text(f"CREATE DATABASE {name} TEMPLATE tracker_template"))
+    engine.dispose()
+    return postgres_server.replace("/postgres?", f"/{name}?")
 
 
 @pytest.fixture
-def app(migrated_template, tmp_path):
-    db_path = tmp_path / "test.sqlite"
-    shutil.copy(migrated_template, db_path)
+def database_uri(migrated_template, postgres_server, tmp_path):
+    return _fresh_database(migrated_template, postgres_server, tmp_path)
+
+
+@pytest.fixture
+def app(database_uri, tmp_path):
     app = create_app({
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+        "SQLALCHEMY_DATABASE_URI": database_uri,
         "UPLOAD_FOLDER": str(tmp_path / "evidence"),
         "FIXED_TODAY": TEST_TODAY,
     })
@@ -47,7 +102,7 @@ def client(app):
 def login_as(app, client):
     """Sign in through the real form as a new user of `role` (an agency lead of `agency`)."""
 
-    def _login(role: Role | str, agency=None, user=None):
+    def _login(role: Role | str, agency=None, user=None, client=client):
         user = user or factories.make_user(role, agency=agency)
         db.session.commit()
         response = client.post("/sign-in", data={"email": user.email, "password": factories.PASSWORD})

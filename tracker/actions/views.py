@@ -1,3 +1,410 @@
-from flask import Blueprint
+"""Action pages: the list, the assurance queue, the action page and one form per workflow verb.
+
+Each view loads the action (404 when missing or another agency's, so nothing leaks), checks a
+predicate from tracker.permissions (403), calls one service, commits once and redirects."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from werkzeug.routing import BuildError
+
+from tracker import permissions
+from tracker.actions import services
+from tracker.actions.forms import (
+    ActionFilterForm, CloseForm, DecisionForm, DueDateForm, EditActionForm, EmptyForm, NewActionForm, ProgressForm,
+    SubmitForm, attach_error,
+)
+from tracker.actions.models import (
+    Action, ActionStatus, AssuranceDecision, DueDateChange, ProgressUpdate, Rating, StatusChange,
+)
+from tracker.actions.queries import SORTS, ActionFilters, actions_query
+from tracker.actions.ratings import rate
+from tracker.clock import today
+from tracker.errors import DomainError
+from tracker.evidence.models import Evidence
+from tracker.extensions import db
+from tracker.recommendations.models import Recommendation
+from tracker.reviews.models import Review
+from tracker.settings import load_settings
+from tracker.themes.models import Theme
+from tracker.users.models import Agency, AgencyKind, Role, User
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
+
+RATING_KEYS = ("red", "amber", "green", "blue")
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    """Every page here needs sign-in."""
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+def _page_size() -> int:
+    return max(1, min(int(current_app.config.get("PAGE_SIZE", 25)), 100))
+
+
+def _int(value) -> int | None:
+    value = (value or "").strip() if isinstance(value, str) else value
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+def maybe_url(endpoint: str, **values) -> str | None:
+    """A link to another blueprint's page, or None while that page does not exist yet."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+def load_action(action_id: int, *options) -> Action:
+    """The action, or 404 when it is missing or the user may not see it (another agency's)."""
+    action = db.session.get(Action, action_id, options=options)
+    if action is None or not permissions.can_view_action(_user(), action):
+        abort(404)
+    return action
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        abort(403)
+
+
+def _back(action: Action) -> str:
+    return url_for("actions.show", action_id=action.id)
+
+
+# --- lists -----------------------------------------------------------------------------------------------
+
+
+def _filter_choices(form: ActionFilterForm, user: User, settings) -> None:
+    agencies = db.session.execute(select(Agency.id, Agency.name).order_by(Agency.name)).all()
+    form.agency.choices = [("", "All owners")] + [(str(i), n) for i, n in agencies]
+    reviews = db.session.execute(select(Review.id, Review.reference, Review.title).order_by(Review.reference)).all()
+    form.review.choices = [("", "All reviews")] + [(str(i), f"{ref} {title}") for i, ref, title in reviews]
+    form.rating.choices = [("", "All ratings")] + [(k, settings.label(k)) for k in RATING_KEYS] + [
+        (Rating.NONE.value, settings.label("none"))]
+    themes = db.session.execute(select(Theme.id, Theme.name).order_by(Theme.name)).all()
+    form.theme.choices = [("", "All themes")] + [(str(i), n) for i, n in themes]
+    form.status.choices = [("", "All statuses")] + [(s.value, s.label) for s in ActionStatus]
+
+
+def _active_filters(form: ActionFilterForm, filters: ActionFilters) -> list[dict]:
+    """The filters in force, each with a link that removes it."""
+    from tracker.template_filters import current_url_with, govuk_date
+
+    def label(field, value):
+        return dict(field.choices).get(value, value)
+
+    out = []
+    for name in ("agency", "review", "rating", "theme", "status"):
+        field = form[name]
+        if field.data and label(field, field.data) != field.data or (name in ("rating", "status") and field.data):
+            out.append({"text": f"{field.label.text}: {label(field, field.data)}",
+                        "href": current_url_with(**{name: None, "page": None})})
+    if filters.due_before:
+        out.append({"text": f"Due on or before {govuk_date(filters.due_before)}",
+                    "href": current_url_with(due_before=None, page=None)})
+    return out
+
+
+@bp.route("/")
+def index():
+    """Every action the user may see, filtered, sorted and paged in SQL."""
+    user, day, settings = _user(), today(), load_settings()
+    is_lead = user.has_role(Role.AGENCY_LEAD)
+    form = ActionFilterForm(request.args)
+    _filter_choices(form, user, settings)
+    form.validate()
+    if is_lead:
+        form.agency.data = ""
+    sort = request.args.get("sort", "due")
+    sort = sort if sort in SORTS else "due"
+    direction = "desc" if request.args.get("dir") == "desc" else "asc"
+    filters = ActionFilters(
+        agency_id=None if is_lead else _int(form.agency.data),
+        review_id=_int(form.review.data),
+        theme_id=_int(form.theme.data),
+        rating=form.rating.data or None,
+        status=form.status.data or None,
+        due_before=form.due_before.data,
+        sort=sort,
+        direction=direction,
+    )
+    stmt = actions_query(user, filters, day, settings)
+    page = db.paginate(stmt, page=_int(request.args.get("page")) or 1, per_page=_page_size(), max_per_page=100,
+                       error_out=False, count=True)
+    rows = [(a, rate(a, day, settings)) for a in page.items]
+    return render_template("actions/index.html", form=form, filter_form=form, page=page, rows=rows,
+                           sort=sort, direction=direction, settings=settings, show_agency_filter=not is_lead,
+                           active_filters=_active_filters(form, filters))
+
+
+@bp.route("/assurance")
+def queue():
+    """Submitted actions waiting for a decision, oldest submission first."""
+    user, day, settings = _user(), today(), load_settings()
+    require(permissions.can_view_assurance_queue(user))
+    stmt = (actions_query(user, ActionFilters(status=ActionStatus.SUBMITTED.value), day, settings)
+            .options(selectinload(Action.submitted_by))
+            .order_by(None).order_by(Action.submitted_at.asc(), Action.id.asc()))
+    page = db.paginate(stmt, page=_int(request.args.get("page")) or 1, per_page=_page_size(), max_per_page=100,
+                       error_out=False)
+    ids = [a.id for a in page.items]
+    counts = dict(db.session.execute(
+        select(Evidence.action_id, func.count()).where(Evidence.action_id.in_(ids)).group_by(Evidence.action_id)
+    ).all()) if ids else {}
+    rows = [(a, rate(a, day, settings), counts.get(a.id, 0)) for a in page.items]
+    return render_template("actions/queue.html", page=page, rows=rows, settings=settings)
+
+
+# --- the action page -------------------------------------------------------------------------------------
+
+
+@bp.route("/<int:action_id>")
+def show(action_id: int):
+    day, settings = today(), load_settings()
+    action = load_action(
+        action_id,
+        selectinload(Action.recommendation), selectinload(Action.review), selectinload(Action.owner_agency),
+        selectinload(Action.lead), selectinload(Action.submitted_by),
+        selectinload(Action.updates).selectinload(ProgressUpdate.author),
+        selectinload(Action.evidence).selectinload(Evidence.supplied_by),
+        selectinload(Action.decisions).selectinload(AssuranceDecision.decided_by),
+        selectinload(Action.due_date_changes).selectinload(DueDateChange.changed_by),
+        selectinload(Action.status_changes).selectinload(StatusChange.changed_by),
+    )
+    return render_template(
+        "actions/show.html", action=action, rating=rate(action, day, settings), settings=settings,
+        open_form=EmptyForm(),
+        review_href=maybe_url("reviews.show", review_id=action.review_id),
+        recommendation_href=maybe_url("recommendations.show", recommendation_id=action.recommendation_id),
+    )
+
+
+# --- create and edit -------------------------------------------------------------------------------------
+
+
+def _owner_choices() -> list[tuple[str, str]]:
+    agencies = db.session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.name)).all()
+    return [("", "Choose an owner")] + [(str(a.id), a.name) for a in agencies]
+
+
+def _lead_choices(include: User | None = None) -> list[tuple[str, str]]:
+    leads = db.session.scalars(
+        select(User).join(User.agency).where(User.role == Role.AGENCY_LEAD.value, User.active.is_(True))
+        .order_by(Agency.name, User.name)
+    ).all()
+    if include is not None and include not in leads:
+        leads.append(include)
+    return [("", "No lead yet")] + [
+        (str(u.id), f"{u.name} ({u.agency.short_name or u.agency.name})" if u.agency else u.name) for u in leads]
+
+
+def _chosen(form) -> tuple[Agency | None, User | None]:
+    owner = db.session.get(Agency, int(form.owner_agency_id.data)) if _int(form.owner_agency_id.data) else None
+    lead = db.session.get(User, int(form.lead_id.data)) if _int(form.lead_id.data) else None
+    return owner, lead
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    user = _user()
+    require(permissions.can_manage_reviews(user))
+    recommendation = db.session.get(Recommendation, _int(request.args.get("recommendation_id")) or 0,
+                                    options=[selectinload(Recommendation.addressees),
+                                             selectinload(Recommendation.review)])
+    if recommendation is None:
+        abort(404)
+    form = NewActionForm()
+    form.owner_agency_id.choices = _owner_choices()
+    form.lead_id.choices = _lead_choices()
+    if request.method == "GET":
+        first = next((a for a in recommendation.addressees if a.kind == AgencyKind.AGENCY.value and a.active), None)
+        form.owner_agency_id.data = str(first.id) if first else ""
+        form.open_now.data = True
+    if form.validate_on_submit():
+        owner, lead = _chosen(form)
+        try:
+            action = services.create_action(
+                recommendation, description=form.description.data, owner=owner, lead=lead,
+                due_date=form.due_date.data, success_measure=form.success_measure.data or "", by=user,
+                today=today(), open_now=form.open_now.data)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Action created." if form.open_now.data else "Action saved as a draft.", "success")
+            return redirect(_back(action))
+    return render_template("actions/new.html", form=form, recommendation=recommendation,
+                           back_href=maybe_url("reviews.show", review_id=recommendation.review_id)), \
+        200 if not form.errors else 422
+
+
+@bp.route("/<int:action_id>/edit", methods=["GET", "POST"])
+def edit(action_id: int):
+    user = _user()
+    action = load_action(action_id)
+    require(permissions.can_edit_action(user, action))
+    form = EditActionForm(obj=action if request.method == "GET" else None)
+    form.owner_agency_id.choices = _owner_choices()
+    form.lead_id.choices = _lead_choices(include=action.lead)
+    version = action.updated_at.isoformat() if action.updated_at else ""
+    if request.method == "GET":
+        form.owner_agency_id.data = str(action.owner_agency_id)
+        form.lead_id.data = str(action.lead_id) if action.lead_id else ""
+        form.version.data = version
+    if form.validate_on_submit():
+        owner, lead = _chosen(form)
+        if form.version.data != version:
+            form.form_errors.append("Someone else changed this action while you were editing it. Check the action "
+                                    "page, then save again: what you typed is below.")
+            form.version.data = version
+        else:
+            try:
+                services.edit_action(action, description=form.description.data, owner=owner, lead=lead,
+                                     success_measure=form.success_measure.data or "")
+            except DomainError as error:
+                db.session.rollback()
+                attach_error(form, error)
+            else:
+                db.session.commit()
+                flash("Action updated.", "success")
+                return redirect(_back(action))
+    return render_template("actions/edit.html", form=form, action=action, back_href=_back(action)), \
+        200 if not form.errors else 422
+
+
+@bp.route("/<int:action_id>/due-date", methods=["GET", "POST"])
+def move_due_date(action_id: int):
+    user = _user()
+    action = load_action(action_id)
+    require(permissions.can_move_due_date(user, action))
+    form = DueDateForm()
+    if form.validate_on_submit():
+        try:
+            services.move_due_date(action, form.due_date.data, form.reason.data, user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Due date moved.", "success")
+            return redirect(_back(action))
+    return render_template("actions/due_date.html", form=form, action=action, back_href=_back(action)), \
+        200 if not form.errors else 422
+
+
+# --- the workflow ----------------------------------------------------------------------------------------
+
+
+@bp.route("/<int:action_id>/update", methods=["GET", "POST"])
+def update(action_id: int):
+    user, day, settings = _user(), today(), load_settings()
+    action = load_action(action_id)
+    require(permissions.can_update_progress(user, action))
+    form = ProgressForm()
+    form.set_labels(settings)
+    if request.method == "GET":
+        form.update_date.data = day
+    if form.validate_on_submit():
+        try:
+            services.record_progress(action, by=user, narrative=form.narrative.data,
+                                     proposed_rating=form.proposed_rating.data, update_date=form.update_date.data,
+                                     today=day)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Update posted.", "success")
+            return redirect(_back(action))
+    return render_template("actions/update.html", form=form, action=action, back_href=_back(action)), \
+        200 if not form.errors else 422
+
+
+@bp.route("/<int:action_id>/submit", methods=["GET", "POST"])
+def submit(action_id: int):
+    user = _user()
+    action = load_action(action_id, selectinload(Action.evidence).selectinload(Evidence.supplied_by))
+    require(permissions.can_submit(user, action))
+    form = SubmitForm()
+    if form.validate_on_submit():
+        try:
+            services.submit_for_assurance(action, user, today(), note=form.note.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Action submitted for assurance.", "success")
+            return redirect(_back(action))
+    return render_template("actions/submit.html", form=form, action=action, back_href=_back(action)), \
+        200 if not form.errors else 422
+
+
+@bp.route("/<int:action_id>/decide", methods=["GET", "POST"])
+def decide(action_id: int):
+    user = _user()
+    action = load_action(action_id, selectinload(Action.evidence).selectinload(Evidence.supplied_by))
+    require(permissions.can_decide(user, action))
+    form = DecisionForm()
+    if form.validate_on_submit():
+        verb = services.accept_action if form.decision.data == "accept" else services.return_action
+        try:
+            verb(action, user, form.reason.data, today())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Action accepted as assured." if form.decision.data == "accept"
+                  else "Action returned to the agency.", "success")
+            return redirect(_back(action))
+    return render_template("actions/decide.html", form=form, action=action, back_href=_back(action)), \
+        200 if not form.errors else 422
+
+
+@bp.route("/<int:action_id>/close", methods=["GET", "POST"])
+def close(action_id: int):
+    user = _user()
+    action = load_action(action_id)
+    require(permissions.can_withdraw(user, action))
+    form = CloseForm()
+    if form.validate_on_submit():
+        try:
+            services.close_action(action, ActionStatus(form.status.data), user, form.reason.data, today())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Action {ActionStatus(form.status.data).label.lower()}.", "success")
+            return redirect(_back(action))
+    return render_template("actions/close.html", form=form, action=action, back_href=_back(action)), \
+        200 if not form.errors else 422
+
+
+@bp.route("/<int:action_id>/open", methods=["POST"])
+def open(action_id: int):  # noqa: A001  (the endpoint name other pages link to)
+    user = _user()
+    action = load_action(action_id)
+    require(permissions.can_open(user, action))
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.move_status(action, ActionStatus.OPEN, user, today=today())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash("Action opened.", "success")
+    return redirect(_back(action))

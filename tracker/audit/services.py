@@ -79,12 +79,12 @@ def _after_flush(session: Session, flush_context) -> None:
             changes = _changes(obj, new=kind == "create", deleted=kind == "delete")
             if kind == "update" and not changes:
                 continue
-            ident = inspect(obj).identity
+            pk = inspect(obj).mapper.primary_key_from_instance(obj)
             rows.append({
                 "at": now, "actor_id": actor_id, "actor_label": label, "remote_addr": addr,
                 "event": kind, "object_type": name,
-                "object_id": ident[0] if ident and isinstance(ident[0], int) else None,
-                "changes": changes, "summary": "",
+                "object_id": pk[0] if len(pk) == 1 and isinstance(pk[0], int) else None,
+                "changes": changes, "summary": "" if len(pk) == 1 and isinstance(pk[0], int) else f"key {pk}",
             })
     if rows:
         session.connection().execute(insert(AuditRecord.__table__), rows)

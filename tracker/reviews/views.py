@@ -1,3 +1,251 @@
-from flask import Blueprint
+"""Reviews: the list, the review page, and the forms for reviews and learning points."""
+
+from collections import Counter, defaultdict
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.routing import BuildError
+
+from tracker import permissions
+from tracker.actions.models import Action
+from tracker.actions.ratings import rate
+from tracker.clock import today
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.recommendations.models import Recommendation
+from tracker.reviews import services
+from tracker.reviews.forms import LearningPointForm, ReviewForm
+from tracker.reviews.models import LearningPoint, Review, ReviewStatus, ReviewType
+from tracker.settings import load_settings
+from tracker.themes.models import Theme
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
+
+
+@bp.app_template_global("url_for_or")
+def url_for_or(endpoint: str, fallback: str, **values) -> str:
+    """url_for, or a fixed path while the endpoint's blueprint is still being written."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return request.script_root + fallback
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _require_manager() -> None:
+    if not permissions.can_manage_reviews(_user()):
+        abort(403)
+
+
+def _show_error(form, error: DomainError) -> None:
+    if error.field and error.field in form:
+        form[error.field].errors = list(form[error.field].errors) + [error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _page_size() -> int:
+    return max(1, min(int(current_app.config.get("PAGE_SIZE", 25)), 100))
+
+
+def _all_themes() -> list[Theme]:
+    return list(db.session.scalars(select(Theme).order_by(Theme.name)))
+
+
+# --- The list ------------------------------------------------------------------------------------
+
+
+@bp.route("/")
+@login_required
+def index():
+    user = _user()
+    if not permissions.can_view_reviews(user):
+        abort(403)
+    filters = services.ReviewFilters.from_args(request.args)
+    page_number = request.args.get("page", "1")
+    page_number = int(page_number) if page_number.isdigit() and 0 < len(page_number) < 7 else 1
+    page = db.paginate(services.reviews_query(filters), page=max(page_number, 1), per_page=_page_size(),
+                       max_per_page=100, error_out=False, count=True)
+    day, settings = today(), load_settings()
+    counts = services.rating_counts_by_review(user, [r.id for r in page.items], day, settings)
+    return render_template(
+        "reviews/index.html", page=page, reviews=page.items, counts=counts, filters=filters,
+        themes=_all_themes(), review_types=list(ReviewType), statuses=list(ReviewStatus), settings=settings,
+    )
+
+
+# --- The review page -----------------------------------------------------------------------------
+
+
+def _load_review(review_id: int, *, full: bool = False) -> Review:
+    stmt = select(Review).where(Review.id == review_id)
+    if full:
+        stmt = stmt.options(
+            selectinload(Review.themes),
+            selectinload(Review.learning_points),
+            selectinload(Review.recommendations).selectinload(Recommendation.addressees),
+            selectinload(Review.recommendations).selectinload(Recommendation.themes),
+        )
+    review = db.session.scalar(stmt)
+    if review is None:
+        abort(404)
+    return review
+
+
+def visible_actions(user, day, settings, *, review_id: int | None = None,
+                    recommendation_id: int | None = None) -> dict[int, list]:
+    """The actions this user may see, with their ratings, grouped by recommendation: one query."""
+    stmt = (select(Action)
+            .options(joinedload(Action.owner_agency), joinedload(Action.lead))
+            .where(permissions.visible_actions_filter(user))
+            .order_by(Action.recommendation_id, Action.id))
+    if review_id is not None:
+        stmt = stmt.where(Action.review_id == review_id)
+    if recommendation_id is not None:
+        stmt = stmt.where(Action.recommendation_id == recommendation_id)
+    grouped: dict[int, list] = defaultdict(list)
+    for action in db.session.scalars(stmt):
+        grouped[action.recommendation_id].append((action, rate(action, day, settings)))
+    return grouped
+
+
+def rating_summary(grouped: dict[int, list]) -> dict[str, int]:
+    counts = Counter(result.value for rows in grouped.values() for _, result in rows)
+    return {key: counts.get(key, 0) for key in ("red", "amber", "green", "blue", "none")}
+
+
+@bp.route("/<int:review_id>")
+@login_required
+def show(review_id: int):
+    user = _user()
+    if not permissions.can_view_reviews(user):
+        abort(403)
+    review = _load_review(review_id, full=True)
+    day, settings = today(), load_settings()
+    actions = visible_actions(user, day, settings, review_id=review.id)
+    recommendations = sorted(review.recommendations, key=lambda r: (r.sort_key, r.id))
+    return render_template(
+        "reviews/show.html", review=review, recommendations=recommendations, actions=actions,
+        summary=rating_summary(actions), milestones=services.milestones(review, day),
+        key_dates=services.KEY_DATES, settings=settings, back_href=url_for("reviews.index"),
+        back_text="All reviews",
+    )
+
+
+# --- Review forms --------------------------------------------------------------------------------
+
+
+def _details(form: ReviewForm, themes: list[Theme]) -> services.ReviewDetails:
+    chosen = set(form.themes.data or [])
+    return services.ReviewDetails(
+        reference=form.reference.data, title=form.title.data, review_type=form.review_type.data,
+        status=form.status.data, lead_reviewer=form.lead_reviewer.data or "", summary=form.summary.data or "",
+        themes=[t for t in themes if t.id in chosen], dates=form.dates(),
+    )
+
+
+def _review_form(review: Review | None) -> tuple[ReviewForm, list[Theme]]:
+    themes = _all_themes()
+    form = ReviewForm(obj=review if request.method == "GET" else None)
+    form.themes.choices = [(t.id, t.name) for t in themes]
+    if request.method == "GET" and review is not None:
+        form.themes.data = [t.id for t in review.themes]
+    return form, themes
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    _require_manager()
+    form, themes = _review_form(None)
+    if form.validate_on_submit():
+        try:
+            review = services.create_review(_details(form, themes))
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Review {review.reference} created", "success")
+            return redirect(url_for("reviews.show", review_id=review.id))
+    return render_template("reviews/form.html", form=form, review=None,
+                           back_href=url_for("reviews.index")), 200
+
+
+@bp.route("/<int:review_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(review_id: int):
+    _require_manager()
+    review = _load_review(review_id)
+    form, themes = _review_form(review)
+    if form.validate_on_submit():
+        try:
+            services.update_review(review, _details(form, themes))
+        except DomainError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Review {review.reference} updated", "success")
+            return redirect(url_for("reviews.show", review_id=review.id))
+    return render_template("reviews/form.html", form=form, review=review,
+                           back_href=url_for("reviews.show", review_id=review_id))
+
+
+# --- Learning points -----------------------------------------------------------------------------
+
+
+def _save_point(form: LearningPointForm) -> dict:
+    return {"number": int(form.number.data.strip()), "text": form.text.data,
+            "shared_how": form.shared_how.data or None, "shared_date": form.shared_date.data, "today": today()}
+
+
+@bp.route("/<int:review_id>/learning-points/new", methods=["GET", "POST"])
+@login_required
+def new_learning_point(review_id: int):
+    _require_manager()
+    review = _load_review(review_id)
+    form = LearningPointForm()
+    if request.method == "GET":
+        form.number.data = str(services.next_learning_point_number(review))
+    if form.validate_on_submit():
+        try:
+            point = services.add_learning_point(review, **_save_point(form))
+        except DomainError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Learning point {point.number} added", "success")
+            return redirect(url_for("reviews.show", review_id=review.id, _anchor="learning-points"))
+    return render_template("reviews/learning_point_form.html", form=form, review=review, point=None,
+                           back_href=url_for("reviews.show", review_id=review.id))
+
+
+@bp.route("/<int:review_id>/learning-points/<int:point_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_learning_point(review_id: int, point_id: int):
+    _require_manager()
+    point = db.session.get(LearningPoint, point_id)
+    if point is None or point.review_id != review_id:
+        abort(404)
+    review = point.review
+    form = LearningPointForm(obj=point if request.method == "GET" else None)
+    if request.method == "GET":
+        form.shared_how.data = point.shared_how or ""
+    if form.validate_on_submit():
+        try:
+            services.update_learning_point(point, **_save_point(form))
+        except DomainError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Learning point {point.number} updated", "success")
+            return redirect(url_for("reviews.show", review_id=review.id, _anchor="learning-points"))
+    return render_template("reviews/learning_point_form.html", form=form, review=review, point=point,
+                           back_href=url_for("reviews.show", review_id=review.id))

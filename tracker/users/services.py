@@ -75,3 +75,61 @@ def save_agency(agency: Agency | None, *, name: str, short_name: str, kind: str,
     agency.active = active
     db.session.flush()
     return agency
+
+
+# --- admin lists (added for the admin pages) ---
+
+USER_SORTS = ("name", "email", "role", "last_sign_in")
+
+
+def users_query(*, role: str | None = None, agency_id: int | None = None, search: str = "",
+                sort: str = "name", direction: str = "asc"):
+    """Accounts for the admin list: filtered by role, agency and a name or email fragment, with
+    the agency loaded in the same statement."""
+    from sqlalchemy.orm import joinedload
+
+    stmt = select(User).options(joinedload(User.agency))
+    if role in {r.value for r in Role}:
+        stmt = stmt.where(User.role == role)
+    if agency_id:
+        stmt = stmt.where(User.agency_id == agency_id)
+    if search := (search or "").strip():
+        pattern = f"%{search.lower()}%"
+        stmt = stmt.where(func.lower(User.name).like(pattern) | func.lower(User.email).like(pattern))
+    descending = direction == "desc"
+    if sort == "last_sign_in":
+        column = User.last_sign_in_at
+        # Never signed in sorts last either way.
+        order = column.desc().nulls_last() if descending else column.asc().nulls_last()
+        return stmt.order_by(order, User.name, User.id)
+    column = {"email": func.lower(User.email), "role": User.role}.get(sort, func.lower(User.name))
+    return stmt.order_by(column.desc() if descending else column.asc(), User.id)
+
+
+def user_counts_by_role() -> dict[str, int]:
+    """Active and disabled accounts per role, in one query, every role present."""
+    counts = {role.value: 0 for role in Role}
+    counts.update(dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all()))
+    return counts
+
+
+def user_counts_by_agency(agency_ids: list[int]) -> dict[int, int]:
+    """How many accounts belong to each of these agencies, in one query."""
+    if not agency_ids:
+        return {}
+    rows = db.session.execute(select(User.agency_id, func.count()).where(User.agency_id.in_(agency_ids))
+                              .group_by(User.agency_id))
+    return dict(rows.all())
+
+
+def open_action_counts_by_agency(agency_ids: list[int]) -> dict[int, int]:
+    """Live actions (open, in progress, submitted) owned by each of these agencies, in one query."""
+    from tracker.actions.models import LIVE_STATUSES, Action
+
+    if not agency_ids:
+        return {}
+    rows = db.session.execute(
+        select(Action.owner_agency_id, func.count())
+        .where(Action.owner_agency_id.in_(agency_ids), Action.status.in_([s.value for s in LIVE_STATUSES]))
+        .group_by(Action.owner_agency_id))
+    return dict(rows.all())

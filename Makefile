@@ -1,0 +1,50 @@
+# Two commands do all the set-up: `make run` and `make test`. `make install` is the shared part.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := wsgi.py
+
+.PHONY: install run test test-fast test-browser test-postgres bench clean-assets
+
+install: $(VENV)/.installed tracker/static/govuk/.built
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+tracker/static/govuk/.built: node_modules/.installed scripts/build_assets.py
+	$(BIN)/python scripts/build_assets.py
+	touch $@
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo-data --if-empty
+	@echo
+	@echo "Follow Through is starting at http://127.0.0.1:$(PORT)/"
+	@$(BIN)/flask sign-in-help
+	@echo
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+# The whole suite: the fast tier and the browser tier on SQLite, then again on a real PostgreSQL.
+test: install
+	scripts/install_test_deps.sh
+	$(BIN)/pytest
+	$(BIN)/pytest --db=postgres -m "not browser"
+
+test-fast: install
+	$(BIN)/pytest -m "not browser and not postgres"
+
+test-browser: install
+	scripts/install_test_deps.sh
+	$(BIN)/pytest -m browser
+
+test-postgres: install
+	scripts/install_test_deps.sh
+	$(BIN)/pytest --db=postgres -m "not browser"

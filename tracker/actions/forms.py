@@ -1,0 +1,137 @@
+"""Forms for actions: they check shape only; the rules live in services and permissions."""
+
+import re
+from datetime import date
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea,
+)
+from wtforms import BooleanField, Form, HiddenField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from tracker.forms_common import GovukDateField
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def attach_error(form, error) -> None:
+    """Show a DomainError on its field when the form has one, else at the top of the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+class QueryDateField(GovukDateField):
+    """A date filter in the query string: either one ISO value (due_before=2025-07-01, as links
+    write it) or the day, month and year boxes of the filter form. Never required."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, required=False, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if len(valuelist) == 1 and ISO_DATE.match((valuelist[0] or "").strip()):
+            value = valuelist[0].strip()
+            year, month, day = value.split("-")
+            self.raw_data = [day, month, year]
+            try:
+                self.data = date.fromisoformat(value)
+            except ValueError:
+                self.data = None
+                self._message = f"{self.label.text} must be a real date"
+            return
+        super().process_formdata(valuelist)
+
+
+class ActionFilterForm(Form):
+    """The filters of the actions list, read from the query string (no CSRF: it changes nothing)."""
+
+    agency = SelectField("Owner", widget=GovSelect(), validate_choice=False)
+    review = SelectField("Review", widget=GovSelect(), validate_choice=False)
+    rating = SelectField("Rating", widget=GovSelect(), validate_choice=False)
+    theme = SelectField("Theme", widget=GovSelect(), validate_choice=False)
+    status = SelectField("Status", widget=GovSelect(), validate_choice=False)
+    due_before = QueryDateField("Due on or before")
+
+
+class ActionForm(FlaskForm):
+    description = TextAreaField("Description of the action", widget=GovTextArea(),
+                                validators=[DataRequired("Enter a description of the action"),
+                                            Length(max=5000, message="Description must be 5,000 characters or fewer")])
+    owner_agency_id = SelectField("Owner", widget=GovSelect(), coerce=str,
+                                  invalid_choice_message="Choose the agency that owns the action",
+                                  validators=[DataRequired("Choose the agency that owns the action")])
+    lead_id = SelectField("Lead", widget=GovSelect(), coerce=str, validators=[Optional()],
+                          invalid_choice_message="Choose a lead from the list",
+                          description="A named agency lead in the owning agency. You can add one later.")
+    success_measure = TextAreaField("Success measure", widget=GovTextArea(),
+                                    description="How the board will know practice has changed.",
+                                    validators=[Length(max=5000, message="Success measure must be 5,000 "
+                                                                         "characters or fewer")])
+
+
+class NewActionForm(ActionForm):
+    due_date = GovukDateField("Due date")
+    open_now = BooleanField("Open the action now (otherwise it stays a draft)", widget=GovCheckboxInput())
+    submit = SubmitField("Create action", widget=GovSubmitInput())
+
+
+class EditActionForm(ActionForm):
+    #: The action's last change when the form was opened: a later change by someone else is a conflict.
+    version = HiddenField()
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class DueDateForm(FlaskForm):
+    due_date = GovukDateField("New due date")
+    reason = TextAreaField("Reason for the change", widget=GovTextArea(),
+                           validators=[DataRequired("Enter the reason the due date is moving")])
+    submit = SubmitField("Move the due date", widget=GovSubmitInput())
+
+
+class ProgressForm(FlaskForm):
+    proposed_rating = RadioField("How is the action going?", widget=GovRadioInput(),
+                                 invalid_choice_message="Choose a rating")
+    narrative = TextAreaField("What has happened since the last update?", widget=GovTextArea(),
+                              description="Required for an Amber or Red rating.",
+                              validators=[Length(max=10000, message="The update must be 10,000 characters or fewer")])
+    update_date = GovukDateField("Date of the update")
+    submit = SubmitField("Post update", widget=GovSubmitInput())
+
+    def set_labels(self, settings) -> None:
+        self.proposed_rating.choices = [
+            ("green", f"{settings.label('green')}: on track"),
+            ("amber", f"{settings.label('amber')}: at risk"),
+            ("red", f"{settings.label('red')}: off track"),
+        ]
+
+
+class SubmitForm(FlaskForm):
+    note = TextAreaField("Note for the business unit (optional)", widget=GovTextArea())
+    submit = SubmitField("Submit for assurance", widget=GovSubmitInput())
+
+
+class DecisionForm(FlaskForm):
+    decision = RadioField("Your decision", widget=GovRadioInput(),
+                          choices=[("accept", "Accept: the evidence shows the action is complete and has had impact"),
+                                   ("return", "Return to the agency: more is needed")],
+                          invalid_choice_message="Choose accept or return")
+    reason = TextAreaField("Reason", widget=GovTextArea(),
+                           validators=[DataRequired("Enter the reason for your decision")])
+    submit = SubmitField("Record decision", widget=GovSubmitInput())
+
+
+class CloseForm(FlaskForm):
+    status = RadioField("Close the action as", widget=GovRadioInput(),
+                        choices=[("withdrawn", "Withdrawn: it will not be done"),
+                                 ("superseded", "Superseded: other work replaces it")],
+                        invalid_choice_message="Choose withdrawn or superseded")
+    reason = TextAreaField("Reason", widget=GovTextArea(),
+                           validators=[DataRequired("Enter the reason for closing the action")])
+    submit = SubmitField("Close the action", widget=GovSubmitInput())
+
+
+class EmptyForm(FlaskForm):
+    """Just the CSRF token, for one-button posts."""

@@ -1,0 +1,222 @@
+"""Admin forms: they check shape only; uniqueness and role rules live in tracker/users/services.py."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput, GovPasswordInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
+)
+from wtforms import (
+    BooleanField, Field, PasswordField, RadioField, SelectField, StringField, SubmitField, TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, StopValidation
+
+from tracker.forms_common import GovukDateField
+from tracker.settings import DEFAULT_LABELS
+from tracker.users.models import ROLE_LABELS, AgencyKind
+from tracker.users.services import MIN_PASSWORD_LENGTH
+
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
+PASSWORD_LENGTH = f"The password must be at least {MIN_PASSWORD_LENGTH} characters long."
+#: The order ratings are listed in on the settings page and the key: B, R, A, G, then not rated.
+RATING_KEYS = ("blue", "red", "amber", "green", "none")
+
+
+class WholeNumberField(Field):
+    """A whole number between `minimum` and `maximum`, with GOV.UK messages that name the field
+    ("Enter the at-risk window", "The at-risk window must be a whole number of days")."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label=None, *, minimum: int, maximum: int, noun: str, unit: str = "days", **kwargs):
+        super().__init__(label, **kwargs)
+        self.minimum, self.maximum, self.noun, self.unit = minimum, maximum, noun, unit
+        self._message: str | None = None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            self._message = f"Enter {self.noun}"
+            return
+        if not text.isdigit() or len(text) > 6:
+            self._message = f"{self.noun[0].upper()}{self.noun[1:]} must be a whole number of {self.unit}"
+            return
+        self.data = int(text)
+
+    def pre_validate(self, form):
+        if self._message:
+            raise StopValidation(self._message)
+        if self.data is None:
+            raise StopValidation(f"Enter {self.noun}")
+        if not self.minimum <= self.data <= self.maximum:
+            raise StopValidation(f"{self.noun[0].upper()}{self.noun[1:]} must be between {self.minimum} "
+                                 f"and {self.maximum} {self.unit}")
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [(role.value, label) for role, label in ROLE_LABELS.items()]
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(kind.value, kind.label) for kind in AgencyKind]
+
+
+def _agency_choices(agencies) -> list[tuple[str, str]]:
+    return [("", "Not in an agency")] + [
+        (str(a.id), a.name if a.active else f"{a.name} (inactive)") for a in agencies]
+
+
+class _UserFields(FlaskForm):
+    name = StringField("Full name", widget=GovTextInput(),
+                       validators=[DataRequired("Enter the person's full name"),
+                                   Length(max=200, message="Full name must be 200 characters or fewer")])
+    email = StringField("Email address", widget=GovTextInput(),
+                        validators=[DataRequired("Enter the person's email address"),
+                                    Length(max=254, message="Email address must be 254 characters or fewer"),
+                                    Email(EMAIL_FORMAT)])
+    role = RadioField("Role", widget=GovRadioInput(), choices=role_choices(),
+                      validate_choice=False, validators=[DataRequired("Choose a role")])
+    agency_id = SelectField("Agency", widget=GovSelect(), validate_choice=False,
+                            description="Agency leads must belong to an agency; other roles do not need one.")
+
+    def set_agencies(self, agencies) -> None:
+        self.agency_id.choices = _agency_choices(agencies)
+
+    def validate_role(self, field):
+        if field.data not in dict(role_choices()):
+            raise StopValidation("Choose a role")
+
+    def validate_agency_id(self, field):
+        if field.data and field.data not in {value for value, _ in field.choices}:
+            raise StopValidation("Choose an agency from the list")
+
+
+class NewUserForm(_UserFields):
+    password = PasswordField("Initial password", widget=GovPasswordInput(),
+                             description=f"At least {MIN_PASSWORD_LENGTH} characters. Give it to the person "
+                                         "securely; they can use it to sign in straight away.",
+                             validators=[DataRequired("Enter an initial password"),
+                                         Length(min=MIN_PASSWORD_LENGTH, message=PASSWORD_LENGTH),
+                                         Length(max=200, message="The password must be 200 characters or fewer")])
+    submit = SubmitField("Create account", widget=GovSubmitInput())
+
+
+class EditUserForm(_UserFields):
+    active = BooleanField("This account can sign in", widget=GovCheckboxInput(),
+                          description="Untick to disable the account: it ends every session straight away.")
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField("New password", widget=GovPasswordInput(),
+                             description=f"At least {MIN_PASSWORD_LENGTH} characters.",
+                             validators=[DataRequired("Enter a new password"),
+                                         Length(min=MIN_PASSWORD_LENGTH, message=PASSWORD_LENGTH),
+                                         Length(max=200, message="The password must be 200 characters or fewer")])
+    confirm = PasswordField("Confirm the new password", widget=GovPasswordInput(),
+                            validators=[DataRequired("Enter the new password again"),
+                                        EqualTo("password", "The passwords do not match")])
+    submit = SubmitField("Set new password", widget=GovSubmitInput())
+
+
+class AgencyForm(FlaskForm):
+    name = StringField("Name", widget=GovTextInput(),
+                       validators=[DataRequired("Enter the agency's name"),
+                                   Length(max=200, message="Name must be 200 characters or fewer")])
+    short_name = StringField("Short name", widget=GovTextInput(),
+                             description="Shown in tables and on reports, for example “WMP” or “DGFT”.",
+                             validators=[DataRequired("Enter a short name"),
+                                         Length(max=40, message="Short name must be 40 characters or fewer")])
+    kind = RadioField("Kind of owner", widget=GovRadioInput(), choices=kind_choices(), validate_choice=False,
+                      validators=[DataRequired("Choose the kind of owner")])
+    aliases = TextAreaField("Other names", widget=GovTextArea(),
+                            description="One a line. The importer recognises these in review documents, "
+                                        "for example “Police” or “West Midlands Police”.",
+                            validators=[Length(max=4000, message="Other names must be 4,000 characters or fewer")])
+    active = BooleanField("This owner can be given new actions", widget=GovCheckboxInput(), default=True)
+    submit = SubmitField("Save agency", widget=GovSubmitInput())
+
+    def validate_kind(self, field):
+        if field.data not in dict(kind_choices()):
+            raise StopValidation("Choose the kind of owner")
+
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in (self.aliases.data or "").splitlines() if line.strip()]
+
+
+class SettingsForm(FlaskForm):
+    at_risk_days = WholeNumberField("At-risk window", minimum=1, maximum=365, noun="the at-risk window",
+                                    description="An open action due within this many days is rated Amber.")
+    stale_update_days = WholeNumberField(
+        "Longest time without an update", minimum=1, maximum=730, noun="the longest time without an update",
+        description="An open action with no progress update for longer than this is rated Amber.")
+    evidence_max_mb = WholeNumberField("Evidence upload limit", minimum=1, maximum=100, unit="MB",
+                                       noun="the evidence upload limit",
+                                       description="The largest file that can be uploaded as evidence.")
+    submit = SubmitField("Save settings", widget=GovSubmitInput())
+
+
+def _add_rating_fields() -> None:
+    for key in RATING_KEYS:
+        name = DEFAULT_LABELS[key]
+        setattr(SettingsForm, f"label_{key}", StringField(
+            f"Label for {name}", widget=GovTextInput(),
+            validators=[DataRequired(f"Enter a label for {name}"),
+                        Length(max=30, message=f"The label for {name} must be 30 characters or fewer")]))
+        setattr(SettingsForm, f"definition_{key}", TextAreaField(
+            f"What {name} means", widget=GovTextArea(),
+            validators=[DataRequired(f"Enter what {name} means"),
+                        Length(max=300, message=f"What {name} means must be 300 characters or fewer")]))
+
+
+_add_rating_fields()
+
+
+#: Events written by the application; the search also offers any other event found in the trail.
+KNOWN_EVENTS = ("create", "update", "delete", "sign_in", "sign_in_failed", "sign_out", "evidence_downloaded")
+
+
+class AuditSearchForm(FlaskForm):
+    """The audit search, read from the query string (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    actor = StringField("Who (email contains)", widget=GovTextInput(),
+                        validators=[Optional(), Length(max=254, message="Who must be 254 characters or fewer")])
+    event = SelectField("Event", widget=GovSelect(), validate_choice=False)
+    object_type = SelectField("Record type", widget=GovSelect(), validate_choice=False)
+    object_id = StringField("Record ID", widget=GovTextInput(),
+                            validators=[Optional(), Length(max=12, message="Record ID must be a whole number")])
+    date_from = GovukDateField("From", required=False)
+    date_to = GovukDateField("To", required=False)
+
+    def set_choices(self, events: list[str], object_types: list[str]) -> None:
+        self.event.choices = [("", "Any event")] + [(e, e.replace("_", " ").capitalize()) for e in events]
+        self.object_type.choices = [("", "Any record")] + [(t, t) for t in object_types]
+
+    def validate_object_id(self, field):
+        if field.data and not field.data.strip().isdigit():
+            raise StopValidation("Record ID must be a whole number")
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise StopValidation("The ‘To’ date must be the same as or after the ‘From’ date")
+
+    def filters(self) -> dict:
+        """The filters that passed their checks; a field with an error is left out."""
+        def ok(field):
+            return not field.errors and field.data not in (None, "")
+        return {
+            "actor": self.actor.data.strip() if ok(self.actor) else "",
+            "event": self.event.data if ok(self.event) else "",
+            "object_type": self.object_type.data if ok(self.object_type) else "",
+            "object_id": int(self.object_id.data) if ok(self.object_id) else None,
+            "date_from": self.date_from.data if ok(self.date_from) else None,
+            "date_to": self.date_to.data if ok(self.date_to) else None,
+        }
+

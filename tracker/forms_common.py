@@ -1,0 +1,54 @@
+"""Form pieces shared by every domain."""
+
+from datetime import date
+
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from wtforms import Field
+from wtforms.validators import StopValidation
+
+PARTS = ("day", "month", "year")
+
+
+class GovukDateField(Field):
+    """Day, month and year boxes with the GOV.UK error messages ("Due date must be a real date").
+
+    Always keeps exactly three raw values so the widget can show back what was typed."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label=None, validators=None, required: bool = True, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.required = required
+        self._message: str | None = None
+
+    def _value(self) -> str:
+        return self.data.strftime("%d %m %Y") if isinstance(self.data, date) else ""
+
+    def process_formdata(self, valuelist):
+        values = [(v or "").strip() for v in valuelist[:3]]
+        values += [""] * (3 - len(values))
+        self.raw_data = values
+        self.data = None
+        name = self.label.text
+        if not any(values):
+            if self.required:
+                self._message = f"Enter {name[0].lower()}{name[1:]}"
+            return
+        missing = [part for part, value in zip(PARTS, values) if not value]
+        if missing:
+            self._message = f"{name} must include a {' and '.join(missing)}"
+            return
+        try:
+            day, month, year = (int(v) for v in values)
+            if year < 1900 or year > 2200:
+                raise ValueError
+            self.data = date(year, month, day)
+        except ValueError:
+            self._message = f"{name} must be a real date"
+
+    def pre_validate(self, form):
+        if self._message:
+            raise StopValidation(self._message)
+        if self.required and self.data is None and self.raw_data is None:
+            name = self.label.text
+            raise StopValidation(f"Enter {name[0].lower()}{name[1:]}")

@@ -1,0 +1,83 @@
+"""Forms for reviews and learning points: shape only (required, lengths, real dates).
+Rules that need the database (a reference already taken, dates out of order) are in services."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
+)
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from tracker.forms_common import GovukDateField
+from tracker.reviews.models import KEY_DATES, ReviewStatus, ReviewType, SharedHow
+
+
+class CheckboxesField(SelectMultipleField):
+    """Checkboxes of database rows by id; a tampered value gets a plain message, never a 500."""
+
+    widget = GovCheckboxesInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("coerce", int)
+        kwargs.setdefault("invalid_value_message", "Select from the list")
+        kwargs.setdefault("invalid_choice_message", "Select from the list")
+        super().__init__(label, validators, **kwargs)
+
+
+def _radios(label: str, message: str, choices, **kwargs) -> RadioField:
+    return RadioField(label, choices=choices, widget=GovRadioInput(), invalid_choice_message=message, **kwargs)
+
+
+class ReviewForm(FlaskForm):
+    reference = StringField(
+        "Reference", widget=GovTextInput(), description="For example, CSPR-2025-03",
+        validators=[DataRequired("Enter the review's reference"),
+                    Length(max=40, message="Reference must be 40 characters or fewer")])
+    title = StringField(
+        "Title", widget=GovTextInput(), description="The child's or adult's pseudonym, for example Child Y",
+        validators=[DataRequired("Enter the review's title"),
+                    Length(max=200, message="Title must be 200 characters or fewer")])
+    review_type = _radios("Type of review", "Select the type of review",
+                          [(t.value, t.label) for t in ReviewType])
+    status = SelectField("Status", widget=GovSelect(), choices=[(s.value, s.label) for s in ReviewStatus],
+                         invalid_choice_message="Select the status of the review")
+    lead_reviewer = StringField(
+        "Lead reviewer (optional)", widget=GovTextInput(),
+        validators=[Optional(), Length(max=200, message="Lead reviewer must be 200 characters or fewer")])
+    summary = TextAreaField("Summary (optional)", widget=GovTextArea(),
+                            validators=[Length(max=20000, message="Summary must be 20,000 characters or fewer")])
+    themes = CheckboxesField("Themes (optional)")
+    incident_date = GovukDateField("Serious incident date", required=False)
+    notification_date = GovukDateField("Notification date", required=False,
+                                       description="When the national panel was notified")
+    rapid_review_date = GovukDateField("Rapid review date", required=False)
+    decision_date = GovukDateField("Decision date", required=False,
+                                   description="When the partnership decided to hold this review")
+    commissioned_date = GovukDateField("Commissioned date", required=False)
+    draft_date = GovukDateField("Draft report date", required=False)
+    board_signoff_date = GovukDateField("Board sign-off date", required=False)
+    published_date = GovukDateField("Published date", required=False)
+    submit = SubmitField("Save review", widget=GovSubmitInput())
+
+    DATE_FIELDS = tuple(name for name, _ in KEY_DATES)
+
+    def dates(self) -> dict:
+        return {name: self[name].data for name in self.DATE_FIELDS}
+
+
+class LearningPointForm(FlaskForm):
+    number = StringField(
+        "Learning point number", widget=GovTextInput(),
+        validators=[DataRequired("Enter the learning point number"),
+                    Regexp(r"^\s*\d{1,4}\s*$", message="Learning point number must be a whole number, like 3")])
+    text = TextAreaField("Learning point", widget=GovTextArea(),
+                         validators=[DataRequired("Enter the learning point"),
+                                     Length(max=10000, message="Learning point must be 10,000 characters or fewer")])
+    shared_how = _radios("How was it shared?", "Select how the learning point was shared",
+                         [("", "Not shared yet")] + [(s.value, s.label) for s in SharedHow], default="")
+    shared_date = GovukDateField("Date shared", required=False)
+    submit = SubmitField("Save learning point", widget=GovSubmitInput())
+
+    def validate_shared_date(self, field):
+        if field.data and not self.shared_how.data:
+            raise ValidationError("Select how the learning point was shared, or remove the date")

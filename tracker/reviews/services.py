@@ -1,0 +1,379 @@
+"""Verbs on reviews and learning points, the reviews list query, and the statutory milestones.
+
+Services check the rules that need the database, change the records and flush; the view commits."""
+
+from calendar import monthrange
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+from sqlalchemy import Select, and_, exists, func, or_, select
+
+from tracker import permissions
+from tracker.actions.models import Action
+from tracker.actions.ratings import format_date, rating_expression
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.reviews.models import KEY_DATES, LearningPoint, Review, ReviewStatus, ReviewType, SharedHow
+from tracker.settings import Settings
+from tracker.themes.models import Theme, review_themes
+from tracker.users.models import User
+
+KEY_DATE_LABELS = dict(KEY_DATES)
+KEY_DATE_FIELDS = tuple(name for name, _ in KEY_DATES)
+
+
+# --- Reviews -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReviewDetails:
+    """What a person types about a review, already shaped by the form."""
+
+    reference: str
+    title: str
+    review_type: str
+    status: str
+    lead_reviewer: str = ""
+    summary: str = ""
+    themes: list[Theme] = field(default_factory=list)
+    dates: dict[str, date | None] = field(default_factory=dict)
+
+
+def check_key_date_order(dates: dict[str, date | None]) -> None:
+    """Each key date that is recorded must not come before any earlier key date that is recorded
+    (the notification cannot precede the incident, publication cannot precede sign-off)."""
+    latest: tuple[str, date] | None = None
+    for name in KEY_DATE_FIELDS:
+        value = dates.get(name)
+        if value is None:
+            continue
+        if latest is not None and value < latest[1]:
+            earlier, earlier_date = latest
+            raise DomainError(
+                f"{KEY_DATE_LABELS[name]} date must be the same as or after the "
+                f"{KEY_DATE_LABELS[earlier].lower()} date ({format_date(earlier_date)})",
+                field=name,
+            )
+        latest = (name, value)
+
+
+def _apply(review: Review, details: ReviewDetails) -> None:
+    reference = details.reference.strip()
+    taken = db.session.scalar(select(Review.id).where(func.lower(Review.reference) == reference.lower(),
+                                                      Review.id != (review.id or 0)))
+    if taken is not None:
+        raise DomainError(f"Another review already has the reference {reference}", field="reference")
+    if details.review_type not in {t.value for t in ReviewType}:
+        raise DomainError("Select the type of review", field="review_type")
+    if details.status not in {s.value for s in ReviewStatus}:
+        raise DomainError("Select the status of the review", field="status")
+    check_key_date_order(details.dates)
+    review.reference = reference
+    review.title = details.title.strip()
+    review.review_type = details.review_type
+    review.status = details.status
+    review.lead_reviewer = (details.lead_reviewer or "").strip()
+    review.summary = (details.summary or "").strip()
+    review.themes = list(details.themes)
+    for name in KEY_DATE_FIELDS:
+        setattr(review, name, details.dates.get(name))
+
+
+def create_review(details: ReviewDetails) -> Review:
+    review = Review()
+    _apply(review, details)
+    db.session.add(review)
+    db.session.flush()
+    return review
+
+
+def update_review(review: Review, details: ReviewDetails) -> None:
+    _apply(review, details)
+    db.session.flush()
+
+
+# --- Learning points -----------------------------------------------------------------------------
+
+
+def _check_learning_point(review: Review, number: int, text: str, shared_how: str | None,
+                          shared_date: date | None, today: date, point_id: int | None = None) -> None:
+    if number < 1:
+        raise DomainError("Learning point number must be 1 or more", field="number")
+    taken = db.session.scalar(select(LearningPoint.id).where(
+        LearningPoint.review_id == review.id, LearningPoint.number == number, LearningPoint.id != (point_id or 0)))
+    if taken is not None:
+        raise DomainError(f"This review already has a learning point {number}", field="number")
+    if not text.strip():
+        raise DomainError("Enter the learning point", field="text")
+    if shared_how and shared_how not in {s.value for s in SharedHow}:
+        raise DomainError("Select how the learning point was shared", field="shared_how")
+    if shared_date and not shared_how:
+        raise DomainError("Select how the learning point was shared", field="shared_how")
+    if shared_date and shared_date > today:
+        raise DomainError("Date shared must be today or in the past", field="shared_date")
+
+
+def add_learning_point(review: Review, *, number: int, text: str, shared_how: str | None,
+                       shared_date: date | None, today: date) -> LearningPoint:
+    _check_learning_point(review, number, text, shared_how, shared_date, today)
+    point = LearningPoint(review=review, number=number, text=text.strip(), shared_how=shared_how or None,
+                          shared_date=shared_date)
+    db.session.add(point)
+    db.session.flush()
+    return point
+
+
+def update_learning_point(point: LearningPoint, *, number: int, text: str, shared_how: str | None,
+                          shared_date: date | None, today: date) -> None:
+    _check_learning_point(point.review, number, text, shared_how, shared_date, today, point_id=point.id)
+    point.number = number
+    point.text = text.strip()
+    point.shared_how = shared_how or None
+    point.shared_date = shared_date
+    db.session.flush()
+
+
+def next_learning_point_number(review: Review) -> int:
+    current = db.session.scalar(select(func.max(LearningPoint.number)).where(LearningPoint.review_id == review.id))
+    return (current or 0) + 1
+
+
+# --- The reviews list ----------------------------------------------------------------------------
+
+SORTS = {
+    "reference": (Review.reference,),
+    "title": (Review.title, Review.reference),
+    "published": (Review.published_date, Review.reference),
+    "created": (Review.created_at,),
+}
+
+
+@dataclass
+class ReviewFilters:
+    review_type: str | None = None
+    status: str | None = None
+    theme_id: int | None = None
+    text: str = ""
+    sort: str = "reference"
+    direction: str = "asc"
+
+    @classmethod
+    def from_args(cls, args) -> "ReviewFilters":
+        """Unknown or malformed values are ignored, so a typed-in URL never fails."""
+        review_type = args.get("type") or None
+        status = args.get("status") or None
+        theme = args.get("theme") or ""
+        sort = args.get("sort") or "reference"
+        direction = args.get("dir") or "asc"
+        return cls(
+            review_type=review_type if review_type in {t.value for t in ReviewType} else None,
+            status=status if status in {s.value for s in ReviewStatus} else None,
+            theme_id=int(theme) if theme.isdigit() and len(theme) < 10 else None,
+            text=(args.get("q") or "").strip()[:100],
+            sort=sort if sort in SORTS else "reference",
+            direction=direction if direction in ("asc", "desc") else "asc",
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.review_type or self.status or self.theme_id or self.text)
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def reviews_query(filters: ReviewFilters) -> Select:
+    stmt = select(Review)
+    if filters.review_type:
+        stmt = stmt.where(Review.review_type == filters.review_type)
+    if filters.status:
+        stmt = stmt.where(Review.status == filters.status)
+    if filters.theme_id:
+        stmt = stmt.where(exists().where(and_(review_themes.c.review_id == Review.id,
+                                              review_themes.c.theme_id == filters.theme_id)))
+    if filters.text:
+        pattern = _like_pattern(filters.text)
+        stmt = stmt.where(or_(func.lower(Review.reference).like(pattern, escape="\\"),
+                              func.lower(Review.title).like(pattern, escape="\\")))
+    keys = SORTS[filters.sort]
+    if filters.direction == "desc":
+        order = [k.desc().nulls_last() for k in keys]
+    else:
+        order = [k.asc().nulls_last() for k in keys]
+    return stmt.order_by(*order, Review.id)
+
+
+RATED = ("red", "amber", "green", "blue")
+
+
+def rating_counts_by_review(user: User, review_ids: Iterable[int], today: date,
+                            settings: Settings) -> dict[int, dict[str, int]]:
+    """Counts of the actions this user may see, by rating, for each review: one grouped query."""
+    ids = list(review_ids)
+    counts: dict[int, dict[str, int]] = {i: dict.fromkeys(RATED, 0) for i in ids}
+    if not ids:
+        return counts
+    rating = rating_expression(today, settings).label("rating")
+    stmt = (select(Action.review_id, rating, func.count())
+            .where(Action.review_id.in_(ids), permissions.visible_actions_filter(user))
+            .group_by(Action.review_id, rating))
+    for review_id, value, n in db.session.execute(stmt):
+        if value in counts[review_id]:
+            counts[review_id][value] = n
+    return counts
+
+
+# --- Statutory milestones ------------------------------------------------------------------------
+#
+# One table per review type. Each milestone is done on a key date; its due date runs from the
+# first recorded key date in `deadlines` (so "board sign-off" is due by publication, or, before
+# the report is published, by the date publication is due). A later issue can load these rows
+# from the settings table instead.
+
+
+@dataclass(frozen=True)
+class Deadline:
+    start: str  # a key date field
+    working_days: int = 0
+    months: int = 0
+    describe: str = ""
+
+
+@dataclass(frozen=True)
+class MilestoneRule:
+    name: str
+    done: str  # the key date field that records it done
+    deadlines: tuple[Deadline, ...]
+
+
+NOTIFY = MilestoneRule("Notify the national panel", "notification_date", (
+    Deadline("incident_date", working_days=5, describe="within 5 working days of the serious incident"),
+))
+RAPID_REVIEW = MilestoneRule("Rapid review", "rapid_review_date", (
+    Deadline("notification_date", working_days=15, describe="within 15 working days of the notification"),
+))
+PUBLISH = MilestoneRule("Publish the report", "published_date", (
+    Deadline("decision_date", months=6, describe="within 6 months of the decision to hold a review"),
+))
+SIGN_OFF = MilestoneRule("Board sign-off", "board_signoff_date", (
+    Deadline("published_date", describe="before the report is published"),
+    Deadline("decision_date", months=6, describe="before publication, due within 6 months of the decision"),
+))
+
+T = ReviewType
+MILESTONE_RULES: dict[ReviewType, tuple[MilestoneRule, ...]] = {
+    T.RAPID_REVIEW: (NOTIFY, RAPID_REVIEW),
+    T.CSPR: (NOTIFY, RAPID_REVIEW, PUBLISH, SIGN_OFF),
+    T.LOCAL_LEARNING: (PUBLISH, SIGN_OFF),
+    T.SILP: (PUBLISH, SIGN_OFF),
+    T.SPECIAL_PRACTICE: (PUBLISH, SIGN_OFF),
+    T.THEMATIC: (PUBLISH, SIGN_OFF),
+    T.SCR: (SIGN_OFF,),
+    T.SAR: (SIGN_OFF,),
+    T.DHR: (SIGN_OFF,),
+}
+
+MILESTONE_STATES = ("done", "done_late", "due", "overdue", "not_applicable")
+
+
+@dataclass(frozen=True)
+class Milestone:
+    name: str
+    due_date: date | None
+    done_date: date | None
+    state: str  # one of MILESTONE_STATES
+    reason: str
+
+    @property
+    def is_late(self) -> bool:
+        return self.state in ("done_late", "overdue")
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.UK(subdiv="ENG", years=[year]).keys())
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday, except bank holidays in England."""
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date `days` working days after `start` (the start day itself is day 0)."""
+    day = start
+    counted = 0
+    while counted < days:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            counted += 1
+    return day
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (0 when end is not after start)."""
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            count += 1
+    return count
+
+
+def add_months(start: date, months: int) -> date:
+    """Calendar months; 31 August plus 6 months is the last day of February."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return date(year, month, min(start.day, monthrange(year, month)[1]))
+
+
+def _due(deadline: Deadline, start: date) -> date:
+    if deadline.working_days:
+        return add_working_days(start, deadline.working_days)
+    if deadline.months:
+        return add_months(start, deadline.months)
+    return start
+
+
+def _late_by(deadline: Deadline, due: date, later: date) -> str:
+    if deadline.working_days:
+        n = working_days_between(due, later)
+        return f"{n} working day{'s' if n != 1 else ''}"
+    n = (later - due).days
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def evaluate(rule: MilestoneRule, review: Review, today: date) -> Milestone:
+    done = getattr(review, rule.done)
+    deadline = next((d for d in rule.deadlines if getattr(review, d.start) is not None), None)
+    if deadline is None:
+        starts = " or ".join(KEY_DATE_LABELS[d.start].lower() for d in rule.deadlines)
+        if done:
+            return Milestone(rule.name, None, done, "done", f"Done on {format_date(done)}")
+        return Milestone(rule.name, None, None, "not_applicable",
+                         f"Not started: the {starts} date is not recorded")
+    due = _due(deadline, getattr(review, deadline.start))
+    when = deadline.describe
+    if done:
+        if done <= due:
+            return Milestone(rule.name, due, done, "done", f"Done on {format_date(done)}, {when}")
+        return Milestone(rule.name, due, done, "done_late",
+                         f"Done on {format_date(done)}, {_late_by(deadline, due, done)} after it was due "
+                         f"on {format_date(due)}")
+    if review.status == ReviewStatus.CLOSED.value:
+        return Milestone(rule.name, due, None, "not_applicable", "The review was closed without it")
+    if today > due:
+        return Milestone(rule.name, due, None, "overdue",
+                         f"Overdue: due {format_date(due)} ({when}), {_late_by(deadline, due, today)} ago")
+    return Milestone(rule.name, due, None, "due", f"Due by {format_date(due)}, {when}")
+
+
+def milestones(review: Review, today: date) -> list[Milestone]:
+    """The statutory clocks for this review's type, each with its state and a one-line reason."""
+    rules = MILESTONE_RULES.get(ReviewType(review.review_type), ())
+    return [evaluate(rule, review, today) for rule in rules]
