@@ -5,6 +5,7 @@ from datetime import date
 import flask_migrate
 import pytest
 import sqlalchemy
+from flask.testing import FlaskClient
 
 from tests import factories
 from tracker import create_app
@@ -80,6 +81,17 @@ def database_uri(migrated_template, postgres_server, tmp_path):
     return _fresh_database(migrated_template, postgres_server, tmp_path)
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context, as in production: its own `g` (the signed-in user)
+    and its own database session, not the ones the test body is using."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()  # the test body reads what the request wrote
+        return response
+
+
 @pytest.fixture
 def app(database_uri, tmp_path):
     app = create_app({
@@ -87,6 +99,7 @@ def app(database_uri, tmp_path):
         "UPLOAD_FOLDER": str(tmp_path / "evidence"),
         "FIXED_TODAY": TEST_TODAY,
     })
+    app.test_client_class = FreshContextClient
     with app.app_context():
         yield app
         db.session.remove()

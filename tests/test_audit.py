@@ -65,13 +65,20 @@ def test_sign_in_sign_out_and_failures_are_recorded_with_who_and_where(app, clie
 
 
 def test_request_writes_are_attributed_to_the_signed_in_user(app, client, login_as):
-    staff = login_as(Role.BUSINESS_UNIT)
-    lead = make_user(Role.AGENCY_LEAD)
-    action = make_action(lead=lead, status="submitted", today=TODAY)
+    lead = login_as(Role.AGENCY_LEAD)
+    action = make_action(lead=lead, status="in_progress", today=TODAY)
     db.session.commit()
-    client.post(f"/actions/{action.id}/open")  # not allowed for a submitted action: no write
-    records = _records(actor_id=staff.id)
-    assert all(r.event in ("sign_in",) for r in records)
+    response = client.post(f"/actions/{action.id}/update", data={
+        "proposed_rating": "amber", "narrative": "Two sessions cancelled.",
+        "update_date": [str(TODAY.day), str(TODAY.month), str(TODAY.year)]})
+    assert response.status_code == 302
+    created = _records(event="create", object_type="ProgressUpdate")
+    assert len(created) == 2  # the factory's own update, then this one
+    assert created[-1].actor_id == lead.id and created[-1].remote_addr == "127.0.0.1"
+    assert created[-1].changes["narrative"] == [None, "Two sessions cancelled."]
+    refused = client.post(f"/actions/{action.id}/open")  # only the business unit opens drafts
+    assert refused.status_code in (403, 404)
+    assert _records(event="create", object_type="ProgressUpdate") == created
 
 
 def test_audit_records_cannot_be_changed_or_deleted(app):

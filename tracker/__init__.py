@@ -105,8 +105,9 @@ def register_blueprints(app: Flask) -> None:
     from tracker.main.views import bp as main_bp
     from tracker.recommendations.views import bp as recommendations_bp
     from tracker.reviews.views import bp as reviews_bp
+    from tracker.themes.views import bp as themes_bp
 
-    for bp in (auth_bp, main_bp, reviews_bp, recommendations_bp, actions_bp, evidence_bp, admin_bp):
+    for bp in (auth_bp, main_bp, reviews_bp, recommendations_bp, actions_bp, evidence_bp, admin_bp, themes_bp):
         app.register_blueprint(bp)
 
 

@@ -11,7 +11,8 @@ from tracker.settings import load_settings
 def nav_items() -> list[dict]:
     if not current_user.is_authenticated:
         return []
-    items = [("Home", "main.home"), ("Reviews", "reviews.index"), ("Actions", "actions.index")]
+    items = [("Home", "main.home"), ("Reviews", "reviews.index"), ("Actions", "actions.index"),
+             ("Themes", "themes.index")]
     if permissions.can_view_assurance_queue(current_user):
         items.append(("Assurance queue", "actions.queue"))
     if permissions.can_admin(current_user):

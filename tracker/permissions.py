@@ -117,3 +117,14 @@ def can_view_audit(user: User) -> bool:
 TEMPLATE_PREDICATES = {
     name: fn for name, fn in list(globals().items()) if name.startswith(("can_", "is_")) and callable(fn)
 }
+
+
+# --- themes ---
+
+def can_manage_themes(user: User) -> bool:
+    """Create and rename themes: the controlled list is kept by the staff who run the tracker
+    (administrators and the business unit, who tag reviews and recommendations with themes)."""
+    return is_staff(user)
+
+
+TEMPLATE_PREDICATES["can_manage_themes"] = can_manage_themes

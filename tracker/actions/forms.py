@@ -8,11 +8,17 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea,
 )
 from wtforms import BooleanField, Form, HiddenField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.forms_common import GovukDateField
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the option objects WTForms wants."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def attach_error(form, error) -> None:
@@ -101,11 +107,11 @@ class ProgressForm(FlaskForm):
     submit = SubmitField("Post update", widget=GovSubmitInput())
 
     def set_labels(self, settings) -> None:
-        self.proposed_rating.choices = [
+        self.proposed_rating.choices = choices([
             ("green", f"{settings.label('green')}: on track"),
             ("amber", f"{settings.label('amber')}: at risk"),
             ("red", f"{settings.label('red')}: off track"),
-        ]
+        ])
 
 
 class SubmitForm(FlaskForm):
@@ -115,8 +121,8 @@ class SubmitForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     decision = RadioField("Your decision", widget=GovRadioInput(),
-                          choices=[("accept", "Accept: the evidence shows the action is complete and has had impact"),
-                                   ("return", "Return to the agency: more is needed")],
+                          choices=choices([("accept", "Accept: the evidence shows the action is complete and has had impact"),
+                                   ("return", "Return to the agency: more is needed")]),
                           invalid_choice_message="Choose accept or return")
     reason = TextAreaField("Reason", widget=GovTextArea(),
                            validators=[DataRequired("Enter the reason for your decision")])
@@ -125,8 +131,8 @@ class DecisionForm(FlaskForm):
 
 class CloseForm(FlaskForm):
     status = RadioField("Close the action as", widget=GovRadioInput(),
-                        choices=[("withdrawn", "Withdrawn: it will not be done"),
-                                 ("superseded", "Superseded: other work replaces it")],
+                        choices=choices([("withdrawn", "Withdrawn: it will not be done"),
+                                 ("superseded", "Superseded: other work replaces it")]),
                         invalid_choice_message="Choose withdrawn or superseded")
     reason = TextAreaField("Reason", widget=GovTextArea(),
                            validators=[DataRequired("Enter the reason for closing the action")])

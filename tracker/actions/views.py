@@ -7,13 +7,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
-from werkzeug.routing import BuildError
 
 from tracker import permissions
 from tracker.actions import services
 from tracker.actions.forms import (
     ActionFilterForm, CloseForm, DecisionForm, DueDateForm, EditActionForm, EmptyForm, NewActionForm, ProgressForm,
-    SubmitForm, attach_error,
+    SubmitForm, attach_error, choices,
 )
 from tracker.actions.models import (
     Action, ActionStatus, AssuranceDecision, DueDateChange, ProgressUpdate, Rating, StatusChange,
@@ -27,6 +26,7 @@ from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
 from tracker.reviews.models import Review
 from tracker.settings import load_settings
+from tracker.template_filters import current_url_with, govuk_date
 from tracker.themes.models import Theme
 from tracker.users.models import Agency, AgencyKind, Role, User
 
@@ -54,14 +54,6 @@ def _int(value) -> int | None:
     return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
-def maybe_url(endpoint: str, **values) -> str | None:
-    """A link to another blueprint's page, or None while that page does not exist yet."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
-
-
 def load_action(action_id: int, *options) -> Action:
     """The action, or 404 when it is missing or the user may not see it (another agency's)."""
     action = db.session.get(Action, action_id, options=options)
@@ -84,29 +76,24 @@ def _back(action: Action) -> str:
 
 def _filter_choices(form: ActionFilterForm, user: User, settings) -> None:
     agencies = db.session.execute(select(Agency.id, Agency.name).order_by(Agency.name)).all()
-    form.agency.choices = [("", "All owners")] + [(str(i), n) for i, n in agencies]
+    form.agency.choices = choices([("", "All owners")] + [(str(i), n) for i, n in agencies])
     reviews = db.session.execute(select(Review.id, Review.reference, Review.title).order_by(Review.reference)).all()
-    form.review.choices = [("", "All reviews")] + [(str(i), f"{ref} {title}") for i, ref, title in reviews]
-    form.rating.choices = [("", "All ratings")] + [(k, settings.label(k)) for k in RATING_KEYS] + [
-        (Rating.NONE.value, settings.label("none"))]
+    form.review.choices = choices([("", "All reviews")] + [(str(i), f"{ref} {title}") for i, ref, title in reviews])
+    form.rating.choices = choices([("", "All ratings")] + [(k, settings.label(k)) for k in RATING_KEYS] + [
+        (Rating.NONE.value, settings.label("none"))])
     themes = db.session.execute(select(Theme.id, Theme.name).order_by(Theme.name)).all()
-    form.theme.choices = [("", "All themes")] + [(str(i), n) for i, n in themes]
-    form.status.choices = [("", "All statuses")] + [(s.value, s.label) for s in ActionStatus]
+    form.theme.choices = choices([("", "All themes")] + [(str(i), n) for i, n in themes])
+    form.status.choices = choices([("", "All statuses")] + [(s.value, s.label) for s in ActionStatus])
 
 
 def _active_filters(form: ActionFilterForm, filters: ActionFilters) -> list[dict]:
     """The filters in force, each with a link that removes it."""
-    from tracker.template_filters import current_url_with, govuk_date
-
-    def label(field, value):
-        return dict(field.choices).get(value, value)
-
     out = []
     for name in ("agency", "review", "rating", "theme", "status"):
         field = form[name]
-        if field.data and label(field, field.data) != field.data or (name in ("rating", "status") and field.data):
-            out.append({"text": f"{field.label.text}: {label(field, field.data)}",
-                        "href": current_url_with(**{name: None, "page": None})})
+        chosen = {c.value: c.label for c in field.choices}.get(field.data) if field.data else None
+        if chosen:
+            out.append({"text": f"{field.label.text}: {chosen}", "href": current_url_with(**{name: None, "page": None})})
     if filters.due_before:
         out.append({"text": f"Due on or before {govuk_date(filters.due_before)}",
                     "href": current_url_with(due_before=None, page=None)})
@@ -181,29 +168,28 @@ def show(action_id: int):
     )
     return render_template(
         "actions/show.html", action=action, rating=rate(action, day, settings), settings=settings,
-        open_form=EmptyForm(),
-        review_href=maybe_url("reviews.show", review_id=action.review_id),
-        recommendation_href=maybe_url("recommendations.show", recommendation_id=action.recommendation_id),
+        review_href=url_for("reviews.show", review_id=action.review_id),
+        recommendation_href=url_for("recommendations.show", recommendation_id=action.recommendation_id),
     )
 
 
 # --- create and edit -------------------------------------------------------------------------------------
 
 
-def _owner_choices() -> list[tuple[str, str]]:
+def _owner_choices():
     agencies = db.session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.name)).all()
-    return [("", "Choose an owner")] + [(str(a.id), a.name) for a in agencies]
+    return choices([("", "Choose an owner")] + [(str(a.id), a.name) for a in agencies])
 
 
-def _lead_choices(include: User | None = None) -> list[tuple[str, str]]:
+def _lead_choices(include: User | None = None):
     leads = db.session.scalars(
         select(User).join(User.agency).where(User.role == Role.AGENCY_LEAD.value, User.active.is_(True))
         .order_by(Agency.name, User.name)
     ).all()
     if include is not None and include not in leads:
         leads.append(include)
-    return [("", "No lead yet")] + [
-        (str(u.id), f"{u.name} ({u.agency.short_name or u.agency.name})" if u.agency else u.name) for u in leads]
+    return choices([("", "No lead yet")] + [
+        (str(u.id), f"{u.name} ({u.agency.short_name or u.agency.name})" if u.agency else u.name) for u in leads])
 
 
 def _chosen(form) -> tuple[Agency | None, User | None]:
@@ -243,7 +229,7 @@ def new():
             flash("Action created." if form.open_now.data else "Action saved as a draft.", "success")
             return redirect(_back(action))
     return render_template("actions/new.html", form=form, recommendation=recommendation,
-                           back_href=maybe_url("reviews.show", review_id=recommendation.review_id)), \
+                           back_href=url_for("reviews.show", review_id=recommendation.review_id)), \
         200 if not form.errors else 422
 
 
@@ -391,8 +377,8 @@ def close(action_id: int):
         200 if not form.errors else 422
 
 
-@bp.route("/<int:action_id>/open", methods=["POST"])
-def open(action_id: int):  # noqa: A001  (the endpoint name other pages link to)
+@bp.route("/<int:action_id>/open", methods=["POST"], endpoint="open")
+def open_action(action_id: int):
     user = _user()
     action = load_action(action_id)
     require(permissions.can_open(user, action))

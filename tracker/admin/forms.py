@@ -7,6 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField, Field, PasswordField, RadioField, SelectField, StringField, SubmitField, TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, StopValidation
 
 from tracker.forms_common import GovukDateField
@@ -57,6 +58,10 @@ class WholeNumberField(Field):
                                  f"and {self.maximum} {self.unit}")
 
 
+def _choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def role_choices() -> list[tuple[str, str]]:
     return [(role.value, label) for role, label in ROLE_LABELS.items()]
 
@@ -78,20 +83,20 @@ class _UserFields(FlaskForm):
                         validators=[DataRequired("Enter the person's email address"),
                                     Length(max=254, message="Email address must be 254 characters or fewer"),
                                     Email(EMAIL_FORMAT)])
-    role = RadioField("Role", widget=GovRadioInput(), choices=role_choices(),
+    role = RadioField("Role", widget=GovRadioInput(), choices=_choices(role_choices()),
                       validate_choice=False, validators=[DataRequired("Choose a role")])
     agency_id = SelectField("Agency", widget=GovSelect(), validate_choice=False,
                             description="Agency leads must belong to an agency; other roles do not need one.")
 
     def set_agencies(self, agencies) -> None:
-        self.agency_id.choices = _agency_choices(agencies)
+        self.agency_id.choices = _choices(_agency_choices(agencies))
 
     def validate_role(self, field):
         if field.data not in dict(role_choices()):
             raise StopValidation("Choose a role")
 
     def validate_agency_id(self, field):
-        if field.data and field.data not in {value for value, _ in field.choices}:
+        if field.data and field.data not in {choice.value for choice in field.choices}:
             raise StopValidation("Choose an agency from the list")
 
 
@@ -131,7 +136,7 @@ class AgencyForm(FlaskForm):
                              description="Shown in tables and on reports, for example “WMP” or “DGFT”.",
                              validators=[DataRequired("Enter a short name"),
                                          Length(max=40, message="Short name must be 40 characters or fewer")])
-    kind = RadioField("Kind of owner", widget=GovRadioInput(), choices=kind_choices(), validate_choice=False,
+    kind = RadioField("Kind of owner", widget=GovRadioInput(), choices=_choices(kind_choices()), validate_choice=False,
                       validators=[DataRequired("Choose the kind of owner")])
     aliases = TextAreaField("Other names", widget=GovTextArea(),
                             description="One a line. The importer recognises these in review documents, "
@@ -196,8 +201,8 @@ class AuditSearchForm(FlaskForm):
     date_to = GovukDateField("To", required=False)
 
     def set_choices(self, events: list[str], object_types: list[str]) -> None:
-        self.event.choices = [("", "Any event")] + [(e, e.replace("_", " ").capitalize()) for e in events]
-        self.object_type.choices = [("", "Any record")] + [(t, t) for t in object_types]
+        self.event.choices = _choices([("", "Any event")] + [(e, e.replace("_", " ").capitalize()) for e in events])
+        self.object_type.choices = _choices([("", "Any record")] + [(t, t) for t in object_types])
 
     def validate_object_id(self, field):
         if field.data and not field.data.strip().isdigit():

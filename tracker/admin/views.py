@@ -1,3 +1,344 @@
-from flask import Blueprint
+"""Admin pages: users, agencies, settings and the audit trail. Administrators only; every other
+role gets 403 on every page, whatever the method. Audit records are read here, never changed."""
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, time, timedelta
+
+from flask import (
+    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, stream_with_context,
+    url_for,
+)
+from flask_login import current_user, login_user
+from sqlalchemy import func, select
+
+from tracker import permissions
+from tracker.admin import forms
+from tracker.audit.models import AuditRecord
+from tracker.audit.services import log_event
+from tracker.clock import today
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.settings import load_settings, save_settings
+from tracker.template_filters import UK_TIME
+from tracker.themes.models import Theme
+from tracker.users import services as users
+from tracker.users.models import ROLE_LABELS, Agency, AgencyKind, Role, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+#: An export larger than this must be narrowed by the search first.
+AUDIT_EXPORT_MAX_ROWS = 100_000
+#: Spreadsheet programs run a cell that starts with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@bp.before_request
+def admins_only():
+    """Every admin page, GET or POST: sign in first, then administrators only."""
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if not permissions.can_admin(current_user):
+        abort(403)
+    return None
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _paginate(stmt, page_arg: str = "page"):
+    page = request.args.get(page_arg, 1, type=int)
+    return db.paginate(stmt, page=max(page, 1), per_page=current_app.config["PAGE_SIZE"], max_per_page=100,
+                       error_out=False)
+
+
+def _show_error(form, error: DomainError) -> None:
+    """Put a domain error on its field, or at the top of the form when it has no field."""
+    if error.field and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _sort_args(allowed, default: str) -> tuple[str, str]:
+    sort = request.args.get("sort", default)
+    direction = request.args.get("dir", "asc")
+    return (sort if sort in allowed else default), (direction if direction in ("asc", "desc") else "asc")
+
+
+def _all_agencies() -> list[Agency]:
+    """Every agency, for pick lists: a partnership has tens of them, not thousands."""
+    return list(db.session.scalars(select(Agency).order_by(Agency.name)))
+
+
+# --- overview ---
+
+@bp.route("/")
+def index():
+    counts = users.user_counts_by_role()
+    summary = {
+        "roles": [(ROLE_LABELS[Role(role)], role, n) for role, n in counts.items()],
+        "users": sum(counts.values()),
+        "agencies": db.session.scalar(select(func.count()).select_from(Agency)),
+        "themes": db.session.scalar(select(func.count()).select_from(Theme)),
+    }
+    return render_template("admin/index.html", summary=summary, settings=load_settings(),
+                           mail_configured=bool(current_app.config.get("MAIL_SERVER")))
+
+
+# --- users ---
+
+@bp.route("/users", endpoint="users")
+def users_list():
+    sort, direction = _sort_args(users.USER_SORTS, "name")
+    role = request.args.get("role", "")
+    agency_id = request.args.get("agency", type=int)
+    search = request.args.get("q", "")[:200]
+    page = _paginate(users.users_query(role=role, agency_id=agency_id, search=search, sort=sort,
+                                       direction=direction))
+    return render_template("admin/users.html", page=page, sort=sort, direction=direction,
+                           filters={"role": role, "agency": agency_id, "q": search},
+                           roles=list(ROLE_LABELS.items()), agencies=_all_agencies())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user():
+    form = forms.NewUserForm()
+    form.set_agencies(_all_agencies())
+    if form.validate_on_submit():
+        agency = db.session.get(Agency, int(form.agency_id.data)) if form.agency_id.data else None
+        try:
+            user = users.create_user(email=form.email.data, name=form.name.data, role=form.role.data,
+                                     agency=agency, password=form.password.data)
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Account created for {user.name}.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def edit_user(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = forms.EditUserForm(data={
+        "name": user.name, "email": user.email, "role": user.role,
+        "agency_id": str(user.agency_id) if user.agency_id else "", "active": user.active,
+    })
+    form.set_agencies(_all_agencies())
+    if form.validate_on_submit():
+        agency = db.session.get(Agency, int(form.agency_id.data)) if form.agency_id.data else None
+        try:
+            users.update_user(user, email=form.email.data, name=form.name.data, role=form.role.data,
+                              agency=agency, active=form.active.data, by=_me())
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Changes to {user.name}'s account saved.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user, is_self=user.id == _me().id)
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+def reset_password(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = forms.ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            users.reset_password(user, form.password.data)
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            if user.id == _me().id:
+                login_user(user)  # the new session version: keep the admin signed in here only
+            flash(f"New password set for {user.name}. Every session they had open has ended.", "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template("admin/reset_password.html", form=form, user=user)
+
+
+# --- agencies ---
+
+@bp.route("/agencies")
+def agencies():
+    search = request.args.get("q", "")[:200]
+    stmt = select(Agency).order_by(func.lower(Agency.name), Agency.id)
+    if search.strip():
+        pattern = users.like_pattern(search.strip())
+        stmt = stmt.where(func.lower(Agency.name).like(pattern, escape="\\")
+                          | func.lower(Agency.short_name).like(pattern, escape="\\"))
+    page = _paginate(stmt)
+    ids = [a.id for a in page.items]
+    return render_template("admin/agencies.html", page=page, search=search,
+                           user_counts=users.user_counts_by_agency(ids),
+                           action_counts=users.open_action_counts_by_agency(ids))
+
+
+@bp.route("/agencies/new", methods=["GET", "POST"])
+def new_agency():
+    form = forms.AgencyForm(data={"kind": AgencyKind.AGENCY.value, "active": True})
+    return _save_agency(form, None)
+
+
+@bp.route("/agencies/<int:agency_id>", methods=["GET", "POST"])
+def edit_agency(agency_id: int):
+    agency = db.session.get(Agency, agency_id) or abort(404)
+    form = forms.AgencyForm(data={"name": agency.name, "short_name": agency.short_name, "kind": agency.kind,
+                                  "aliases": "\n".join(agency.aliases or []), "active": agency.active})
+    return _save_agency(form, agency)
+
+
+def _save_agency(form: forms.AgencyForm, agency: Agency | None):
+    if form.validate_on_submit():
+        try:
+            saved = users.save_agency(agency, name=form.name.data, short_name=form.short_name.data,
+                                      kind=form.kind.data, aliases=form.alias_list(), active=form.active.data)
+        except DomainError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{saved.name} saved.", "success")
+            return redirect(url_for("admin.agencies"))
+    return render_template("admin/agency_form.html", form=form, agency=agency)
+
+
+# --- settings ---
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    current = load_settings()
+    defaults = {"at_risk_days": current.at_risk_days, "stale_update_days": current.stale_update_days,
+                "evidence_max_mb": current.evidence_max_mb}
+    for key in forms.RATING_KEYS:
+        defaults[f"label_{key}"] = current.labels[key]
+        defaults[f"definition_{key}"] = current.definitions[key]
+    form = forms.SettingsForm(data=defaults)
+    if form.validate_on_submit():
+        save_settings(
+            at_risk_days=form.at_risk_days.data,
+            stale_update_days=form.stale_update_days.data,
+            evidence_max_mb=form.evidence_max_mb.data,
+            labels={key: form[f"label_{key}"].data.strip() for key in forms.RATING_KEYS},
+            definitions={key: " ".join(form[f"definition_{key}"].data.split()) for key in forms.RATING_KEYS},
+        )
+        db.session.commit()
+        flash("Settings saved. Ratings use them from now on.", "success")
+        return redirect(url_for("admin.settings"))
+    server_limit_mb = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+    return render_template("admin/settings.html", form=form, rating_keys=forms.RATING_KEYS,
+                           server_limit_mb=server_limit_mb,
+                           mail_configured=bool(current_app.config.get("MAIL_SERVER")))
+
+
+# --- audit trail ---
+
+def _audit_form() -> forms.AuditSearchForm:
+    form = forms.AuditSearchForm(formdata=request.args)
+    events = sorted(set(forms.KNOWN_EVENTS) | set(db.session.scalars(select(AuditRecord.event).distinct())))
+    types = sorted(t for t in db.session.scalars(select(AuditRecord.object_type).distinct()) if t)
+    form.set_choices(events, types)
+    if request.args:
+        form.validate()
+    return form
+
+
+def _uk_midnight_utc(day) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UK_TIME).astimezone(UTC)
+
+
+def _audit_query(filters: dict):
+    """The trail matching the search, newest first. Dates are UK calendar days."""
+    stmt = select(AuditRecord)
+    if filters["actor"]:
+        stmt = stmt.where(func.lower(AuditRecord.actor_label).like(users.like_pattern(filters["actor"]),
+                                                                   escape="\\"))
+    if filters["event"]:
+        stmt = stmt.where(AuditRecord.event == filters["event"])
+    if filters["object_type"]:
+        stmt = stmt.where(AuditRecord.object_type == filters["object_type"])
+    if filters["object_id"] is not None:
+        stmt = stmt.where(AuditRecord.object_id == filters["object_id"])
+    if filters["date_from"]:
+        stmt = stmt.where(AuditRecord.at >= _uk_midnight_utc(filters["date_from"]))
+    if filters["date_to"]:
+        stmt = stmt.where(AuditRecord.at < _uk_midnight_utc(filters["date_to"] + timedelta(days=1)))
+    return stmt.order_by(AuditRecord.at.desc(), AuditRecord.id.desc())
+
+
+def _short(value, limit: int = 120) -> str:
+    if value is None or value == "":
+        return "(empty)"
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def change_lines(changes: dict, event: str = "update") -> list[tuple[str, str | None, str | None]]:
+    """(field, old, new) for display, values cut short; a created record shows only its new
+    values and a deleted one only its old values (the other side is None)."""
+    lines = []
+    for field, pair in (changes or {}).items():
+        old, new = (pair if isinstance(pair, (list, tuple)) and len(pair) == 2 else (None, pair))
+        label = field.replace("_", " ")
+        if event == "create":
+            lines.append((label, None, _short(new)))
+        elif event == "delete":
+            lines.append((label, _short(old), None))
+        else:
+            lines.append((label, _short(old), _short(new)))
+    return lines
+
+
+@bp.route("/audit")
+def audit():
+    form = _audit_form()
+    page = _paginate(_audit_query(form.filters()))
+    rows = [(record, change_lines(record.changes, record.event)) for record in page.items]
+    return render_template("admin/audit.html", form=form, page=page, rows=rows,
+                           export_href=url_for("admin.audit_export", **request.args.to_dict(flat=False)))
+
+
+def safe_cell(value) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+@bp.route("/audit.csv")
+def audit_export():
+    form = _audit_form()
+    if form.errors:
+        return redirect(url_for("admin.audit", **request.args.to_dict(flat=False)))
+    filters = form.filters()
+    stmt = _audit_query(filters)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    if total > AUDIT_EXPORT_MAX_ROWS:
+        flash(f"The search finds {total:,} records; narrow it to {AUDIT_EXPORT_MAX_ROWS:,} or fewer to export it.",
+              "error")
+        return redirect(url_for("admin.audit", **request.args.to_dict(flat=False)))
+    described = ", ".join(f"{k}={v}" for k, v in filters.items() if v not in (None, "")) or "everything"
+    log_event("audit_exported", summary=f"Exported {total} audit records ({described})")
+    db.session.commit()
+
+    def rows():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["When (UTC)", "Who", "From where", "Event", "Record type", "Record ID", "Summary",
+                         "Changes"])
+        for record in db.session.scalars(stmt.execution_options(yield_per=500)):
+            writer.writerow([safe_cell(v) for v in (
+                record.at.astimezone(UTC).isoformat(timespec="seconds"), record.actor_label, record.remote_addr,
+                record.event, record.object_type, record.object_id, record.summary,
+                json.dumps(record.changes or {}, ensure_ascii=False, sort_keys=True))])
+            if buffer.tell() > 64 * 1024:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    filename = f"audit-trail-{today().isoformat()}.csv"
+    return Response(stream_with_context(rows()), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

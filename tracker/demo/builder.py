@@ -174,7 +174,9 @@ def _build_action(rec: Recommendation, owner: Agency, lead: User | None, scenari
     action = actions.create_action(
         rec, description=description, owner=owner, lead=lead, due_date=due,
         success_measure=_success_measure(rec), by=officer, today=opened, open_now=scenario != "draft")
+    moments: dict[str, date] = {}
     if scenario == "draft":
+        _backdate(action, opened, moments)
         return
 
     def update(days_ago: int, rating: str, day: date = today) -> None:
@@ -211,6 +213,7 @@ def _build_action(rec: Recommendation, owner: Agency, lead: User | None, scenari
                   "carried by the partnership's neglect strategy." if scenario == "withdrawn"
                   else f"Superseded by the partnership's revised escalation protocol, which covers this for {agency}.")
         actions.close_action(action, ActionStatus(scenario), officer, reason, today - timedelta(days=30))
+        moments["closed"] = today - timedelta(days=30)
     elif scenario in ("submitted", "returned"):
         update(90, "green")
         update(30, "green")
@@ -218,7 +221,9 @@ def _build_action(rec: Recommendation, owner: Agency, lead: User | None, scenari
         evidence("impact", "Case-file audit: genograms present in 17 of 20 files (85%), up from 4 of 20",
                  15, as_file=False)
         actions.submit_for_assurance(action, actor, today - timedelta(days=7))
+        moments["submitted"] = today - timedelta(days=7)
         if scenario == "returned":
+            moments["decided"] = today - timedelta(days=2)
             actions.return_action(action, manager, "The audit sample is from one team only. Please repeat it "
                                   "across the locality teams before we can accept this as impact.", today)
     elif scenario in ("assured", "assured_late"):
@@ -231,26 +236,53 @@ def _build_action(rec: Recommendation, owner: Agency, lead: User | None, scenari
         evidence("completion", "Revised procedure published on the partnership website", 100, decided)
         evidence("impact", "Re-audit shows the revised practice in 85% of sampled cases", 50, decided)
         actions.submit_for_assurance(action, actor, decided - timedelta(days=14))
+        moments["submitted"], moments["decided"] = decided - timedelta(days=14), decided
         actions.accept_action(action, manager, "Completion and impact evidence seen and accepted; the "
                               "re-audit is a sound sample across teams.", decided)
-    _backdate(action, opened)
+    _backdate(action, opened, moments)
 
 
-def _backdate(action: Action, opened: date) -> None:
-    """Status changes made while building happen now; date the opening when the demo says it was."""
+def _at(day: date, hour: int = 10):
     from datetime import UTC, datetime, time
 
+    return datetime.combine(day, time(hour, 15), tzinfo=UTC)
+
+
+def _backdate(action: Action, opened: date, moments: dict[str, date]) -> None:
+    """The services stamp records with the time they ran; give them the times the story says."""
+    first_update = min((u.update_date for u in action.updates), default=opened)
+    for update in action.updates:
+        update.created_at = _at(update.update_date, 14)
+    for item in action.evidence:
+        item.created_at = _at(item.effective_date, 15)
+    for change in action.due_date_changes:
+        change.changed_at = _at(first_update)
     for change in action.status_changes:
-        if change.to_status in (ActionStatus.DRAFT.value, ActionStatus.OPEN.value):
-            change.changed_at = datetime.combine(opened, time(9, 30), tzinfo=UTC)
+        to = ActionStatus(change.to_status)
+        if to in (ActionStatus.DRAFT, ActionStatus.OPEN):
+            change.changed_at = _at(opened, 9)
+        elif to is ActionStatus.IN_PROGRESS and change.from_status == ActionStatus.OPEN.value:
+            change.changed_at = _at(first_update, 14)
+        elif to is ActionStatus.SUBMITTED:
+            change.changed_at = _at(moments["submitted"], 11)
+        elif to in (ActionStatus.WITHDRAWN, ActionStatus.SUPERSEDED):
+            change.changed_at = _at(moments["closed"], 12)
+        else:  # assured, or returned to in progress
+            change.changed_at = _at(moments["decided"], 16)
+    if action.submitted_at:
+        action.submitted_at = _at(moments["submitted"], 11)
+    if action.assured_at:
+        action.assured_at = _at(moments["decided"], 16)
+    for decision in action.decisions:
+        decision.decided_at = _at(moments["decided"], 16)
 
 
 def _description(rec: Recommendation, owner: Agency) -> str:
-    text = rec.text.rstrip(".")
-    first = text.split(". ")[0]
-    if len(first) > 220:
-        first = first[:217].rsplit(" ", 1)[0] + "..."
-    return f"{owner.name} to deliver: {first[0].lower()}{first[1:]}."
+    """The first sentence of the recommendation, as the agency's action."""
+    first = rec.text.rstrip(".").split(". ")[0].strip()
+    if len(first) > 240:
+        first = first[:237].rsplit(" ", 1)[0] + "..."
+    return first[0].upper() + first[1:] + ("" if first.endswith("...") else ".")
 
 
 def _success_measure(rec: Recommendation) -> str:

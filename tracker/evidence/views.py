@@ -1,3 +1,116 @@
-from flask import Blueprint
+"""Adding evidence to an action, and serving evidence files only through a permission check."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from tracker import permissions
+from tracker.actions.models import Action
+from tracker.audit.services import log_event
+from tracker.clock import today
+from tracker.errors import DomainError
+from tracker.evidence import services
+from tracker.evidence.forms import EvidenceForm
+from tracker.evidence.models import Evidence
+from tracker.extensions import db
+from tracker.settings import load_settings
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
+
+MB = 1024 * 1024
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    """Every page here needs sign-in."""
+
+
+def max_upload_bytes() -> int:
+    """The partnership's setting, never more than the server accepts."""
+    from_settings = load_settings().evidence_max_mb * MB
+    configured = current_app.config.get("EVIDENCE_MAX_BYTES") or from_settings
+    return min(from_settings, configured)
+
+
+def size_text(max_bytes: int) -> str:
+    return f"{max_bytes // MB} MB" if max_bytes >= MB else f"{max(1, max_bytes // 1024)} KB"
+
+
+def _action_from_args() -> Action | None:
+    """The action named by ?action_id=, if it exists and the user may see it."""
+    raw = request.args.get("action_id", "")
+    action = db.session.get(Action, int(raw)) if raw.isdigit() else None
+    if action is None or not permissions.can_view_action(current_user, action):
+        return None
+    return action
+
+
+def _render(form: EvidenceForm, action: Action, status: int = 200):
+    return render_template("evidence/new.html", form=form, action=action, max_text=size_text(max_upload_bytes()),
+                           back_href=url_for("actions.show", action_id=action.id)), status
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error):
+    """A body over MAX_CONTENT_LENGTH cannot be read at all: show the form again with the limit on
+    the file field (what was typed is lost with the body) rather than a bare error page."""
+    action = _action_from_args() if request.endpoint == "evidence.new" else None
+    if action is None or not permissions.can_add_evidence(current_user, action):
+        return render_template("errors/413.html", max_upload_text=size_text(max_upload_bytes())), 413
+    form = EvidenceForm(formdata=None)
+    form.effective_date.data = today()
+    form.file.errors = [f"The selected file must be smaller than {size_text(max_upload_bytes())}"]
+    return _render(form, action, 413)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    user, day = current_user._get_current_object(), today()
+    action = _action_from_args()
+    if action is None:
+        abort(404)
+    if not permissions.can_add_evidence(user, action):
+        abort(403)
+    form = EvidenceForm()  # reads the body: a body too large raises RequestEntityTooLarge, handled above
+    if request.method == "GET":
+        form.effective_date.data = day
+    if form.validate_on_submit():
+        try:
+            services.add_evidence(
+                action, by=user, kind=form.kind.data, title=form.title.data, description=form.description.data,
+                effective_date=form.effective_date.data, today=day, upload=form.file.data,
+                link_url=form.link_url.data or "", max_bytes=max_upload_bytes())
+        except DomainError as error:
+            db.session.rollback()
+            field = getattr(form, error.field, None) if error.field else None
+            if field is not None:
+                field.errors = [*field.errors, error.message]
+            else:
+                form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash("Evidence added.", "success")
+            return redirect(url_for("actions.show", action_id=action.id))
+    return _render(form, action, 200 if not form.errors else 422)
+
+
+@bp.route("/<int:evidence_id>/download")
+def download(evidence_id: int):
+    """Files are served only here, after the same check as the action page, as attachments."""
+    evidence = db.session.get(Evidence, evidence_id)
+    if evidence is None or not permissions.can_view_evidence(current_user, evidence.action):
+        abort(404)
+    if not evidence.is_file:
+        abort(404)
+    path = services.evidence_path(evidence)
+    if not path.is_file():
+        current_app.logger.error("Evidence file missing from storage: %s", evidence.stored_name)
+        abort(404)
+    log_event("evidence_downloaded", obj=evidence, summary=evidence.original_filename or "")
+    db.session.commit()
+    response = send_file(path, as_attachment=True, download_name=evidence.original_filename or path.name,
+                         mimetype=evidence.content_type or "application/octet-stream", max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store, private"
+    return response

@@ -1,3 +1,164 @@
-from flask import Blueprint
+"""Recommendations: the recommendation page and the forms to add, edit and record a response."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
+from wtforms.fields.choices import SelectChoice
+
+from tracker import permissions
+from tracker.clock import today
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.recommendations import services
+from tracker.recommendations.forms import FormalResponseForm, RecommendationForm
+from tracker.recommendations.models import Recommendation
+from tracker.reviews.models import Review
+from tracker.reviews.views import rating_summary, visible_actions
+from tracker.settings import load_settings
+from tracker.themes.models import Theme
+from tracker.users.models import Agency, Role
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _require_manager() -> None:
+    if not permissions.can_manage_reviews(_user()):
+        abort(403)
+
+
+def _show_error(form, error: DomainError) -> None:
+    if error.field and error.field in form:
+        form[error.field].errors = list(form[error.field].errors) + [error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _load(recommendation_id: int, *, full: bool = False) -> Recommendation:
+    stmt = select(Recommendation).where(Recommendation.id == recommendation_id).options(
+        joinedload(Recommendation.review))
+    if full:
+        stmt = stmt.options(selectinload(Recommendation.addressees), selectinload(Recommendation.themes))
+    recommendation = db.session.scalar(stmt)
+    if recommendation is None:
+        abort(404)
+    return recommendation
+
+
+@bp.route("/<int:recommendation_id>")
+@login_required
+def show(recommendation_id: int):
+    user = _user()
+    if not permissions.can_view_reviews(user):
+        abort(403)
+    recommendation = _load(recommendation_id, full=True)
+    day, settings = today(), load_settings()
+    actions = visible_actions(user, day, settings, recommendation_id=recommendation.id)
+    return render_template(
+        "recommendations/show.html", recommendation=recommendation, review=recommendation.review,
+        actions=actions.get(recommendation.id, []), summary=rating_summary(actions), settings=settings,
+        agency_view=user.has_role(Role.AGENCY_LEAD),
+        back_href=url_for("reviews.show", review_id=recommendation.review_id),
+        back_text=f"Review {recommendation.review.reference}",
+    )
+
+
+def _form(recommendation: Recommendation | None):
+    """The form with its choices: active agencies (plus any inactive one already addressed, so
+    that saving does not drop it) and every theme."""
+    current_ids = [a.id for a in recommendation.addressees] if recommendation else []
+    agencies = list(db.session.scalars(
+        select(Agency).where(or_(Agency.active.is_(True), Agency.id.in_(current_ids))).order_by(Agency.name)))
+    themes = list(db.session.scalars(select(Theme).order_by(Theme.name)))
+    form = RecommendationForm(obj=recommendation if request.method == "GET" else None)
+    form.addressees.choices = [SelectChoice(a.id, a.name) for a in agencies]
+    form.themes.choices = [SelectChoice(t.id, t.name) for t in themes]
+    if request.method == "GET" and recommendation is not None:
+        form.addressees.data = current_ids
+        form.themes.data = [t.id for t in recommendation.themes]
+    return form, agencies, themes
+
+
+def _values(form: RecommendationForm, agencies: list[Agency], themes: list[Theme]) -> dict:
+    chosen_agencies, chosen_themes = set(form.addressees.data or []), set(form.themes.data or [])
+    return {"number": form.number.data, "text": form.text.data, "kind": form.kind.data,
+            "addressees": [a for a in agencies if a.id in chosen_agencies],
+            "themes": [t for t in themes if t.id in chosen_themes]}
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Add a recommendation to the review named by ?review_id=."""
+    _require_manager()
+    review_id = request.args.get("review_id", "")
+    review = db.session.get(Review, int(review_id)) if review_id.isdigit() and len(review_id) < 10 else None
+    if review is None:
+        abort(404)
+    form, agencies, themes = _form(None)
+    if form.validate_on_submit():
+        try:
+            recommendation = services.create_recommendation(review, **_values(form, agencies, themes))
+        except DomainError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Recommendation {recommendation.number} added", "success")
+            return redirect(url_for("reviews.show", review_id=review.id, _anchor=f"rec-{recommendation.id}"))
+    return render_template("recommendations/form.html", form=form, review=review, recommendation=None,
+                           back_href=url_for("reviews.show", review_id=review.id))
+
+
+@bp.route("/<int:recommendation_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(recommendation_id: int):
+    _require_manager()
+    recommendation = _load(recommendation_id, full=True)
+    review = recommendation.review
+    form, agencies, themes = _form(recommendation)
+    if form.validate_on_submit():
+        try:
+            services.update_recommendation(recommendation, **_values(form, agencies, themes))
+        except DomainError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Recommendation {recommendation.number} updated", "success")
+            return redirect(url_for("reviews.show", review_id=review.id, _anchor=f"rec-{recommendation.id}"))
+    return render_template("recommendations/form.html", form=form, review=review, recommendation=recommendation,
+                           back_href=url_for("reviews.show", review_id=review.id))
+
+
+@bp.route("/<int:recommendation_id>/response", methods=["GET", "POST"])
+@login_required
+def respond(recommendation_id: int):
+    """Record (or correct) the formal response to a recommendation."""
+    _require_manager()
+    recommendation = _load(recommendation_id)
+    review = recommendation.review
+    form = FormalResponseForm()
+    if request.method == "GET" and recommendation.response:
+        form.response.data = recommendation.response
+        form.reasons.data = recommendation.response_reasons
+        form.response_date.data = recommendation.response_date
+    if form.validate_on_submit():
+        try:
+            services.record_formal_response(recommendation, response=form.response.data,
+                                            reasons=form.reasons.data, response_date=form.response_date.data,
+                                            today=today())
+        except DomainError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Formal response to recommendation {recommendation.number} recorded", "success")
+            return redirect(url_for("reviews.show", review_id=review.id, _anchor=f"rec-{recommendation.id}"))
+    return render_template("recommendations/response_form.html", form=form, review=review,
+                           recommendation=recommendation,
+                           back_href=url_for("reviews.show", review_id=review.id))

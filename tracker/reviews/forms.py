@@ -6,6 +6,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
 )
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from tracker.forms_common import GovukDateField
@@ -38,8 +39,9 @@ class ReviewForm(FlaskForm):
         validators=[DataRequired("Enter the review's title"),
                     Length(max=200, message="Title must be 200 characters or fewer")])
     review_type = _radios("Type of review", "Select the type of review",
-                          [(t.value, t.label) for t in ReviewType])
-    status = SelectField("Status", widget=GovSelect(), choices=[(s.value, s.label) for s in ReviewStatus],
+                          [SelectChoice(t.value, t.label) for t in ReviewType])
+    status = SelectField("Status", widget=GovSelect(),
+                         choices=[SelectChoice(s.value, s.label) for s in ReviewStatus],
                          invalid_choice_message="Select the status of the review")
     lead_reviewer = StringField(
         "Lead reviewer (optional)", widget=GovTextInput(),
@@ -74,7 +76,8 @@ class LearningPointForm(FlaskForm):
                          validators=[DataRequired("Enter the learning point"),
                                      Length(max=10000, message="Learning point must be 10,000 characters or fewer")])
     shared_how = _radios("How was it shared?", "Select how the learning point was shared",
-                         [("", "Not shared yet")] + [(s.value, s.label) for s in SharedHow], default="")
+                         [SelectChoice("", "Not shared yet")] + [SelectChoice(s.value, s.label) for s in SharedHow],
+                         default="")
     shared_date = GovukDateField("Date shared", required=False)
     submit = SubmitField("Save learning point", widget=GovSubmitInput())
 

@@ -249,21 +249,24 @@ class MilestoneRule:
     name: str
     done: str  # the key date field that records it done
     deadlines: tuple[Deadline, ...]
+    # From this status on, the milestone has happened, so a missing date is a gap in the record,
+    # not a missed deadline.
+    passed_by: ReviewStatus = ReviewStatus.CLOSED
 
 
 NOTIFY = MilestoneRule("Notify the national panel", "notification_date", (
     Deadline("incident_date", working_days=5, describe="within 5 working days of the serious incident"),
-))
+), passed_by=ReviewStatus.RAPID_REVIEW)
 RAPID_REVIEW = MilestoneRule("Rapid review", "rapid_review_date", (
     Deadline("notification_date", working_days=15, describe="within 15 working days of the notification"),
-))
+), passed_by=ReviewStatus.COMMISSIONED)
 PUBLISH = MilestoneRule("Publish the report", "published_date", (
     Deadline("decision_date", months=6, describe="within 6 months of the decision to hold a review"),
-))
+), passed_by=ReviewStatus.PUBLISHED)
 SIGN_OFF = MilestoneRule("Board sign-off", "board_signoff_date", (
     Deadline("published_date", describe="before the report is published"),
     Deadline("decision_date", months=6, describe="before publication, due within 6 months of the decision"),
-))
+), passed_by=ReviewStatus.SIGNED_OFF)
 
 T = ReviewType
 MILESTONE_RULES: dict[ReviewType, tuple[MilestoneRule, ...]] = {
@@ -278,6 +281,7 @@ MILESTONE_RULES: dict[ReviewType, tuple[MilestoneRule, ...]] = {
     T.DHR: (SIGN_OFF,),
 }
 
+STATUS_ORDER = list(ReviewStatus)
 MILESTONE_STATES = ("done", "done_late", "due", "overdue", "not_applicable")
 
 
@@ -365,8 +369,10 @@ def evaluate(rule: MilestoneRule, review: Review, today: date) -> Milestone:
         return Milestone(rule.name, due, done, "done_late",
                          f"Done on {format_date(done)}, {_late_by(deadline, due, done)} after it was due "
                          f"on {format_date(due)}")
-    if review.status == ReviewStatus.CLOSED.value:
-        return Milestone(rule.name, due, None, "not_applicable", "The review was closed without it")
+    if STATUS_ORDER.index(ReviewStatus(review.status)) >= STATUS_ORDER.index(rule.passed_by):
+        return Milestone(rule.name, due, None, "not_applicable",
+                         f"The review is {ReviewStatus(review.status).label.lower()} but the "
+                         f"{KEY_DATE_LABELS[rule.done].lower()} date is not recorded")
     if today > due:
         return Milestone(rule.name, due, None, "overdue",
                          f"Overdue: due {format_date(due)} ({when}), {_late_by(deadline, due, today)} ago")

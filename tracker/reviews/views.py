@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from werkzeug.routing import BuildError
+from wtforms.fields.choices import SelectChoice
 
 from tracker import permissions
 from tracker.actions.models import Action
@@ -20,17 +20,9 @@ from tracker.reviews.forms import LearningPointForm, ReviewForm
 from tracker.reviews.models import LearningPoint, Review, ReviewStatus, ReviewType
 from tracker.settings import load_settings
 from tracker.themes.models import Theme
+from tracker.users.models import Role
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
-
-
-@bp.app_template_global("url_for_or")
-def url_for_or(endpoint: str, fallback: str, **values) -> str:
-    """url_for, or a fixed path while the endpoint's blueprint is still being written."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return request.script_root + fallback
 
 
 def _user():
@@ -132,7 +124,8 @@ def show(review_id: int):
     return render_template(
         "reviews/show.html", review=review, recommendations=recommendations, actions=actions,
         summary=rating_summary(actions), milestones=services.milestones(review, day),
-        key_dates=services.KEY_DATES, settings=settings, back_href=url_for("reviews.index"),
+        key_dates=services.KEY_DATES, settings=settings, agency_view=user.has_role(Role.AGENCY_LEAD),
+        back_href=url_for("reviews.index"),
         back_text="All reviews",
     )
 
@@ -152,7 +145,7 @@ def _details(form: ReviewForm, themes: list[Theme]) -> services.ReviewDetails:
 def _review_form(review: Review | None) -> tuple[ReviewForm, list[Theme]]:
     themes = _all_themes()
     form = ReviewForm(obj=review if request.method == "GET" else None)
-    form.themes.choices = [(t.id, t.name) for t in themes]
+    form.themes.choices = [SelectChoice(t.id, t.name) for t in themes]
     if request.method == "GET" and review is not None:
         form.themes.data = [t.id for t in review.themes]
     return form, themes

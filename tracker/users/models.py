@@ -110,7 +110,7 @@ class User(UserMixin, db.Model):
         return Role(self.role).label
 
     def has_role(self, *roles: Role) -> bool:
-        return self.role in {r.value for r in roles}
+        return self.role in {Role(r).value for r in roles}
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

@@ -82,6 +82,12 @@ def save_agency(agency: Agency | None, *, name: str, short_name: str, kind: str,
 USER_SORTS = ("name", "email", "role", "last_sign_in")
 
 
+def like_pattern(text: str) -> str:
+    """A lower-case "contains" pattern for LIKE, with the wildcards in `text` taken literally."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def users_query(*, role: str | None = None, agency_id: int | None = None, search: str = "",
                 sort: str = "name", direction: str = "asc"):
     """Accounts for the admin list: filtered by role, agency and a name or email fragment, with
@@ -94,8 +100,9 @@ def users_query(*, role: str | None = None, agency_id: int | None = None, search
     if agency_id:
         stmt = stmt.where(User.agency_id == agency_id)
     if search := (search or "").strip():
-        pattern = f"%{search.lower()}%"
-        stmt = stmt.where(func.lower(User.name).like(pattern) | func.lower(User.email).like(pattern))
+        pattern = like_pattern(search)
+        stmt = stmt.where(func.lower(User.name).like(pattern, escape="\\")
+                          | func.lower(User.email).like(pattern, escape="\\"))
     descending = direction == "desc"
     if sort == "last_sign_in":
         column = User.last_sign_in_at

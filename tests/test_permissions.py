@@ -1,0 +1,230 @@
+"""Every route in the URL map x every role x own/other agency x GET/POST.
+
+A route missing from MATRIX fails the test, so a new page cannot ship without its rule. A refused
+request must answer 403 (or 404 for another agency's records, with none of their text in the body)
+and must write nothing: the audit trail, which records every write, does not grow."""
+
+import io
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from flask import url_for
+from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+
+from tests.factories import PASSWORD, TODAY, make_action, make_agency, make_recommendation, make_review, \
+    make_theme, make_user
+from tracker import permissions
+from tracker.actions.models import ActionStatus
+from tracker.audit.models import AuditRecord
+from tracker.evidence.services import add_evidence
+from tracker.extensions import db
+from tracker.reviews.models import LearningPoint
+from tracker.users.models import Role
+
+ROLES = [Role.ADMIN, Role.BUSINESS_UNIT, Role.AGENCY_LEAD, Role.BOARD_MEMBER, Role.SCRUTINEER]
+STAFF = {Role.ADMIN, Role.BUSINESS_UNIT}
+READERS = {Role.ADMIN, Role.BUSINESS_UNIT, Role.BOARD_MEMBER, Role.SCRUTINEER}
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str  # public | read | action_read | action_work | staff_action | staff | admin
+    args: callable = lambda w, side: {}
+    state: str = "in_progress"  # the status the action must be in for this route
+
+    def allowed(self, role: Role, side: str) -> bool:
+        if self.kind in ("public", "read"):
+            return True
+        if self.kind == "action_read":
+            return role in READERS or side == "own"
+        if self.kind == "action_work":
+            return role in STAFF or (role is Role.AGENCY_LEAD and side == "own")
+        if self.kind in ("staff_action", "staff"):
+            return role in STAFF
+        if self.kind == "admin":
+            return role is Role.ADMIN
+        raise AssertionError(self.kind)
+
+    def refusal(self, role: Role, side: str) -> int:
+        """Another agency's action is not found; everything else refused is forbidden."""
+        if role is Role.AGENCY_LEAD and side == "other" and self.kind.startswith(("action", "staff_action")):
+            return 404
+        return 403
+
+    @property
+    def sided(self) -> bool:
+        return self.kind in ("action_read", "action_work", "staff_action")
+
+
+def action_id(w, side):
+    return {"action_id": w.actions[side].id}
+
+
+MATRIX: dict[str, Rule] = {
+    "auth.login": Rule("public"),
+    "auth.logout": Rule("read"),
+    "main.home": Rule("read"),
+    "reviews.index": Rule("read"),
+    "reviews.show": Rule("read", lambda w, s: {"review_id": w.review.id}),
+    "reviews.new": Rule("staff"),
+    "reviews.edit": Rule("staff", lambda w, s: {"review_id": w.review.id}),
+    "reviews.new_learning_point": Rule("staff", lambda w, s: {"review_id": w.review.id}),
+    "reviews.edit_learning_point": Rule("staff", lambda w, s: {"review_id": w.review.id,
+                                                                "point_id": w.learning_point.id}),
+    "recommendations.show": Rule("read", lambda w, s: {"recommendation_id": w.recommendation.id}),
+    "recommendations.new": Rule("staff", lambda w, s: {"review_id": w.review.id}),
+    "recommendations.edit": Rule("staff", lambda w, s: {"recommendation_id": w.recommendation.id}),
+    "recommendations.respond": Rule("staff", lambda w, s: {"recommendation_id": w.recommendation.id}),
+    "actions.index": Rule("read"),
+    "actions.queue": Rule("staff"),
+    "actions.new": Rule("staff", lambda w, s: {"recommendation_id": w.recommendation.id}),
+    "actions.show": Rule("action_read", action_id),
+    "actions.edit": Rule("staff_action", action_id),
+    "actions.move_due_date": Rule("staff_action", action_id),
+    "actions.update": Rule("action_work", action_id),
+    "actions.submit": Rule("action_work", action_id),
+    "actions.decide": Rule("staff_action", action_id, state="submitted"),
+    "actions.close": Rule("staff_action", action_id),
+    "actions.open": Rule("staff_action", action_id, state="draft"),
+    "evidence.new": Rule("action_work", action_id),
+    "evidence.download": Rule("action_read", lambda w, s: {"evidence_id": w.evidence[s].id}),
+    "themes.index": Rule("read"),
+    "themes.show": Rule("read", lambda w, s: {"theme_id": w.theme.id}),
+    "themes.new": Rule("staff"),
+    "themes.edit": Rule("staff", lambda w, s: {"theme_id": w.theme.id}),
+    "admin.index": Rule("admin"),
+    "admin.users": Rule("admin"),
+    "admin.new_user": Rule("admin"),
+    "admin.edit_user": Rule("admin", lambda w, s: {"user_id": w.someone.id}),
+    "admin.reset_password": Rule("admin", lambda w, s: {"user_id": w.someone.id}),
+    "admin.agencies": Rule("admin"),
+    "admin.new_agency": Rule("admin"),
+    "admin.edit_agency": Rule("admin", lambda w, s: {"agency_id": w.other_agency.id}),
+    "admin.settings": Rule("admin"),
+    "admin.audit": Rule("admin"),
+    "admin.audit_export": Rule("admin"),
+}
+SKIPPED = {"static"}  # files only; no records behind it
+
+
+def test_every_route_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - SKIPPED
+    assert endpoints - MATRIX.keys() == set(), "add these routes to the permission matrix"
+    assert MATRIX.keys() - endpoints == set(), "these matrix entries name no route"
+
+
+class World:
+    """Two agencies, a user of every role, and actions of the signed-in lead's agency and another's."""
+
+    def __init__(self, state: str):
+        self.own_agency = make_agency("Own Agency", "OWN")
+        self.other_agency = make_agency("Other Agency", "OTH")
+        self.users = {role: make_user(role, agency=self.own_agency) for role in ROLES}
+        other_lead = make_user(Role.AGENCY_LEAD, agency=self.other_agency)
+        self.review = make_review()
+        self.recommendation = make_recommendation(self.review, addressees=[self.own_agency, self.other_agency])
+        self.learning_point = LearningPoint(review=self.review, number=1, text="Think family.")
+        db.session.add(self.learning_point)
+        self.theme = make_theme()
+        self.someone = make_user(Role.BOARD_MEMBER)
+        submitter = {"own": self.users[Role.AGENCY_LEAD], "other": other_lead}
+        self.actions, self.evidence = {}, {}
+        for side, agency in (("own", self.own_agency), ("other", self.other_agency)):
+            action = make_action(owner=agency, lead=submitter[side], recommendation=self.recommendation,
+                                 status=state if state != "submitted" else "in_progress",
+                                 description=f"SECRET-{side.upper()} action text")
+            if state != "draft":
+                upload = FileStorage(io.BytesIO(b"minutes of the audit\n"), filename="audit.txt")
+                self.evidence[side] = add_evidence(action, by=submitter[side], kind="impact", title=f"{side} file",
+                                                   description="", effective_date=TODAY - timedelta(days=1),
+                                                   today=TODAY, upload=upload, max_bytes=10_000)
+            if state == "submitted":
+                from tracker.actions.services import submit_for_assurance
+
+                submit_for_assurance(action, submitter[side], TODAY)
+            self.actions[side] = action
+        db.session.commit()
+
+
+def _audit_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(AuditRecord))
+
+
+def _cases():
+    for endpoint, rule in MATRIX.items():
+        for role in ROLES:
+            for side in (("own", "other") if rule.sided else ("own",)):
+                yield pytest.param(endpoint, role, side, id=f"{endpoint}-{role.value}-{side}")
+
+
+def _methods(app, endpoint):
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    return sorted(rule.methods - {"HEAD", "OPTIONS"})
+
+
+@pytest.mark.parametrize("endpoint, role, side", list(_cases()))
+def test_route_answers_each_role(app, client, endpoint, role, side):
+    rule = MATRIX[endpoint]
+    world = World(rule.state)
+    user = world.users[role]
+    response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    with app.test_request_context():
+        url = url_for(endpoint, **rule.args(world, side))
+    allowed = rule.allowed(role, side)
+    for method in _methods(app, endpoint):
+        if endpoint == "auth.logout":
+            continue  # signing out is checked below, after the other methods
+        before = _audit_count()
+        response = client.open(url, method=method, data={})
+        body = response.get_data(as_text=True)
+        response.close()
+        if allowed:
+            assert response.status_code in (200, 302, 422), f"{method} {url}: {response.status_code}"
+        else:
+            assert response.status_code == rule.refusal(role, side), f"{method} {url}: {response.status_code}"
+            assert _audit_count() == before, f"{method} {url} wrote something"
+            assert "SECRET-OTHER" not in body
+        if role is Role.AGENCY_LEAD:
+            assert "SECRET-OTHER" not in body, f"{method} {url} showed another agency's action"
+    if endpoint == "auth.logout":
+        assert client.post(url).status_code == 302
+        assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize("endpoint", sorted(set(MATRIX) - {"auth.login"}))
+def test_signed_out_visitors_are_sent_to_sign_in(app, client, endpoint):
+    world = World(MATRIX[endpoint].state)
+    with app.test_request_context():
+        url = url_for(endpoint, **MATRIX[endpoint].args(world, "own"))
+    for method in _methods(app, endpoint):
+        before = _audit_count()
+        response = client.open(url, method=method, data={})
+        assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+        assert _audit_count() == before
+
+
+def test_the_submitter_cannot_decide_even_as_business_unit(app, client):
+    world = World("in_progress")
+    staff = world.users[Role.BUSINESS_UNIT]
+    action = world.actions["own"]
+    from tracker.actions.services import submit_for_assurance
+
+    submit_for_assurance(action, staff, TODAY)
+    db.session.commit()
+    assert not permissions.can_decide(staff, action)
+    client.post("/sign-in", data={"email": staff.email, "password": PASSWORD})
+    for method in ("GET", "POST"):
+        response = client.open(f"/actions/{action.id}/decide", method=method,
+                               data={"decision": "accepted", "reason": "Fine."})
+        assert response.status_code == 403
+    db.session.refresh(action)
+    assert action.status == ActionStatus.SUBMITTED.value
+
+
+def test_disabled_users_cannot_use_the_predicates(app):
+    user = make_user(Role.ADMIN, active=False)
+    assert not permissions.can_admin(user)
+    assert not permissions.is_staff(user)

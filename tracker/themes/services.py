@@ -1,0 +1,123 @@
+"""Themes: a controlled list attached to reviews and recommendations, and the counts that show
+recurring learning across reviews. Counts come from grouped queries, never one query per row."""
+
+from sqlalchemy import case, func, select, union
+
+from tracker import permissions
+from tracker.actions.models import Action, ActionStatus
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.recommendations.models import Recommendation
+from tracker.themes.models import Theme, recommendation_themes, review_themes
+from tracker.users.models import User
+
+#: "Open" actions, as in the action lists' open filter: still work for an agency or the business unit.
+OPEN_STATUSES = (ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value, ActionStatus.SUBMITTED.value)
+THEME_SORTS = ("name", "reviews", "recommendations", "actions")
+
+
+def save_theme(theme: Theme | None, *, name: str, description: str) -> Theme:
+    """Create or change a theme; names are unique whatever their case."""
+    name = " ".join(name.split())
+    query = select(Theme.id).where(func.lower(Theme.name) == name.lower())
+    if theme is not None and theme.id is not None:
+        query = query.where(Theme.id != theme.id)
+    if db.session.scalar(query):
+        raise DomainError(f"There is already a theme called {name!r}.", field="name")
+    if theme is None:
+        theme = Theme()
+        db.session.add(theme)
+    theme.name, theme.description = name, description.strip()
+    db.session.flush()
+    return theme
+
+
+def _theme_actions(user: User):
+    """(theme_id, action_id) for every open action the user may see whose recommendation or review
+    carries the theme, each pair once: the same rule as the action list's theme filter."""
+    visible = [permissions.visible_actions_filter(user), Action.status.in_(OPEN_STATUSES)]
+    through_recommendation = (
+        select(recommendation_themes.c.theme_id.label("theme_id"), Action.id.label("action_id"))
+        .join(Action, Action.recommendation_id == recommendation_themes.c.recommendation_id).where(*visible))
+    through_review = (
+        select(review_themes.c.theme_id.label("theme_id"), Action.id.label("action_id"))
+        .join(Action, Action.review_id == review_themes.c.review_id).where(*visible))
+    return union(through_recommendation, through_review).subquery()
+
+
+def _review_counts():
+    return (select(review_themes.c.theme_id, func.count().label("n"))
+            .group_by(review_themes.c.theme_id).subquery())
+
+
+def _recommendation_counts():
+    return (select(recommendation_themes.c.theme_id, func.count().label("n"))
+            .group_by(recommendation_themes.c.theme_id).subquery())
+
+
+def _action_counts(user: User):
+    pairs = _theme_actions(user)
+    return select(pairs.c.theme_id, func.count().label("n")).group_by(pairs.c.theme_id).subquery()
+
+
+def themes_query(user: User, sort: str = "name", direction: str = "asc"):
+    """Themes ordered by name or by one of their counts (most first by default for counts)."""
+    stmt = select(Theme)
+    descending = direction == "desc"
+    if sort in ("reviews", "recommendations", "actions"):
+        counts = {"reviews": _review_counts, "recommendations": _recommendation_counts,
+                  "actions": lambda: _action_counts(user)}[sort]()
+        stmt = stmt.outerjoin(counts, counts.c.theme_id == Theme.id)
+        n = func.coalesce(counts.c.n, 0)
+        return stmt.order_by(n.desc() if descending else n.asc(), func.lower(Theme.name), Theme.id)
+    name = func.lower(Theme.name)
+    return stmt.order_by(name.desc() if descending else name.asc(), Theme.id)
+
+
+def theme_counts(user: User, theme_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Reviews, recommendations and open actions (those the user may see) per theme: three
+    grouped queries, whatever the number of themes."""
+    result = {tid: {"reviews": 0, "recommendations": 0, "actions": 0} for tid in theme_ids}
+    if not theme_ids:
+        return result
+    for key, sub in (("reviews", _review_counts()), ("recommendations", _recommendation_counts()),
+                     ("actions", _action_counts(user))):
+        for theme_id, n in db.session.execute(select(sub.c.theme_id, sub.c.n).where(sub.c.theme_id.in_(theme_ids))):
+            result[theme_id][key] = n
+    return result
+
+
+def theme_reviews_query(theme: Theme):
+    from tracker.reviews.models import Review
+
+    return (select(Review).join(review_themes, review_themes.c.review_id == Review.id)
+            .where(review_themes.c.theme_id == theme.id)
+            .order_by(Review.published_date.desc().nulls_last(), Review.reference))
+
+
+def theme_recommendations_query(theme: Theme):
+    from sqlalchemy.orm import joinedload
+
+    from tracker.reviews.models import Review
+
+    return (select(Recommendation)
+            .join(recommendation_themes, recommendation_themes.c.recommendation_id == Recommendation.id)
+            .join(Recommendation.review)
+            .options(joinedload(Recommendation.review))
+            .where(recommendation_themes.c.theme_id == theme.id)
+            .order_by(Review.reference, Recommendation.sort_key, Recommendation.id))
+
+
+def action_counts_by_recommendation(user: User, recommendation_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Open and total actions per recommendation, counting only the actions the user may see."""
+    result = {rid: {"open": 0, "total": 0} for rid in recommendation_ids}
+    if not recommendation_ids:
+        return result
+    is_open = func.sum(case((Action.status.in_(OPEN_STATUSES), 1), else_=0))
+    rows = db.session.execute(
+        select(Action.recommendation_id, is_open, func.count())
+        .where(Action.recommendation_id.in_(recommendation_ids), permissions.visible_actions_filter(user))
+        .group_by(Action.recommendation_id))
+    for rid, open_n, total in rows:
+        result[rid] = {"open": int(open_n or 0), "total": total}
+    return result

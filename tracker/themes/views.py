@@ -1,0 +1,78 @@
+"""Themes: where recurring learning across reviews shows. Every signed-in role reads them; the
+staff keep the list."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from tracker import permissions
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.template_filters import current_url_with
+from tracker.themes import services
+from tracker.themes.forms import ThemeForm
+from tracker.themes.models import Theme
+
+bp = Blueprint("themes", __name__, url_prefix="/themes")
+
+
+def _paginate(stmt, page_arg: str = "page"):
+    page = request.args.get(page_arg, 1, type=int)
+    return db.paginate(stmt, page=max(page, 1), per_page=current_app.config["PAGE_SIZE"], max_per_page=100,
+                       error_out=False)
+
+
+@bp.route("/")
+@login_required
+def index():
+    sort = request.args.get("sort", "name")
+    sort = sort if sort in services.THEME_SORTS else "name"
+    direction = request.args.get("dir", "asc" if sort == "name" else "desc")
+    direction = direction if direction in ("asc", "desc") else "asc"
+    user = current_user._get_current_object()
+    page = _paginate(services.themes_query(user, sort, direction))
+    counts = services.theme_counts(user, [t.id for t in page.items])
+    return render_template("themes/index.html", page=page, counts=counts, sort=sort, direction=direction)
+
+
+@bp.route("/<int:theme_id>")
+@login_required
+def show(theme_id: int):
+    theme = db.session.get(Theme, theme_id) or abort(404)
+    user = current_user._get_current_object()
+    reviews = _paginate(services.theme_reviews_query(theme), "reviews_page")
+    recommendations = _paginate(services.theme_recommendations_query(theme))
+    action_counts = services.action_counts_by_recommendation(user, [r.id for r in recommendations.items])
+    totals = services.theme_counts(user, [theme.id])[theme.id]
+    return render_template("themes/show.html", theme=theme, reviews=reviews, recommendations=recommendations,
+                           action_counts=action_counts, totals=totals,
+                           review_page_url=lambda number: current_url_with(reviews_page=number) + "#reviews")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not permissions.can_manage_themes(current_user):
+        abort(403)
+    return _save(ThemeForm(), None)
+
+
+@bp.route("/<int:theme_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(theme_id: int):
+    theme = db.session.get(Theme, theme_id) or abort(404)
+    if not permissions.can_manage_themes(current_user):
+        abort(403)
+    return _save(ThemeForm(data={"name": theme.name, "description": theme.description}), theme)
+
+
+def _save(form: ThemeForm, theme: Theme | None):
+    if form.validate_on_submit():
+        try:
+            saved = services.save_theme(theme, name=form.name.data, description=form.description.data or "")
+        except DomainError as error:
+            form[error.field].errors = [*form[error.field].errors, error.message]
+        else:
+            db.session.commit()
+            flash(f"Theme “{saved.name}” saved.", "success")
+            return redirect(url_for("themes.show", theme_id=saved.id))
+    return render_template("themes/form.html", form=form, theme=theme)
