@@ -437,3 +437,16 @@ def test_change_lines_are_compact():
     assert change_lines({"aliases": [["A"], None]}, "delete") == [("aliases", '["A"]', None)]
     assert change_lines({"text": ["x" * 500, ""]})[0][1].endswith("…")
     assert change_lines({"text": ["x" * 500, ""]})[0][2] == "(empty)"
+
+
+def test_agencies_list_sorts_by_a_column(client, login_as):
+    login_as(Role.ADMIN)
+    factories.make_agency("Alpha Trust", "ZZA")
+    factories.make_agency("Zeta Police", "AAZ")
+    db.session.commit()
+    by_name = client.get("/admin/agencies?sort=name").get_data(as_text=True)
+    by_short = client.get("/admin/agencies?sort=short_name").get_data(as_text=True)
+    assert by_name.index("Alpha Trust") < by_name.index("Zeta Police")
+    assert by_short.index("Zeta Police") < by_short.index("Alpha Trust")
+    by_name_desc = client.get("/admin/agencies?sort=name&dir=desc").get_data(as_text=True)
+    assert by_name_desc.index("Zeta Police") < by_name_desc.index("Alpha Trust")

@@ -76,9 +76,10 @@ def register(app: Flask) -> None:
         summary = build_demo(day)
         db.session.commit()
         click.echo(f"Loaded demo data: {summary}.")
-        click.echo(f"Demo accounts (password {DEMO_PASSWORD}):")
-        for email, label in demo_accounts():
-            click.echo(f"  {email:34} {label}")
+        if not if_empty:  # `make run` passes --if-empty and prints the accounts itself
+            click.echo(f"Demo accounts (password {DEMO_PASSWORD}):")
+            for email, label in demo_accounts():
+                click.echo(f"  {email:34} {label}")
 
     @app.cli.command("sign-in-help")
     def sign_in_help_command() -> None:

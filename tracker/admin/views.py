@@ -62,6 +62,9 @@ def _show_error(form, error: DomainError) -> None:
         form.form_errors.append(error.message)
 
 
+AGENCY_SORTS = {"name": func.lower(Agency.name), "short_name": func.lower(Agency.short_name), "kind": Agency.kind}
+
+
 def _sort_args(allowed, default: str) -> tuple[str, str]:
     sort = request.args.get("sort", default)
     direction = request.args.get("dir", "asc")
@@ -166,14 +169,16 @@ def reset_password(user_id: int):
 @bp.route("/agencies")
 def agencies():
     search = request.args.get("q", "")[:200]
-    stmt = select(Agency).order_by(func.lower(Agency.name), Agency.id)
+    sort, direction = _sort_args(AGENCY_SORTS, "name")
+    key = AGENCY_SORTS[sort]
+    stmt = select(Agency).order_by(key.desc() if direction == "desc" else key.asc(), Agency.id)
     if search.strip():
         pattern = users.like_pattern(search.strip())
         stmt = stmt.where(func.lower(Agency.name).like(pattern, escape="\\")
                           | func.lower(Agency.short_name).like(pattern, escape="\\"))
     page = _paginate(stmt)
     ids = [a.id for a in page.items]
-    return render_template("admin/agencies.html", page=page, search=search,
+    return render_template("admin/agencies.html", page=page, search=search, sort=sort, direction=direction,
                            user_counts=users.user_counts_by_agency(ids),
                            action_counts=users.open_action_counts_by_agency(ids))
 
