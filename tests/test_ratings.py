@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import TODAY, make_action, make_user
-from tracker.actions.models import Action, ActionStatus, Rating
+from tracker.actions.models import Action, Rating
 from tracker.actions.ratings import rate, rating_expression
 from tracker.extensions import db
 from tracker.settings import Settings

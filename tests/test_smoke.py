@@ -1,4 +1,3 @@
-from tracker.users.models import Role
 
 
 def test_home_needs_sign_in(client):

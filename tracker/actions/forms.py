@@ -21,15 +21,6 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def attach_error(form, error) -> None:
-    """Show a DomainError on its field when the form has one, else at the top of the form."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
 class QueryDateField(GovukDateField):
     """A date filter in the query string: either one ISO value (due_before=2025-07-01, as links
     write it) or the day, month and year boxes of the filter form. Never required."""

@@ -157,7 +157,7 @@ class ProgressUpdate(db.Model):
 
     __tablename__ = "progress_updates"
     __table_args__ = (
-        CheckConstraint(f"proposed_rating IN ('red', 'amber', 'green')", name="proposed_rating"),
+        CheckConstraint("proposed_rating IN ('red', 'amber', 'green')", name="proposed_rating"),
         Index("ix_progress_updates_action_date", "action_id", "update_date"),
     )
 

@@ -3,8 +3,8 @@
 Each view loads the action (404 when missing or another agency's, so nothing leaks), checks a
 predicate from tracker.permissions (403), calls one service, commits once and redirects."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -12,7 +12,7 @@ from tracker import permissions
 from tracker.actions import services
 from tracker.actions.forms import (
     ActionFilterForm, CloseForm, DecisionForm, DueDateForm, EditActionForm, EmptyForm, NewActionForm, ProgressForm,
-    SubmitForm, attach_error, choices,
+    SubmitForm, choices,
 )
 from tracker.actions.models import (
     Action, ActionStatus, AssuranceDecision, DueDateChange, ProgressUpdate, Rating, StatusChange,
@@ -29,6 +29,7 @@ from tracker.settings import load_settings
 from tracker.template_filters import current_url_with, govuk_date
 from tracker.themes.models import Theme
 from tracker.users.models import Agency, AgencyKind, Role, User
+from tracker.views_common import page_size, show_error, signed_in_user
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
 
@@ -41,14 +42,6 @@ def _signed_in():
     """Every page here needs sign-in."""
 
 
-def _user() -> User:
-    return current_user._get_current_object()
-
-
-def _page_size() -> int:
-    return max(1, min(int(current_app.config.get("PAGE_SIZE", 25)), 100))
-
-
 def _int(value) -> int | None:
     value = (value or "").strip() if isinstance(value, str) else value
     return int(value) if isinstance(value, str) and value.isdigit() else None
@@ -57,7 +50,7 @@ def _int(value) -> int | None:
 def load_action(action_id: int, *options) -> Action:
     """The action, or 404 when it is missing or the user may not see it (another agency's)."""
     action = db.session.get(Action, action_id, options=options)
-    if action is None or not permissions.can_view_action(_user(), action):
+    if action is None or not permissions.can_view_action(signed_in_user(), action):
         abort(404)
     return action
 
@@ -103,7 +96,7 @@ def _active_filters(form: ActionFilterForm, filters: ActionFilters) -> list[dict
 @bp.route("/")
 def index():
     """Every action the user may see, filtered, sorted and paged in SQL."""
-    user, day, settings = _user(), today(), load_settings()
+    user, day, settings = signed_in_user(), today(), load_settings()
     is_lead = user.has_role(Role.AGENCY_LEAD)
     form = ActionFilterForm(request.args)
     _filter_choices(form, user, settings)
@@ -124,7 +117,7 @@ def index():
         direction=direction,
     )
     stmt = actions_query(user, filters, day, settings)
-    page = db.paginate(stmt, page=_int(request.args.get("page")) or 1, per_page=_page_size(), max_per_page=100,
+    page = db.paginate(stmt, page=_int(request.args.get("page")) or 1, per_page=page_size(), max_per_page=100,
                        error_out=False, count=True)
     rows = [(a, rate(a, day, settings)) for a in page.items]
     return render_template("actions/index.html", form=form, filter_form=form, page=page, rows=rows,
@@ -135,12 +128,12 @@ def index():
 @bp.route("/assurance")
 def queue():
     """Submitted actions waiting for a decision, oldest submission first."""
-    user, day, settings = _user(), today(), load_settings()
+    user, day, settings = signed_in_user(), today(), load_settings()
     require(permissions.can_view_assurance_queue(user))
     stmt = (actions_query(user, ActionFilters(status=ActionStatus.SUBMITTED.value), day, settings)
             .options(selectinload(Action.submitted_by))
             .order_by(None).order_by(Action.submitted_at.asc(), Action.id.asc()))
-    page = db.paginate(stmt, page=_int(request.args.get("page")) or 1, per_page=_page_size(), max_per_page=100,
+    page = db.paginate(stmt, page=_int(request.args.get("page")) or 1, per_page=page_size(), max_per_page=100,
                        error_out=False)
     ids = [a.id for a in page.items]
     counts = dict(db.session.execute(
@@ -200,7 +193,7 @@ def _chosen(form) -> tuple[Agency | None, User | None]:
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    user = _user()
+    user = signed_in_user()
     require(permissions.can_manage_reviews(user))
     recommendation = db.session.get(Recommendation, _int(request.args.get("recommendation_id")) or 0,
                                     options=[selectinload(Recommendation.addressees),
@@ -223,7 +216,7 @@ def new():
                 today=today(), open_now=form.open_now.data)
         except DomainError as error:
             db.session.rollback()
-            attach_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash("Action created." if form.open_now.data else "Action saved as a draft.", "success")
@@ -235,7 +228,7 @@ def new():
 
 @bp.route("/<int:action_id>/edit", methods=["GET", "POST"])
 def edit(action_id: int):
-    user = _user()
+    user = signed_in_user()
     action = load_action(action_id)
     require(permissions.can_edit_action(user, action))
     form = EditActionForm(obj=action if request.method == "GET" else None)
@@ -258,7 +251,7 @@ def edit(action_id: int):
                                      success_measure=form.success_measure.data or "")
             except DomainError as error:
                 db.session.rollback()
-                attach_error(form, error)
+                show_error(form, error)
             else:
                 db.session.commit()
                 flash("Action updated.", "success")
@@ -269,7 +262,7 @@ def edit(action_id: int):
 
 @bp.route("/<int:action_id>/due-date", methods=["GET", "POST"])
 def move_due_date(action_id: int):
-    user = _user()
+    user = signed_in_user()
     action = load_action(action_id)
     require(permissions.can_move_due_date(user, action))
     form = DueDateForm()
@@ -278,7 +271,7 @@ def move_due_date(action_id: int):
             services.move_due_date(action, form.due_date.data, form.reason.data, user)
         except DomainError as error:
             db.session.rollback()
-            attach_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash("Due date moved.", "success")
@@ -292,7 +285,7 @@ def move_due_date(action_id: int):
 
 @bp.route("/<int:action_id>/update", methods=["GET", "POST"])
 def update(action_id: int):
-    user, day, settings = _user(), today(), load_settings()
+    user, day, settings = signed_in_user(), today(), load_settings()
     action = load_action(action_id)
     require(permissions.can_update_progress(user, action))
     form = ProgressForm()
@@ -306,7 +299,7 @@ def update(action_id: int):
                                      today=day)
         except DomainError as error:
             db.session.rollback()
-            attach_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash("Update posted.", "success")
@@ -317,7 +310,7 @@ def update(action_id: int):
 
 @bp.route("/<int:action_id>/submit", methods=["GET", "POST"])
 def submit(action_id: int):
-    user = _user()
+    user = signed_in_user()
     action = load_action(action_id, selectinload(Action.evidence).selectinload(Evidence.supplied_by))
     require(permissions.can_submit(user, action))
     form = SubmitForm()
@@ -326,7 +319,7 @@ def submit(action_id: int):
             services.submit_for_assurance(action, user, today(), note=form.note.data or "")
         except DomainError as error:
             db.session.rollback()
-            attach_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash("Action submitted for assurance.", "success")
@@ -337,7 +330,7 @@ def submit(action_id: int):
 
 @bp.route("/<int:action_id>/decide", methods=["GET", "POST"])
 def decide(action_id: int):
-    user = _user()
+    user = signed_in_user()
     action = load_action(action_id, selectinload(Action.evidence).selectinload(Evidence.supplied_by))
     require(permissions.can_decide(user, action))
     form = DecisionForm()
@@ -347,7 +340,7 @@ def decide(action_id: int):
             verb(action, user, form.reason.data, today())
         except DomainError as error:
             db.session.rollback()
-            attach_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash("Action accepted as assured." if form.decision.data == "accept"
@@ -359,7 +352,7 @@ def decide(action_id: int):
 
 @bp.route("/<int:action_id>/close", methods=["GET", "POST"])
 def close(action_id: int):
-    user = _user()
+    user = signed_in_user()
     action = load_action(action_id)
     require(permissions.can_withdraw(user, action))
     form = CloseForm()
@@ -368,7 +361,7 @@ def close(action_id: int):
             services.close_action(action, ActionStatus(form.status.data), user, form.reason.data, today())
         except DomainError as error:
             db.session.rollback()
-            attach_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(f"Action {ActionStatus(form.status.data).label.lower()}.", "success")
@@ -379,7 +372,7 @@ def close(action_id: int):
 
 @bp.route("/<int:action_id>/open", methods=["POST"], endpoint="open")
 def open_action(action_id: int):
-    user = _user()
+    user = signed_in_user()
     action = load_action(action_id)
     require(permissions.can_open(user, action))
     form = EmptyForm()

@@ -25,6 +25,7 @@ from tracker.template_filters import UK_TIME
 from tracker.themes.models import Theme
 from tracker.users import services as users
 from tracker.users.models import ROLE_LABELS, Agency, AgencyKind, Role, User
+from tracker.views_common import show_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -52,14 +53,6 @@ def _paginate(stmt, page_arg: str = "page"):
     page = request.args.get(page_arg, 1, type=int)
     return db.paginate(stmt, page=max(page, 1), per_page=current_app.config["PAGE_SIZE"], max_per_page=100,
                        error_out=False)
-
-
-def _show_error(form, error: DomainError) -> None:
-    """Put a domain error on its field, or at the top of the form when it has no field."""
-    if error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 AGENCY_SORTS = {"name": func.lower(Agency.name), "short_name": func.lower(Agency.short_name), "kind": Agency.kind}
@@ -116,7 +109,7 @@ def new_user():
             user = users.create_user(email=form.email.data, name=form.name.data, role=form.role.data,
                                      agency=agency, password=form.password.data)
         except DomainError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(f"Account created for {user.name}.", "success")
@@ -138,7 +131,7 @@ def edit_user(user_id: int):
             users.update_user(user, email=form.email.data, name=form.name.data, role=form.role.data,
                               agency=agency, active=form.active.data, by=_me())
         except DomainError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(f"Changes to {user.name}'s account saved.", "success")
@@ -154,7 +147,7 @@ def reset_password(user_id: int):
         try:
             users.reset_password(user, form.password.data)
         except DomainError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             if user.id == _me().id:
@@ -203,7 +196,7 @@ def _save_agency(form: forms.AgencyForm, agency: Agency | None):
             saved = users.save_agency(agency, name=form.name.data, short_name=form.short_name.data,
                                       kind=form.kind.data, aliases=form.alias_list(), active=form.active.data)
         except DomainError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(f"{saved.name} saved.", "success")

@@ -14,6 +14,7 @@ from tracker.evidence.forms import EvidenceForm
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.settings import load_settings
+from tracker.views_common import show_error
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
 
@@ -83,11 +84,7 @@ def new():
                 link_url=form.link_url.data or "", max_bytes=max_upload_bytes())
         except DomainError as error:
             db.session.rollback()
-            field = getattr(form, error.field, None) if error.field else None
-            if field is not None:
-                field.errors = [*field.errors, error.message]
-            else:
-                form.form_errors.append(error.message)
+            show_error(form, error)
         else:
             db.session.commit()
             flash("Evidence added.", "success")

@@ -1,7 +1,7 @@
 """Recommendations: the recommendation page and the forms to add, edit and record a response."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
@@ -18,24 +18,14 @@ from tracker.reviews.views import rating_summary, visible_actions
 from tracker.settings import load_settings
 from tracker.themes.models import Theme
 from tracker.users.models import Agency, Role
+from tracker.views_common import show_error, signed_in_user
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
 
 
-def _user():
-    return current_user._get_current_object()
-
-
 def _require_manager() -> None:
-    if not permissions.can_manage_reviews(_user()):
+    if not permissions.can_manage_reviews(signed_in_user()):
         abort(403)
-
-
-def _show_error(form, error: DomainError) -> None:
-    if error.field and error.field in form:
-        form[error.field].errors = list(form[error.field].errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def _load(recommendation_id: int, *, full: bool = False) -> Recommendation:
@@ -52,7 +42,7 @@ def _load(recommendation_id: int, *, full: bool = False) -> Recommendation:
 @bp.route("/<int:recommendation_id>")
 @login_required
 def show(recommendation_id: int):
-    user = _user()
+    user = signed_in_user()
     if not permissions.can_view_reviews(user):
         abort(403)
     recommendation = _load(recommendation_id, full=True)
@@ -105,7 +95,7 @@ def new():
             recommendation = services.create_recommendation(review, **_values(form, agencies, themes))
         except DomainError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(f"Recommendation {recommendation.number} added", "success")
@@ -126,7 +116,7 @@ def edit(recommendation_id: int):
             services.update_recommendation(recommendation, **_values(form, agencies, themes))
         except DomainError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(f"Recommendation {recommendation.number} updated", "success")
@@ -154,7 +144,7 @@ def respond(recommendation_id: int):
                                             today=today())
         except DomainError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(f"Formal response to recommendation {recommendation.number} recorded", "success")

@@ -2,8 +2,8 @@
 
 from collections import Counter, defaultdict
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
@@ -21,28 +21,14 @@ from tracker.reviews.models import LearningPoint, Review, ReviewStatus, ReviewTy
 from tracker.settings import load_settings
 from tracker.themes.models import Theme
 from tracker.users.models import Role
+from tracker.views_common import page_size, show_error, signed_in_user
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
 
-def _user():
-    return current_user._get_current_object()
-
-
 def _require_manager() -> None:
-    if not permissions.can_manage_reviews(_user()):
+    if not permissions.can_manage_reviews(signed_in_user()):
         abort(403)
-
-
-def _show_error(form, error: DomainError) -> None:
-    if error.field and error.field in form:
-        form[error.field].errors = list(form[error.field].errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
-def _page_size() -> int:
-    return max(1, min(int(current_app.config.get("PAGE_SIZE", 25)), 100))
 
 
 def _all_themes() -> list[Theme]:
@@ -55,13 +41,13 @@ def _all_themes() -> list[Theme]:
 @bp.route("/")
 @login_required
 def index():
-    user = _user()
+    user = signed_in_user()
     if not permissions.can_view_reviews(user):
         abort(403)
     filters = services.ReviewFilters.from_args(request.args)
     page_number = request.args.get("page", "1")
     page_number = int(page_number) if page_number.isdigit() and 0 < len(page_number) < 7 else 1
-    page = db.paginate(services.reviews_query(filters), page=max(page_number, 1), per_page=_page_size(),
+    page = db.paginate(services.reviews_query(filters), page=max(page_number, 1), per_page=page_size(),
                        max_per_page=100, error_out=False, count=True)
     day, settings = today(), load_settings()
     counts = services.rating_counts_by_review(user, [r.id for r in page.items], day, settings)
@@ -114,7 +100,7 @@ def rating_summary(grouped: dict[int, list]) -> dict[str, int]:
 @bp.route("/<int:review_id>")
 @login_required
 def show(review_id: int):
-    user = _user()
+    user = signed_in_user()
     if not permissions.can_view_reviews(user):
         abort(403)
     review = _load_review(review_id, full=True)
@@ -160,7 +146,7 @@ def new():
         try:
             review = services.create_review(_details(form, themes))
         except DomainError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(f"Review {review.reference} created", "success")
@@ -180,7 +166,7 @@ def edit(review_id: int):
             services.update_review(review, _details(form, themes))
         except DomainError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(f"Review {review.reference} updated", "success")
@@ -210,7 +196,7 @@ def new_learning_point(review_id: int):
             point = services.add_learning_point(review, **_save_point(form))
         except DomainError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(f"Learning point {point.number} added", "success")
@@ -235,7 +221,7 @@ def edit_learning_point(review_id: int, point_id: int):
             services.update_learning_point(point, **_save_point(form))
         except DomainError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(f"Learning point {point.number} updated", "success")
