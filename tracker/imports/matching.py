@@ -1,0 +1,86 @@
+"""Owners as written in a document -> agencies: by name, short name or alias, ignoring case, "the",
+apostrophes and punctuation. Several owners in one ("Police and Health") are split; anything not
+known is proposed as a new agency."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tracker.users.models import Agency
+
+
+def owner_key(text: str) -> str:
+    text = (text or "").lower().replace("’", "'").replace("&", " and ")
+    text = re.sub(r"'s\b", "s", text)
+    text = re.sub(r"^(?:the|all of the)\s+", "", text.strip())
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+@dataclass
+class OwnerMatch:
+    written: str
+    agencies: list[Agency] = field(default_factory=list)
+    how: list[str] = field(default_factory=list)  # "name", "short name", "alias" for each agency
+    proposed: list[str] = field(default_factory=list)  # names of agencies to create
+
+    @property
+    def matched(self) -> bool:
+        return bool(self.agencies) and not self.proposed
+
+
+class AgencyIndex:
+    def __init__(self, agencies: list[Agency]):
+        self.by_key: dict[str, tuple[Agency, str]] = {}
+        for agency in agencies:
+            for alias in agency.aliases or []:
+                self.by_key.setdefault(owner_key(alias), (agency, "alias"))
+        for agency in agencies:
+            self.by_key[owner_key(agency.short_name)] = (agency, "short name")
+        for agency in agencies:
+            self.by_key[owner_key(agency.name)] = (agency, "name")
+
+    def find(self, text: str) -> tuple[Agency, str] | None:
+        key = owner_key(text)
+        if not key:
+            return None
+        if key in self.by_key:
+            return self.by_key[key]
+        stripped = owner_key(re.sub(r"\([^)]*\)", "", text))  # "Dudley CCG (General Practice)"
+        if stripped in self.by_key:
+            return self.by_key[stripped]
+        for suffix in (" force", " service", " services", " team"):
+            if key.endswith(suffix) and key[: -len(suffix)] in self.by_key:
+                return self.by_key[key[: -len(suffix)]]
+        return None
+
+    def match(self, written: str) -> OwnerMatch:
+        result = OwnerMatch(written=(written or "").strip())
+        if not result.written:
+            return result
+        found = self.find(result.written)
+        if found:
+            result.agencies, result.how = [found[0]], [found[1]]
+            return result
+        parts = [p.strip() for p in re.split(r"\s*(?:,|;|/|\band\b|&)\s*", result.written) if p.strip()]
+        if len(parts) > 1:
+            matches = [self.find(p) for p in parts]
+            if any(matches):
+                for part, m in zip(parts, matches):
+                    if m and m[0] not in result.agencies:
+                        result.agencies.append(m[0])
+                        result.how.append(m[1])
+                    elif not m:
+                        result.proposed.append(part)
+                return result
+        result.proposed = [result.written]
+        return result
+
+
+def propose_short_name(name: str, taken: set[str]) -> str:
+    words = [w for w in re.findall(r"[A-Za-z0-9]+", name) if w.lower() not in ("the", "of", "and", "for")]
+    base = "".join(w[0] for w in words).upper()[:10] if len(words) > 1 else (words[0][:10] if words else "NEW")
+    candidate, n = base, 2
+    while candidate.lower() in taken:
+        candidate, n = f"{base}{n}", n + 1
+    return candidate
