@@ -1,0 +1,640 @@
+"""Step one of a report: gather plain data (dataclasses, no ORM objects) in a fixed number of queries.
+
+Every rating is worked out as at the report's date from the recorded history: the status from the
+status changes made on or before that day, the due date from the due-date moves made on or before it,
+and the latest progress update dated on or before it. The current columns of an action are never
+trusted for a past date; `rate` is then applied to that reconstructed state, so a report for a past
+date gives the ratings as they were on that date.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import SimpleNamespace
+
+from sqlalchemy import and_, exists, func, or_, select
+
+from tracker.actions.models import (
+    Action, ActionStatus, DueDateChange, ProgressUpdate, Rating, StatusChange,
+)
+from tracker.actions.ratings import rate
+from tracker.clock import LONDON
+from tracker.errors import DomainError
+from tracker.evidence.models import Evidence, EvidenceKind
+from tracker.extensions import db
+from tracker.recommendations.models import FormalResponse, Recommendation, recommendation_addressees
+from tracker.reports.models import BoardReport, ReportStatus
+from tracker.reviews.models import KEY_DATES, Review, ReviewStatus, ReviewType
+from tracker.reviews.services import add_months, milestones
+from tracker.settings import Settings
+from tracker.themes.models import Theme, recommendation_themes, review_themes
+from tracker.users.models import Agency, User
+
+RATED = ("red", "amber", "green", "blue")
+ALL_RATINGS = RATED + ("none",)
+LIVE = (ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value, ActionStatus.SUBMITTED.value)
+
+
+# --- the scope of a report ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """What a report covers: the as-at date and optional filters, already checked to exist."""
+
+    as_at: date
+    review_reference: str | None = None
+    agency_name: str | None = None
+    theme_name: str | None = None
+    review_id: int | None = None
+    agency_id: int | None = None
+    theme_id: int | None = None
+
+    @property
+    def description(self) -> str:
+        parts = []
+        if self.review_reference:
+            parts.append(f"review {self.review_reference}")
+        if self.agency_name:
+            parts.append(f"actions owned by {self.agency_name}")
+        if self.theme_name:
+            parts.append(f"theme “{self.theme_name}”")
+        return "; ".join(parts) if parts else "all reviews, all agencies"
+
+
+def resolve_scope(as_at: date, review: str | None = None, agency: str | None = None,
+                  theme: str | None = None) -> ReportScope:
+    """Check the filters name real records (agency by name or short name, any case)."""
+    review_id = agency_id = theme_id = None
+    review_ref = agency_name = theme_name = None
+    if review and review.strip():
+        row = db.session.execute(select(Review.id, Review.reference).where(
+            func.lower(Review.reference) == review.strip().lower())).first()
+        if row is None:
+            raise DomainError(f"There is no review with the reference {review.strip()}.", field="review")
+        review_id, review_ref = row
+    if agency and agency.strip():
+        text = agency.strip().lower()
+        row = db.session.execute(select(Agency.id, Agency.name).where(
+            or_(func.lower(Agency.name) == text, func.lower(Agency.short_name) == text))).first()
+        if row is None:
+            raise DomainError(f"There is no agency called {agency.strip()}.", field="agency")
+        agency_id, agency_name = row
+    if theme and theme.strip():
+        row = db.session.execute(select(Theme.id, Theme.name).where(
+            func.lower(Theme.name) == theme.strip().lower())).first()
+        if row is None:
+            raise DomainError(f"There is no theme called {theme.strip()}.", field="theme")
+        theme_id, theme_name = row
+    return ReportScope(as_at=as_at, review_reference=review_ref, agency_name=agency_name, theme_name=theme_name,
+                       review_id=review_id, agency_id=agency_id, theme_id=theme_id)
+
+
+# --- plain records of the history ----------------------------------------------------------------------
+
+
+def uk_date(moment: datetime) -> date:
+    return moment.astimezone(LONDON).date()
+
+
+@dataclass(frozen=True)
+class StatusMove:
+    action_id: int
+    from_status: str | None
+    to_status: str
+    reason: str
+    at: datetime
+
+    @property
+    def on(self) -> date:
+        return uk_date(self.at)
+
+
+@dataclass(frozen=True)
+class DueMove:
+    action_id: int
+    old_date: date
+    new_date: date
+    reason: str
+    at: datetime
+
+    @property
+    def on(self) -> date:
+        return uk_date(self.at)
+
+
+@dataclass(frozen=True)
+class UpdateRecord:
+    id: int
+    action_id: int
+    update_date: date
+    proposed_rating: str
+    narrative: str
+    author: str
+
+
+@dataclass(frozen=True)
+class EvidenceRecord:
+    action_id: int
+    kind: str
+    title: str
+    effective_date: date
+
+
+@dataclass(frozen=True)
+class ActionFacts:
+    """The columns of an action that do not change with time (or that history overrides)."""
+
+    id: int
+    original_due_date: date
+    due_date: date
+    status: str
+    opened_date: date | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ActionState:
+    """An action as it stood at the end of a day: what `rate` reads."""
+
+    status: str
+    due_date: date
+    last_update_date: date | None
+    last_proposed_rating: str | None
+    opened_date: date | None
+    submitted_at: datetime | None
+    assured_date: date | None
+
+    def is_overdue(self, day: date) -> bool:
+        """Live work past its due date; submitted work waits on the business unit, not the agency."""
+        return self.status in (ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value) and day > self.due_date
+
+
+def action_state_at(action: ActionFacts, status_moves: list[StatusMove], due_moves: list[DueMove],
+                    updates: list[UpdateRecord], as_at: date) -> ActionState | None:
+    """The action at the end of `as_at` from its history, or None if it did not exist yet.
+
+    Each list holds this action's records in the order they were made. Status: the last move made on or
+    before the day. Due date: the original date with every move made on or before the day applied.
+    Latest update: the one dated on or before the day (the latest recorded, if two share a date)."""
+    moves = [m for m in status_moves if m.on <= as_at]
+    if status_moves:
+        if not moves:
+            return None
+        status = moves[-1].to_status
+    else:  # no recorded history: trust the row from the day it was created
+        if uk_date(action.created_at) > as_at:
+            return None
+        status = action.status
+    due = action.original_due_date if due_moves else action.due_date
+    for move in due_moves:
+        if move.on <= as_at:
+            due = move.new_date
+    opened = next((m.on for m in moves if m.to_status == ActionStatus.OPEN.value), None)
+    if opened is None and not status_moves and action.opened_date and action.opened_date <= as_at:
+        opened = action.opened_date
+    submitted_at = next((m.at for m in reversed(moves) if m.to_status == ActionStatus.SUBMITTED.value), None)
+    assured = next((m.on for m in reversed(moves) if m.to_status == ActionStatus.ASSURED.value), None)
+    latest = None
+    for update in updates:
+        if update.update_date <= as_at and (latest is None or (update.update_date, update.id) >=
+                                            (latest.update_date, latest.id)):
+            latest = update
+    return ActionState(
+        status=status, due_date=due,
+        last_update_date=latest.update_date if latest else None,
+        last_proposed_rating=latest.proposed_rating if latest else None,
+        opened_date=opened,
+        submitted_at=submitted_at if status == ActionStatus.SUBMITTED.value else None,
+        assured_date=assured if status == ActionStatus.ASSURED.value else None,
+    )
+
+
+# --- what the report prints -----------------------------------------------------------------------------
+
+
+@dataclass
+class ActionLine:
+    id: int
+    review_reference: str
+    review_title: str
+    recommendation_number: str
+    description: str
+    owner: str
+    owner_short: str
+    lead: str
+    success_measure: str
+    original_due_date: date
+    due_date: date
+    status: str
+    status_label: str
+    rating: str
+    rating_label: str
+    reason: str
+    opened_date: date | None
+    submitted_date: date | None
+    assured_date: date | None
+    overdue: bool
+    latest_update: UpdateRecord | None
+    impact_evidence: list[EvidenceRecord] = field(default_factory=list)
+    completion_evidence: list[EvidenceRecord] = field(default_factory=list)
+    due_moves: list[DueMove] = field(default_factory=list)
+
+    @property
+    def reference(self) -> str:
+        return f"{self.review_reference} R{self.recommendation_number} A{self.id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in LIVE
+
+
+@dataclass
+class RecommendationSection:
+    number: str
+    text: str
+    kind: str
+    addressed_to: list[str]
+    response: str | None
+    response_label: str
+    response_date: date | None
+    actions: list[ActionLine] = field(default_factory=list)
+
+
+@dataclass
+class MilestoneLine:
+    name: str
+    due_date: date | None
+    done_date: date | None
+    state: str
+    reason: str
+
+
+@dataclass
+class ReviewSection:
+    reference: str
+    title: str
+    type_label: str
+    status_label: str
+    milestones: list[MilestoneLine]
+    recommendations: list[RecommendationSection]
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class CountRow:
+    label: str
+    counts: dict[str, int]
+    overdue: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.get(r, 0) for r in ALL_RATINGS)
+
+
+@dataclass(frozen=True)
+class DueMoveLine:
+    action: ActionLine
+    move: DueMove
+
+
+@dataclass(frozen=True)
+class UnansweredRecommendation:
+    review_reference: str
+    number: str
+    text: str
+    addressed_to: list[str]
+
+
+@dataclass(frozen=True)
+class ThemeLine:
+    name: str
+    reviews: list[str]
+    recommendations: int
+    open_actions: int
+
+    @property
+    def recurring(self) -> bool:
+        return len(self.reviews) > 1
+
+
+@dataclass(frozen=True)
+class PastReport:
+    as_at: date
+    counts: dict[str, int]
+
+
+@dataclass
+class ReportData:
+    scope: ReportScope
+    partnership: str
+    generated_by: str
+    generated_at: datetime
+    period_start: date
+    previous_report_date: date | None
+    labels: dict[str, str]
+    definitions: dict[str, str]
+    actions: list[ActionLine]
+    counts: dict[str, int]
+    by_agency: list[CountRow]
+    by_review: list[CountRow]
+    newly_overdue: list[ActionLine]
+    newly_assured: list[ActionLine]
+    due_dates_moved: list[DueMoveLine]
+    overdue: list[ActionLine]
+    red_and_amber: list[ActionLine]
+    awaiting_assurance: list[ActionLine]
+    unanswered: list[UnansweredRecommendation]
+    reviews: list[ReviewSection]
+    themes: list[ThemeLine]
+    open_actions: list[ActionLine]
+    history: list[PastReport]
+
+    @property
+    def as_at(self) -> date:
+        return self.scope.as_at
+
+    @property
+    def title(self) -> str:
+        return "Board assurance report"
+
+    @property
+    def rated_total(self) -> int:
+        return sum(self.counts[r] for r in RATED)
+
+
+# --- gathering --------------------------------------------------------------------------------------------
+
+
+def _scoped_recommendations(scope: ReportScope):
+    """The ids of the recommendations in scope, as a subquery (no list of ids crosses to Python)."""
+    stmt = select(Recommendation.id)
+    if scope.review_id:
+        stmt = stmt.where(Recommendation.review_id == scope.review_id)
+    if scope.agency_id:
+        stmt = stmt.where(or_(
+            exists().where(and_(Action.recommendation_id == Recommendation.id,
+                                Action.owner_agency_id == scope.agency_id)),
+            exists().where(and_(recommendation_addressees.c.recommendation_id == Recommendation.id,
+                                recommendation_addressees.c.agency_id == scope.agency_id)),
+        ))
+    if scope.theme_id:
+        stmt = stmt.where(or_(
+            exists().where(and_(recommendation_themes.c.recommendation_id == Recommendation.id,
+                                recommendation_themes.c.theme_id == scope.theme_id)),
+            exists().where(and_(review_themes.c.review_id == Recommendation.review_id,
+                                review_themes.c.theme_id == scope.theme_id)),
+        ))
+    return stmt
+
+
+def _scoped_actions(scope: ReportScope):
+    stmt = select(Action.id).where(Action.recommendation_id.in_(_scoped_recommendations(scope)))
+    if scope.agency_id:
+        stmt = stmt.where(Action.owner_agency_id == scope.agency_id)
+    return stmt
+
+
+def _key_dates_until(row, as_at: date) -> SimpleNamespace:
+    """A review's key dates as known on the day: later dates had not happened yet."""
+    values = {name: getattr(row, name) for name, _ in KEY_DATES}
+    values = {k: (v if v is not None and v <= as_at else None) for k, v in values.items()}
+    return SimpleNamespace(review_type=row.review_type, status=row.status, **values)
+
+
+def _count(lines: list[ActionLine]) -> dict[str, int]:
+    counts = dict.fromkeys(ALL_RATINGS, 0)
+    for line in lines:
+        counts[line.rating] += 1
+    return counts
+
+
+def build_report_data(scope: ReportScope, settings: Settings, *, partnership: str, generated_by: str,
+                      generated_at: datetime) -> ReportData:
+    """Everything the report prints, in a fixed number of queries whatever the size of the data."""
+    as_at = scope.as_at
+    recs_in_scope = _scoped_recommendations(scope)
+    actions_in_scope = _scoped_actions(scope)
+
+    # 1. The archive: earlier reports with the same filters, for "since the previous report" and the
+    #    ratings-over-time chart.
+    same = [BoardReport.status == ReportStatus.DONE.value, BoardReport.as_at_date < as_at]
+    for column, value in ((BoardReport.review_reference, scope.review_reference),
+                          (BoardReport.agency_name, scope.agency_name), (BoardReport.theme_name, scope.theme_name)):
+        same.append(column.is_(None) if value is None else column == value)
+    past = db.session.execute(
+        select(BoardReport.as_at_date, BoardReport.rating_counts).where(*same)
+        .order_by(BoardReport.as_at_date, BoardReport.id)).all()
+    history_by_date: dict[date, dict[str, int]] = {}
+    for as_at_date, counts in past:
+        history_by_date[as_at_date] = {r: int((counts or {}).get(r, 0)) for r in ALL_RATINGS}
+    previous_date = max(history_by_date) if history_by_date else None
+    period_start = previous_date or add_months(as_at, -3)
+
+    # 2. Reviews in scope.
+    review_rows = db.session.execute(
+        select(Review.id, Review.reference, Review.title, Review.review_type, Review.status,
+               *(getattr(Review, name) for name, _ in KEY_DATES))
+        .where(Review.id.in_(select(Recommendation.review_id).where(Recommendation.id.in_(recs_in_scope))))
+        .order_by(Review.reference)).all()
+
+    # 3. Recommendations in scope, with 4. who they are addressed to.
+    recs = db.session.execute(
+        select(Recommendation.id, Recommendation.review_id, Recommendation.number, Recommendation.sort_key,
+               Recommendation.text, Recommendation.kind, Recommendation.response, Recommendation.response_date)
+        .where(Recommendation.id.in_(recs_in_scope))
+        .order_by(Recommendation.review_id, Recommendation.sort_key, Recommendation.id)).all()
+    addressees: dict[int, list[str]] = defaultdict(list)
+    for rec_id, name in db.session.execute(
+            select(recommendation_addressees.c.recommendation_id, Agency.name)
+            .join(Agency, Agency.id == recommendation_addressees.c.agency_id)
+            .where(recommendation_addressees.c.recommendation_id.in_(recs_in_scope))
+            .order_by(Agency.name)):
+        addressees[rec_id].append(name)
+
+    # 5. Actions with their owner, lead and recommendation.
+    lead = User.__table__.alias("lead")
+    action_rows = db.session.execute(
+        select(Action.id, Action.recommendation_id, Action.review_id, Action.description, Action.success_measure,
+               Action.original_due_date, Action.due_date, Action.status, Action.opened_date, Action.created_at,
+               Agency.name.label("owner"), Agency.short_name.label("owner_short"), lead.c.name.label("lead"))
+        .join(Agency, Agency.id == Action.owner_agency_id)
+        .outerjoin(lead, lead.c.id == Action.lead_id)
+        .where(Action.id.in_(actions_in_scope))
+        .order_by(Action.id)).all()
+
+    # 6-9. The history of those actions.
+    status_moves: dict[int, list[StatusMove]] = defaultdict(list)
+    for row in db.session.execute(
+            select(StatusChange.action_id, StatusChange.from_status, StatusChange.to_status, StatusChange.reason,
+                   StatusChange.changed_at)
+            .where(StatusChange.action_id.in_(actions_in_scope))
+            .order_by(StatusChange.changed_at, StatusChange.id)):
+        status_moves[row.action_id].append(StatusMove(row.action_id, row.from_status, row.to_status, row.reason,
+                                                      row.changed_at))
+    due_moves: dict[int, list[DueMove]] = defaultdict(list)
+    for row in db.session.execute(
+            select(DueDateChange.action_id, DueDateChange.old_date, DueDateChange.new_date, DueDateChange.reason,
+                   DueDateChange.changed_at)
+            .where(DueDateChange.action_id.in_(actions_in_scope))
+            .order_by(DueDateChange.changed_at, DueDateChange.id)):
+        due_moves[row.action_id].append(DueMove(row.action_id, row.old_date, row.new_date, row.reason,
+                                                row.changed_at))
+    updates: dict[int, list[UpdateRecord]] = defaultdict(list)
+    for row in db.session.execute(
+            select(ProgressUpdate.id, ProgressUpdate.action_id, ProgressUpdate.update_date,
+                   ProgressUpdate.proposed_rating, ProgressUpdate.narrative, User.name)
+            .outerjoin(User, User.id == ProgressUpdate.author_id)
+            .where(ProgressUpdate.action_id.in_(actions_in_scope), ProgressUpdate.update_date <= as_at)
+            .order_by(ProgressUpdate.update_date, ProgressUpdate.id)):
+        updates[row.action_id].append(UpdateRecord(row.id, row.action_id, row.update_date, row.proposed_rating,
+                                                   row.narrative, row.name or ""))
+    evidence: dict[int, list[EvidenceRecord]] = defaultdict(list)
+    for row in db.session.execute(
+            select(Evidence.action_id, Evidence.kind, Evidence.title, Evidence.effective_date)
+            .where(Evidence.action_id.in_(actions_in_scope), Evidence.effective_date <= as_at)
+            .order_by(Evidence.effective_date, Evidence.id)):
+        evidence[row.action_id].append(EvidenceRecord(row.action_id, row.kind, row.title, row.effective_date))
+
+    # 10. Themes of the reviews and recommendations in scope.
+    theme_rows = db.session.execute(
+        select(Theme.name, recommendation_themes.c.recommendation_id, None)
+        .join(recommendation_themes, recommendation_themes.c.theme_id == Theme.id)
+        .where(recommendation_themes.c.recommendation_id.in_(recs_in_scope))
+        .union_all(
+            select(Theme.name, None, review_themes.c.review_id)
+            .join(review_themes, review_themes.c.theme_id == Theme.id)
+            .where(review_themes.c.review_id.in_(
+                select(Recommendation.review_id).where(Recommendation.id.in_(recs_in_scope)))))).all()
+
+    return _assemble(scope, settings, partnership, generated_by, generated_at, period_start, previous_date,
+                     history_by_date, review_rows, recs, addressees, action_rows, status_moves, due_moves, updates,
+                     evidence, theme_rows)
+
+
+def _assemble(scope, settings, partnership, generated_by, generated_at, period_start, previous_date,
+              history_by_date, review_rows, recs, addressees, action_rows, status_moves, due_moves, updates,
+              evidence, theme_rows) -> ReportData:
+    as_at = scope.as_at
+    label = settings.label
+    rec_by_id = {r.id: r for r in recs}
+    review_by_id = {r.id: r for r in review_rows}
+
+    lines: list[ActionLine] = []
+    before: dict[int, ActionState | None] = {}
+    for row in action_rows:
+        facts = ActionFacts(row.id, row.original_due_date, row.due_date, row.status, row.opened_date, row.created_at)
+        state = action_state_at(facts, status_moves[row.id], due_moves[row.id], updates[row.id], as_at)
+        if state is None:
+            continue
+        before[row.id] = action_state_at(facts, status_moves[row.id], due_moves[row.id], updates[row.id],
+                                         period_start)
+        result = rate(state, as_at, settings)
+        rec = rec_by_id[row.recommendation_id]
+        review = review_by_id[rec.review_id]
+        items = evidence[row.id]
+        lines.append(ActionLine(
+            id=row.id, review_reference=review.reference, review_title=review.title,
+            recommendation_number=rec.number, description=row.description, owner=row.owner,
+            owner_short=row.owner_short, lead=row.lead or "No named lead", success_measure=row.success_measure,
+            original_due_date=row.original_due_date, due_date=state.due_date, status=state.status,
+            status_label=ActionStatus(state.status).label, rating=result.rating.value,
+            rating_label=label(result.rating.value), reason=result.reason, opened_date=state.opened_date,
+            submitted_date=uk_date(state.submitted_at) if state.submitted_at else None,
+            assured_date=state.assured_date, overdue=state.is_overdue(as_at),
+            latest_update=updates[row.id][-1] if updates[row.id] else None,  # ordered by date, then id
+            impact_evidence=[e for e in items if e.kind == EvidenceKind.IMPACT.value],
+            completion_evidence=[e for e in items if e.kind == EvidenceKind.COMPLETION.value],
+            due_moves=[m for m in due_moves[row.id] if m.on <= as_at],
+        ))
+    by_id = {line.id: line for line in lines}
+    lines_by_rec: dict[int, list[ActionLine]] = defaultdict(list)
+    for row in action_rows:
+        if row.id in by_id:
+            lines_by_rec[row.recommendation_id].append(by_id[row.id])
+
+    # Counts by agency and by review.
+    def rows_by(key) -> list[CountRow]:
+        groups: dict[str, list[ActionLine]] = defaultdict(list)
+        for line in lines:
+            groups[key(line)].append(line)
+        return [CountRow(name, _count(group), sum(1 for line in group if line.overdue))
+                for name, group in sorted(groups.items())]
+
+    was_overdue = {i for i, s in before.items() if s is not None and s.is_overdue(period_start)}
+    was_assured = {i for i, s in before.items() if s is not None and s.status == ActionStatus.ASSURED.value}
+    newly_overdue = [line for line in lines if line.overdue and line.id not in was_overdue]
+    newly_assured = [line for line in lines if line.status == ActionStatus.ASSURED.value
+                     and line.id not in was_assured]
+    moved = [DueMoveLine(line, move) for line in lines for move in line.due_moves if move.on > period_start]
+    moved.sort(key=lambda m: (m.move.at, m.action.id))
+
+    by_due = sorted(lines, key=lambda line: (line.due_date, line.id))
+    overdue = [line for line in by_due if line.overdue]
+    red_and_amber = [line for line in by_due if line.rating in (Rating.RED.value, Rating.AMBER.value)]
+    red_and_amber.sort(key=lambda line: (line.rating != Rating.RED.value, line.due_date, line.id))
+    awaiting = [line for line in lines if line.status == ActionStatus.SUBMITTED.value]
+    awaiting.sort(key=lambda line: (line.submitted_date or as_at, line.id))
+
+    unanswered = []
+    sections: dict[int, list[RecommendationSection]] = defaultdict(list)
+    for rec in recs:
+        answered = rec.response is not None and rec.response_date is not None and rec.response_date <= as_at
+        review = review_by_id[rec.review_id]
+        if not answered:
+            unanswered.append(UnansweredRecommendation(review.reference, rec.number, rec.text, addressees[rec.id]))
+        sections[rec.review_id].append(RecommendationSection(
+            number=rec.number, text=rec.text, kind=rec.kind, addressed_to=addressees[rec.id],
+            response=rec.response if answered else None,
+            response_label=FormalResponse(rec.response).label if answered else "No formal response yet",
+            response_date=rec.response_date if answered else None, actions=lines_by_rec[rec.id]))
+
+    review_sections = []
+    for review in review_rows:
+        at = _key_dates_until(review, as_at)
+        review_lines = [line for rec in sections[review.id] for line in rec.actions]
+        review_sections.append(ReviewSection(
+            reference=review.reference, title=review.title, type_label=ReviewType(review.review_type).label,
+            status_label=ReviewStatus(review.status).label,
+            milestones=[MilestoneLine(m.name, m.due_date, m.done_date, m.state, m.reason)
+                        for m in milestones(at, as_at)],
+            recommendations=sections[review.id], counts=_count(review_lines)))
+
+    # Recurring themes: a theme counts for a review when the review or any of its recommendations has it.
+    theme_reviews: dict[str, set[str]] = defaultdict(set)
+    theme_recs: dict[str, set[int]] = defaultdict(set)
+    theme_actions: dict[str, set[int]] = defaultdict(set)
+    for name, rec_id, review_id in theme_rows:
+        if rec_id is not None:
+            rec = rec_by_id.get(rec_id)
+            if rec is None:
+                continue
+            theme_reviews[name].add(review_by_id[rec.review_id].reference)
+            theme_recs[name].add(rec_id)
+            theme_actions[name].update(line.id for line in lines_by_rec[rec_id] if line.is_open)
+        elif review_id in review_by_id:
+            theme_reviews[name].add(review_by_id[review_id].reference)
+            for rec in sections[review_id]:
+                theme_actions[name].update(line.id for line in rec.actions if line.is_open)
+    themes = [ThemeLine(name, sorted(theme_reviews[name]), len(theme_recs[name]), len(theme_actions[name]))
+              for name in theme_reviews]
+    themes.sort(key=lambda t: (-len(t.reviews), -t.open_actions, t.name))
+
+    counts = _count(lines)
+    history = [PastReport(d, c) for d, c in sorted(history_by_date.items())]
+    history.append(PastReport(as_at, {r: counts[r] for r in ALL_RATINGS}))
+    open_actions = sorted((line for line in lines if line.is_open),
+                          key=lambda line: (line.owner, line.due_date, line.id))
+
+    return ReportData(
+        scope=scope, partnership=partnership, generated_by=generated_by, generated_at=generated_at,
+        period_start=period_start, previous_report_date=previous_date,
+        labels={r: label(r) for r in ALL_RATINGS}, definitions=dict(settings.definitions),
+        actions=lines, counts=counts, by_agency=rows_by(lambda line: line.owner),
+        by_review=rows_by(lambda line: line.review_reference), newly_overdue=newly_overdue,
+        newly_assured=newly_assured, due_dates_moved=moved, overdue=overdue, red_and_amber=red_and_amber,
+        awaiting_assurance=awaiting, unanswered=unanswered, reviews=review_sections, themes=themes,
+        open_actions=open_actions, history=history,
+    )

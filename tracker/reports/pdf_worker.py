@@ -1,0 +1,55 @@
+"""Run as `python -m tracker.reports.pdf_worker ASSETS_DIR`: HTML on stdin, a tagged PDF on stdout,
+and one line of JSON on stderr (pages, seconds, peak memory). Started by render.html_to_pdf with limits.
+
+Only WeasyPrint is imported (not the application), and only files under ASSETS_DIR can be fetched."""
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, path2url
+
+PDF_VARIANT = "pdf/ua-1"
+
+
+class LocalAssetsOnly(URLFetcher):
+    """Refuses every URL that is not a file under the report's asset folder (no network at all)."""
+
+    def __init__(self, root: Path):
+        super().__init__(allowed_protocols=("file", "data"))
+        self.root = root.resolve()
+
+    def fetch(self, url, headers=None):
+        parsed = urlparse(url)
+        if parsed.scheme == "file":
+            path = Path(unquote(parsed.path)).resolve()
+            if not path.is_relative_to(self.root):
+                raise ValueError(f"The report may not read {url}")
+        elif parsed.scheme != "data":
+            raise ValueError(f"The report may not fetch {url}")
+        return super().fetch(url, headers)
+
+
+def render(html: str, root: Path) -> tuple[bytes, int]:
+    document = HTML(string=html, base_url=path2url(str(root)) + "/", url_fetcher=LocalAssetsOnly(root)).render()
+    return document.write_pdf(pdf_variant=PDF_VARIANT), len(document.pages)
+
+
+def main() -> None:
+    root = Path(sys.argv[1])
+    started = time.perf_counter()
+    pdf, pages = render(sys.stdin.buffer.read().decode("utf-8"), root)
+    sys.stdout.buffer.write(pdf)
+    sys.stdout.buffer.flush()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"pages": pages, "seconds": round(time.perf_counter() - started, 3),
+                      "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
+                      "peak_mb": round(usage.ru_maxrss / 1024, 1)}), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

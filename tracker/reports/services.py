@@ -1,0 +1,106 @@
+"""Verbs on board reports: request one, generate it (gather, render HTML, lay out the PDF), store it.
+
+The PDF is stored exactly as WeasyPrint produced it, with its SHA-256, and is never changed again."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import date
+
+from flask import current_app
+
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.models_base import utcnow
+from tracker.reports.data import RATED, ReportData, ReportScope, build_report_data, resolve_scope
+from tracker.reports.models import BoardReport, ReportStatus
+from tracker.reports.render import RenderError, html_to_pdf, render_report_html
+from tracker.settings import load_settings
+from tracker.users.models import User
+
+COMMAND_LINE = "command line"
+
+
+def request_report(*, as_at: date, today: date, review: str | None = None, agency: str | None = None,
+                   theme: str | None = None, by: User | None = None) -> BoardReport:
+    """A queued report; the filters must name a real review, agency and theme (DomainError if not),
+    and the as-at date cannot be in the future: nothing is recorded about it yet."""
+    if as_at > today:
+        raise DomainError("The as at date must be today or in the past.", field="as_at")
+    scope = resolve_scope(as_at, review, agency, theme)
+    report = BoardReport(
+        status=ReportStatus.QUEUED.value, as_at_date=scope.as_at, review_reference=scope.review_reference,
+        agency_name=scope.agency_name, theme_name=scope.theme_name, requested_by_id=by.id if by else None,
+        requested_by_name=by.name if by else COMMAND_LINE, requested_at=utcnow(), progress="Waiting to start",
+    )
+    db.session.add(report)
+    db.session.flush()
+    return report
+
+
+def scope_of(report: BoardReport) -> ReportScope:
+    return resolve_scope(report.as_at_date, report.review_reference, report.agency_name, report.theme_name)
+
+
+def report_data(report: BoardReport) -> ReportData:
+    """The plain data behind a report (also the source of its XLSX and CSV exports)."""
+    return build_report_data(scope_of(report), load_settings(),
+                             partnership=current_app.config["PARTNERSHIP_NAME"],
+                             generated_by=report.requested_by_name, generated_at=report.requested_at)
+
+
+def generate_report(report: BoardReport, on_progress: Callable[[str], None] = lambda text: None) -> BoardReport:
+    """Gather, render and store. On failure the report is marked failed with the reason; never half-stored."""
+    report.status = ReportStatus.RUNNING.value
+    report.progress = "Gathering the data (step 1 of 3)"
+    on_progress(report.progress)
+    try:
+        data = report_data(report)
+        report.progress = f"Laying out {len(data.actions)} actions as a PDF (step 2 of 3)"
+        on_progress(report.progress)
+        html = render_report_html(data)
+        rendered = html_to_pdf(html)
+    except RenderError as error:
+        return _fail(report, str(error))
+    except Exception as error:  # noqa: BLE001 - the report page must say it failed, whatever the cause
+        current_app.logger.exception("board report %s failed", report.id)
+        return _fail(report, f"The report could not be generated ({type(error).__name__}).")
+    store_pdf(report, rendered.pdf, pages=rendered.pages, data=data)
+    return report
+
+
+def store_pdf(report: BoardReport, pdf: bytes, *, pages: int, data: ReportData) -> None:
+    report.pdf = pdf
+    report.sha256 = hashlib.sha256(pdf).hexdigest()
+    report.size_bytes = len(pdf)
+    report.page_count = pages
+    report.action_count = len(data.actions)
+    report.rating_counts = {r: data.counts[r] for r in RATED + ("none",)}
+    report.status = ReportStatus.DONE.value
+    report.progress = "Ready (step 3 of 3)"
+    report.finished_at = utcnow()
+    db.session.flush()
+
+
+def _fail(report: BoardReport, message: str) -> BoardReport:
+    report.status = ReportStatus.FAILED.value
+    report.error = message
+    report.progress = "Failed"
+    report.finished_at = utcnow()
+    db.session.flush()
+    return report
+
+
+def verified_pdf(report: BoardReport) -> bytes:
+    """The stored bytes, checked against the SHA-256 taken when they were stored."""
+    pdf = report.pdf or b""
+    if hashlib.sha256(pdf).hexdigest() != report.sha256:
+        raise RuntimeError(f"Board report {report.id} no longer matches its SHA-256.")
+    return pdf
+
+
+def dashboard_data(day: date) -> ReportData:
+    """Today's figures for the dashboard, the same builder and charts as the PDF."""
+    return build_report_data(resolve_scope(day), load_settings(), partnership=current_app.config["PARTNERSHIP_NAME"],
+                             generated_by="", generated_at=utcnow())

@@ -1,0 +1,90 @@
+"""Background generation through Huey, a maintained task queue.
+
+By default the queue is a SQLite file in the instance folder (`instance/huey.sqlite`), run by
+`huey_consumer tracker.reports.tasks.huey` (which `make run` starts beside the web server). A
+partnership that outgrows one machine sets TRACKER_REDIS_URL and runs consumers on any machine that
+shares the database. Tests (config TESTING or REPORTS_QUEUE_IMMEDIATE) run tasks at once, in memory.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from flask import Flask, current_app, has_app_context
+from huey import RedisHuey, SqliteHuey
+
+import tracker
+
+
+def _instance_path() -> Path:
+    """The same folder Flask uses: INSTANCE_PATH, or instance/ beside the package."""
+    if path := os.environ.get("INSTANCE_PATH"):
+        return Path(path).resolve()
+    return Path(tracker.__file__).resolve().parent.parent / "instance"
+
+
+def make_huey():
+    if url := os.environ.get("TRACKER_REDIS_URL"):
+        return RedisHuey("follow-through", url=url)
+    folder = _instance_path()
+    folder.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("follow-through", filename=str(folder / "huey.sqlite"))
+
+
+huey = make_huey()
+
+_app: Flask | None = None
+_app_lock = threading.Lock()
+
+
+def _consumer_app() -> Flask:
+    """One application per consumer process, built on first use."""
+    global _app
+    with _app_lock:
+        if _app is None:
+            from tracker import create_app
+
+            _app = create_app()
+        return _app
+
+
+def configure(app: Flask) -> None:
+    if app.config.get("TESTING") or app.config.get("REPORTS_QUEUE_IMMEDIATE"):
+        huey.immediate = True
+
+
+def run_generation(report_id: int) -> None:
+    """Generate one queued report, committing each step so the progress page can show it."""
+    from tracker.extensions import db
+    from tracker.reports.models import BoardReport, ReportStatus
+    from tracker.reports.services import generate_report
+
+    report = db.session.get(BoardReport, report_id)
+    if report is None or report.status != ReportStatus.QUEUED.value:
+        return
+    generate_report(report, on_progress=lambda text: db.session.commit())
+    db.session.commit()
+
+
+@huey.task()
+def generate_report_task(report_id: int) -> None:
+    if has_app_context():
+        run_generation(report_id)
+        return
+    app = _consumer_app()
+    with app.app_context():
+        try:
+            run_generation(report_id)
+        finally:
+            from tracker.extensions import db
+
+            db.session.remove()
+
+
+def enqueue_report(report_id: int) -> None:
+    """Queue the report; call after the request's commit so the consumer can see the row."""
+    generate_report_task(report_id)
+    if huey.immediate and has_app_context():
+        current_app.logger.debug("board report %s generated in-process (immediate queue)", report_id)

@@ -1,0 +1,145 @@
+"""Board report pages: the archive, generating a report (in the background), its progress page,
+downloads of the stored PDF and the XLSX and CSV exports, and the dashboard of charts.
+
+Board members and the scrutineer list and download; only the business unit and admins generate."""
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from tracker import permissions
+from tracker.audit.services import log_event
+from tracker.clock import today
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.reports import exports, services
+from tracker.reports.charts import report_charts
+from tracker.reports.forms import NewReportForm
+from tracker.reports.models import BoardReport, ReportStatus
+from tracker.reports.tasks import configure as configure_queue
+from tracker.reports.tasks import enqueue_report
+from tracker.reviews.models import Review
+from tracker.themes.models import Theme
+from tracker.users.models import Agency, AgencyKind
+
+bp = Blueprint("reports", __name__, url_prefix="/reports", cli_group=None)
+bp.record_once(lambda state: configure_queue(state.app))
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    """Every page here needs sign-in, and is for the roles that read board reports."""
+    if not permissions.can_view_reports(current_user):
+        abort(403)
+
+
+def _page_size() -> int:
+    return max(1, min(int(current_app.config.get("PAGE_SIZE", 25)), 100))
+
+
+def _load(report_id: int) -> BoardReport:
+    report = db.session.get(BoardReport, report_id)
+    if report is None:
+        abort(404)
+    return report
+
+
+@bp.get("/")
+def index():
+    page = db.paginate(select(BoardReport).order_by(BoardReport.requested_at.desc(), BoardReport.id.desc()),
+                       per_page=_page_size(), error_out=False)
+    return render_template("reports/index.html", page=page, ReportStatus=ReportStatus)
+
+
+def _choices(form: NewReportForm) -> None:
+    form.review.choices = [("", "All reviews")] + [
+        (ref, f"{ref}: {title}") for ref, title in
+        db.session.execute(select(Review.reference, Review.title).order_by(Review.reference))]
+    form.agency.choices = [("", "All agencies")] + [
+        (name, name) for (name,) in db.session.execute(
+            select(Agency.name).where(Agency.kind != AgencyKind.NATIONAL.value).order_by(Agency.name))]
+    form.theme.choices = [("", "All themes")] + [
+        (name, name) for (name,) in db.session.execute(select(Theme.name).order_by(Theme.name))]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    if not permissions.can_generate_reports(current_user):
+        abort(403)
+    form = NewReportForm()
+    _choices(form)
+    if not form.is_submitted():
+        form.as_at.data = today()
+    if form.validate_on_submit():
+        try:
+            report = services.request_report(as_at=form.as_at.data, today=today(), review=form.review.data or None,
+                                             agency=form.agency.data or None, theme=form.theme.data or None,
+                                             by=current_user._get_current_object())
+        except DomainError as error:
+            field = getattr(form, error.field, None) if error.field else None
+            if field is not None:
+                field.errors = [*field.errors, error.message]
+            else:
+                form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            enqueue_report(report.id)
+            flash("The report is being generated. This page shows when it is ready.", "success")
+            return redirect(url_for("reports.show", report_id=report.id))
+    return render_template("reports/new.html", form=form, back_href=url_for("reports.index")), \
+        (200 if not form.errors else 422)
+
+
+@bp.get("/<int:report_id>")
+def show(report_id: int):
+    report = _load(report_id)
+    return render_template("reports/show.html", report=report, back_href=url_for("reports.index"))
+
+
+@bp.get("/<int:report_id>/report.pdf")
+def download(report_id: int):
+    report = _load(report_id)
+    if report.status != ReportStatus.DONE:
+        abort(404)
+    pdf = services.verified_pdf(report)
+    log_event("report_download", obj=report, summary=f"Downloaded board report {report.id} ({report.sha256})")
+    db.session.commit()
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{report.filename}"',
+        "ETag": f'"{report.sha256}"', "X-Content-SHA256": report.sha256})
+
+
+def _export(report_id: int, kind: str):
+    report = _load(report_id)
+    data = services.report_data(report)
+    if kind == "csv":
+        body, mimetype = exports.to_csv(data), "text/csv; charset=utf-8"
+    else:
+        body, mimetype = exports.to_xlsx(data), \
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    log_event("report_export", obj=report, summary=f"Exported the actions of board report {report.id} as {kind}")
+    db.session.commit()
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{exports.filename(data, kind)}"'})
+
+
+@bp.get("/<int:report_id>/actions.csv")
+def export_csv(report_id: int):
+    return _export(report_id, "csv")
+
+
+@bp.get("/<int:report_id>/actions.xlsx")
+def export_xlsx(report_id: int):
+    return _export(report_id, "xlsx")
+
+
+@bp.get("/dashboard")
+def dashboard():
+    data = services.dashboard_data(today())
+    return render_template("reports/dashboard.html", data=data, charts=report_charts(data, prefix="dash"))
+
+
+from tracker.reports.cli import register as _register_cli  # noqa: E402
+
+_register_cli(bp)
