@@ -1,5 +1,7 @@
 """Extensions are created here and bound to the app in create_app."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -24,3 +26,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Sign-in attempts per address; storage from RATELIMIT_STORAGE_URI (memory:// by default: use
+# redis:// or memcached:// when several server processes must share the count).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

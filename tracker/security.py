@@ -1,8 +1,9 @@
-"""Security headers on every response, with a per-request nonce for the one inline script."""
+"""Security headers on every response, with a per-request nonce for the one inline script; the
+session settings the timeout warning needs."""
 
 import secrets
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 
 
 def csp_nonce() -> str:
@@ -11,8 +12,43 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
+ID_ARGS = {"agency", "review", "theme", "user", "actor", "lead", "owner", "recommendation", "action", "evidence"}
+
+
+def _is_id_arg(name: str) -> bool:
+    return name in ID_ARGS or name.endswith("id")
+
+
+def session_timeout() -> dict:
+    """What templates/macros/session_timeout.html tells the page's script."""
+    idle = int(current_app.config["IDLE_TIMEOUT_MINUTES"]) * 60
+    return {"idle": idle, "warning": min(int(current_app.config["IDLE_WARNING_SECONDS"]), idle // 2)}
+
+
 def register(app: Flask) -> None:
+    from tracker.auth import sessions
+
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.jinja_env.globals["session_timeout"] = session_timeout
+    sessions.register(app)
+
+    @app.before_request
+    def refuse_nul_characters():
+        """No one types a NUL character, and PostgreSQL cannot store one in text: refuse the request
+        plainly (400) rather than fail later (500)."""
+        from flask import abort
+
+        for values in (request.args, request.form):
+            if any("\x00" in value for value in values.values()):
+                abort(400)
+        # A page number past any list, or an id no row can have (over PostgreSQL's 32-bit integers):
+        # nothing is there, so "not found" rather than a database error.
+        for name, value in request.args.items():
+            value = value.strip()
+            if not value.lstrip("+-").isdigit():
+                continue
+            if (name == "page" and len(value) > 7) or (_is_id_arg(name) and len(value) > 9):
+                abort(404)
 
     @app.after_request
     def set_headers(response):

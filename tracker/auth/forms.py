@@ -1,7 +1,7 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 
 class SignInForm(FlaskForm):
@@ -12,3 +12,38 @@ class SignInForm(FlaskForm):
     password = PasswordField("Password", widget=GovPasswordInput(),
                              validators=[DataRequired("Enter your password"), Length(max=200)])
     submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class CodeForm(FlaskForm):
+    code = StringField("Security code", widget=GovTextInput(),
+                       description="The 6-digit code from your authenticator app, or one of your recovery codes",
+                       validators=[DataRequired("Enter the security code"),
+                                   Length(max=40, message="Security code must be 40 characters or fewer")])
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class EnrolForm(FlaskForm):
+    code = StringField("Code from your app", widget=GovTextInput(),
+                       description="Enter the 6-digit code your app shows for Follow Through",
+                       validators=[DataRequired("Enter the 6-digit code from your app"),
+                                   Length(max=20, message="Code must be 20 characters or fewer")])
+    submit = SubmitField("Turn on two-step sign-in", widget=GovSubmitInput())
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", widget=GovPasswordInput(),
+                                     validators=[DataRequired("Enter your current password"), Length(max=200)])
+    password = PasswordField("New password", widget=GovPasswordInput(),
+                             description="At least 12 characters. Three or more unrelated words work well.",
+                             validators=[DataRequired("Enter a new password"),
+                                         Length(max=200, message="The password must be 200 characters or fewer")])
+    confirm = PasswordField("Confirm the new password", widget=GovPasswordInput(),
+                            validators=[DataRequired("Enter the new password again"),
+                                        EqualTo("password", "The passwords do not match")])
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only carries the CSRF token."""
+
+    submit = SubmitField("Continue", widget=GovSubmitInput())

@@ -87,10 +87,20 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Sign-in protection: failures in a row, and the time a temporary lock ends.
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Second factor: a TOTP secret (base32), the last time step used (no replay), and hashed
+    # single-use recovery codes.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    recovery_codes: Mapped[list[str] | None] = mapped_column(JSON, default=list)
 
     agency: Mapped[Agency | None] = relationship(back_populates="users")
 
-    AUDIT_EXCLUDE = ("password_hash",)
+    AUDIT_EXCLUDE = ("password_hash", "totp_secret", "recovery_codes", "totp_last_step")
 
     @property
     def is_active(self) -> bool:  # Flask-Login
@@ -104,6 +114,10 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def has_totp(self) -> bool:
+        return bool(self.totp_secret and self.totp_enabled_at)
 
     @property
     def role_label(self) -> str:

@@ -1,5 +1,8 @@
 """Accounts and agencies."""
 
+import re
+from functools import cache
+
 from sqlalchemy import func, select
 
 from tracker.errors import DomainError
@@ -7,11 +10,38 @@ from tracker.extensions import db
 from tracker.users.models import Agency, Role, User
 
 MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 200
+COMMON_PASSWORD = "This password is too easy to guess: it is one of the most common passwords. Choose another."
 
 
-def check_password_rules(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
+@cache
+def common_passwords() -> frozenset[str]:
+    """The 30,000 most common passwords from leaked lists, as shipped (and maintained) by zxcvbn."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def check_password_rules(password: str, *, user_inputs: tuple[str, ...] = ()) -> None:
+    """At least 12 characters, and not a common password, nor one easily guessed from them
+    (zxcvbn's estimate: a common word with digits added, a keyboard row, a repeat, the user's name)."""
+    password = password or ""
+    if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.", field="password")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise DomainError(f"The password must be {MAX_PASSWORD_LENGTH} characters or fewer.", field="password")
+    lowered = password.lower()
+    stem = re.sub(r"[\d\W_]+$", "", lowered)
+    common = common_passwords()
+    if lowered in common or (len(stem) >= 4 and stem in common and len(stem) >= len(lowered) - 4):
+        raise DomainError(COMMON_PASSWORD, field="password")
+    from zxcvbn import zxcvbn
+
+    result = zxcvbn(password, user_inputs=[u for u in user_inputs if u])
+    if result["score"] < 3:
+        warning = result["feedback"].get("warning") or "It would be easy to guess."
+        raise DomainError(f"This password is too easy to guess. {warning} Use three or more unrelated words.",
+                          field="password")
 
 
 def _check_role_agency(role: str, agency: Agency | None) -> None:
@@ -26,7 +56,7 @@ def create_user(*, email: str, name: str, role: str, agency: Agency | None, pass
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
         raise DomainError("There is already an account with this email address.", field="email")
     _check_role_agency(role, agency)
-    check_password_rules(password)
+    check_password_rules(password, user_inputs=(email, name))
     user = User(email=email, name=name.strip(), role=role,
                 agency=agency if role == Role.AGENCY_LEAD else None)
     user.set_password(password)
@@ -52,9 +82,15 @@ def update_user(user: User, *, email: str, name: str, role: str, agency: Agency 
 
 
 def reset_password(user: User, password: str) -> None:
-    check_password_rules(password)
+    """A new password (set by an administrator or by the user): every session of the user ends, and a
+    temporary lock is lifted."""
+    from tracker.models_base import utcnow
+
+    check_password_rules(password, user_inputs=(user.email, user.name))
     user.set_password(password)
     user.session_version += 1
+    user.password_changed_at = utcnow()
+    user.failed_sign_ins, user.locked_until = 0, None
     db.session.flush()
 
 

@@ -1,0 +1,70 @@
+"""Session lifetime on the server's terms: an idle timeout (default 30 minutes) and an absolute limit
+(default 12 hours), both checked against times kept in the signed session cookie; and a cookie that
+is Secure whenever the request came over HTTPS."""
+
+import secrets
+import time
+
+from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user, logout_user
+
+SIGNED_IN_AT, LAST_SEEN, SESSION_ID = "signed_in_at", "last_seen", "sid"
+IDLE_MESSAGE = "You were signed out because you had not used Follow Through for {minutes} minutes."
+ABSOLUTE_MESSAGE = "You were signed out because you signed in more than {hours} hours ago. Sign in again."
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, Secure when served over HTTPS even if the setting is off."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            return True
+        from flask import has_request_context
+
+        return has_request_context() and request.is_secure
+
+
+def start(user) -> None:
+    """A brand-new session for a user who has just signed in: nothing carried over from before,
+    a new identifier, and the clocks for the two timeouts started."""
+    from flask_login import login_user
+
+    session.clear()
+    login_user(user)
+    now = time.time()
+    session[SESSION_ID] = secrets.token_urlsafe(18)
+    session[SIGNED_IN_AT] = now
+    session[LAST_SEEN] = now
+
+
+def idle_seconds() -> int:
+    return int(current_app.config["IDLE_TIMEOUT_MINUTES"]) * 60
+
+
+def _end(message: str):
+    logout_user()
+    session.clear()
+    flash(message, "info")
+    target = request.full_path.rstrip("?") if request.method == "GET" else None
+    if request.blueprint == "auth" or request.path.startswith("/static"):
+        target = None
+    return redirect(url_for("auth.login", next=target) if target else url_for("auth.login"))
+
+
+def register(app: Flask) -> None:
+    app.session_interface = SessionInterface()
+
+    @app.before_request
+    def enforce_session_limits():
+        if request.endpoint in (None, "static") or not current_user.is_authenticated:
+            return None
+        now = time.time()
+        started, seen = session.get(SIGNED_IN_AT), session.get(LAST_SEEN)
+        config = current_app.config
+        if not isinstance(started, (int, float)) or now - started > int(config["ABSOLUTE_TIMEOUT_HOURS"]) * 3600:
+            return _end(ABSOLUTE_MESSAGE.format(hours=config["ABSOLUTE_TIMEOUT_HOURS"]))
+        if not isinstance(seen, (int, float)) or now - seen > idle_seconds():
+            return _end(IDLE_MESSAGE.format(minutes=config["IDLE_TIMEOUT_MINUTES"]))
+        session[LAST_SEEN] = now
+        return None
