@@ -30,6 +30,10 @@ run: install
 	@echo "Follow Through is starting at http://127.0.0.1:$(PORT)/"
 	@$(BIN)/flask sign-in-help
 	@echo
+	@# Board reports are generated in the background by a Huey consumer (queue in instance/huey.sqlite,
+	@# or Redis when TRACKER_REDIS_URL is set); it runs beside the web server and stops with it.
+	@$(BIN)/huey_consumer tracker.reports.tasks.huey --workers 2 --worker-type thread --quiet & \
+	consumer=$$!; trap 'kill $$consumer 2>/dev/null; wait $$consumer 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 # The whole suite: the fast tier and the browser tier on SQLite, then again on a real PostgreSQL.
@@ -48,3 +52,7 @@ test-browser: install
 test-postgres: install
 	scripts/install_test_deps.sh
 	$(BIN)/pytest --db=postgres -m "not browser"
+
+# Ten years of data served by gunicorn: latency, throughput and query counts per key page, with budgets.
+bench: install
+	$(BIN)/python scripts/bench.py

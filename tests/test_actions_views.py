@@ -346,9 +346,9 @@ def test_edit_action_conflict_keeps_typed_values(client, sign_in):
     sign_in(Role.BUSINESS_UNIT)
     response = client.post(f"/actions/{action.id}/edit", data={
         "description": "My stale edit", "owner_agency_id": str(action.owner_agency_id), "lead_id": "",
-        "success_measure": "", "version": "2001-01-01T00:00:00+00:00"})
+        "success_measure": "", "version": "0"})
     body = _body(response)
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "Someone else changed this action" in body and "My stale edit" in body
     db.session.expire_all()
     assert db.session.get(Action, action.id).description != "My stale edit"

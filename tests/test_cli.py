@@ -82,3 +82,13 @@ def test_demo_data_loads_the_seed_reviews_once(app):
     again = runner.invoke(args=["demo-data", "--if-empty"])
     assert "already has data" in again.output
     assert _count(Review) == 2
+
+
+def test_demo_history_is_in_order(app):
+    """Each action's status history reads forwards in time: opened before work started, and so on."""
+    assert app.test_cli_runner().invoke(args=["demo-data", "--today", "2026-11-25"]).exit_code == 0
+    for action in db.session.scalars(select(Action)):
+        times = [c.changed_at for c in action.status_changes]
+        assert times == sorted(times), f"action {action.id}: {[c.to_status for c in action.status_changes]}"
+        if action.updates and action.opened_date:
+            assert min(u.update_date for u in action.updates) >= action.opened_date, f"action {action.id}"

@@ -52,3 +52,15 @@ def test_a_post_without_a_csrf_token_is_refused(app, client):
     response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 400
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", [
+    "/actions/?page=99999999999999999999", "/actions/?review=99999999999999999999&agency=%C2%B2",
+    "/reviews/?page=%C2%B2", "/admin/users?page=99999999999999999999&agency=99999999999999999999",
+    "/themes/?page=99999999999999999999", "/evidence/new?action_id=%C2%B2",
+    "/recommendations/new?review_id=99999999999999999999",
+])
+def test_hostile_numbers_in_the_query_string_never_give_a_500(app, client, login_as, url):
+    app.config["PROPAGATE_TEST_ERRORS"] = False
+    login_as(Role.ADMIN)
+    assert client.get(url).status_code in (200, 404)

@@ -142,7 +142,7 @@ def test_staff_edit_a_recommendation(client, login_as, setting):
     html = client.get(f"/recommendations/{rec_id}/edit").get_data(as_text=True)
     assert "Share information at MASH." in html and "checked" in html
     response = client.post(f"/recommendations/{rec_id}/edit", data=rec_form(
-        [setting["health"]], number="12", text="Share information quickly."))
+        [setting["health"]], number="12", text="Share information quickly.", version="1"))
     assert response.status_code == 302
     db.session.expire_all()
     rec = db.session.get(Recommendation, rec_id)

@@ -305,7 +305,7 @@ def test_staff_edit_a_review(app, client, login_as):
     login_as(Role.BUSINESS_UNIT)
     html = client.get(f"/reviews/{review.id}/edit").get_data(as_text=True)
     assert 'value="EDIT-1"' in html and "checked" in html and 'value="2025"' in html
-    response = client.post(f"/reviews/{review.id}/edit", data=review_form(reference="EDIT-1", title="Child F"))
+    response = client.post(f"/reviews/{review.id}/edit", data=review_form(reference="EDIT-1", title="Child F", version="1"))
     assert response.status_code == 302
     db.session.expire_all()
     review = db.session.get(Review, review.id)

@@ -39,29 +39,30 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
+    from tracker import config as config_module
     from tracker import models  # noqa: F401  (the whole schema, for Alembic)
     from tracker.audit import services as audit
-    from tracker.extensions import csrf, db, login_manager, migrate
+    from tracker.extensions import csrf, db, limiter, login_manager, migrate
 
+    config_module.check(app)
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     audit.register(app)
-
-    @event.listens_for(Engine, "connect")
-    def _sqlite_foreign_keys(dbapi_connection, connection_record):
-        if type(dbapi_connection).__module__.startswith("sqlite3"):
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                _tune_sqlite(engine, busy_timeout_ms=int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", 30000)))
 
     @login_manager.user_loader
     def load_user(user_id: str):
@@ -74,6 +75,33 @@ def register_extensions(app: Flask) -> None:
         if user is None or user.session_version != int(version) or not user.active:
             return None
         return user
+
+
+def _tune_sqlite(engine, *, busy_timeout_ms: int) -> None:
+    """SQLite for several server processes: WAL (readers never wait for the writer), synchronous=FULL
+    (a commit survives a power cut), a busy timeout, and BEGIN IMMEDIATE for every transaction of a
+    state-changing request, so a request takes the write lock before it reads what it will change.
+    (A deferred BEGIN that reads and then writes fails at once with "database is locked" when another
+    process wrote in between: the busy timeout cannot help it.) Other transactions (GET pages, the
+    command line, test bodies) keep pysqlite's own behaviour: reads outside a transaction, BEGIN
+    before the first write."""
+    from flask import has_request_context, request
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, connection_record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def register_templates(app: Flask) -> None:
@@ -107,8 +135,10 @@ def register_blueprints(app: Flask) -> None:
     from tracker.reviews.views import bp as reviews_bp
     from tracker.themes.views import bp as themes_bp
 
+    app.register_blueprint(__import__("tracker.imports.views", fromlist=["bp"]).bp)
     for bp in (auth_bp, main_bp, reviews_bp, recommendations_bp, actions_bp, evidence_bp, admin_bp, themes_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(__import__("tracker.reports.views", fromlist=["bp"]).bp)
 
 
 def register_security(app: Flask) -> None:

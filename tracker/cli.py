@@ -61,8 +61,13 @@ def register(app: Flask) -> None:
     @app.cli.command("demo-data")
     @click.option("--if-empty", is_flag=True, help="Do nothing if the database already has reviews.")
     @click.option("--today", "today_text", help="Build the demo around this date (YYYY-MM-DD).")
-    def demo_data_command(if_empty: bool, today_text: str | None) -> None:
+    @click.option("--scale", type=click.Choice(["demo", "large"]), default="demo", show_default=True,
+                  help="demo: the two real reviews; large: ten years of a large partnership (about 400 "
+                       "reviews, 12,000 actions, 60,000 updates, 300 users) on top of them.")
+    @click.option("--seed", type=int, default=1, show_default=True, help="Random seed for --scale large.")
+    def demo_data_command(if_empty: bool, today_text: str | None, scale: str, seed: int) -> None:
         """Load the two real reviews from the seeds with agencies, actions, updates and evidence."""
+        import time
         from datetime import date
 
         from tracker.clock import today
@@ -73,7 +78,14 @@ def register(app: Flask) -> None:
             click.echo("The database already has data: demo data not loaded.")
             return
         day = date.fromisoformat(today_text) if today_text else today()
-        summary = build_demo(day)
+        started = time.monotonic()
+        if scale == "large":
+            from tracker.demo.large import build_large
+
+            summary = build_large(day, seed)
+            summary += f" (seed {seed}, {time.monotonic() - started:.0f} s)"
+        else:
+            summary = build_demo(day)
         db.session.commit()
         click.echo(f"Loaded demo data: {summary}.")
         if not if_empty:  # `make run` passes --if-empty and prints the accounts itself
@@ -94,3 +106,6 @@ def register(app: Flask) -> None:
         click.echo(f"Sign in with one of these demo accounts; the password is {DEMO_PASSWORD}")
         for email, label in accounts:
             click.echo(f"  {email:34} {label}")
+        click.echo("Administrators and the business unit also set up a time-based code at their first sign-in;")
+        click.echo("for these demo accounts the current code is shown on screen.")
+    __import__("tracker.backup", fromlist=["register"]).register(app)  # flask backup / flask restore

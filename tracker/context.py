@@ -13,8 +13,12 @@ def nav_items() -> list[dict]:
         return []
     items = [("Home", "main.home"), ("Reviews", "reviews.index"), ("Actions", "actions.index"),
              ("Themes", "themes.index")]
+    if permissions.can_view_reports(current_user):
+        items.append(("Reports", "reports.index"))
     if permissions.can_view_assurance_queue(current_user):
         items.append(("Assurance queue", "actions.queue"))
+    if permissions.can_import(current_user):
+        items.append(("Import", "imports.new"))
     if permissions.can_admin(current_user):
         items.append(("Admin", "admin.index"))
     endpoint = request.endpoint or ""

@@ -10,3 +10,5 @@ from tracker.recommendations.models import FormalResponse, Recommendation, Recom
 from tracker.reviews.models import LearningPoint, Review, ReviewStatus, ReviewType  # noqa: F401
 from tracker.themes.models import Theme  # noqa: F401
 from tracker.users.models import Agency, AgencyKind, Role, User  # noqa: F401
+from tracker.reports.models import BoardReport, ReportStatus  # noqa: F401
+from tracker.imports.models import ImportDraft, SourceDocument  # noqa: F401

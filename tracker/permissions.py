@@ -128,3 +128,31 @@ def can_manage_themes(user: User) -> bool:
 
 
 TEMPLATE_PREDICATES["can_manage_themes"] = can_manage_themes
+
+
+# --- reports ---
+
+def can_view_reports(user: User) -> bool:
+    """The board's reports, their archive and the dashboard: staff, board members and the scrutineer.
+    Agency leads do not see them: a report covers every agency."""
+    return _signed_in(user) and user.has_role(*READ_ALL)
+
+
+def can_generate_reports(user: User) -> bool:
+    """Only the business unit and administrators generate board reports."""
+    return is_staff(user)
+
+
+TEMPLATE_PREDICATES["can_view_reports"] = can_view_reports
+TEMPLATE_PREDICATES["can_generate_reports"] = can_generate_reports
+
+
+# --- imports ---
+
+def can_import(user: User) -> bool:
+    """Bring review documents and action plans in (and take action plans out): the staff who run
+    the tracker."""
+    return is_staff(user)
+
+
+TEMPLATE_PREDICATES["can_import"] = can_import

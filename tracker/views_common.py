@@ -22,3 +22,14 @@ def show_error(form, error: DomainError) -> None:
 
 def page_size() -> int:
     return max(1, min(int(current_app.config.get("PAGE_SIZE", 25)), 100))
+
+
+def parse_id(value) -> int | None:
+    """A record id or page number from a query string or form: plain ASCII digits that fit in a
+    database integer, else None ('²' is a digit to str.isdigit and a crash to int)."""
+    if isinstance(value, int):
+        return value if 0 <= value < 2**31 else None
+    value = (value or "").strip() if isinstance(value, str) else ""
+    if value.isascii() and value.isdigit() and len(value) <= 9:
+        return int(value)
+    return None

@@ -16,6 +16,8 @@ from tracker.extensions import db
 BROWSER_TODAY = date(2026, 11, 25)
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(os.environ.get("SCREENSHOT_DIR", Path(__file__).resolve().parents[2] / "test-artifacts"))
+#: The app behind `live_server`, for tests that look up ids in its database (read-only).
+LIVE: dict = {}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -41,6 +43,7 @@ def live_server(tmp_path_factory, migrated_template, postgres_server):
         build_demo(BROWSER_TODAY)
         db.session.commit()
         db.session.remove()
+    LIVE["app"] = app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -76,7 +76,7 @@ class NewActionForm(ActionForm):
 
 
 class EditActionForm(ActionForm):
-    #: The action's last change when the form was opened: a later change by someone else is a conflict.
+    #: The action's version when the form was opened: a later save by someone else is a conflict.
     version = HiddenField()
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 

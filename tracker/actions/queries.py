@@ -4,12 +4,13 @@ related rows loaded in the same statement so no list runs a query per row."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from tracker import permissions
-from tracker.actions.models import Action, ActionStatus, Rating
+from tracker.actions.models import LIVE_STATUSES as LIVE, Action, ActionStatus, Rating
 from tracker.actions.ratings import rating_expression, rating_order_expression
+from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
 from tracker.reviews.models import Review
 from tracker.settings import Settings
@@ -34,43 +35,57 @@ class ActionFilters:
     statuses: tuple[str, ...] = field(default_factory=tuple)
 
 
-def actions_query(user: User, filters: ActionFilters, today: date, settings: Settings) -> Select:
-    rating = rating_expression(today, settings)
-    stmt = (
-        select(Action)
-        .join(Action.owner_agency)
-        .join(Action.review)
-        .join(Action.recommendation)
-        .options(
-            joinedload(Action.owner_agency), joinedload(Action.lead), joinedload(Action.review),
-            joinedload(Action.recommendation),
-        )
-        .where(permissions.visible_actions_filter(user))
-    )
+def action_conditions(user: User, filters: ActionFilters, today: date, settings: Settings) -> list:
+    """The visibility rule and the filters, all on the actions table itself (no joins needed)."""
+    conditions = [permissions.visible_actions_filter(user)]
     if filters.agency_id:
-        stmt = stmt.where(Action.owner_agency_id == filters.agency_id)
+        conditions.append(Action.owner_agency_id == filters.agency_id)
     if filters.review_id:
-        stmt = stmt.where(Action.review_id == filters.review_id)
+        conditions.append(Action.review_id == filters.review_id)
     if filters.lead_id:
-        stmt = stmt.where(Action.lead_id == filters.lead_id)
+        conditions.append(Action.lead_id == filters.lead_id)
     if filters.theme_id:
-        stmt = stmt.where(or_(
+        conditions.append(or_(
             exists().where(and_(recommendation_themes.c.recommendation_id == Action.recommendation_id,
                                 recommendation_themes.c.theme_id == filters.theme_id)),
             exists().where(and_(review_themes.c.review_id == Action.review_id,
                                 review_themes.c.theme_id == filters.theme_id)),
         ))
     if filters.rating in {r.value for r in Rating}:
-        stmt = stmt.where(rating == filters.rating)
+        conditions.append(rating_expression(today, settings) == filters.rating)
     if filters.status in {s.value for s in ActionStatus}:
-        stmt = stmt.where(Action.status == filters.status)
+        conditions.append(Action.status == filters.status)
     if filters.statuses:
-        stmt = stmt.where(Action.status.in_(filters.statuses))
+        conditions.append(Action.status.in_(filters.statuses))
     if filters.open_only:
-        stmt = stmt.where(Action.status.in_([s.value for s in
-                                             (ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.SUBMITTED)]))
+        conditions.append(Action.status.in_([s.value for s in LIVE]))
     if filters.due_before:
-        stmt = stmt.where(Action.due_date <= filters.due_before)
+        conditions.append(Action.due_date <= filters.due_before)
+    return conditions
+
+
+def count_actions(user: User, filters: ActionFilters, today: date, settings: Settings) -> int:
+    """How many actions the list would hold: a narrow count, without the list's joins and sort."""
+    stmt = select(func.count(Action.id)).where(*action_conditions(user, filters, today, settings))
+    return db.session.scalar(stmt)
+
+
+def actions_query(user: User, filters: ActionFilters, today: date, settings: Settings) -> Select:
+    """The list itself: the related rows a list shows are loaded in the same statement, and only
+    the columns it shows of the recommendation and the review (their long texts stay behind)."""
+    stmt = (
+        select(Action)
+        .join(Action.owner_agency)
+        .join(Action.review)
+        .join(Action.recommendation)
+        .options(
+            joinedload(Action.owner_agency), joinedload(Action.lead),
+            joinedload(Action.review).load_only(Review.id, Review.reference, Review.title),
+            joinedload(Action.recommendation).load_only(
+                Recommendation.id, Recommendation.number, Recommendation.review_id),
+        )
+        .where(*action_conditions(user, filters, today, settings))
+    )
     keys = {
         "due": (Action.due_date,),
         "rating": (rating_order_expression(today, settings), Action.due_date),

@@ -8,7 +8,7 @@ from flask_login import login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from tracker import permissions
+from tracker import conflicts, permissions
 from tracker.actions import services
 from tracker.actions.forms import (
     ActionFilterForm, CloseForm, DecisionForm, DueDateForm, EditActionForm, EmptyForm, NewActionForm, ProgressForm,
@@ -17,7 +17,7 @@ from tracker.actions.forms import (
 from tracker.actions.models import (
     Action, ActionStatus, AssuranceDecision, DueDateChange, ProgressUpdate, Rating, StatusChange,
 )
-from tracker.actions.queries import SORTS, ActionFilters, actions_query
+from tracker.actions.queries import SORTS, ActionFilters, actions_query, count_actions
 from tracker.actions.ratings import rate
 from tracker.clock import today
 from tracker.errors import DomainError
@@ -29,7 +29,7 @@ from tracker.settings import load_settings
 from tracker.template_filters import current_url_with, govuk_date
 from tracker.themes.models import Theme
 from tracker.users.models import Agency, AgencyKind, Role, User
-from tracker.views_common import page_size, show_error, signed_in_user
+from tracker.views_common import page_size, parse_id, show_error, signed_in_user
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
 
@@ -40,11 +40,6 @@ RATING_KEYS = ("red", "amber", "green", "blue")
 @login_required
 def _signed_in():
     """Every page here needs sign-in."""
-
-
-def _int(value) -> int | None:
-    value = (value or "").strip() if isinstance(value, str) else value
-    return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 def load_action(action_id: int, *options) -> Action:
@@ -107,9 +102,9 @@ def index():
     sort = sort if sort in SORTS else "due"
     direction = "desc" if request.args.get("dir") == "desc" else "asc"
     filters = ActionFilters(
-        agency_id=None if is_lead else _int(form.agency.data),
-        review_id=_int(form.review.data),
-        theme_id=_int(form.theme.data),
+        agency_id=None if is_lead else parse_id(form.agency.data),
+        review_id=parse_id(form.review.data),
+        theme_id=parse_id(form.theme.data),
         rating=form.rating.data or None,
         status=form.status.data or None,
         due_before=form.due_before.data,
@@ -117,8 +112,9 @@ def index():
         direction=direction,
     )
     stmt = actions_query(user, filters, day, settings)
-    page = db.paginate(stmt, page=_int(request.args.get("page")) or 1, per_page=page_size(), max_per_page=100,
-                       error_out=False, count=True)
+    page = db.paginate(stmt, page=parse_id(request.args.get("page")) or 1, per_page=page_size(), max_per_page=100,
+                       error_out=False, count=False)
+    page.total = count_actions(user, filters, day, settings)
     rows = [(a, rate(a, day, settings)) for a in page.items]
     return render_template("actions/index.html", form=form, filter_form=form, page=page, rows=rows,
                            sort=sort, direction=direction, settings=settings, show_agency_filter=not is_lead,
@@ -133,7 +129,7 @@ def queue():
     stmt = (actions_query(user, ActionFilters(status=ActionStatus.SUBMITTED.value), day, settings)
             .options(selectinload(Action.submitted_by))
             .order_by(None).order_by(Action.submitted_at.asc(), Action.id.asc()))
-    page = db.paginate(stmt, page=_int(request.args.get("page")) or 1, per_page=page_size(), max_per_page=100,
+    page = db.paginate(stmt, page=parse_id(request.args.get("page")) or 1, per_page=page_size(), max_per_page=100,
                        error_out=False)
     ids = [a.id for a in page.items]
     counts = dict(db.session.execute(
@@ -186,8 +182,8 @@ def _lead_choices(include: User | None = None):
 
 
 def _chosen(form) -> tuple[Agency | None, User | None]:
-    owner = db.session.get(Agency, int(form.owner_agency_id.data)) if _int(form.owner_agency_id.data) else None
-    lead = db.session.get(User, int(form.lead_id.data)) if _int(form.lead_id.data) else None
+    owner = db.session.get(Agency, int(form.owner_agency_id.data)) if parse_id(form.owner_agency_id.data) else None
+    lead = db.session.get(User, int(form.lead_id.data)) if parse_id(form.lead_id.data) else None
     return owner, lead
 
 
@@ -195,7 +191,7 @@ def _chosen(form) -> tuple[Agency | None, User | None]:
 def new():
     user = signed_in_user()
     require(permissions.can_manage_reviews(user))
-    recommendation = db.session.get(Recommendation, _int(request.args.get("recommendation_id")) or 0,
+    recommendation = db.session.get(Recommendation, parse_id(request.args.get("recommendation_id")) or 0,
                                     options=[selectinload(Recommendation.addressees),
                                              selectinload(Recommendation.review)])
     if recommendation is None:
@@ -234,28 +230,29 @@ def edit(action_id: int):
     form = EditActionForm(obj=action if request.method == "GET" else None)
     form.owner_agency_id.choices = _owner_choices()
     form.lead_id.choices = _lead_choices(include=action.lead)
-    version = action.updated_at.isoformat() if action.updated_at else ""
     if request.method == "GET":
         form.owner_agency_id.data = str(action.owner_agency_id)
         form.lead_id.data = str(action.lead_id) if action.lead_id else ""
-        form.version.data = version
+        conflicts.stamp(form, action)
     if form.validate_on_submit():
         owner, lead = _chosen(form)
-        if form.version.data != version:
-            form.form_errors.append("Someone else changed this action while you were editing it. Check the action "
-                                    "page, then save again: what you typed is below.")
-            form.version.data = version
+        if conflicts.is_stale(form, action):
+            return conflicts.conflict_page(form, action, kind="action", title=f"Edit action {action.id}",
+                                           back_href=_back(action))
+        try:
+            services.edit_action(action, description=form.description.data, owner=owner, lead=lead,
+                                 success_measure=form.success_measure.data or "")
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        except conflicts.StaleDataError:
+            db.session.rollback()
+            return conflicts.conflict_page(form, load_action(action_id), kind="action",
+                                           title=f"Edit action {action_id}", back_href=_back(action))
         else:
-            try:
-                services.edit_action(action, description=form.description.data, owner=owner, lead=lead,
-                                     success_measure=form.success_measure.data or "")
-            except DomainError as error:
-                db.session.rollback()
-                show_error(form, error)
-            else:
-                db.session.commit()
-                flash("Action updated.", "success")
-                return redirect(_back(action))
+            flash("Action updated.", "success")
+            return redirect(_back(action))
     return render_template("actions/edit.html", form=form, action=action, back_href=_back(action)), \
         200 if not form.errors else 422
 

@@ -25,7 +25,7 @@ from tracker.template_filters import UK_TIME
 from tracker.themes.models import Theme
 from tracker.users import services as users
 from tracker.users.models import ROLE_LABELS, Agency, AgencyKind, Role, User
-from tracker.views_common import show_error
+from tracker.views_common import parse_id, show_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -50,7 +50,7 @@ def _me() -> User:
 
 
 def _paginate(stmt, page_arg: str = "page"):
-    page = request.args.get(page_arg, 1, type=int)
+    page = parse_id(request.args.get(page_arg)) or 1
     return db.paginate(stmt, page=max(page, 1), per_page=current_app.config["PAGE_SIZE"], max_per_page=100,
                        error_out=False)
 
@@ -90,7 +90,7 @@ def index():
 def users_list():
     sort, direction = _sort_args(users.USER_SORTS, "name")
     role = request.args.get("role", "")
-    agency_id = request.args.get("agency", type=int)
+    agency_id = parse_id(request.args.get("agency"))
     search = request.args.get("q", "")[:200]
     page = _paginate(users.users_query(role=role, agency_id=agency_id, search=search, sort=sort,
                                        direction=direction))

@@ -164,7 +164,7 @@ def _build_action(rec: Recommendation, owner: Agency, lead: User | None, scenari
     actor = lead or officer
     agency = owner.short_name
     plan = {
-        "red_overdue": (-41, -220), "green_on_track": (150, -60), "amber_due_soon": (10, -150),
+        "red_overdue": (-41, -220), "green_on_track": (150, -100), "amber_due_soon": (10, -150),
         "assured": (-20, -300), "submitted": (25, -200), "amber_stale": (160, -260), "red_reported": (70, -120),
         "returned": (45, -240), "amber_reported": (95, -100), "assured_late": (-150, -400),
         "open_new": (200, -12), "draft": (240, -3), "withdrawn": (90, -180), "superseded": (60, -210),

@@ -14,7 +14,7 @@ from tracker.evidence.forms import EvidenceForm
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.settings import load_settings
-from tracker.views_common import show_error
+from tracker.views_common import parse_id, show_error
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
 
@@ -41,7 +41,8 @@ def size_text(max_bytes: int) -> str:
 def _action_from_args() -> Action | None:
     """The action named by ?action_id=, if it exists and the user may see it."""
     raw = request.args.get("action_id", "")
-    action = db.session.get(Action, int(raw)) if raw.isdigit() else None
+    action_id = parse_id(raw)
+    action = db.session.get(Action, action_id) if action_id is not None else None
     if action is None or not permissions.can_view_action(current_user, action):
         return None
     return action

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from tracker import permissions
 from tracker.actions.models import Action, ActionStatus
-from tracker.actions.queries import ActionFilters, actions_query
+from tracker.actions.queries import ActionFilters, actions_query, count_actions
 from tracker.actions.ratings import rate, rating_expression
 from tracker.clock import today
 from tracker.extensions import db
@@ -30,9 +30,8 @@ def rating_counts(user, day, settings) -> dict[str, int]:
 
 
 def _section(user, filters, day, settings, limit=HOME_LIST_SIZE):
-    stmt = actions_query(user, filters, day, settings)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    actions = db.session.scalars(stmt.limit(limit)).unique().all()
+    total = count_actions(user, filters, day, settings)
+    actions = db.session.scalars(actions_query(user, filters, day, settings).limit(limit)).unique().all() if total else []
     return {"actions": [(a, rate(a, day, settings)) for a in actions], "total": total}
 
 

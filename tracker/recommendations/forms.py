@@ -3,7 +3,7 @@ review and a response date in the future are refused by the services."""
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import RadioField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -26,6 +26,8 @@ class RecommendationForm(FlaskForm):
                       invalid_choice_message="Select the kind of recommendation")
     addressees = CheckboxesField("Addressed to", description="Select all that apply")
     themes = CheckboxesField("Themes (optional)")
+    #: The version the form was opened at (editing only): a later save by someone else is a conflict.
+    version = HiddenField()
     submit = SubmitField("Save recommendation", widget=GovSubmitInput())
 
     def validate_addressees(self, field):

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -60,6 +60,9 @@ class Recommendation(db.Model):
     response_reasons: Mapped[str] = mapped_column(Text, default="")
     response_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Optimistic locking: every UPDATE checks and bumps it, so a stale edit cannot overwrite a newer one.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     review: Mapped[Review] = relationship(back_populates="recommendations")
     addressees: Mapped[list[Agency]] = relationship(secondary=recommendation_addressees, order_by=Agency.name)

@@ -6,7 +6,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
-from tracker import permissions
+from tracker import conflicts, permissions
 from tracker.clock import today
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -18,7 +18,7 @@ from tracker.reviews.views import rating_summary, visible_actions
 from tracker.settings import load_settings
 from tracker.themes.models import Theme
 from tracker.users.models import Agency, Role
-from tracker.views_common import show_error, signed_in_user
+from tracker.views_common import parse_id, show_error, signed_in_user
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
 
@@ -86,7 +86,7 @@ def new():
     """Add a recommendation to the review named by ?review_id=."""
     _require_manager()
     review_id = request.args.get("review_id", "")
-    review = db.session.get(Review, int(review_id)) if review_id.isdigit() and len(review_id) < 10 else None
+    review = db.session.get(Review, parse_id(review_id)) if parse_id(review_id) is not None else None
     if review is None:
         abort(404)
     form, agencies, themes = _form(None)
@@ -111,14 +111,25 @@ def edit(recommendation_id: int):
     recommendation = _load(recommendation_id, full=True)
     review = recommendation.review
     form, agencies, themes = _form(recommendation)
+    if request.method == "GET":
+        conflicts.stamp(form, recommendation)
+    back_href = url_for("reviews.show", review_id=review.id)
+    title = f"Edit recommendation {recommendation.number}"
     if form.validate_on_submit():
+        if conflicts.is_stale(form, recommendation):
+            return conflicts.conflict_page(form, recommendation, kind="recommendation", title=title,
+                                           back_href=back_href)
         try:
             services.update_recommendation(recommendation, **_values(form, agencies, themes))
+            db.session.commit()
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
+        except conflicts.StaleDataError:
+            db.session.rollback()
+            return conflicts.conflict_page(form, _load(recommendation_id, full=True), kind="recommendation",
+                                           title=title, back_href=back_href)
         else:
-            db.session.commit()
             flash(f"Recommendation {recommendation.number} updated", "success")
             return redirect(url_for("reviews.show", review_id=review.id, _anchor=f"rec-{recommendation.id}"))
     return render_template("recommendations/form.html", form=form, review=review, recommendation=recommendation,

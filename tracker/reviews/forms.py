@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
 )
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
@@ -59,6 +59,8 @@ class ReviewForm(FlaskForm):
     draft_date = GovukDateField("Draft report date", required=False)
     board_signoff_date = GovukDateField("Board sign-off date", required=False)
     published_date = GovukDateField("Published date", required=False)
+    #: The version the form was opened at (editing only): a later save by someone else is a conflict.
+    version = HiddenField()
     submit = SubmitField("Save review", widget=GovSubmitInput())
 
     DATE_FIELDS = tuple(name for name, _ in KEY_DATES)

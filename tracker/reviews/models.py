@@ -94,6 +94,9 @@ class Review(db.Model):
     published_date: Mapped[date | None] = mapped_column(Date, index=True)
     source_document: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Optimistic locking: every UPDATE checks and bumps it, so a stale edit cannot overwrite a newer one.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     themes: Mapped[list[Theme]] = relationship(secondary=review_themes, order_by=Theme.name)
     learning_points: Mapped[list["LearningPoint"]] = relationship(

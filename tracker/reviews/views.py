@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
-from tracker import permissions
+from tracker import conflicts, permissions
 from tracker.actions.models import Action
 from tracker.actions.ratings import rate
 from tracker.clock import today
@@ -21,7 +21,7 @@ from tracker.reviews.models import LearningPoint, Review, ReviewStatus, ReviewTy
 from tracker.settings import load_settings
 from tracker.themes.models import Theme
 from tracker.users.models import Role
-from tracker.views_common import page_size, show_error, signed_in_user
+from tracker.views_common import page_size, parse_id, show_error, signed_in_user
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
@@ -46,7 +46,7 @@ def index():
         abort(403)
     filters = services.ReviewFilters.from_args(request.args)
     page_number = request.args.get("page", "1")
-    page_number = int(page_number) if page_number.isdigit() and 0 < len(page_number) < 7 else 1
+    page_number = parse_id(page_number) or 1
     page = db.paginate(services.reviews_query(filters), page=max(page_number, 1), per_page=page_size(),
                        max_per_page=100, error_out=False, count=True)
     day, settings = today(), load_settings()
@@ -161,14 +161,23 @@ def edit(review_id: int):
     _require_manager()
     review = _load_review(review_id)
     form, themes = _review_form(review)
+    if request.method == "GET":
+        conflicts.stamp(form, review)
+    back_href, title = url_for("reviews.show", review_id=review_id), f"Edit review {review.reference}"
     if form.validate_on_submit():
+        if conflicts.is_stale(form, review):
+            return conflicts.conflict_page(form, review, kind="review", title=title, back_href=back_href)
         try:
             services.update_review(review, _details(form, themes))
+            db.session.commit()
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
+        except conflicts.StaleDataError:
+            db.session.rollback()
+            return conflicts.conflict_page(form, _load_review(review_id), kind="review", title=title,
+                                           back_href=back_href)
         else:
-            db.session.commit()
             flash(f"Review {review.reference} updated", "success")
             return redirect(url_for("reviews.show", review_id=review.id))
     return render_template("reviews/form.html", form=form, review=review,

@@ -11,12 +11,13 @@ from tracker.template_filters import current_url_with
 from tracker.themes import services
 from tracker.themes.forms import ThemeForm
 from tracker.themes.models import Theme
+from tracker.views_common import parse_id
 
 bp = Blueprint("themes", __name__, url_prefix="/themes")
 
 
 def _paginate(stmt, page_arg: str = "page"):
-    page = request.args.get(page_arg, 1, type=int)
+    page = parse_id(request.args.get(page_arg)) or 1
     return db.paginate(stmt, page=max(page, 1), per_page=current_app.config["PAGE_SIZE"], max_per_page=100,
                        error_out=False)
 

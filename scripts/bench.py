@@ -1,0 +1,315 @@
+#!/usr/bin/env python3
+"""The performance benchmark: key pages on ten years of data, served by gunicorn on loopback.
+
+    .venv/bin/python scripts/bench.py [--instance DIR] [--seed 1] [--requests 200] [--runs 3] [--no-check]
+
+It builds (or reuses) a large-data SQLite database in DIR/large (`flask demo-data --scale large`) and a
+demo-size one in DIR/demo, counts the SQL queries of each key page in-process with the test client at
+both sizes (they must be equal: no page may run a query per row), then starts gunicorn with two workers
+on the large database and measures each page with two concurrent clients: median and 95th percentile
+latency and requests per second. It prints a table and checks the budgets (median < 50 ms, p95 < 150 ms,
+list pages >= 150 requests per second); it exits 1 if one is missed, unless --no-check.
+"""
+
+import argparse
+import http.client
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+PASSWORD = "demo-password-2026"
+DAY = date(2026, 11, 25)  # the data is built around a fixed day, and the app is told that day
+
+MEDIAN_BUDGET_MS = 50
+P95_BUDGET_MS = 150
+LIST_RPS_BUDGET = 150
+
+#: (name, role e-mail, path template, is a list page). {review}, {action}, {theme} are filled per database.
+PAGES = [
+    ("home: admin", "admin@example.org", "/", False),
+    ("home: business unit", "business.unit@example.org", "/", False),
+    ("home: agency lead", "health.lead@example.org", "/", False),
+    ("home: board member", "board@example.org", "/", False),
+    ("home: scrutineer", "scrutineer@example.org", "/", False),
+    ("reviews list", "business.unit@example.org", "/reviews/", True),
+    ("review page", "business.unit@example.org", "/reviews/{review}", False),
+    ("actions list, filtered", "business.unit@example.org", "/actions/?rating=red&status=in_progress&sort=due",
+     True),
+    ("actions list, agency lead", "health.lead@example.org", "/actions/?sort=rating", True),
+    ("action page", "business.unit@example.org", "/actions/{action}", False),
+    ("theme page", "board@example.org", "/themes/{theme}", False),
+    ("library search", "scrutineer@example.org", "/reviews/?" + urlencode({"q": "child"}), True),
+]
+
+
+def flask(instance: Path, *args: str) -> None:
+    env = {**os.environ, "INSTANCE_PATH": str(instance), "FLASK_APP": "wsgi.py"}
+    child = subprocess.run([str(BIN / "flask"), *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    if child.returncode:
+        raise SystemExit(f"flask {' '.join(args)} failed:\n{child.stdout}{child.stderr}")
+
+
+def build(instance: Path, scale: str, seed: int, rebuild: bool) -> None:
+    database = instance / "tracker.sqlite"
+    instance.mkdir(parents=True, exist_ok=True)
+    # A benchmark-only instance: a fixed day, and a password alone for the staff accounts (the
+    # second factor is not what is being measured).
+    (instance / "config.py").write_text(
+        "from datetime import date\n\n"
+        f"FIXED_TODAY = date({DAY.year}, {DAY.month}, {DAY.day})\n"
+        "SECRET_KEY = 'benchmark-only'\n"
+        "TOTP_REQUIRED_ROLES = ()\n")
+    if database.exists() and not rebuild:
+        return
+    database.unlink(missing_ok=True)
+    started = time.monotonic()
+    flask(instance, "db", "upgrade")
+    flask(instance, "demo-data", "--scale", scale, "--seed", str(seed), "--today", DAY.isoformat())
+    print(f"Built the {scale} data set in {instance} in {time.monotonic() - started:.1f} s", flush=True)
+
+
+def targets(instance: Path) -> dict[str, int]:
+    """The busiest review, action and theme: the worst case for a page that could grow with data."""
+    import sqlite3
+
+    with sqlite3.connect(instance / "tracker.sqlite") as con:
+        one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "review": one("SELECT review_id FROM actions GROUP BY review_id ORDER BY COUNT(*) DESC, review_id"),
+            # with every kind of history (updates, evidence, decisions, a moved date), most updates first
+            "action": one("SELECT action_id FROM progress_updates WHERE action_id IN "
+                          "(SELECT action_id FROM evidence) AND action_id IN (SELECT action_id FROM "
+                          "assurance_decisions) AND action_id IN (SELECT action_id FROM due_date_changes) "
+                          "GROUP BY action_id ORDER BY COUNT(*) DESC, action_id"),
+            "theme": one("SELECT theme_id FROM review_themes GROUP BY theme_id ORDER BY COUNT(*) DESC, theme_id"),
+        }
+
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+# --- query counts, in-process ---------------------------------------------------------------------------
+
+
+def query_counts(instance: Path) -> dict[str, int]:
+    os.environ["INSTANCE_PATH"] = str(instance)
+    sys.path.insert(0, str(ROOT))
+    from sqlalchemy import event
+
+    from tracker import create_app
+    from tracker.extensions import db
+
+    app = create_app()
+    ids = targets(instance)
+    counts: dict[str, int] = {}
+    with app.app_context():  # requests must not run inside it, or they would share `g`
+        engine = db.engine
+    statements: list[str] = []
+    listener = lambda *a: statements.append(a[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        clients = {}
+        for name, email, path, _ in PAGES:
+            if email not in clients:
+                clients[email] = app.test_client()
+                page = clients[email].get("/sign-in").get_data(as_text=True)
+                token = next(g for g in CSRF.search(page).groups() if g)
+                response = clients[email].post("/sign-in", data={
+                    "email": email, "password": PASSWORD, "csrf_token": token})
+                assert response.status_code == 302, f"could not sign in as {email}"
+            clients[email].get(path.format(**ids))  # warm up: caches, settings
+            statements.clear()
+            response = clients[email].get(path.format(**ids))
+            assert response.status_code == 200, f"{name}: {response.status_code}"
+            counts[name] = len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+        engine.dispose()
+    return counts
+
+
+# --- load, over HTTP against gunicorn -------------------------------------------------------------------
+
+
+class Client:
+    """One browser-like client: its own session cookie, a new connection per request (gunicorn's sync
+    workers close the connection after each response)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookie = ""
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"User-Agent": "bench", "Cookie": self.cookie}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        data = response.read().decode("utf-8", "replace")
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie" and value.startswith("session="):
+                self.cookie = value.split(";", 1)[0]
+        conn.close()
+        return response.status, data
+
+    def sign_in(self, email: str) -> None:
+        _, page = self.request("GET", "/sign-in")
+        token = next(g for g in CSRF.search(page).groups() if g)
+        status, _ = self.request("POST", "/sign-in", urlencode({
+            "email": email, "password": PASSWORD, "csrf_token": token}))
+        if status != 302:
+            raise SystemExit(f"Could not sign in as {email} ({status})")
+
+
+SIGNED_IN: dict[str, list[Client]] = {}
+
+
+def measure(port: int, email: str, path: str, requests: int, concurrency: int) -> dict:
+    if email not in SIGNED_IN:  # sign in once per account and client: sign-in is rate-limited
+        SIGNED_IN[email] = [Client(port) for _ in range(concurrency)]
+        for client in SIGNED_IN[email]:
+            client.sign_in(email)
+    clients = SIGNED_IN[email]
+    for client in clients:
+        for _ in range(3):  # warm up both workers
+            client.request("GET", path)
+    timings: list[float] = []
+    errors: list[int] = []
+    lock = threading.Lock()
+
+    def run(client: Client, count: int) -> None:
+        mine = []
+        for _ in range(count):
+            started = time.perf_counter()
+            status, _ = client.request("GET", path)
+            mine.append(time.perf_counter() - started)
+            if status != 200:
+                errors.append(status)
+        with lock:
+            timings.extend(mine)
+
+    threads = [threading.Thread(target=run, args=(c, requests // concurrency)) for c in clients]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise SystemExit(f"{path}: {len(errors)} requests failed, e.g. status {errors[0]}")
+    timings.sort()
+    return {"median": statistics.median(timings) * 1000, "p95": timings[int(0.95 * (len(timings) - 1))] * 1000,
+            "rps": len(timings) / elapsed}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(instance: Path, workers: int) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    env = {**os.environ, "INSTANCE_PATH": str(instance)}
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+         "wsgi:app"], cwd=ROOT, env=env)
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return process, port
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--instance", type=Path, default=ROOT / "instance-bench",
+                        help="folder for the benchmark databases (default: instance-bench/)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rebuild", action="store_true", help="build the databases again")
+    parser.add_argument("--requests", type=int, default=200, help="requests per page and run")
+    parser.add_argument("--runs", type=int, default=3, help="runs per page; the table shows their median")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--no-check", action="store_true", help="report only; do not fail on a missed budget")
+    args = parser.parse_args()
+
+    large, demo = args.instance.resolve() / "large", args.instance.resolve() / "demo"
+    build(large, "large", args.seed, args.rebuild)
+    build(demo, "demo", args.seed, args.rebuild)
+    # Each count runs in a child process: one app and one engine per database.
+    counts = {}
+    for label, folder in (("demo", demo), ("large", large)):
+        child = subprocess.run([sys.executable, __file__, "--_counts", str(folder)], capture_output=True,
+                               text=True)
+        if child.returncode:
+            raise SystemExit(f"Counting the queries on {folder} failed:\n{child.stderr}")
+        out = child.stdout
+        counts[label] = {line.rsplit("\t", 1)[0]: int(line.rsplit("\t", 1)[1]) for line in out.splitlines()}
+
+    ids = targets(large)
+    process, port = serve(large, args.workers)
+    results: dict[str, list[dict]] = {}
+    try:
+        for run in range(args.runs):
+            for name, email, path, _ in PAGES:
+                results.setdefault(name, []).append(
+                    measure(port, email, path.format(**ids), args.requests, args.concurrency))
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+    missed = []
+    head = (f"{'page':28} {'queries':>7} {'(demo)':>6}  {'median ms':>9} {'p95 ms':>7} {'req/s':>6}  "
+            f"{'req/s min-max':>13}  budget")
+    print(f"\n{args.workers} gunicorn workers, {args.concurrency} concurrent clients, {args.requests} requests x "
+          f"{args.runs} runs per page (median of the runs)\n")
+    print(head)
+    print("-" * len(head))
+    for name, _, _, is_list in PAGES:
+        runs = results[name]
+        median = statistics.median(r["median"] for r in runs)
+        p95 = statistics.median(r["p95"] for r in runs)
+        rps = statistics.median(r["rps"] for r in runs)
+        rps_range = f"{min(r['rps'] for r in runs):.0f}-{max(r['rps'] for r in runs):.0f}"
+        problems = []
+        if counts["large"][name] != counts["demo"][name]:
+            problems.append("queries grow with data")
+        if median >= MEDIAN_BUDGET_MS:
+            problems.append(f"median >= {MEDIAN_BUDGET_MS} ms")
+        if p95 >= P95_BUDGET_MS:
+            problems.append(f"p95 >= {P95_BUDGET_MS} ms")
+        if is_list and rps < LIST_RPS_BUDGET:
+            problems.append(f"list < {LIST_RPS_BUDGET} req/s")
+        missed += [f"{name}: {p}" for p in problems]
+        print(f"{name:28} {counts['large'][name]:>7} {counts['demo'][name]:>6}  {median:>9.1f} {p95:>7.1f} "
+              f"{rps:>6.0f}  {rps_range:>13}  {'; '.join(problems) or 'ok'}")
+    print()
+    if missed:
+        print("Budgets missed:\n  " + "\n  ".join(missed))
+        return 0 if args.no_check else 1
+    print("Every budget met.")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--_counts":
+        for page, count in query_counts(Path(sys.argv[2])).items():
+            print(f"{page}\t{count}")
+        sys.exit(0)
+    sys.exit(main())
