@@ -33,3 +33,23 @@ def parse_id(value) -> int | None:
     if value.isascii() and value.isdigit() and len(value) <= 9:
         return int(value)
     return None
+
+
+def run_service(form, call):
+    """Run one service verb for a submitted form and commit; on a DomainError roll back, put the
+    refusal on the form and return None. Returns what the service returned, or True."""
+    from tracker.extensions import db
+
+    try:
+        result = call()
+    except DomainError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return None
+    db.session.commit()
+    return True if result is None else result
+
+
+def form_status(form) -> int:
+    """A form shown again with errors answers 422, so tests and tools can tell it from a fresh form."""
+    return 422 if form.errors else 200

@@ -37,6 +37,9 @@ def live_server(tmp_path_factory, migrated_template, postgres_server):
         "UPLOAD_FOLDER": str(folder / "evidence"),
         "FIXED_TODAY": BROWSER_TODAY,
         "WTF_CSRF_ENABLED": True,
+        # Every browser test signs in from 127.0.0.1 against this one server: the per-address limit
+        # (tested in tests/test_auth.py) would otherwise refuse the later tests' sign-ins.
+        "SIGN_IN_RATE_LIMIT": "10000 per minute",
         "TESTING": False,
     })
     with app.app_context():

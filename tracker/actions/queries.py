@@ -1,6 +1,7 @@
 """The one query behind every list of actions: visibility, filters and sorting in SQL, with the
 related rows loaded in the same statement so no list runs a query per row."""
 
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -9,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker import permissions
 from tracker.actions.models import LIVE_STATUSES as LIVE, Action, ActionStatus, Rating
-from tracker.actions.ratings import rating_expression, rating_order_expression
+from tracker.actions.ratings import rate, rating_expression, rating_order_expression
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
 from tracker.reviews.models import Review
@@ -97,3 +98,25 @@ def actions_query(user: User, filters: ActionFilters, today: date, settings: Set
     descending = filters.direction == "desc"
     order = [k.desc() if descending else k.asc() for k in keys]
     return stmt.order_by(*order, Action.id)
+
+
+def visible_actions(user: User, day: date, settings: Settings, *, review_id: int | None = None,
+                    recommendation_id: int | None = None) -> dict[int, list]:
+    """The actions this user may see, with their ratings, grouped by recommendation: one query."""
+    stmt = (select(Action)
+            .options(joinedload(Action.owner_agency), joinedload(Action.lead))
+            .where(permissions.visible_actions_filter(user))
+            .order_by(Action.recommendation_id, Action.id))
+    if review_id is not None:
+        stmt = stmt.where(Action.review_id == review_id)
+    if recommendation_id is not None:
+        stmt = stmt.where(Action.recommendation_id == recommendation_id)
+    grouped: dict[int, list] = defaultdict(list)
+    for action in db.session.scalars(stmt):
+        grouped[action.recommendation_id].append((action, rate(action, day, settings)))
+    return grouped
+
+
+def rating_summary(grouped: dict[int, list]) -> dict[str, int]:
+    counts = Counter(result.value for rows in grouped.values() for _, result in rows)
+    return {key: counts.get(key, 0) for key in ("red", "amber", "green", "blue", "none")}

@@ -29,7 +29,7 @@ from tracker.settings import load_settings
 from tracker.template_filters import current_url_with, govuk_date
 from tracker.themes.models import Theme
 from tracker.users.models import Agency, AgencyKind, Role, User
-from tracker.views_common import page_size, parse_id, show_error, signed_in_user
+from tracker.views_common import form_status, page_size, parse_id, run_service, show_error, signed_in_user
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
 
@@ -205,21 +205,15 @@ def new():
         form.open_now.data = True
     if form.validate_on_submit():
         owner, lead = _chosen(form)
-        try:
-            action = services.create_action(
-                recommendation, description=form.description.data, owner=owner, lead=lead,
-                due_date=form.due_date.data, success_measure=form.success_measure.data or "", by=user,
-                today=today(), open_now=form.open_now.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        action = run_service(form, lambda: services.create_action(
+            recommendation, description=form.description.data, owner=owner, lead=lead,
+            due_date=form.due_date.data, success_measure=form.success_measure.data or "", by=user,
+            today=today(), open_now=form.open_now.data))
+        if action:
             flash("Action created." if form.open_now.data else "Action saved as a draft.", "success")
             return redirect(_back(action))
     return render_template("actions/new.html", form=form, recommendation=recommendation,
-                           back_href=url_for("reviews.show", review_id=recommendation.review_id)), \
-        200 if not form.errors else 422
+                           back_href=url_for("reviews.show", review_id=recommendation.review_id)), form_status(form)
 
 
 @bp.route("/<int:action_id>/edit", methods=["GET", "POST"])
@@ -253,8 +247,7 @@ def edit(action_id: int):
         else:
             flash("Action updated.", "success")
             return redirect(_back(action))
-    return render_template("actions/edit.html", form=form, action=action, back_href=_back(action)), \
-        200 if not form.errors else 422
+    return render_template("actions/edit.html", form=form, action=action, back_href=_back(action)), form_status(form)
 
 
 @bp.route("/<int:action_id>/due-date", methods=["GET", "POST"])
@@ -264,17 +257,10 @@ def move_due_date(action_id: int):
     require(permissions.can_move_due_date(user, action))
     form = DueDateForm()
     if form.validate_on_submit():
-        try:
-            services.move_due_date(action, form.due_date.data, form.reason.data, user)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if run_service(form, lambda: services.move_due_date(action, form.due_date.data, form.reason.data, user)):
             flash("Due date moved.", "success")
             return redirect(_back(action))
-    return render_template("actions/due_date.html", form=form, action=action, back_href=_back(action)), \
-        200 if not form.errors else 422
+    return render_template("actions/due_date.html", form=form, action=action, back_href=_back(action)), form_status(form)
 
 
 # --- the workflow ----------------------------------------------------------------------------------------
@@ -290,19 +276,12 @@ def update(action_id: int):
     if request.method == "GET":
         form.update_date.data = day
     if form.validate_on_submit():
-        try:
-            services.record_progress(action, by=user, narrative=form.narrative.data,
-                                     proposed_rating=form.proposed_rating.data, update_date=form.update_date.data,
-                                     today=day)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if run_service(form, lambda: services.record_progress(
+                action, by=user, narrative=form.narrative.data, proposed_rating=form.proposed_rating.data,
+                update_date=form.update_date.data, today=day)):
             flash("Update posted.", "success")
             return redirect(_back(action))
-    return render_template("actions/update.html", form=form, action=action, back_href=_back(action)), \
-        200 if not form.errors else 422
+    return render_template("actions/update.html", form=form, action=action, back_href=_back(action)), form_status(form)
 
 
 @bp.route("/<int:action_id>/submit", methods=["GET", "POST"])
@@ -312,17 +291,10 @@ def submit(action_id: int):
     require(permissions.can_submit(user, action))
     form = SubmitForm()
     if form.validate_on_submit():
-        try:
-            services.submit_for_assurance(action, user, today(), note=form.note.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if run_service(form, lambda: services.submit_for_assurance(action, user, today(), note=form.note.data or "")):
             flash("Action submitted for assurance.", "success")
             return redirect(_back(action))
-    return render_template("actions/submit.html", form=form, action=action, back_href=_back(action)), \
-        200 if not form.errors else 422
+    return render_template("actions/submit.html", form=form, action=action, back_href=_back(action)), form_status(form)
 
 
 @bp.route("/<int:action_id>/decide", methods=["GET", "POST"])
@@ -333,18 +305,11 @@ def decide(action_id: int):
     form = DecisionForm()
     if form.validate_on_submit():
         verb = services.accept_action if form.decision.data == "accept" else services.return_action
-        try:
-            verb(action, user, form.reason.data, today())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if run_service(form, lambda: verb(action, user, form.reason.data, today())):
             flash("Action accepted as assured." if form.decision.data == "accept"
                   else "Action returned to the agency.", "success")
             return redirect(_back(action))
-    return render_template("actions/decide.html", form=form, action=action, back_href=_back(action)), \
-        200 if not form.errors else 422
+    return render_template("actions/decide.html", form=form, action=action, back_href=_back(action)), form_status(form)
 
 
 @bp.route("/<int:action_id>/close", methods=["GET", "POST"])
@@ -354,17 +319,11 @@ def close(action_id: int):
     require(permissions.can_withdraw(user, action))
     form = CloseForm()
     if form.validate_on_submit():
-        try:
-            services.close_action(action, ActionStatus(form.status.data), user, form.reason.data, today())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if run_service(form, lambda: services.close_action(
+                action, ActionStatus(form.status.data), user, form.reason.data, today())):
             flash(f"Action {ActionStatus(form.status.data).label.lower()}.", "success")
             return redirect(_back(action))
-    return render_template("actions/close.html", form=form, action=action, back_href=_back(action)), \
-        200 if not form.errors else 422
+    return render_template("actions/close.html", form=form, action=action, back_href=_back(action)), form_status(form)
 
 
 @bp.route("/<int:action_id>/open", methods=["POST"], endpoint="open")

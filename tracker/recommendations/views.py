@@ -14,7 +14,7 @@ from tracker.recommendations import services
 from tracker.recommendations.forms import FormalResponseForm, RecommendationForm
 from tracker.recommendations.models import Recommendation
 from tracker.reviews.models import Review
-from tracker.reviews.views import rating_summary, visible_actions
+from tracker.actions.queries import rating_summary, visible_actions
 from tracker.settings import load_settings
 from tracker.themes.models import Theme
 from tracker.users.models import Agency, Role

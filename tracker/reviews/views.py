@@ -1,16 +1,12 @@
 """Reviews: the list, the review page, and the forms for reviews and learning points."""
 
-from collections import Counter, defaultdict
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from tracker import conflicts, permissions
-from tracker.actions.models import Action
-from tracker.actions.ratings import rate
 from tracker.clock import today
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -21,6 +17,7 @@ from tracker.reviews.models import LearningPoint, Review, ReviewStatus, ReviewTy
 from tracker.settings import load_settings
 from tracker.themes.models import Theme
 from tracker.users.models import Role
+from tracker.actions.queries import rating_summary, visible_actions
 from tracker.views_common import page_size, parse_id, show_error, signed_in_user
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
@@ -73,28 +70,6 @@ def _load_review(review_id: int, *, full: bool = False) -> Review:
     if review is None:
         abort(404)
     return review
-
-
-def visible_actions(user, day, settings, *, review_id: int | None = None,
-                    recommendation_id: int | None = None) -> dict[int, list]:
-    """The actions this user may see, with their ratings, grouped by recommendation: one query."""
-    stmt = (select(Action)
-            .options(joinedload(Action.owner_agency), joinedload(Action.lead))
-            .where(permissions.visible_actions_filter(user))
-            .order_by(Action.recommendation_id, Action.id))
-    if review_id is not None:
-        stmt = stmt.where(Action.review_id == review_id)
-    if recommendation_id is not None:
-        stmt = stmt.where(Action.recommendation_id == recommendation_id)
-    grouped: dict[int, list] = defaultdict(list)
-    for action in db.session.scalars(stmt):
-        grouped[action.recommendation_id].append((action, rate(action, day, settings)))
-    return grouped
-
-
-def rating_summary(grouped: dict[int, list]) -> dict[str, int]:
-    counts = Counter(result.value for rows in grouped.values() for _, result in rows)
-    return {key: counts.get(key, 0) for key in ("red", "amber", "green", "blue", "none")}
 
 
 @bp.route("/<int:review_id>")
