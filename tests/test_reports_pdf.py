@@ -88,3 +88,19 @@ def test_a_render_that_runs_too_long_is_stopped(app):
 
     with pytest.raises(RenderError, match="longer than"):
         html_to_pdf("<html lang='en-GB'><title>x</title><p>x</p></html>", timeout=0.05)
+
+
+def test_the_workers_cached_page_references_match_pydyfs_own():
+    import pydyf
+
+    from tracker.reports import pdf_worker
+
+    pdf = pydyf.PDF()
+    own = type(pdf).page_references
+    cached = property(pdf_worker._cached_page_references)
+    for _ in range(3):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert cached.fget(pdf) == own.fget(pdf)
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))  # a new page must not be missed by the cache
+    assert cached.fget(pdf) == own.fget(pdf)
+    assert len(cached.fget(pdf)) == 4

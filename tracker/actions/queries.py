@@ -72,21 +72,27 @@ def count_actions(user: User, filters: ActionFilters, today: date, settings: Set
 
 
 def actions_query(user: User, filters: ActionFilters, today: date, settings: Settings) -> Select:
-    """The list itself: the related rows a list shows are loaded in the same statement, and only
-    the columns it shows of the recommendation and the review (their long texts stay behind)."""
+    """The list itself, sorted. Only the sort's own tables are joined (so sorting the ids of a page,
+    in `paginate_actions`, stays narrow); the related rows a list shows are loaded in the same
+    statement, with only the columns it shows of the lead, the recommendation and the review (their
+    long texts, and the lead's sign-in secrets, stay behind)."""
+    sort = filters.sort if filters.sort in SORTS else "due"
     stmt = (
         select(Action)
-        .join(Action.owner_agency)
-        .join(Action.review)
-        .join(Action.recommendation)
         .options(
-            joinedload(Action.owner_agency), joinedload(Action.lead),
+            joinedload(Action.owner_agency),
+            joinedload(Action.lead).load_only(User.id, User.name, User.email, User.agency_id),
             joinedload(Action.review).load_only(Review.id, Review.reference, Review.title),
             joinedload(Action.recommendation).load_only(
                 Recommendation.id, Recommendation.number, Recommendation.review_id),
         )
         .where(*action_conditions(user, filters, today, settings))
     )
+    if sort == "agency":
+        stmt = stmt.join(Agency, Agency.id == Action.owner_agency_id)
+    elif sort == "review":
+        stmt = (stmt.join(Review, Review.id == Action.review_id)
+                .join(Recommendation, Recommendation.id == Action.recommendation_id))
     keys = {
         "due": (Action.due_date,),
         "rating": (rating_order_expression(today, settings), Action.due_date),
@@ -94,10 +100,23 @@ def actions_query(user: User, filters: ActionFilters, today: date, settings: Set
         "review": (Review.reference, Recommendation.sort_key, Action.id),
         "status": (Action.status, Action.due_date),
         "updated": (Action.last_update_date,),
-    }[filters.sort if filters.sort in SORTS else "due"]
+    }[sort]
     descending = filters.direction == "desc"
     order = [k.desc() if descending else k.asc() for k in keys]
     return stmt.order_by(*order, Action.id)
+
+
+def paginate_actions(stmt: Select, *, page: int, per_page: int, total: int):
+    """A page of `actions_query`: the ids alone are sorted and paged (narrow rows, so a sort over
+    thousands of actions stays cheap), then that page's actions are loaded with what the list shows.
+    Two queries whatever the size of the list."""
+    pagination = db.paginate(stmt.with_only_columns(Action.id), page=page, per_page=per_page, max_per_page=100,
+                             error_out=False, count=False)
+    ids = list(pagination.items)
+    found = {a.id: a for a in db.session.scalars(stmt.where(Action.id.in_(ids)).order_by(None)).unique()} if ids else {}
+    pagination.items = [found[i] for i in ids if i in found]
+    pagination.total = total
+    return pagination
 
 
 def visible_actions(user: User, day: date, settings: Settings, *, review_id: int | None = None,

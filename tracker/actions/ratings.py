@@ -64,8 +64,10 @@ def rate(action: Action, today: date, settings: Settings) -> RatingResult:
     return RatingResult(Rating.GREEN, f"{label('green')}: on track, due {format_date(due)}")
 
 
-def rating_expression(today: date, settings: Settings):
-    """The rule of `rate` as a SQL expression over the actions table."""
+def rating_expression(today: date, settings: Settings, outputs: dict[str, object] | None = None):
+    """The rule of `rate` as a SQL expression over the actions table: the rating's value, or with
+    `outputs`, what each rating maps to (its place in a sort, say) from the same single CASE."""
+    out = (lambda rating: literal(outputs[rating.value])) if outputs else (lambda rating: literal(rating.value))
     last = Action.last_update_date
     stale_before = today - timedelta(days=settings.stale_update_days)
     stale = or_(
@@ -73,16 +75,16 @@ def rating_expression(today: date, settings: Settings):
         and_(last.is_(None), Action.opened_date.is_not(None), Action.opened_date < stale_before),
     )
     return case(
-        (Action.status == ActionStatus.ASSURED.value, literal(Rating.BLUE.value)),
+        (Action.status == ActionStatus.ASSURED.value, out(Rating.BLUE)),
         (Action.status.in_([ActionStatus.WITHDRAWN.value, ActionStatus.SUPERSEDED.value,
-                            ActionStatus.DRAFT.value]), literal(Rating.NONE.value)),
-        (Action.status == ActionStatus.SUBMITTED.value, literal(Rating.GREEN.value)),
-        (Action.due_date < today, literal(Rating.RED.value)),
-        (Action.last_proposed_rating == Rating.RED.value, literal(Rating.RED.value)),
-        (Action.due_date <= today + timedelta(days=settings.at_risk_days), literal(Rating.AMBER.value)),
-        (stale, literal(Rating.AMBER.value)),
-        (Action.last_proposed_rating == Rating.AMBER.value, literal(Rating.AMBER.value)),
-        else_=literal(Rating.GREEN.value),
+                            ActionStatus.DRAFT.value]), out(Rating.NONE)),
+        (Action.status == ActionStatus.SUBMITTED.value, out(Rating.GREEN)),
+        (Action.due_date < today, out(Rating.RED)),
+        (Action.last_proposed_rating == Rating.RED.value, out(Rating.RED)),
+        (Action.due_date <= today + timedelta(days=settings.at_risk_days), out(Rating.AMBER)),
+        (stale, out(Rating.AMBER)),
+        (Action.last_proposed_rating == Rating.AMBER.value, out(Rating.AMBER)),
+        else_=out(Rating.GREEN),
     )
 
 
@@ -91,6 +93,6 @@ RATING_ORDER = {Rating.RED.value: 0, Rating.AMBER.value: 1, Rating.GREEN.value: 
 
 
 def rating_order_expression(today: date, settings: Settings):
-    """Red first, then Amber, Green, Blue, not rated: for sorting lists by rating."""
-    expr = rating_expression(today, settings)
-    return case(*((expr == k, v) for k, v in RATING_ORDER.items()), else_=9)
+    """Red first, then Amber, Green, Blue, not rated: for sorting lists by rating. One CASE, not the
+    rating's CASE nested in another (which SQLite would work out once per rating for every row)."""
+    return rating_expression(today, settings, RATING_ORDER)

@@ -17,7 +17,7 @@ from tracker.actions.forms import (
 from tracker.actions.models import (
     Action, ActionStatus, AssuranceDecision, DueDateChange, ProgressUpdate, Rating, StatusChange,
 )
-from tracker.actions.queries import SORTS, ActionFilters, actions_query, count_actions
+from tracker.actions.queries import SORTS, ActionFilters, actions_query, count_actions, paginate_actions
 from tracker.actions.ratings import rate
 from tracker.clock import today
 from tracker.errors import DomainError
@@ -111,10 +111,8 @@ def index():
         sort=sort,
         direction=direction,
     )
-    stmt = actions_query(user, filters, day, settings)
-    page = db.paginate(stmt, page=parse_id(request.args.get("page")) or 1, per_page=page_size(), max_per_page=100,
-                       error_out=False, count=False)
-    page.total = count_actions(user, filters, day, settings)
+    page = paginate_actions(actions_query(user, filters, day, settings), page=parse_id(request.args.get("page")) or 1,
+                            per_page=page_size(), total=count_actions(user, filters, day, settings))
     rows = [(a, rate(a, day, settings)) for a in page.items]
     return render_template("actions/index.html", form=form, filter_form=form, page=page, rows=rows,
                            sort=sort, direction=direction, settings=settings, show_agency_filter=not is_lead,

@@ -3,6 +3,7 @@ and one line of JSON on stderr (pages, seconds, peak memory). Started by render.
 
 Only WeasyPrint is imported (not the application), and only files under ASSETS_DIR can be fetched."""
 
+import gc
 import json
 import resource
 import sys
@@ -10,10 +11,32 @@ import time
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import pydyf
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, path2url
 
 PDF_VARIANT = "pdf/ua-1"
+
+
+def _cached_page_references(self):
+    """pydyf rebuilds the tuple of every page reference on each access, and WeasyPrint's tagging reads
+    it once per tagged box: quadratic in pages (4.7 million string builds for 127 pages). Cached until
+    a page is added, it gives the same tuple."""
+    kids = self.pages["Kids"]
+    cached = self.__dict__.get("_page_references")
+    if cached is None or cached[0] != len(kids):
+        cached = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
+        self.__dict__["_page_references"] = cached
+    return cached[1]
+
+
+def tune() -> None:
+    """Layout makes hundreds of thousands of long-lived objects: Python's cyclic collector, at its
+    default threshold, walks them again and again (a quarter of the time of a 600-action report). The
+    process lives for one document, so collect rarely instead."""
+    pydyf.PDF.page_references = property(_cached_page_references)
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
 
 
 class LocalAssetsOnly(URLFetcher):
@@ -41,6 +64,7 @@ def render(html: str, root: Path) -> tuple[bytes, int]:
 
 def main() -> None:
     root = Path(sys.argv[1])
+    tune()
     started = time.perf_counter()
     pdf, pages = render(sys.stdin.buffer.read().decode("utf-8"), root)
     sys.stdout.buffer.write(pdf)
