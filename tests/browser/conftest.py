@@ -40,6 +40,8 @@ def live_server(tmp_path_factory, migrated_template, postgres_server):
         # Every browser test signs in from 127.0.0.1 against this one server: the per-address limit
         # (tested in tests/test_auth.py) would otherwise refuse the later tests' sign-ins.
         "SIGN_IN_RATE_LIMIT": "10000 per minute",
+        # No queue consumer runs beside this server: a board report is generated within its request.
+        "REPORTS_QUEUE_IMMEDIATE": True,
         "TESTING": False,
     })
     with app.app_context():

@@ -1,6 +1,7 @@
 """Journeys a user would take, in headless Chromium against the app served on loopback, with
 screenshots kept in test-artifacts/ for people to look at."""
 
+import hashlib
 import re
 
 from playwright.sync_api import expect
@@ -111,3 +112,32 @@ def test_business_unit_creates_a_review_and_assures_an_action(page):
     page.goto("/reviews/")
     page.locator("a", has_text="SCR-2016-01").first.click()
     shot(page, "review-page")
+
+
+def test_business_unit_generates_a_report_and_a_board_member_downloads_it(page):
+    sign_in(page, "business.unit@example.org")
+    page.get_by_role("link", name="Reports", exact=True).click()
+    page.get_by_role("link", name="Generate a report").click()
+    page.locator("#as_at-day").fill("25")
+    page.locator("#as_at-month").fill("11")
+    page.locator("#as_at-year").fill("2026")
+    page.get_by_role("button", name="Generate the report").click()
+    expect(page.locator(".govuk-panel__title")).to_have_text("The report is ready", timeout=60000)
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, "board@example.org")
+    page.get_by_role("link", name="Reports", exact=True).click()
+    expect(page.get_by_role("link", name="Generate a report")).to_have_count(0)  # board members only read
+    archive = page.locator("table tbody tr").first
+    expect(archive).to_contain_text("25 November 2026")
+    expect(archive).to_contain_text("Ready")
+    archive.get_by_role("link").first.click()
+    shot(page, "report-page-board-member")
+    sha256 = page.locator(".app-hash").inner_text().strip()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile("Download the PDF")).click()
+    download = download_info.value
+    pdf = download.path().read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    assert hashlib.sha256(pdf).hexdigest() == sha256  # the archived bytes, unchanged
+    assert download.suggested_filename.endswith(".pdf")
