@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker import permissions
 from tracker.actions.models import LIVE_STATUSES as LIVE, Action, ActionStatus, Rating
-from tracker.actions.ratings import rate, rating_expression, rating_order_expression
+from tracker.actions.ratings import rate, rating_condition, rating_order_expression
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
 from tracker.reviews.models import Review
@@ -53,7 +53,7 @@ def action_conditions(user: User, filters: ActionFilters, today: date, settings:
                                 review_themes.c.theme_id == filters.theme_id)),
         ))
     if filters.rating in {r.value for r in Rating}:
-        conditions.append(rating_expression(today, settings) == filters.rating)
+        conditions.append(rating_condition(filters.rating, today, settings))
     if filters.status in {s.value for s in ActionStatus}:
         conditions.append(Action.status == filters.status)
     if filters.statuses:
