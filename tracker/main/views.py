@@ -8,6 +8,8 @@ from tracker.actions.queries import ActionFilters, actions_query, count_actions
 from tracker.actions.ratings import rate, rating_expression
 from tracker.clock import today
 from tracker.extensions import db
+from tracker.reviews.clocks import clocks_from_settings
+from tracker.reviews.services import overdue_milestones
 from tracker.settings import load_settings
 from tracker.users.models import Role
 
@@ -55,5 +57,7 @@ def home():
         sections["due_soon"] = _section(
             user, ActionFilters(rating="amber", statuses=(ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value),
                                 sort="due"), day, settings)
+        total, late = overdue_milestones(day, clocks_from_settings(settings), HOME_LIST_SIZE)
+        sections["late_milestones"] = {"rows": late, "total": total}
     return render_template("main/home.html", sections=sections, counts=rating_counts(user, day, settings),
                            settings=settings, today=day)

@@ -27,6 +27,7 @@ from tracker.extensions import db
 from tracker.recommendations.models import FormalResponse, Recommendation, recommendation_addressees
 from tracker.reports.models import BoardReport, ReportStatus
 from tracker.reviews.models import KEY_DATES, Review, ReviewStatus, ReviewType
+from tracker.reviews.clocks import clocks_from_settings
 from tracker.reviews.services import add_months, milestones
 from tracker.settings import Settings
 from tracker.themes.models import Theme, recommendation_themes, review_themes
@@ -272,6 +273,13 @@ class MilestoneLine:
     reason: str
 
 
+@dataclass(frozen=True)
+class LateMilestoneLine:
+    review_reference: str
+    review_title: str
+    milestone: MilestoneLine
+
+
 @dataclass
 class ReviewSection:
     reference: str
@@ -347,6 +355,7 @@ class ReportData:
     red_and_amber: list[ActionLine]
     awaiting_assurance: list[ActionLine]
     unanswered: list[UnansweredRecommendation]
+    late_milestones: list[LateMilestoneLine]
     reviews: list[ReviewSection]
     themes: list[ThemeLine]
     open_actions: list[ActionLine]
@@ -592,6 +601,7 @@ def _assemble(scope, settings, partnership, generated_by, generated_at, period_s
             response_date=rec.response_date if answered else None, actions=lines_by_rec[rec.id]))
 
     review_sections = []
+    clocks = clocks_from_settings(settings)
     for review in review_rows:
         at = _key_dates_until(review, as_at)
         review_lines = [line for rec in sections[review.id] for line in rec.actions]
@@ -599,8 +609,14 @@ def _assemble(scope, settings, partnership, generated_by, generated_at, period_s
             reference=review.reference, title=review.title, type_label=ReviewType(review.review_type).label,
             status_label=ReviewStatus(review.status).label,
             milestones=[MilestoneLine(m.name, m.due_date, m.done_date, m.state, m.reason)
-                        for m in milestones(at, as_at)],
+                        for m in milestones(at, as_at, clocks)],
             recommendations=sections[review.id], counts=_count(review_lines)))
+    # Late milestones: still overdue on the day, or done late within the period.
+    late_milestones = [
+        LateMilestoneLine(section.reference, section.title, m) for section in review_sections
+        for m in section.milestones
+        if m.state == "overdue" or (m.state == "done_late" and period_start < m.done_date <= as_at)]
+    late_milestones.sort(key=lambda line: (line.milestone.due_date, line.review_reference))
 
     # Recurring themes: a theme counts for a review when the review or any of its recommendations has it.
     theme_reviews: dict[str, set[str]] = defaultdict(set)
@@ -635,6 +651,6 @@ def _assemble(scope, settings, partnership, generated_by, generated_at, period_s
         actions=lines, counts=counts, by_agency=rows_by(lambda line: line.owner),
         by_review=rows_by(lambda line: line.review_reference), newly_overdue=newly_overdue,
         newly_assured=newly_assured, due_dates_moved=moved, overdue=overdue, red_and_amber=red_and_amber,
-        awaiting_assurance=awaiting, unanswered=unanswered, reviews=review_sections, themes=themes,
+        awaiting_assurance=awaiting, unanswered=unanswered, late_milestones=late_milestones, reviews=review_sections, themes=themes,
         open_actions=open_actions, history=history,
     )
