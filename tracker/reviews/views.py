@@ -11,6 +11,7 @@ from tracker.clock import today
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
+from tracker.challenges.services import live_challenges_on
 from tracker.reviews import services
 from tracker.reviews.clocks import clocks_from_settings
 from tracker.reviews.forms import LearningPointForm, ReviewForm
@@ -87,7 +88,8 @@ def show(review_id: int):
         "reviews/show.html", review=review, recommendations=recommendations, actions=actions,
         summary=rating_summary(actions),
         milestones=services.milestones(review, day, clocks_from_settings(settings)),
-        key_dates=services.KEY_DATES, settings=settings, agency_view=user.has_role(Role.AGENCY_LEAD),
+        key_dates=services.KEY_DATES, settings=settings,
+        challenges=live_challenges_on(user, review_id=review.id), agency_view=user.has_role(Role.AGENCY_LEAD),
         back_href=url_for("reviews.index"),
         back_text="All reviews",
     )
