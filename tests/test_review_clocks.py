@@ -2,6 +2,7 @@
 days across holiday weekends, the admin page that changes the rules per review type (with clear
 errors), and late milestones on the review page, the business unit's home page and the board report."""
 
+import re
 from datetime import UTC, date, datetime
 
 import holidays
@@ -140,6 +141,8 @@ def test_admin_clock_errors_are_clear_and_keep_what_was_typed(client, login_as, 
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "There is a problem" in html and message in html.replace("&#34;", '"').replace("&#39;", "'")
+    assert 'class="govuk-error-message"' in html  # shown on the field as well as in the summary
+    assert re.search(r'href="#rows-\d-\w+"', html)
     assert db.session.get(Setting, "review_clocks") is None
 
 

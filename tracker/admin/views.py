@@ -268,9 +268,13 @@ def _clock_row(entry) -> review_clocks.ClockRow:
 def _show_clock_error(form: forms.ClockForm, error: DomainError) -> None:
     """A refusal names its row and field as rows-N-field: put it on that field."""
     parts = (error.field or "").split("-")
-    if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(form.rows) and parts[2] in form.rows[0]:
-        field = form.rows[int(parts[1])][parts[2]]
-        field.errors = [*field.errors, error.message]
+    if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(form.rows) and parts[2] in form.rows[0].form:
+        entry = form.rows[int(parts[1])]
+        entry.form[parts[2]].errors = [*entry.form[parts[2]].errors, error.message]
+        # WTForms keeps the errors it found when validating: let the form and the list see this one.
+        entry.form._errors = None
+        form.rows.errors = [row.errors for row in form.rows]
+        form._errors = None
     else:
         form.form_errors.append(error.message)
 
