@@ -22,6 +22,15 @@ class ChallengeStatus(StrEnum):
         return {"open": "Waiting for the agency", "answered": "Answered", "closed": "Closed"}[self.value]
 
 
+def describe_subject(kind: str, subject) -> str:
+    """What a challenge is about, in words: "Recommendation 3 of review CSPR-9"."""
+    if kind == "review":
+        return f"Review {subject.reference}: {subject.title}"
+    if kind == "recommendation":
+        return f"Recommendation {subject.number} of review {subject.review.reference}"
+    return f"Action {subject.id} of review {subject.review.reference}: {subject.description}"
+
+
 class Challenge(db.Model):
     __tablename__ = "challenges"
     __table_args__ = (
@@ -77,12 +86,12 @@ class Challenge(db.Model):
         return self.action.review.reference
 
     @property
+    def subject(self):
+        return self.review or self.recommendation or self.action
+
+    @property
     def subject_label(self) -> str:
-        if self.review is not None:
-            return f"Review {self.review.reference}: {self.review.title}"
-        if self.recommendation is not None:
-            return f"Recommendation {self.recommendation.number} of review {self.recommendation.review.reference}"
-        return f"Action {self.action.id} of review {self.action.review.reference}: {self.action.description}"
+        return describe_subject(self.subject_kind, self.subject)
 
     def __repr__(self) -> str:
         return f"<Challenge {self.id} {self.status}>"

@@ -13,7 +13,7 @@ from tracker import permissions
 from tracker.actions.models import Action
 from tracker.challenges import services
 from tracker.challenges.forms import CloseChallengeForm, MessageForm, RaiseChallengeForm
-from tracker.challenges.models import Challenge, ChallengeMessage, ChallengeStatus
+from tracker.challenges.models import Challenge, ChallengeMessage, ChallengeStatus, describe_subject
 from tracker.clock import today
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
@@ -80,10 +80,7 @@ def new():
         if challenge:
             flash(f"Challenge raised with {challenge.agency.name}", "success")
             return redirect(url_for("challenges.show", challenge_id=challenge.id))
-    label = {"review": lambda s: f"Review {s.reference}: {s.title}",
-             "recommendation": lambda s: f"Recommendation {s.number} of review {s.review.reference}",
-             "action": lambda s: f"Action {s.id} of review {s.review.reference}: {s.description}"}[kind](subject)
-    return render_template("challenges/new.html", form=form, subject_label=label,
+    return render_template("challenges/new.html", form=form, subject_label=describe_subject(kind, subject),
                            back_href=_subject_href(kind, subject)), form_status(form)
 
 
@@ -98,12 +95,6 @@ def _load(challenge_id: int) -> Challenge:
     return challenge
 
 
-def _subject_link(challenge: Challenge) -> str:
-    if challenge.review_id:
-        return url_for("reviews.show", review_id=challenge.review_id)
-    if challenge.recommendation_id:
-        return url_for("recommendations.show", recommendation_id=challenge.recommendation_id)
-    return url_for("actions.show", action_id=challenge.action_id)
 
 
 def _show(challenge: Challenge, message_form=None, close_form=None, status=200):
@@ -111,7 +102,7 @@ def _show(challenge: Challenge, message_form=None, close_form=None, status=200):
     close_form = close_form or CloseChallengeForm(prefix="close")
     form = close_form if close_form.errors else message_form
     return render_template("challenges/show.html", challenge=challenge, form=form, message_form=message_form,
-                           close_form=close_form, subject_href=_subject_link(challenge),
+                           close_form=close_form, subject_href=_subject_href(challenge.subject_kind, challenge.subject),
                            age=services.age_in_days(challenge, today()),
                            back_href=url_for("challenges.index"), back_text="All challenges"), status
 

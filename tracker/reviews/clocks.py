@@ -62,12 +62,17 @@ def _rule_from_json(item: dict) -> MilestoneRule:
     return MilestoneRule(str(item["name"]), item["done"], deadlines, passed_by=ReviewStatus(item["passed_by"]))
 
 
+def _stored(settings: Settings) -> dict:
+    """The changed types as stored (anything but a mapping is ignored)."""
+    return settings.review_clocks if isinstance(settings.review_clocks, dict) else {}
+
+
 def clocks_from_settings(settings: Settings) -> Clocks:
     """Every type's rules: the administrator's where they changed them, else the statutory ones.
     A stored value that cannot be read (edited by hand, say) falls back to the defaults for that
     type rather than breaking every review page."""
     clocks: dict[str, tuple[MilestoneRule, ...]] = {t.value: rules for t, rules in MILESTONE_RULES.items()}
-    stored = settings.review_clocks if isinstance(settings.review_clocks, dict) else {}
+    stored = _stored(settings)
     for review_type, items in stored.items():
         if review_type not in clocks:
             continue
@@ -79,8 +84,7 @@ def clocks_from_settings(settings: Settings) -> Clocks:
 
 
 def is_changed(settings: Settings, review_type: str) -> bool:
-    stored = settings.review_clocks if isinstance(settings.review_clocks, dict) else {}
-    return review_type in stored
+    return review_type in _stored(settings)
 
 
 def rows_for(rules: tuple[MilestoneRule, ...]) -> list[ClockRow]:
@@ -161,7 +165,7 @@ def save_clock(settings: Settings, review_type: str, rows: list[ClockRow]) -> tu
         raise DomainError(f"A type of review can have at most {MAX_MILESTONES} milestones")
     names: set[str] = set()
     rules = tuple(_check_row(i, row, names) for i, row in kept)
-    stored = dict(settings.review_clocks) if isinstance(settings.review_clocks, dict) else {}
+    stored = dict(_stored(settings))
     stored[review_type] = [_rule_to_json(rule) for rule in rules]
     save_settings(review_clocks=stored)
     return rules
@@ -169,7 +173,7 @@ def save_clock(settings: Settings, review_type: str, rows: list[ClockRow]) -> tu
 
 def reset_clock(settings: Settings, review_type: str) -> None:
     """Go back to the statutory defaults for one type of review."""
-    stored = dict(settings.review_clocks) if isinstance(settings.review_clocks, dict) else {}
+    stored = dict(_stored(settings))
     if stored.pop(review_type, None) is not None:
         save_settings(review_clocks=stored)
 
