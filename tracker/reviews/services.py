@@ -171,7 +171,7 @@ class ReviewFilters:
         return cls(
             review_type=review_type if review_type in {t.value for t in ReviewType} else None,
             status=status if status in {s.value for s in ReviewStatus} else None,
-            theme_id=int(theme) if theme.isdigit() and len(theme) < 10 else None,
+            theme_id=int(theme) if theme.isascii() and theme.isdigit() and len(theme) < 10 else None,
             text=(args.get("q") or "").strip()[:100],
             sort=sort if sort in SORTS else "reference",
             direction=direction if direction in ("asc", "desc") else "asc",
