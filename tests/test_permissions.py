@@ -18,6 +18,7 @@ from tests.factories import PASSWORD, TODAY, make_action, make_agency, make_reco
 from tracker import permissions
 from tracker.actions.models import ActionStatus
 from tracker.audit.models import AuditRecord
+from tracker.challenges.services import raise_challenge
 from tracker.evidence.services import add_evidence
 from tracker.extensions import db
 from tracker.imports.models import ImportDraft
@@ -27,11 +28,13 @@ from tracker.users.models import Role, User
 ROLES = [Role.ADMIN, Role.BUSINESS_UNIT, Role.AGENCY_LEAD, Role.BOARD_MEMBER, Role.SCRUTINEER]
 STAFF = {Role.ADMIN, Role.BUSINESS_UNIT}
 READERS = {Role.ADMIN, Role.BUSINESS_UNIT, Role.BOARD_MEMBER, Role.SCRUTINEER}
+CHALLENGERS = {Role.ADMIN, Role.BUSINESS_UNIT, Role.SCRUTINEER}
 
 
 @dataclass(frozen=True)
 class Rule:
     kind: str  # public | read | action_read | action_work | staff_action | staff | staff_draft | admin
+    #            | challenger | challenge_read | challenge_talk | challenge_close
     args: callable = lambda w, side: {}
     state: str = "in_progress"  # the status the action must be in for this route
 
@@ -50,11 +53,18 @@ class Rule:
             return role in STAFF and side == "own"
         if self.kind == "admin":
             return role is Role.ADMIN
+        if self.kind in ("challenger", "challenge_close"):  # the scrutineer and the business unit
+            return role in CHALLENGERS
+        if self.kind == "challenge_read":
+            return role in READERS or side == "own"
+        if self.kind == "challenge_talk":  # the challengers, and the addressed agency's lead
+            return role in CHALLENGERS or (role is Role.AGENCY_LEAD and side == "own")
         raise AssertionError(self.kind)
 
     def refusal(self, role: Role, side: str) -> int:
         """Another agency's action is not found; everything else refused is forbidden."""
-        if role is Role.AGENCY_LEAD and side == "other" and self.kind.startswith(("action", "staff_action")):
+        if role is Role.AGENCY_LEAD and side == "other" and self.kind.startswith(("action", "staff_action",
+                                                                                  "challenge_")):
             return 404
         if self.kind == "staff_draft" and role in STAFF:
             return 404  # someone else's draft is not said to exist
@@ -62,7 +72,8 @@ class Rule:
 
     @property
     def sided(self) -> bool:
-        return self.kind in ("action_read", "action_work", "staff_action", "staff_draft")
+        return self.kind in ("action_read", "action_work", "staff_action", "staff_draft", "challenge_read",
+                             "challenge_talk", "challenge_close")
 
 
 def action_id(w, side):
@@ -139,8 +150,16 @@ MATRIX: dict[str, Rule] = {
     "admin.new_agency": Rule("admin"),
     "admin.edit_agency": Rule("admin", lambda w, s: {"agency_id": w.other_agency.id}),
     "admin.settings": Rule("admin"),
+    "admin.clocks": Rule("admin"),
+    "admin.edit_clock": Rule("admin", lambda w, s: {"review_type": "cspr"}),
+    "admin.reset_clock": Rule("admin", lambda w, s: {"review_type": "cspr"}),
     "admin.audit": Rule("admin"),
     "admin.audit_export": Rule("admin"),
+    "challenges.index": Rule("read"),
+    "challenges.new": Rule("challenger", lambda w, s: {"action": w.actions["own"].id}),
+    "challenges.show": Rule("challenge_read", lambda w, s: {"challenge_id": w.challenges[s].id}),
+    "challenges.reply": Rule("challenge_talk", lambda w, s: {"challenge_id": w.challenges[s].id}),
+    "challenges.close": Rule("challenge_close", lambda w, s: {"challenge_id": w.challenges[s].id}),
     "reports.index": Rule("readers"),
     "reports.dashboard": Rule("readers"),
     "reports.new": Rule("staff"),
@@ -188,6 +207,10 @@ class World:
 
                 submit_for_assurance(action, submitter[side], TODAY)
             self.actions[side] = action
+        scrutineer = self.users[Role.SCRUTINEER]
+        self.challenges = {side: raise_challenge(self.actions[side], agency=self.actions[side].owner_agency,
+                                                 by=scrutineer, text=f"SECRET-{side.upper()} challenge")
+                           for side in ("own", "other")}
         self.drafts = {}
         for side, owner in (("own", None), ("other", make_user(Role.BUSINESS_UNIT))):
             self.drafts[side] = {"text": _draft(owner or self.users[Role.BUSINESS_UNIT], None),

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import event
 
 from tests import factories
+from tracker.challenges.services import raise_challenge
 from tracker.actions.models import Action, DueDateChange, ProgressUpdate, StatusChange
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
@@ -183,11 +184,13 @@ def test_data_gathering_takes_a_fixed_number_of_queries(story):
     for n in range(12):
         review = factories.make_review()
         rec = factories.make_recommendation(review, addressees=[owner])
-        factories.make_action(owner=owner, recommendation=rec, by=staff,
-                              status=("open", "in_progress", "submitted", "assured")[n % 4])
+        action = factories.make_action(owner=owner, recommendation=rec, by=staff,
+                                       status=("open", "in_progress", "submitted", "assured")[n % 4])
+        raise_challenge(action, agency=owner, by=staff, text="Show the audit.")
+        raise_challenge(review, agency=owner, by=staff, text="Why so late?")
     db.session.commit()
     large = _queries_for(date(2025, 6, 1))
-    assert small == large == 10
+    assert small == large == 11  # ten for the actions and their history, one for scrutiny challenges
 
 
 def test_action_state_at_reads_only_history_on_or_before_the_day():

@@ -366,3 +366,8 @@ def test_learning_point_of_another_review_is_404(app, client, login_as):
     db.session.commit()
     login_as(Role.BUSINESS_UNIT)
     assert client.get(f"/reviews/{two.id}/learning-points/{point.id}/edit").status_code == 404
+
+
+def test_reviews_list_ignores_a_theme_that_is_a_digit_only_to_unicode(client, login_as):
+    login_as(Role.BOARD_MEMBER)
+    assert client.get("/reviews/?theme=%C2%B2").status_code == 200  # "²": str.isdigit, but not int()

@@ -13,6 +13,7 @@ def nav_items() -> list[dict]:
         return []
     items = [("Home", "main.home"), ("Reviews", "reviews.index"), ("Actions", "actions.index"),
              ("Themes", "themes.index")]
+    items.append(("Challenges", "challenges.index"))
     if permissions.can_view_reports(current_user):
         items.append(("Reports", "reports.index"))
     if permissions.can_view_assurance_queue(current_user):

@@ -12,3 +12,4 @@ from tracker.themes.models import Theme  # noqa: F401
 from tracker.users.models import Agency, AgencyKind, Role, User  # noqa: F401
 from tracker.reports.models import BoardReport, ReportStatus  # noqa: F401
 from tracker.imports.models import ImportDraft, SourceDocument  # noqa: F401
+from tracker.challenges.models import Challenge, ChallengeMessage, ChallengeStatus  # noqa: F401

@@ -156,3 +156,58 @@ def can_import(user: User) -> bool:
 
 
 TEMPLATE_PREDICATES["can_import"] = can_import
+
+
+# --- scrutiny challenges ---
+
+def can_raise_challenge(user: User) -> bool:
+    """The independent scrutineer and the business unit (with administrators) raise challenges,
+    answer back and close them. Board members only read them."""
+    return _signed_in(user) and user.has_role(Role.SCRUTINEER, *STAFF)
+
+
+def can_view_challenges(user: User) -> bool:
+    """Everyone signed in has the challenges list; an agency lead sees only those addressed to their agency."""
+    return _signed_in(user)
+
+
+def can_view_challenge(user: User, challenge) -> bool:
+    return _signed_in(user) and (user.has_role(*READ_ALL) or (
+        user.has_role(Role.AGENCY_LEAD) and user.agency_id is not None and user.agency_id == challenge.agency_id))
+
+
+def visible_challenges_filter(user: User):
+    """The same rule as `can_view_challenge`, as a SQL condition on the challenges table."""
+    from tracker.challenges.models import Challenge
+
+    if not _signed_in(user):
+        return false()
+    if user.has_role(*READ_ALL):
+        return true()
+    if user.has_role(Role.AGENCY_LEAD) and user.agency_id:
+        return Challenge.agency_id == user.agency_id
+    return false()
+
+
+def can_answer_challenge(user: User, challenge) -> bool:
+    """Only a lead of the agency the challenge is addressed to answers it, while it is not closed."""
+    return (not challenge.is_closed and _signed_in(user) and user.has_role(Role.AGENCY_LEAD)
+            and user.agency_id is not None and user.agency_id == challenge.agency_id)
+
+
+def can_reply_to_challenge(user: User, challenge) -> bool:
+    """Answer back: the challenger's side adds to the thread while the challenge is not closed."""
+    return can_raise_challenge(user) and not challenge.is_closed
+
+
+def can_post_on_challenge(user: User, challenge) -> bool:
+    return can_answer_challenge(user, challenge) or can_reply_to_challenge(user, challenge)
+
+
+def can_close_challenge(user: User, challenge) -> bool:
+    return can_raise_challenge(user) and not challenge.is_closed
+
+
+for _fn in (can_raise_challenge, can_view_challenges, can_view_challenge, can_answer_challenge,
+            can_reply_to_challenge, can_post_on_challenge, can_close_challenge):
+    TEMPLATE_PREDICATES[_fn.__name__] = _fn

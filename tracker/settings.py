@@ -23,6 +23,8 @@ class Settings:
     evidence_max_mb: int = 20
     labels: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LABELS))
     definitions: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_DEFINITIONS))
+    #: Review clocks changed by the administrator, per review type (see tracker/reviews/clocks.py).
+    review_clocks: dict[str, list] = field(default_factory=dict)
 
     def label(self, rating: str) -> str:
         return self.labels.get(rating, DEFAULT_LABELS[rating])

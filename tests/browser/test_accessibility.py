@@ -58,6 +58,10 @@ PAGES = [
     ("admin agency form", "/admin/agencies/{agency}", ("admin",)),
     ("admin settings", "/admin/settings", ("admin",)),
     ("admin audit", "/admin/audit", ("admin",)),
+    ("admin review clocks", "/admin/clocks", ("admin",)),
+    ("admin review clock form", "/admin/clocks/cspr", ("admin",)),
+    ("challenges list", "/challenges/?status=all", EVERYONE),
+    ("raise a challenge form", "/challenges/new?review={review}", ("admin", "business-unit", "scrutineer")),
     # Built alongside: checked when they are there (a 404 skips).
     ("reports list", "/reports/", ("admin", "business-unit", "board-member", "scrutineer")),
     ("reports dashboard", "/reports/dashboard", ("admin", "business-unit", "board-member", "scrutineer")),

@@ -29,6 +29,7 @@ from tracker.settings import load_settings
 from tracker.template_filters import current_url_with, govuk_date
 from tracker.themes.models import Theme
 from tracker.users.models import Agency, AgencyKind, Role, User
+from tracker.challenges.services import live_challenges_on
 from tracker.views_common import form_status, page_size, parse_id, run_service, show_error, signed_in_user
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
@@ -155,6 +156,7 @@ def show(action_id: int):
     )
     return render_template(
         "actions/show.html", action=action, rating=rate(action, day, settings), settings=settings,
+        challenges=live_challenges_on(signed_in_user(), action_id=action.id),
         review_href=url_for("reviews.show", review_id=action.review_id),
         recommendation_href=url_for("recommendations.show", recommendation_id=action.recommendation_id),
     )

@@ -5,7 +5,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput, GovPasswordInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
 )
 from wtforms import (
-    BooleanField, Field, PasswordField, RadioField, SelectField, StringField, SubmitField, TextAreaField,
+    BooleanField, Field, FieldList, Form, FormField, PasswordField, RadioField, SelectField, StringField, SubmitField, TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, StopValidation
@@ -225,3 +225,31 @@ class AuditSearchForm(FlaskForm):
             "date_to": self.date_to.data if ok(self.date_to) else None,
         }
 
+
+
+# --- review clocks ---
+
+class ClockRowForm(Form):
+    """One milestone of a review type. Shape only: tracker/reviews/clocks.py checks the rules and
+    says which milestone a message is about."""
+
+    name = StringField("Milestone", widget=GovTextInput())
+    start = SelectField("Clock starts from", widget=GovSelect(), validate_choice=False)
+    amount = StringField("Time allowed", widget=GovTextInput())
+    unit = SelectField("Counted in", widget=GovSelect(), validate_choice=False)
+    fallback_start = SelectField("While that date is not recorded, start from", widget=GovSelect(),
+                                 validate_choice=False)
+    fallback_amount = StringField("Time allowed from that date", widget=GovTextInput())
+    fallback_unit = SelectField("Counted in", widget=GovSelect(), validate_choice=False)
+    done = SelectField("Done on", widget=GovSelect(), validate_choice=False)
+    passed_by = SelectField("A missing date is not a missed deadline once the review is",
+                            widget=GovSelect(), validate_choice=False)
+
+
+class ClockForm(FlaskForm):
+    rows = FieldList(FormField(ClockRowForm), min_entries=1)
+    submit = SubmitField("Save clocks", widget=GovSubmitInput())
+
+
+class ResetClockForm(FlaskForm):
+    submit = SubmitField("Go back to the statutory defaults", widget=GovSubmitInput())

@@ -4,6 +4,7 @@ role gets 403 on every page, whatever the method. Audit records are read here, n
 import csv
 import io
 import json
+from dataclasses import asdict
 from datetime import UTC, datetime, time, timedelta
 
 from flask import (
@@ -22,6 +23,8 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.settings import load_settings, save_settings
 from tracker.template_filters import UK_TIME
+from tracker.reviews import clocks as review_clocks
+from tracker.reviews.models import KEY_DATES, ReviewStatus, ReviewType
 from tracker.themes.models import Theme
 from tracker.users import services as users
 from tracker.users.models import ROLE_LABELS, Agency, AgencyKind, Role, User
@@ -230,6 +233,93 @@ def settings():
     return render_template("admin/settings.html", form=form, rating_keys=forms.RATING_KEYS,
                            server_limit_mb=server_limit_mb,
                            mail_configured=bool(current_app.config.get("MAIL_SERVER")))
+
+
+# --- review clocks ---
+
+KEY_DATE_CHOICES = [("", "Select a key date"), *((name, label) for name, label in KEY_DATES)]
+FALLBACK_CHOICES = [("", "No second start date"), *((name, label) for name, label in KEY_DATES)]
+UNIT_CHOICES = list(review_clocks.UNITS.items())
+STAGE_CHOICES = [(s.value, s.label) for s in ReviewStatus]
+BLANK_ROWS = 2
+
+
+@bp.route("/clocks")
+def clocks():
+    current = load_settings()
+    rules = review_clocks.clocks_from_settings(current)
+    types = [(t, [(rule, review_clocks.describe_rule(rule)) for rule in rules[t.value]],
+              review_clocks.is_changed(current, t.value)) for t in ReviewType]
+    return render_template("admin/clocks.html", types=types)
+
+
+def _review_type_or_404(review_type: str) -> ReviewType:
+    if review_type not in {t.value for t in ReviewType}:
+        abort(404)
+    return ReviewType(review_type)
+
+
+def _clock_row(entry) -> review_clocks.ClockRow:
+    return review_clocks.ClockRow(**{name: entry[name].data or "" for name in (
+        "name", "done", "start", "amount", "unit", "fallback_start", "fallback_amount", "fallback_unit",
+        "passed_by")})
+
+
+def _show_clock_error(form: forms.ClockForm, error: DomainError) -> None:
+    """A refusal names its row and field as rows-N-field: put it on that field."""
+    parts = (error.field or "").split("-")
+    if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(form.rows) and parts[2] in form.rows[0].form:
+        entry = form.rows[int(parts[1])]
+        entry.form[parts[2]].errors = [*entry.form[parts[2]].errors, error.message]
+        # WTForms keeps the errors it found when validating: let the form and the list see this one.
+        entry.form._errors = None
+        form.rows.errors = [row.errors for row in form.rows]
+        form._errors = None
+    else:
+        form.form_errors.append(error.message)
+
+
+@bp.route("/clocks/<review_type>", methods=["GET", "POST"])
+def edit_clock(review_type: str):
+    kind = _review_type_or_404(review_type)
+    current = load_settings()
+    form = forms.ClockForm()
+    if request.method == "GET":
+        rows = review_clocks.rows_for(review_clocks.clocks_from_settings(current)[kind.value])
+        rows += [review_clocks.ClockRow()] * BLANK_ROWS
+        while len(form.rows):
+            form.rows.pop_entry()
+        for row in rows:
+            form.rows.append_entry(asdict(row))
+    if len(form.rows) > review_clocks.MAX_MILESTONES + BLANK_ROWS:
+        abort(400)
+    for entry in form.rows:
+        entry.start.choices = entry.done.choices = KEY_DATE_CHOICES
+        entry.fallback_start.choices = FALLBACK_CHOICES
+        entry.unit.choices = entry.fallback_unit.choices = UNIT_CHOICES
+        entry.passed_by.choices = STAGE_CHOICES
+    if form.validate_on_submit():
+        try:
+            review_clocks.save_clock(current, kind.value, [_clock_row(entry) for entry in form.rows])
+        except DomainError as error:
+            db.session.rollback()
+            _show_clock_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Clocks for {kind.label} saved. Review pages and reports use them from now on.", "success")
+            return redirect(url_for("admin.clocks"))
+    return render_template("admin/clock_form.html", form=form, kind=kind, reset_form=forms.ResetClockForm(prefix="reset"),
+                           changed=review_clocks.is_changed(current, kind.value)), 422 if form.errors else 200
+
+
+@bp.route("/clocks/<review_type>/reset", methods=["POST"])
+def reset_clock(review_type: str):
+    kind = _review_type_or_404(review_type)
+    if forms.ResetClockForm(prefix="reset").validate_on_submit():
+        review_clocks.reset_clock(load_settings(), kind.value)
+        db.session.commit()
+        flash(f"Clocks for {kind.label} are back to the statutory defaults.", "success")
+    return redirect(url_for("admin.clocks"))
 
 
 # --- audit trail ---

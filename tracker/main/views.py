@@ -6,8 +6,11 @@ from tracker import permissions
 from tracker.actions.models import Action, ActionStatus
 from tracker.actions.queries import ActionFilters, actions_query, count_actions
 from tracker.actions.ratings import rate, rating_expression
+from tracker.challenges.services import age_in_days, waiting_for_agency
 from tracker.clock import today
 from tracker.extensions import db
+from tracker.reviews.clocks import clocks_from_settings
+from tracker.reviews.services import overdue_milestones
 from tracker.settings import load_settings
 from tracker.users.models import Role
 
@@ -45,6 +48,8 @@ def home():
     sections = {}
     if user.has_role(Role.AGENCY_LEAD):
         sections["mine"] = _section(user, ActionFilters(open_only=True, sort="due"), day, settings, limit=25)
+        total, waiting = waiting_for_agency(user, HOME_LIST_SIZE)
+        sections["challenges"] = {"rows": waiting, "total": total}
     else:
         if permissions.can_view_assurance_queue(user):
             sections["waiting"] = _section(user, ActionFilters(status=ActionStatus.SUBMITTED.value, sort="due"),
@@ -55,5 +60,7 @@ def home():
         sections["due_soon"] = _section(
             user, ActionFilters(rating="amber", statuses=(ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value),
                                 sort="due"), day, settings)
+        total, late = overdue_milestones(day, clocks_from_settings(settings), HOME_LIST_SIZE)
+        sections["late_milestones"] = {"rows": late, "total": total}
     return render_template("main/home.html", sections=sections, counts=rating_counts(user, day, settings),
-                           settings=settings, today=day)
+                           settings=settings, today=day, challenge_age=age_in_days)

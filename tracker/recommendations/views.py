@@ -18,6 +18,7 @@ from tracker.actions.queries import rating_summary, visible_actions
 from tracker.settings import load_settings
 from tracker.themes.models import Theme
 from tracker.users.models import Agency, Role
+from tracker.challenges.services import live_challenges_on
 from tracker.views_common import parse_id, show_error, signed_in_user
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
@@ -52,6 +53,7 @@ def show(recommendation_id: int):
         "recommendations/show.html", recommendation=recommendation, review=recommendation.review,
         actions=actions.get(recommendation.id, []), summary=rating_summary(actions), settings=settings,
         agency_view=user.has_role(Role.AGENCY_LEAD),
+        challenges=live_challenges_on(user, recommendation_id=recommendation.id),
         back_href=url_for("reviews.show", review_id=recommendation.review_id),
         back_text=f"Review {recommendation.review.reference}",
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
 
 from sqlalchemy import and_, exists, func, or_, select
@@ -20,6 +20,7 @@ from tracker.actions.models import (
     Action, ActionStatus, DueDateChange, ProgressUpdate, Rating, StatusChange,
 )
 from tracker.actions.ratings import rate
+from tracker.challenges.models import Challenge, ChallengeMessage
 from tracker.clock import LONDON
 from tracker.errors import DomainError
 from tracker.evidence.models import Evidence, EvidenceKind
@@ -27,6 +28,7 @@ from tracker.extensions import db
 from tracker.recommendations.models import FormalResponse, Recommendation, recommendation_addressees
 from tracker.reports.models import BoardReport, ReportStatus
 from tracker.reviews.models import KEY_DATES, Review, ReviewStatus, ReviewType
+from tracker.reviews.clocks import clocks_from_settings
 from tracker.reviews.services import add_months, milestones
 from tracker.settings import Settings
 from tracker.themes.models import Theme, recommendation_themes, review_themes
@@ -272,6 +274,26 @@ class MilestoneLine:
     reason: str
 
 
+@dataclass(frozen=True)
+class LateMilestoneLine:
+    review_reference: str
+    review_title: str
+    milestone: MilestoneLine
+
+
+@dataclass(frozen=True)
+class ChallengeLine:
+    """A scrutiny challenge not closed by the end of the as-at day."""
+
+    id: int
+    review_reference: str
+    subject: str
+    agency: str
+    raised_on: date
+    age_days: int
+    text: str
+
+
 @dataclass
 class ReviewSection:
     reference: str
@@ -347,6 +369,8 @@ class ReportData:
     red_and_amber: list[ActionLine]
     awaiting_assurance: list[ActionLine]
     unanswered: list[UnansweredRecommendation]
+    late_milestones: list[LateMilestoneLine]
+    open_challenges: list[ChallengeLine]
     reviews: list[ReviewSection]
     themes: list[ThemeLine]
     open_actions: list[ActionLine]
@@ -509,14 +533,43 @@ def build_report_data(scope: ReportScope, settings: Settings, *, partnership: st
             .where(review_themes.c.review_id.in_(
                 select(Recommendation.review_id).where(Recommendation.id.in_(recs_in_scope)))))).all()
 
+    # 11. Scrutiny challenges raised by the end of the day and not closed by then, on a review,
+    #     recommendation or action in scope (and addressed to the agency, when the report is for one).
+    end_of_day = datetime.combine(as_at + timedelta(days=1), time(), tzinfo=LONDON)
+    first_message = (select(ChallengeMessage.text).where(ChallengeMessage.challenge_id == Challenge.id)
+                     .order_by(ChallengeMessage.id).limit(1).scalar_subquery())
+    challenge_rec = Recommendation.__table__.alias("challenge_rec")
+    challenge_action = Action.__table__.alias("challenge_action")
+    challenge_review = Review.__table__.alias("challenge_review")
+    review_of_subject = func.coalesce(Challenge.review_id, challenge_rec.c.review_id, challenge_action.c.review_id)
+    in_scope = or_(Challenge.recommendation_id.in_(recs_in_scope), Challenge.action_id.in_(actions_in_scope),
+                   Challenge.review_id.in_(select(Recommendation.review_id).where(Recommendation.id.in_(recs_in_scope))))
+    challenge_rows = db.session.execute(
+        select(Challenge.id, Challenge.created_at, Challenge.recommendation_id, Challenge.action_id,
+               challenge_rec.c.number.label("rec_number"), challenge_review.c.reference, Agency.name.label("agency"),
+               first_message.label("text"))
+        .join(Agency, Agency.id == Challenge.agency_id)
+        .outerjoin(challenge_rec, challenge_rec.c.id == Challenge.recommendation_id)
+        .outerjoin(challenge_action, challenge_action.c.id == Challenge.action_id)
+        .join(challenge_review, challenge_review.c.id == review_of_subject)
+        .where(Challenge.created_at < end_of_day, or_(Challenge.closed_at.is_(None), Challenge.closed_at >= end_of_day),
+               in_scope, *([Challenge.agency_id == scope.agency_id] if scope.agency_id else []))
+        .order_by(Challenge.created_at, Challenge.id)).all()
+    open_challenges = [ChallengeLine(
+        id=row.id, review_reference=row.reference,
+        subject=(f"Action {row.action_id}" if row.action_id else f"Recommendation {row.rec_number}"
+                 if row.recommendation_id else "The review"),
+        agency=row.agency, raised_on=uk_date(row.created_at), age_days=(as_at - uk_date(row.created_at)).days,
+        text=row.text or "") for row in challenge_rows]
+
     return _assemble(scope, settings, partnership, generated_by, generated_at, period_start, previous_date,
                      history_by_date, review_rows, recs, addressees, action_rows, status_moves, due_moves, updates,
-                     evidence, theme_rows)
+                     evidence, theme_rows, open_challenges)
 
 
 def _assemble(scope, settings, partnership, generated_by, generated_at, period_start, previous_date,
               history_by_date, review_rows, recs, addressees, action_rows, status_moves, due_moves, updates,
-              evidence, theme_rows) -> ReportData:
+              evidence, theme_rows, open_challenges) -> ReportData:
     as_at = scope.as_at
     label = settings.label
     rec_by_id = {r.id: r for r in recs}
@@ -592,6 +645,7 @@ def _assemble(scope, settings, partnership, generated_by, generated_at, period_s
             response_date=rec.response_date if answered else None, actions=lines_by_rec[rec.id]))
 
     review_sections = []
+    clocks = clocks_from_settings(settings)
     for review in review_rows:
         at = _key_dates_until(review, as_at)
         review_lines = [line for rec in sections[review.id] for line in rec.actions]
@@ -599,8 +653,14 @@ def _assemble(scope, settings, partnership, generated_by, generated_at, period_s
             reference=review.reference, title=review.title, type_label=ReviewType(review.review_type).label,
             status_label=ReviewStatus(review.status).label,
             milestones=[MilestoneLine(m.name, m.due_date, m.done_date, m.state, m.reason)
-                        for m in milestones(at, as_at)],
+                        for m in milestones(at, as_at, clocks)],
             recommendations=sections[review.id], counts=_count(review_lines)))
+    # Late milestones: still overdue on the day, or done late within the period.
+    late_milestones = [
+        LateMilestoneLine(section.reference, section.title, m) for section in review_sections
+        for m in section.milestones
+        if m.state == "overdue" or (m.state == "done_late" and period_start < m.done_date <= as_at)]
+    late_milestones.sort(key=lambda line: (line.milestone.due_date, line.review_reference))
 
     # Recurring themes: a theme counts for a review when the review or any of its recommendations has it.
     theme_reviews: dict[str, set[str]] = defaultdict(set)
@@ -635,6 +695,7 @@ def _assemble(scope, settings, partnership, generated_by, generated_at, period_s
         actions=lines, counts=counts, by_agency=rows_by(lambda line: line.owner),
         by_review=rows_by(lambda line: line.review_reference), newly_overdue=newly_overdue,
         newly_assured=newly_assured, due_dates_moved=moved, overdue=overdue, red_and_amber=red_and_amber,
-        awaiting_assurance=awaiting, unanswered=unanswered, reviews=review_sections, themes=themes,
+        awaiting_assurance=awaiting, unanswered=unanswered, late_milestones=late_milestones, open_challenges=open_challenges,
+        reviews=review_sections, themes=themes,
         open_actions=open_actions, history=history,
     )

@@ -3,7 +3,7 @@
 Services check the rules that need the database, change the records and flush; the view commits."""
 
 from calendar import monthrange
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -171,7 +171,7 @@ class ReviewFilters:
         return cls(
             review_type=review_type if review_type in {t.value for t in ReviewType} else None,
             status=status if status in {s.value for s in ReviewStatus} else None,
-            theme_id=int(theme) if theme.isdigit() and len(theme) < 10 else None,
+            theme_id=int(theme) if theme.isascii() and theme.isdigit() and len(theme) < 10 else None,
             text=(args.get("q") or "").strip()[:100],
             sort=sort if sort in SORTS else "reference",
             direction=direction if direction in ("asc", "desc") else "asc",
@@ -230,10 +230,27 @@ def rating_counts_by_review(user: User, review_ids: Iterable[int], today: date,
 
 # --- Statutory milestones ------------------------------------------------------------------------
 #
-# One table per review type. Each milestone is done on a key date; its due date runs from the
-# first recorded key date in `deadlines` (so "board sign-off" is due by publication, or, before
-# the report is published, by the date publication is due). A later issue can load these rows
-# from the settings table instead.
+# A table of rules per review type. Each milestone is done on a key date; its due date runs from
+# the first recorded key date in `deadlines` (so "board sign-off" is due by publication, or, before
+# the report is published, by the date publication is due). These are the statutory defaults; the
+# administrator changes them per review type on the admin clocks page (tracker/reviews/clocks.py),
+# and the changed rules are kept in the settings table.
+
+#: How a key date reads inside a sentence ("within 5 working days of the serious incident").
+KEY_DATE_PHRASES = {
+    "incident_date": "serious incident",
+    "notification_date": "notification",
+    "rapid_review_date": "rapid review",
+    "decision_date": "decision to hold a review",
+    "commissioned_date": "commissioning of the review",
+    "draft_date": "draft report",
+    "board_signoff_date": "board sign-off",
+    "published_date": "publication",
+}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 @dataclass(frozen=True)
@@ -241,7 +258,15 @@ class Deadline:
     start: str  # a key date field
     working_days: int = 0
     months: int = 0
-    describe: str = ""
+
+    @property
+    def describe(self) -> str:
+        what = KEY_DATE_PHRASES[self.start]
+        if self.working_days:
+            return f"within {_plural(self.working_days, 'working day')} of the {what}"
+        if self.months:
+            return f"within {_plural(self.months, 'calendar month')} of the {what}"
+        return f"on or before the date of the {what}"
 
 
 @dataclass(frozen=True)
@@ -255,20 +280,21 @@ class MilestoneRule:
 
 
 NOTIFY = MilestoneRule("Notify the national panel", "notification_date", (
-    Deadline("incident_date", working_days=5, describe="within 5 working days of the serious incident"),
+    Deadline("incident_date", working_days=5),
 ), passed_by=ReviewStatus.RAPID_REVIEW)
 RAPID_REVIEW = MilestoneRule("Rapid review", "rapid_review_date", (
-    Deadline("notification_date", working_days=15, describe="within 15 working days of the notification"),
+    Deadline("notification_date", working_days=15),
 ), passed_by=ReviewStatus.COMMISSIONED)
 PUBLISH = MilestoneRule("Publish the report", "published_date", (
-    Deadline("decision_date", months=6, describe="within 6 months of the decision to hold a review"),
+    Deadline("decision_date", months=6),
 ), passed_by=ReviewStatus.PUBLISHED)
 SIGN_OFF = MilestoneRule("Board sign-off", "board_signoff_date", (
-    Deadline("published_date", describe="before the report is published"),
-    Deadline("decision_date", months=6, describe="before publication, due within 6 months of the decision"),
+    Deadline("published_date"),
+    Deadline("decision_date", months=6),
 ), passed_by=ReviewStatus.SIGNED_OFF)
 
 T = ReviewType
+#: The statutory defaults, used for every review type the administrator has not changed.
 MILESTONE_RULES: dict[ReviewType, tuple[MilestoneRule, ...]] = {
     T.RAPID_REVIEW: (NOTIFY, RAPID_REVIEW),
     T.CSPR: (NOTIFY, RAPID_REVIEW, PUBLISH, SIGN_OFF),
@@ -280,6 +306,7 @@ MILESTONE_RULES: dict[ReviewType, tuple[MilestoneRule, ...]] = {
     T.SAR: (SIGN_OFF,),
     T.DHR: (SIGN_OFF,),
 }
+Clocks = Mapping[str, tuple[MilestoneRule, ...]]
 
 STATUS_ORDER = list(ReviewStatus)
 MILESTONE_STATES = ("done", "done_late", "due", "overdue", "not_applicable")
@@ -300,11 +327,14 @@ class Milestone:
 
 @lru_cache(maxsize=64)
 def _bank_holidays(year: int) -> frozenset[date]:
+    """Bank holidays in England and Wales, from the maintained `holidays` library (its England
+    calendar, which is also the Welsh one: the two nations share their bank holidays, including
+    one-off days such as a coronation; Scotland and Northern Ireland differ and are not used)."""
     return frozenset(holidays.UK(subdiv="ENG", years=[year]).keys())
 
 
 def is_working_day(day: date) -> bool:
-    """Monday to Friday, except bank holidays in England."""
+    """Monday to Friday, except bank holidays in England and Wales."""
     return day.weekday() < 5 and day not in _bank_holidays(day.year)
 
 
@@ -379,7 +409,31 @@ def evaluate(rule: MilestoneRule, review: Review, today: date) -> Milestone:
     return Milestone(rule.name, due, None, "due", f"Due by {format_date(due)}, {when}")
 
 
-def milestones(review: Review, today: date) -> list[Milestone]:
-    """The statutory clocks for this review's type, each with its state and a one-line reason."""
-    rules = MILESTONE_RULES.get(ReviewType(review.review_type), ())
+def milestones(review: Review, today: date, clocks: Clocks | None = None) -> list[Milestone]:
+    """The clocks for this review's type (the configured ones, else the statutory defaults), each
+    with its state and a one-line reason."""
+    rules = (MILESTONE_RULES if clocks is None else clocks).get(review.review_type, ())
     return [evaluate(rule, review, today) for rule in rules]
+
+
+@dataclass(frozen=True)
+class LateMilestone:
+    review_id: int
+    reference: str
+    title: str
+    milestone: Milestone
+
+
+def overdue_milestones(today: date, clocks: Clocks, limit: int) -> tuple[int, list[LateMilestone]]:
+    """Milestones past their due date and not yet done, across the reviews that are not closed,
+    longest overdue first: their number and the first `limit`. One query, whatever the data (the
+    clocks are a pure function of a review's dates)."""
+    columns = [Review.id, Review.reference, Review.title, Review.review_type, Review.status,
+               *(getattr(Review, name) for name in KEY_DATE_FIELDS)]
+    rows = db.session.execute(select(*columns).where(
+        Review.status != ReviewStatus.CLOSED.value,
+        Review.review_type.in_([t for t, rules in clocks.items() if rules]))).all()
+    late = [LateMilestone(row.id, row.reference, row.title, m)
+            for row in rows for m in milestones(row, today, clocks) if m.state == "overdue"]
+    late.sort(key=lambda item: (item.milestone.due_date, item.reference, item.milestone.name))
+    return len(late), late[:limit]

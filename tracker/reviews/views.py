@@ -11,7 +11,9 @@ from tracker.clock import today
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
+from tracker.challenges.services import live_challenges_on
 from tracker.reviews import services
+from tracker.reviews.clocks import clocks_from_settings
 from tracker.reviews.forms import LearningPointForm, ReviewForm
 from tracker.reviews.models import LearningPoint, Review, ReviewStatus, ReviewType
 from tracker.settings import load_settings
@@ -84,8 +86,10 @@ def show(review_id: int):
     recommendations = sorted(review.recommendations, key=lambda r: (r.sort_key, r.id))
     return render_template(
         "reviews/show.html", review=review, recommendations=recommendations, actions=actions,
-        summary=rating_summary(actions), milestones=services.milestones(review, day),
-        key_dates=services.KEY_DATES, settings=settings, agency_view=user.has_role(Role.AGENCY_LEAD),
+        summary=rating_summary(actions),
+        milestones=services.milestones(review, day, clocks_from_settings(settings)),
+        key_dates=services.KEY_DATES, settings=settings,
+        challenges=live_challenges_on(user, review_id=review.id), agency_view=user.has_role(Role.AGENCY_LEAD),
         back_href=url_for("reviews.index"),
         back_text="All reviews",
     )

@@ -1,0 +1,30 @@
+"""Challenge forms: shape only; who may do what and the rules live in services and permissions."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea
+from wtforms import SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from tracker.challenges.services import MESSAGE_MAX
+
+
+class RaiseChallengeForm(FlaskForm):
+    agency_id = SelectField("Agency that must answer", widget=GovSelect(), validate_choice=False,
+                            validators=[DataRequired("Select the agency that must answer")])
+    text = TextAreaField("Your challenge", widget=GovTextArea(), validators=[
+        DataRequired("Enter the challenge"),
+        Length(max=MESSAGE_MAX, message=f"The challenge must be {MESSAGE_MAX} characters or fewer")])
+    submit = SubmitField("Raise the challenge", widget=GovSubmitInput())
+
+
+class MessageForm(FlaskForm):
+    text = TextAreaField("Your message", widget=GovTextArea(), validators=[
+        DataRequired("Enter your message"),
+        Length(max=MESSAGE_MAX, message=f"Your message must be {MESSAGE_MAX} characters or fewer")])
+    submit = SubmitField("Send", widget=GovSubmitInput())
+
+
+class CloseChallengeForm(FlaskForm):
+    note = TextAreaField("Closing note (optional)", widget=GovTextArea(), validators=[
+        Optional(), Length(max=MESSAGE_MAX, message=f"The closing note must be {MESSAGE_MAX} characters or fewer")])
+    submit = SubmitField("Close the challenge", widget=GovSubmitInput())
