@@ -156,3 +156,13 @@ def can_import(user: User) -> bool:
 
 
 TEMPLATE_PREDICATES["can_import"] = can_import
+
+
+# --- library ---
+
+def can_view_library(user: User) -> bool:
+    """Reviews published by other areas are public: every signed-in role reads the library."""
+    return _signed_in(user)
+
+
+TEMPLATE_PREDICATES["can_view_library"] = can_view_library

@@ -10,6 +10,7 @@ from tracker import conflicts, permissions
 from tracker.clock import today
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.library import services as library
 from tracker.recommendations.models import Recommendation
 from tracker.reviews import services
 from tracker.reviews.forms import LearningPointForm, ReviewForm
@@ -86,6 +87,8 @@ def show(review_id: int):
         "reviews/show.html", review=review, recommendations=recommendations, actions=actions,
         summary=rating_summary(actions), milestones=services.milestones(review, day),
         key_dates=services.KEY_DATES, settings=settings, agency_view=user.has_role(Role.AGENCY_LEAD),
+        similar=library.similar_library_entries(library.review_theme_ids(review)),
+        earlier=library.earlier_learning(review, user, day),
         back_href=url_for("reviews.index"),
         back_text="All reviews",
     )
