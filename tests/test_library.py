@@ -317,3 +317,19 @@ def test_agency_lead_hears_only_of_their_own_agencys_actions(client, login_as, l
     db.session.commit()
     login_as(Role.AGENCY_LEAD, agency=factories.make_agency())
     assert "also made in" not in text_of(client.get(f"/reviews/{new.id}"))
+
+
+def test_postgresql_search_uses_the_gin_expression_index(app, library):
+    """The query's document expression must be the migration's, word for word, or the index is
+    never used and every search reads the whole table."""
+    from sqlalchemy import text
+
+    from tracker.library.search import LibraryFilters, search_query
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the GIN expression index exists on PostgreSQL only (SQLite uses FTS5)")
+    stmt = search_query(LibraryFilters(q="safe sleep"))
+    sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    db.session.execute(text("SET LOCAL enable_seqscan = off"))
+    plan = "\n".join(row[0] for row in db.session.execute(text("EXPLAIN " + sql)))
+    assert "ix_library_reviews_search" in plan, plan

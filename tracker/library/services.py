@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, literal, select, union
+from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import selectinload
 
 from tracker import permissions
@@ -14,7 +14,7 @@ from tracker.extensions import db
 from tracker.library.listing import ListingEntry, keyword_key, keyword_names
 from tracker.library.models import LibraryReview, library_review_themes
 from tracker.reviews.models import Review
-from tracker.themes.models import Theme, ThemeAlias, recommendation_themes, review_themes
+from tracker.themes.models import Theme, ThemeAlias, recommendation_themes
 from tracker.themes.services import OPEN_STATUSES
 from tracker.users.models import User
 
@@ -158,7 +158,7 @@ def _review_year(review: Review) -> int | None:
 
 def earlier_learning(review: Review, user: User, today: date) -> dict[int, list[EarlierLearning]]:
     """For each recommendation of the review, the other reviews whose actions (those the user may
-    see) carry one of its themes and are still open or were assured in the last RECENT_ASSURANCE_DAYS:
+    see) follow a recommendation that carries one of its themes and are still open or were assured in the last RECENT_ASSURANCE_DAYS:
     "this learning was also made in Child P (2016): 2 actions still open". A fixed number of queries."""
     rec_ids = [r.id for r in review.recommendations]
     if not rec_ids:
@@ -167,12 +167,11 @@ def earlier_learning(review: Review, user: User, today: date) -> dict[int, list[
     live = and_(permissions.visible_actions_filter(user), Action.review_id != review.id,
                 Action.status.in_(OPEN_STATUSES) | (
                     (Action.status == ActionStatus.ASSURED.value) & (Action.assured_date >= since)))
-    pairs = union(
-        select(recommendation_themes.c.theme_id.label("theme_id"), Action.id.label("action_id"))
-        .join(Action, Action.recommendation_id == recommendation_themes.c.recommendation_id).where(live),
-        select(review_themes.c.theme_id.label("theme_id"), Action.id.label("action_id"))
-        .join(Action, Action.review_id == review_themes.c.review_id).where(live),
-    ).subquery()
+    # Through the other recommendations' own themes, not their reviews': a review tagged "Neglect"
+    # as a whole would otherwise claim every one of its actions as the same learning.
+    pairs = (select(recommendation_themes.c.theme_id.label("theme_id"), Action.id.label("action_id"))
+             .join(Action, Action.recommendation_id == recommendation_themes.c.recommendation_id).where(live)
+             .subquery())
     mine = recommendation_themes.alias("mine")
     is_open = case((Action.status.in_(OPEN_STATUSES), Action.id), else_=literal(None))
     is_assured = case((Action.status == ActionStatus.ASSURED.value, Action.id), else_=literal(None))
