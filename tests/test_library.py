@@ -333,3 +333,10 @@ def test_postgresql_search_uses_the_gin_expression_index(app, library):
     db.session.execute(text("SET LOCAL enable_seqscan = off"))
     plan = "\n".join(row[0] for row in db.session.execute(text("EXPLAIN " + sql)))
     assert "ix_library_reviews_search" in plan, plan
+
+
+def test_learning_reads_as_points():
+    from tracker.library.models import as_points
+
+    assert as_points("the first; the second; and the third.") == ["The first", "The second", "The third."]
+    assert as_points("one thing; another") == []

@@ -43,5 +43,23 @@ class LibraryReview(db.Model):
     def keyword_list(self) -> list[str]:
         return [k.strip() for k in self.keywords.split(",") if k.strip()]
 
+    @property
+    def learning_points(self) -> list[str]:
+        return as_points(self.learning)
+
+    @property
+    def recommendation_points(self) -> list[str]:
+        return as_points(self.recommendations)
+
     def __repr__(self) -> str:
         return f"<LibraryReview {self.year} {self.area} {self.title}>"
+
+
+def as_points(text: str) -> list[str]:
+    """The listing writes learning and recommendations as one sentence of points joined by "; "
+    ("a; b; and c."): the points, each starting with a capital, when there are three or more."""
+    parts = [p.strip() for p in text.split("; ") if p.strip()]
+    if len(parts) < 3:
+        return []
+    parts[-1] = parts[-1].removeprefix("and ")
+    return [p[:1].upper() + p[1:] for p in parts]
