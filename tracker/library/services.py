@@ -130,6 +130,8 @@ def similar_library_entries(theme_ids: set[int], limit: int = 5) -> list[Similar
         .order_by(shared.desc(), LibraryReview.year.desc(), LibraryReview.position)
         .limit(limit)).all()
     ids = [r[0] for r in rows]
+    if not ids:
+        return []
     entries = {e.id: e for e in db.session.scalars(
         select(LibraryReview).where(LibraryReview.id.in_(ids)).options(selectinload(LibraryReview.themes)))}
     return [SimilarEntry(entries[i], [t.name for t in entries[i].themes if t.id in theme_ids]) for i in ids]
