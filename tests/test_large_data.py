@@ -22,8 +22,9 @@ def test_large_data_is_consistent_and_reproducible(app, today):
     summary = build_large(today, seed=7, reviews=10, target_actions=150)
     db.session.commit()
     assert "reviews" in summary
-    # bulk inserts are not audited row by row
-    assert db.session.scalar(select(func.count()).select_from(AuditRecord)) - audit_before < 1500
+    # bulk inserts are not audited row by row (the demo part, with its library of 353 published
+    # reviews and the themes made from their keywords, is built through the services and audited)
+    assert db.session.scalar(select(func.count()).select_from(AuditRecord)) - audit_before < 2100
 
     statuses = dict(db.session.execute(select(Action.status, func.count()).group_by(Action.status)).all())
     assert {"open", "in_progress", "submitted", "assured"} <= set(statuses)

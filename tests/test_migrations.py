@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from tracker import create_app
-from tracker.extensions import db
+from tracker.extensions import db, include_object
 
 _n = itertools.count(1)
 
@@ -29,7 +29,7 @@ def test_upgrade_from_empty_matches_the_models(postgres_server, tmp_path):
     with app.app_context():
         flask_migrate.upgrade()
         with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include_object})
             diff = compare_metadata(context, db.metadata)
             tables = set(sqlalchemy.inspect(conn).get_table_names())
         db.engine.dispose()

@@ -22,6 +22,7 @@ from tracker.challenges.services import raise_challenge
 from tracker.evidence.services import add_evidence
 from tracker.extensions import db
 from tracker.imports.models import ImportDraft
+from tracker.library.models import LibraryReview
 from tracker.reviews.models import LearningPoint
 from tracker.users.models import Role, User
 
@@ -134,6 +135,9 @@ MATRIX: dict[str, Rule] = {
     "themes.show": Rule("read", lambda w, s: {"theme_id": w.theme.id}),
     "themes.new": Rule("staff"),
     "themes.edit": Rule("staff", lambda w, s: {"theme_id": w.theme.id}),
+    "themes.merge": Rule("staff", lambda w, s: {"theme_id": w.theme.id}),
+    "library.index": Rule("read"),
+    "library.show": Rule("read", lambda w, s: {"entry_id": w.library_entry.id}),
     "imports.new": Rule("staff"),
     "imports.draft": Rule("staff_draft", lambda w, s: {"draft_id": w.drafts[s]["text"].id}),
     "imports.discard": Rule("staff_draft", lambda w, s: {"draft_id": w.drafts[s]["text"].id}),
@@ -190,6 +194,10 @@ class World:
         self.learning_point = LearningPoint(review=self.review, number=1, text="Think family.")
         db.session.add(self.learning_point)
         self.theme = make_theme()
+        self.library_entry = LibraryReview(natural_key="2023|x|child a|0", year=2023, area="Anywhere", title="Child A",
+                                           summary="Death of a baby.", learning="Safe sleep.", recommendations="",
+                                           keywords="infants", themes=[self.theme])
+        db.session.add(self.library_entry)
         self.someone = make_user(Role.BOARD_MEMBER)
         submitter = {"own": self.users[Role.AGENCY_LEAD], "other": other_lead}
         self.actions, self.evidence = {}, {}

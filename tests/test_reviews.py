@@ -209,7 +209,7 @@ def test_review_page_query_count_does_not_grow(app, client, login_as):
     db.session.commit()
     after = count_queries(app, client, f"/reviews/{review.id}")
     assert after == before
-    assert before <= 10, before
+    assert before <= 12, before  # 10, and 2 for learning elsewhere: the library, earlier local reviews
 
 
 def test_missing_review_is_404(app, client, login_as):

@@ -134,9 +134,11 @@ def register_blueprints(app: Flask) -> None:
     from tracker.recommendations.views import bp as recommendations_bp
     from tracker.reviews.views import bp as reviews_bp
     from tracker.themes.views import bp as themes_bp
+    from tracker.library.views import bp as library_bp
 
     app.register_blueprint(__import__("tracker.imports.views", fromlist=["bp"]).bp)
-    for bp in (auth_bp, main_bp, reviews_bp, recommendations_bp, actions_bp, evidence_bp, admin_bp, themes_bp):
+    for bp in (auth_bp, main_bp, reviews_bp, recommendations_bp, actions_bp, evidence_bp, admin_bp, themes_bp,
+               library_bp):
         app.register_blueprint(bp)
     app.register_blueprint(__import__("tracker.reports.views", fromlist=["bp"]).bp)
     app.register_blueprint(__import__("tracker.challenges.views", fromlist=["bp"]).bp)

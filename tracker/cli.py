@@ -109,3 +109,4 @@ def register(app: Flask) -> None:
         click.echo("Administrators and the business unit also set up a time-based code at their first sign-in;")
         click.echo("for these demo accounts the current code is shown on screen.")
     __import__("tracker.backup", fromlist=["register"]).register(app)  # flask backup / flask restore
+    __import__("tracker.library.cli", fromlist=["register"]).register(app)  # flask import-national-listing

@@ -14,6 +14,8 @@ def nav_items() -> list[dict]:
     items = [("Home", "main.home"), ("Reviews", "reviews.index"), ("Actions", "actions.index"),
              ("Themes", "themes.index")]
     items.append(("Challenges", "challenges.index"))
+    if permissions.can_view_library(current_user):
+        items.append(("Library", "library.index"))
     if permissions.can_view_reports(current_user):
         items.append(("Reports", "reports.index"))
     if permissions.can_view_assurance_queue(current_user):

@@ -23,7 +23,17 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(render_as_batch=True, compare_type=True)
+#: Schema made by a migration for one database only, outside the models: the library's full-text
+#: index (an FTS5 table and its shadow tables on SQLite, a GIN expression index on PostgreSQL).
+UNMODELLED_SCHEMA = ("library_reviews_fts", "ix_library_reviews_search")
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Leave the unmodelled schema out of autogenerate and compare_metadata."""
+    return not (reflected and compare_to is None and (name or "").startswith(UNMODELLED_SCHEMA))
+
+
+migrate = Migrate(render_as_batch=True, compare_type=True, include_object=include_object)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 # Sign-in attempts per address; storage from RATELIMIT_STORAGE_URI (memory:// by default: use

@@ -8,8 +8,9 @@ from tracker.audit.models import AuditRecord  # noqa: F401
 from tracker.evidence.models import Evidence, EvidenceKind  # noqa: F401
 from tracker.recommendations.models import FormalResponse, Recommendation, RecommendationKind  # noqa: F401
 from tracker.reviews.models import LearningPoint, Review, ReviewStatus, ReviewType  # noqa: F401
-from tracker.themes.models import Theme  # noqa: F401
+from tracker.themes.models import Theme, ThemeAlias  # noqa: F401
 from tracker.users.models import Agency, AgencyKind, Role, User  # noqa: F401
 from tracker.reports.models import BoardReport, ReportStatus  # noqa: F401
 from tracker.imports.models import ImportDraft, SourceDocument  # noqa: F401
 from tracker.challenges.models import Challenge, ChallengeMessage, ChallengeStatus  # noqa: F401
+from tracker.library.models import LibraryReview  # noqa: F401

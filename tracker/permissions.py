@@ -211,3 +211,12 @@ def can_close_challenge(user: User, challenge) -> bool:
 for _fn in (can_raise_challenge, can_view_challenges, can_view_challenge, can_answer_challenge,
             can_reply_to_challenge, can_post_on_challenge, can_close_challenge):
     TEMPLATE_PREDICATES[_fn.__name__] = _fn
+
+# --- library ---
+
+def can_view_library(user: User) -> bool:
+    """Reviews published by other areas are public: every signed-in role reads the library."""
+    return _signed_in(user)
+
+
+TEMPLATE_PREDICATES["can_view_library"] = can_view_library

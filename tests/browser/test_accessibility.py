@@ -50,6 +50,9 @@ PAGES = [
     ("response form", "/recommendations/{recommendation}/response", STAFF),
     ("learning point form", "/reviews/{review}/learning-points/new", STAFF),
     ("theme form", "/themes/{theme}/edit", STAFF),
+    ("theme merge form", "/themes/{theme}/merge", STAFF),
+    ("library search", "/library/?q=safe+sleep&year=2022", EVERYONE),
+    ("library entry", "/library/{library_entry}", EVERYONE),
     ("admin index", "/admin/", ("admin",)),
     ("admin users", "/admin/users", ("admin",)),
     ("admin user form", "/admin/users/{user}", ("admin",)),
@@ -82,6 +85,7 @@ def ids(live_server):
     """Ids in the demo data: a busy review, a live and a submitted BCPFT action, and so on."""
     from tracker.actions.models import Action
     from tracker.extensions import db
+    from tracker.library.models import LibraryReview
     from tracker.recommendations.models import Recommendation
     from tracker.reviews.models import Review
     from tracker.themes.models import Theme
@@ -97,6 +101,7 @@ def ids(live_server):
                                                        Action.status == "in_progress").order_by(Action.id)),
             "submitted_action": one(select(Action.id).where(Action.status == "submitted").order_by(Action.id)),
             "theme": one(select(Theme.id).order_by(Theme.name)),
+            "library_entry": one(select(LibraryReview.id).order_by(LibraryReview.id)),
             "user": one(select(User.id).where(User.email == "health.lead@example.org")),
             "agency": bcpft,
         }

@@ -16,11 +16,30 @@ from tracker.evidence.services import add_evidence
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation, number_sort_key
 from tracker.reviews.models import KEY_DATES, LearningPoint, Review, ReviewStatus
-from tracker.themes.models import Theme
+from tracker.library.listing import keyword_key, parse_listing
+from tracker.library.services import import_listing
+from tracker.themes.models import Theme, ThemeAlias
 from tracker.users.models import Agency, Role, User
 from tracker.users.services import create_user
 
 SEED_FILE = Path(__file__).with_name("seed_data.json")
+#: The national case review repository listing from the seeds, loaded into the library.
+LISTING_FILE = Path(__file__).with_name("national_listing.txt")
+#: Library keywords that mean one of the demo's own themes: what an administrator would do with
+#: a few merges, done up front so that the demo reviews meet the library through shared themes.
+KEYWORD_THEMES = {
+    "child neglect": "Neglect", "neglect": "Neglect", "family violence": "Domestic abuse",
+    "partner violence": "Domestic abuse", "voice of the child": "Lived experience of the child",
+    "suicide": "Suicide and self-harm", "self harm": "Suicide and self-harm",
+    "sudden infant death": "Sudden unexpected death in infancy", "sleeping behaviour": "Safe sleep",
+    "non-accidental head injuries": "Non-accidental head injury", "physical abuse": "Physical abuse and injuries",
+    "parents with a mental health problem": "Parental mental health", "substance misuse": "Parental substance misuse",
+    "fathers": "Think family / fathers", "disguised compliance": "Disguised compliance and non-engagement",
+    "threshold criteria": "Assessment and thresholds", "interagency cooperation": "Multi-agency working",
+    "adverse childhood experiences": "Adverse childhood experiences and trauma", "coronavirus": "COVID-19 pandemic",
+    "home environment": "Home conditions", "exclusion from school": "Children missing education",
+    "transient families": "Housing and transient families",
+}
 DEMO_PASSWORD = "demo-password-2026"
 
 STAFF_ACCOUNTS = [
@@ -141,9 +160,20 @@ def build_demo(today: date) -> str:
         _build_action(recommendation, owner, leads.get(owner.short_name), scenario, n, today, officer, manager)
         counts[scenario] = counts.get(scenario, 0) + 1
     db.session.flush()
+    library = build_library(themes)
     total = db.session.scalar(select(db.func.count()).select_from(Action))
     return (f"{len(data['reviews'])} reviews, {len(recommendations)} recommendations, {total} actions, "
-            f"{len(agencies)} agencies, {len(themes)} themes")
+            f"{len(agencies)} agencies, {len(themes) + library.themes_created} themes, "
+            f"{library.total} published reviews in the library")
+
+
+def build_library(themes: dict[str, Theme]):
+    """The library from the seeds' national listing, its recurring keywords made themes; a few
+    keywords folded into the demo's own themes first (KEYWORD_THEMES)."""
+    for keyword, theme_name in KEYWORD_THEMES.items():
+        db.session.add(ThemeAlias(key=keyword_key(keyword), name=keyword, theme_id=themes[theme_name].id))
+    db.session.flush()
+    return import_listing(parse_listing(LISTING_FILE.read_text(encoding="utf-8")))
 
 
 def _owner(reference: str, recommendation: Recommendation, by_short: dict[str, Agency]) -> Agency:

@@ -10,6 +10,7 @@ from tracker import conflicts, permissions
 from tracker.clock import today
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.library import services as library
 from tracker.recommendations.models import Recommendation
 from tracker.challenges.services import live_challenges_on
 from tracker.reviews import services
@@ -90,6 +91,8 @@ def show(review_id: int):
         milestones=services.milestones(review, day, clocks_from_settings(settings)),
         key_dates=services.KEY_DATES, settings=settings,
         challenges=live_challenges_on(user, review_id=review.id), agency_view=user.has_role(Role.AGENCY_LEAD),
+        similar=library.similar_library_entries(library.review_theme_ids(review)),
+        earlier=library.earlier_learning(review, user, day),
         back_href=url_for("reviews.index"),
         back_text="All reviews",
     )

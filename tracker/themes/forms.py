@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import StringField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 
@@ -13,3 +13,12 @@ class ThemeForm(FlaskForm):
                                             "across reviews.",
                                 validators=[Length(max=2000, message="Description must be 2,000 characters or fewer")])
     submit = SubmitField("Save theme", widget=GovSubmitInput())
+
+
+class MergeThemeForm(FlaskForm):
+    into = SelectField("Merge into", widget=GovSelect(), validate_choice=False,
+                       description="Every review, recommendation and library entry with this theme will carry the "
+                                   "theme you choose instead; this theme's name will still find it when the "
+                                   "library is imported again.",
+                       validators=[DataRequired("Choose the theme to keep")])
+    submit = SubmitField("Merge themes", widget=GovSubmitInput())

@@ -29,3 +29,17 @@ class Theme(db.Model):
 
     def __repr__(self) -> str:
         return f"<Theme {self.name}>"
+
+
+class ThemeAlias(db.Model):
+    """Another name that means a theme: a theme's old name after a rename or a merge, or a library
+    keyword mapped onto it, so that importing the national listing again links to the kept theme
+    instead of making the old one again."""
+
+    __tablename__ = "theme_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: tracker.library.listing.keyword_key of the name: case, hyphens and plurals aside.
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), index=True)

@@ -1,14 +1,14 @@
 """Themes: a controlled list attached to reviews and recommendations, and the counts that show
 recurring learning across reviews. Counts come from grouped queries, never one query per row."""
 
-from sqlalchemy import case, func, select, union
+from sqlalchemy import case, delete, func, select, union, update
 
 from tracker import permissions
 from tracker.actions.models import Action, ActionStatus
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
-from tracker.themes.models import Theme, recommendation_themes, review_themes
+from tracker.themes.models import Theme, ThemeAlias, recommendation_themes, review_themes
 from tracker.users.models import User
 
 #: "Open" actions, as in the action lists' open filter: still work for an agency or the business unit.
@@ -17,7 +17,8 @@ THEME_SORTS = ("name", "reviews", "recommendations", "actions")
 
 
 def save_theme(theme: Theme | None, *, name: str, description: str) -> Theme:
-    """Create or change a theme; names are unique whatever their case."""
+    """Create or change a theme; names are unique whatever their case. A renamed theme keeps its
+    old name as an alias, so the library's keywords still find it."""
     name = " ".join(name.split())
     query = select(Theme.id).where(func.lower(Theme.name) == name.lower())
     if theme is not None and theme.id is not None:
@@ -27,9 +28,54 @@ def save_theme(theme: Theme | None, *, name: str, description: str) -> Theme:
     if theme is None:
         theme = Theme()
         db.session.add(theme)
+    elif theme.name != name:
+        _keep_alias(theme.name, theme)
     theme.name, theme.description = name, description.strip()
     db.session.flush()
     return theme
+
+
+def _keep_alias(name: str, theme: Theme) -> None:
+    from tracker.library.listing import keyword_key
+
+    key = keyword_key(name)
+    alias = db.session.scalar(select(ThemeAlias).where(ThemeAlias.key == key))
+    if alias is None:
+        db.session.add(ThemeAlias(key=key, name=name[:200], theme_id=theme.id))
+    else:
+        alias.theme_id = theme.id
+
+
+def merge_themes(merged: Theme, kept: Theme) -> dict[str, int]:
+    """Fold one theme into another: every review, recommendation and library entry tagged with
+    the merged theme is tagged with the kept one instead (once), the merged theme's name and
+    aliases become the kept theme's aliases, and the merged theme goes. Recorded in the audit
+    trail with the number of links moved."""
+    from tracker.audit.services import log_event
+    from tracker.library.models import library_review_themes
+
+    if merged.id == kept.id:
+        raise DomainError("Choose a different theme to merge into.", field="into")
+    moved = {}
+    for name, table, owner in (("reviews", review_themes, "review_id"),
+                               ("recommendations", recommendation_themes, "recommendation_id"),
+                               ("library entries", library_review_themes, "library_review_id")):
+        owner_col = table.c[owner]
+        already = select(owner_col).where(table.c.theme_id == kept.id)
+        moved[name] = db.session.execute(
+            update(table).where(table.c.theme_id == merged.id, owner_col.not_in(already))
+            .values(theme_id=kept.id)).rowcount
+        db.session.execute(delete(table).where(table.c.theme_id == merged.id))
+    db.session.execute(update(ThemeAlias).where(ThemeAlias.theme_id == merged.id).values(theme_id=kept.id))
+    _keep_alias(merged.name, kept)
+    log_event("theme merged", obj=kept, summary=f"Theme “{merged.name}” merged into “{kept.name}”",
+              changes={"merged_theme": [merged.name, None], "kept_theme": [None, kept.name], **{
+                  f"{name} moved": [None, n] for name, n in moved.items()}})
+    db.session.flush()
+    db.session.delete(merged)
+    db.session.flush()
+    db.session.expire_all()
+    return moved
 
 
 def _theme_actions(user: User):

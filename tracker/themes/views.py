@@ -8,10 +8,14 @@ from tracker import permissions
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.template_filters import current_url_with
+from sqlalchemy import func, select
+from wtforms.fields.choices import SelectChoice
+
+from tracker.library import services as library_services
 from tracker.themes import services
-from tracker.themes.forms import ThemeForm
+from tracker.themes.forms import MergeThemeForm, ThemeForm
 from tracker.themes.models import Theme
-from tracker.views_common import parse_id
+from tracker.views_common import form_status, parse_id, run_service
 
 bp = Blueprint("themes", __name__, url_prefix="/themes")
 
@@ -44,9 +48,32 @@ def show(theme_id: int):
     recommendations = _paginate(services.theme_recommendations_query(theme))
     action_counts = services.action_counts_by_recommendation(user, [r.id for r in recommendations.items])
     totals = services.theme_counts(user, [theme.id])[theme.id]
+    library = _paginate(library_services.theme_library_query(theme), "library_page")
     return render_template("themes/show.html", theme=theme, reviews=reviews, recommendations=recommendations,
-                           action_counts=action_counts, totals=totals,
-                           review_page_url=lambda number: current_url_with(reviews_page=number) + "#reviews")
+                           action_counts=action_counts, totals=totals, library=library,
+                           review_page_url=lambda number: current_url_with(reviews_page=number) + "#reviews",
+                           library_page_url=lambda number: current_url_with(library_page=number) + "#library")
+
+
+@bp.route("/<int:theme_id>/merge", methods=["GET", "POST"])
+@login_required
+def merge(theme_id: int):
+    theme = db.session.get(Theme, theme_id) or abort(404)
+    if not permissions.can_manage_themes(current_user):
+        abort(403)
+    form = MergeThemeForm()
+    others = list(db.session.scalars(select(Theme).where(Theme.id != theme.id).order_by(func.lower(Theme.name))))
+    form.into.choices = [SelectChoice("", "Choose a theme")] + [SelectChoice(str(t.id), t.name) for t in others]
+    if form.validate_on_submit():
+        kept = db.session.get(Theme, parse_id(form.into.data) or 0)
+        if kept is None:
+            form.into.errors = [*form.into.errors, "Choose the theme to keep"]
+        else:
+            name = theme.name
+            if run_service(form, lambda: services.merge_themes(theme, kept)):
+                flash(f"Theme “{name}” merged into “{kept.name}”.", "success")
+                return redirect(url_for("themes.show", theme_id=kept.id))
+    return render_template("themes/merge.html", form=form, theme=theme), form_status(form)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -1,0 +1,148 @@
+"""Ranked, word-based full-text search over the library, on each database's own engine: FTS5 on
+SQLite (bm25, with stemming by the porter tokenizer) and tsvector on PostgreSQL (ts_rank_cd over
+websearch_to_tsquery, served by a GIN expression index). Both are made by the migration and kept
+out of the model metadata. The words typed are never passed through as query syntax on SQLite:
+they are rebuilt into quoted FTS5 terms, so quotes, brackets or operators cannot break the query."""
+
+import re
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+from sqlalchemy import ColumnElement, func, literal_column, select, text
+from sqlalchemy.sql import Select
+
+from tracker.extensions import db
+from tracker.library.models import LibraryReview, library_review_themes
+
+#: Must stay identical to the expression indexed in migration 5b1e7c2a9d01 (a test checks the plan).
+PG_DOCUMENT = (
+    "setweight(to_tsvector('english'::regconfig, title), 'A') || "
+    "setweight(to_tsvector('english'::regconfig, learning || ' ' || recommendations), 'B') || "
+    "setweight(to_tsvector('english'::regconfig, keywords), 'B') || "
+    "setweight(to_tsvector('english'::regconfig, summary), 'C')"
+)
+#: bm25 weights for the FTS5 columns: title, summary, learning, recommendations, keywords.
+FTS_WEIGHTS = "10.0, 1.0, 4.0, 4.0, 4.0"
+MARK_START, MARK_END = "\u27e6", "\u27e7"  # never in the listing; become <mark> after escaping
+MAX_QUERY = 200
+WORDS = re.compile(r"[^\W_]+")
+
+
+@dataclass
+class LibraryFilters:
+    q: str = ""
+    year: int | None = None
+    area: str = ""
+    theme_id: int | None = None
+
+    @classmethod
+    def from_args(cls, args) -> "LibraryFilters":
+        from tracker.views_common import parse_id
+
+        year = parse_id(args.get("year"))
+        return cls(q=" ".join((args.get("q") or "").split())[:MAX_QUERY],
+                   year=year if year and 1900 < year < 2100 else None,
+                   area=" ".join((args.get("area") or "").split())[:200],
+                   theme_id=parse_id(args.get("theme")))
+
+    @property
+    def searching(self) -> bool:
+        return bool(WORDS.search(self.q))
+
+    @property
+    def active(self) -> bool:
+        return self.searching or bool(self.year or self.area or self.theme_id)
+
+
+def fts5_query(q: str) -> str:
+    """The user's words as an FTS5 query with web-search habits: words are ANDed, "a phrase" stays
+    a phrase, OR between words, a leading minus excludes. Everything is quoted, so no input is
+    FTS5 syntax. Empty when there is nothing to search for."""
+    groups: list[list[str]] = [[]]
+    negatives: list[str] = []
+    for token in re.findall(r'-?"[^"]*"?|\S+', q):
+        if token == "OR":
+            groups.append([])
+            continue
+        negate = token.startswith("-") and len(token) > 1
+        words = WORDS.findall(token)
+        if not words:
+            continue
+        term = '"' + " ".join(words) + '"'
+        (negatives if negate else groups[-1]).append(term)
+    groups = [g for g in groups if g]
+    if not groups:
+        return ""
+    positive = " OR ".join("(" + " AND ".join(g) + ")" for g in groups)
+    return positive + "".join(f" NOT {n}" for n in negatives)
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _filtered(stmt: Select, filters: LibraryFilters) -> Select:
+    if filters.year:
+        stmt = stmt.where(LibraryReview.year == filters.year)
+    if filters.area:
+        stmt = stmt.where(LibraryReview.area == filters.area)
+    if filters.theme_id:
+        stmt = stmt.where(LibraryReview.id.in_(
+            select(library_review_themes.c.library_review_id).where(library_review_themes.c.theme_id == filters.theme_id)))
+    return stmt
+
+
+def _pg_query(q: str) -> ColumnElement:
+    return func.websearch_to_tsquery(literal_column("'english'::regconfig"), q)
+
+
+def search_query(filters: LibraryFilters) -> Select:
+    """Library entries matching the filters: best match first when searching, else newest year
+    first in the listing's order."""
+    stmt = _filtered(select(LibraryReview), filters)
+    if not filters.searching:
+        return stmt.order_by(LibraryReview.year.desc(), LibraryReview.position, LibraryReview.id)
+    if _dialect() == "postgresql":
+        document, query = literal_column(f"({PG_DOCUMENT})"), _pg_query(filters.q)
+        return (stmt.where(document.op("@@")(query))
+                .order_by(func.ts_rank_cd(document, query).desc(), LibraryReview.year.desc(), LibraryReview.id))
+    match = fts5_query(filters.q)
+    if not match:
+        return stmt.where(LibraryReview.id.is_(None))
+    fts = (select(literal_column("rowid").label("id"), literal_column(f"bm25(library_reviews_fts, {FTS_WEIGHTS})").label("rank"))
+           .select_from(text("library_reviews_fts")).where(text("library_reviews_fts MATCH :match"))
+           .params(match=match).subquery())
+    return (stmt.join(fts, fts.c.id == LibraryReview.id)
+            .order_by(fts.c.rank, LibraryReview.year.desc(), LibraryReview.id))
+
+
+def snippets(ids: list[int], filters: LibraryFilters) -> dict[int, Markup]:
+    """A short extract around the words found, for one page of results: one query."""
+    if not ids or not filters.searching:
+        return {}
+    if _dialect() == "postgresql":
+        body = LibraryReview.learning + " " + LibraryReview.recommendations + " " + LibraryReview.summary
+        options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, MaxFragments=2"
+        rows = db.session.execute(
+            select(LibraryReview.id, func.ts_headline(literal_column("'english'::regconfig"), body,
+                                                      _pg_query(filters.q), options))
+            .where(LibraryReview.id.in_(ids))).all()
+    else:
+        match = fts5_query(filters.q)
+        rows = db.session.execute(
+            text(f"SELECT rowid, snippet(library_reviews_fts, -1, '{MARK_START}', '{MARK_END}', ' … ', 32) "
+                 f"FROM library_reviews_fts WHERE library_reviews_fts MATCH :match "
+                 f"AND rowid IN ({', '.join(str(int(i)) for i in ids)})"), {"match": match}).all()
+    return {row[0]: _marked(row[1]) for row in rows}
+
+
+def _marked(snippet: str) -> Markup:
+    html = str(escape(snippet or ""))
+    return Markup(html.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
+def facet_options() -> tuple[list[int], list[str]]:
+    """The years and areas to filter by, from the library itself."""
+    years = list(db.session.scalars(select(LibraryReview.year).distinct().order_by(LibraryReview.year.desc())))
+    areas = list(db.session.scalars(select(LibraryReview.area).distinct().order_by(LibraryReview.area)))
+    return years, areas

@@ -1,0 +1,223 @@
+"""The library of reviews published elsewhere: loading the national listing (idempotent, by a
+natural key), the keyword -> theme mapping, and what a local review has in common with them."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy.orm import selectinload
+
+from tracker import permissions
+from tracker.actions.models import Action, ActionStatus
+from tracker.extensions import db
+from tracker.library.listing import ListingEntry, keyword_key, keyword_names
+from tracker.library.models import LibraryReview, library_review_themes
+from tracker.reviews.models import Review
+from tracker.themes.models import Theme, ThemeAlias, recommendation_themes
+from tracker.themes.services import OPEN_STATUSES
+from tracker.users.models import User
+
+#: A keyword becomes a theme when at least this many published reviews use it: a theme is there to
+#: show learning that recurs, and a keyword only one review uses (often a typo or a one-off word such
+#: as "pets") would bury the recurring ones in a list of 380. Every keyword stays on its entry and in
+#: the search index.
+THEME_MIN_ENTRIES = 2
+#: "Recently assured" for the note that a learning was made before: within the last year.
+RECENT_ASSURANCE_DAYS = 365
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    themes_created: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+def theme_lookup() -> dict[str, Theme]:
+    """Keyword key -> theme, from the themes' names and their aliases (an alias wins: it records
+    an administrator's merge or rename)."""
+    lookup = {keyword_key(t.name): t for t in db.session.scalars(select(Theme))}
+    for alias, theme in db.session.execute(select(ThemeAlias, Theme).join(Theme, Theme.id == ThemeAlias.theme_id)):
+        lookup[alias.key] = theme
+    return lookup
+
+
+def _theme_name(keyword: str) -> str:
+    return (keyword[:1].upper() + keyword[1:])[:120]
+
+
+def import_listing(entries: list[ListingEntry], *, progress: Callable[[Iterable], Iterable] | None = None
+                   ) -> ImportResult:
+    """Create or update one library entry per listing entry (matched by natural key, so a second
+    run changes nothing), make a theme of each keyword that THEME_MIN_ENTRIES entries use, and link
+    each entry to the themes of its keywords. Flushes; the caller commits."""
+    result = ImportResult()
+    lookup = theme_lookup()
+    for key, (name, count) in keyword_names(entries).items():
+        if count >= THEME_MIN_ENTRIES and key not in lookup:
+            theme = Theme(name=_theme_name(name), description="")
+            db.session.add(theme)
+            lookup[key] = theme
+            result.themes_created += 1
+    db.session.flush()
+
+    existing = {r.natural_key: r for r in db.session.scalars(
+        select(LibraryReview).options(selectinload(LibraryReview.themes)))}
+    for position, entry in enumerate(progress(entries) if progress else entries):
+        themes = []
+        for word in entry.keywords:
+            theme = lookup.get(keyword_key(word))
+            if theme is not None and theme not in themes:
+                themes.append(theme)
+        values = {"year": entry.year, "area": entry.area[:200], "title": entry.title[:300], "summary": entry.summary,
+                  "learning": entry.learning, "recommendations": entry.recommendations,
+                  "keywords": ", ".join(entry.keywords), "position": position}
+        row = existing.get(entry.natural_key)
+        if row is None:
+            row = LibraryReview(natural_key=entry.natural_key, **values)
+            row.themes = themes
+            db.session.add(row)
+            existing[entry.natural_key] = row
+            result.created += 1
+            continue
+        changed = any(getattr(row, k) != v for k, v in values.items())
+        if changed:
+            for k, v in values.items():
+                setattr(row, k, v)
+        if {t.id for t in row.themes} != {t.id for t in themes}:
+            row.themes = themes
+            changed = True
+        result.updated += changed
+        result.unchanged += not changed
+    db.session.flush()
+    return result
+
+
+# --- What a local review shares with the library and with earlier local reviews ------------------
+
+
+def review_theme_ids(review: Review) -> set[int]:
+    """The themes of the review and of its recommendations (already loaded by the review page)."""
+    ids = {t.id for t in review.themes}
+    for rec in review.recommendations:
+        ids.update(t.id for t in rec.themes)
+    return ids
+
+
+@dataclass
+class SimilarEntry:
+    entry: LibraryReview
+    shared_themes: list[str]
+
+
+def similar_library_entries(theme_ids: set[int], limit: int = 5) -> list[SimilarEntry]:
+    """Published reviews elsewhere that share the most themes with a local review, newest first
+    among equals: two queries whatever the size of the library."""
+    if not theme_ids:
+        return []
+    shared = func.count(library_review_themes.c.theme_id)
+    rows = db.session.execute(
+        select(library_review_themes.c.library_review_id, shared)
+        .where(library_review_themes.c.theme_id.in_(theme_ids))
+        .join(LibraryReview, LibraryReview.id == library_review_themes.c.library_review_id)
+        .group_by(library_review_themes.c.library_review_id, LibraryReview.year, LibraryReview.position)
+        .order_by(shared.desc(), LibraryReview.year.desc(), LibraryReview.position)
+        .limit(limit)).all()
+    ids = [r[0] for r in rows]
+    if not ids:
+        return []
+    entries = {e.id: e for e in db.session.scalars(
+        select(LibraryReview).where(LibraryReview.id.in_(ids)).options(selectinload(LibraryReview.themes)))}
+    return [SimilarEntry(entries[i], [t.name for t in entries[i].themes if t.id in theme_ids]) for i in ids]
+
+
+@dataclass
+class EarlierLearning:
+    """Actions of another review that carry a theme of one of this review's recommendations."""
+
+    recommendation_id: int
+    review_id: int
+    review_title: str
+    review_year: int | None
+    open_actions: int
+    recently_assured: int
+    themes: list[str]
+
+
+def _review_year(review: Review) -> int | None:
+    for value in (review.published_date, review.board_signoff_date, review.commissioned_date,
+                  review.notification_date, review.incident_date):
+        if value is not None:
+            return value.year
+    return None
+
+
+def earlier_learning(review: Review, user: User, today: date) -> dict[int, list[EarlierLearning]]:
+    """For each recommendation of the review, the other reviews whose actions (those the user may
+    see) follow a recommendation that carries one of its themes and are still open or were assured in the last RECENT_ASSURANCE_DAYS:
+    "this learning was also made in Child P (2016): 2 actions still open". A fixed number of queries."""
+    rec_ids = [r.id for r in review.recommendations]
+    if not rec_ids:
+        return {}
+    since = today - timedelta(days=RECENT_ASSURANCE_DAYS)
+    live = and_(permissions.visible_actions_filter(user), Action.review_id != review.id,
+                Action.status.in_(OPEN_STATUSES) | (
+                    (Action.status == ActionStatus.ASSURED.value) & (Action.assured_date >= since)))
+    # Through the other recommendations' own themes, not their reviews': a review tagged "Neglect"
+    # as a whole would otherwise claim every one of its actions as the same learning.
+    pairs = (select(recommendation_themes.c.theme_id.label("theme_id"), Action.id.label("action_id"))
+             .join(Action, Action.recommendation_id == recommendation_themes.c.recommendation_id).where(live)
+             .subquery())
+    mine = recommendation_themes.alias("mine")
+    is_open = case((Action.status.in_(OPEN_STATUSES), Action.id), else_=literal(None))
+    is_assured = case((Action.status == ActionStatus.ASSURED.value, Action.id), else_=literal(None))
+    rows = db.session.execute(
+        select(mine.c.recommendation_id, Action.review_id, func.count(func.distinct(is_open)),
+               func.count(func.distinct(is_assured)))
+        .join(pairs, pairs.c.theme_id == mine.c.theme_id)
+        .join(Action, Action.id == pairs.c.action_id)
+        .where(mine.c.recommendation_id.in_(rec_ids))
+        .group_by(mine.c.recommendation_id, Action.review_id)).all()
+    if not rows:
+        return {}
+    theme_rows = db.session.execute(
+        select(mine.c.recommendation_id, Action.review_id, Theme.name).distinct()
+        .join(pairs, pairs.c.theme_id == mine.c.theme_id)
+        .join(Action, Action.id == pairs.c.action_id)
+        .join(Theme, Theme.id == mine.c.theme_id)
+        .where(mine.c.recommendation_id.in_(rec_ids))).all()
+    names: dict[tuple[int, int], list[str]] = {}
+    for rec_id, review_id, name in theme_rows:
+        names.setdefault((rec_id, review_id), []).append(name)
+    reviews = {r.id: r for r in db.session.scalars(select(Review).where(Review.id.in_({r[1] for r in rows})))}
+    out: dict[int, list[EarlierLearning]] = {}
+    for rec_id, review_id, open_n, assured_n in rows:
+        other = reviews[review_id]
+        out.setdefault(rec_id, []).append(EarlierLearning(
+            recommendation_id=rec_id, review_id=review_id, review_title=other.title, review_year=_review_year(other),
+            open_actions=open_n, recently_assured=assured_n, themes=sorted(names.get((rec_id, review_id), []))))
+    for notes in out.values():
+        notes.sort(key=lambda n: (n.review_year or 0, n.review_title))
+    return out
+
+
+def library_theme_counts(theme_ids: list[int]) -> dict[int, int]:
+    if not theme_ids:
+        return {}
+    return dict(db.session.execute(
+        select(library_review_themes.c.theme_id, func.count())
+        .where(library_review_themes.c.theme_id.in_(theme_ids)).group_by(library_review_themes.c.theme_id)).all())
+
+
+def theme_library_query(theme: Theme):
+    return (select(LibraryReview).join(library_review_themes)
+            .where(library_review_themes.c.theme_id == theme.id)
+            .order_by(LibraryReview.year.desc(), LibraryReview.position))
+
+

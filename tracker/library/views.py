@@ -1,0 +1,44 @@
+"""The library: reviews published elsewhere, searchable, and linked to the local themes."""
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker import permissions
+from tracker.extensions import db
+from tracker.library import search
+from tracker.library.models import LibraryReview, library_review_themes
+from tracker.themes.models import Theme
+from tracker.views_common import page_size, parse_id, signed_in_user
+
+bp = Blueprint("library", __name__, url_prefix="/library")
+
+
+def _require_reader() -> None:
+    if not permissions.can_view_library(signed_in_user()):
+        abort(403)
+
+
+@bp.route("/")
+@login_required
+def index():
+    _require_reader()
+    filters = search.LibraryFilters.from_args(request.args)
+    page_number = parse_id(request.args.get("page")) or 1
+    page = db.paginate(search.search_query(filters).options(selectinload(LibraryReview.themes)),
+                       page=max(page_number, 1), per_page=page_size(), max_per_page=100, error_out=False)
+    years, areas = search.facet_options()
+    themes = list(db.session.scalars(
+        select(Theme).where(Theme.id.in_(select(library_review_themes.c.theme_id))).order_by(Theme.name)))
+    return render_template("library/index.html", page=page, filters=filters, years=years, areas=areas,
+                           themes=themes, snippets=search.snippets([e.id for e in page.items], filters))
+
+
+@bp.route("/<int:entry_id>")
+@login_required
+def show(entry_id: int):
+    _require_reader()
+    entry = db.session.scalar(select(LibraryReview).where(LibraryReview.id == entry_id)
+                              .options(selectinload(LibraryReview.themes))) or abort(404)
+    return render_template("library/show.html", entry=entry)
