@@ -139,6 +139,7 @@ def register_blueprints(app: Flask) -> None:
     for bp in (auth_bp, main_bp, reviews_bp, recommendations_bp, actions_bp, evidence_bp, admin_bp, themes_bp):
         app.register_blueprint(bp)
     app.register_blueprint(__import__("tracker.reports.views", fromlist=["bp"]).bp)
+    app.register_blueprint(__import__("tracker.rounds.views", fromlist=["bp"]).bp)
 
 
 def register_security(app: Flask) -> None:

@@ -12,3 +12,5 @@ from tracker.themes.models import Theme  # noqa: F401
 from tracker.users.models import Agency, AgencyKind, Role, User  # noqa: F401
 from tracker.reports.models import BoardReport, ReportStatus  # noqa: F401
 from tracker.imports.models import ImportDraft, SourceDocument  # noqa: F401
+from tracker.rounds.models import UpdateRequest, UpdateRound  # noqa: F401
+from tracker.reminders.models import MessageKind, ReminderItem, ReminderMessage  # noqa: F401
