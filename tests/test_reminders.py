@@ -268,3 +268,24 @@ def test_a_reminder_run_over_the_demo_data(app, smtp):
     covered = db.session.scalars(select(ReminderItem.action_id)).all()
     assert covered
     assert send(app).output.startswith("0 sent")
+
+
+def test_mail_status_names_what_is_missing_or_wrong():
+    from tracker.reminders.mail import mail_status
+
+    status = mail_status({"MAIL_SERVER": "smtp.example.org", "MAIL_SECURITY": "tls"})
+    assert not status.configured
+    assert status.summary == ("Email reminders are not configured: MAIL_SENDER and BASE_URL are not set (in "
+                              "instance/config.py, or as TRACKER_MAIL_SENDER and so on in the environment); "
+                              "MAIL_SECURITY must be starttls, ssl or none.")
+    ok = mail_status({"MAIL_SERVER": "smtp.example.org", "MAIL_PORT": 465, "MAIL_SECURITY": "ssl",
+                      "MAIL_SENDER": "tracker@example.org", "BASE_URL": "https://example.org"})
+    assert ok.configured and ok.summary == ("Email reminders are sent through smtp.example.org:465 (TLS) from "
+                                            "tracker@example.org.")
+
+
+def test_links_use_the_base_url_with_its_path(app):
+    from tracker.reminders.mail import external_url
+
+    app.config["BASE_URL"] = "https://intranet.example.org/tracker/"
+    assert external_url("actions.show", action_id=7) == "https://intranet.example.org/tracker/actions/7"

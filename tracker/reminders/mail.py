@@ -17,39 +17,43 @@ SECURITY_CHOICES = ("starttls", "ssl", "none")
 
 @dataclass(frozen=True)
 class MailStatus:
-    """Whether reminders can be sent, and if not, what is missing (shown on the admin pages)."""
+    """Whether reminders can be sent, and if not, which settings are missing (shown on the admin pages
+    and by the command)."""
 
-    problems: tuple[str, ...]
+    missing: tuple[str, ...]
+    problems: tuple[str, ...] = ()
     server: str = ""
     sender: str = ""
     security: str = ""
 
     @property
     def configured(self) -> bool:
-        return not self.problems
+        return not self.missing and not self.problems
 
     @property
     def summary(self) -> str:
         if self.configured:
             return f"Email reminders are sent through {self.server} ({self.security}) from {self.sender}."
-        return "Email reminders are not configured: " + "; ".join(self.problems) + "."
+        parts = []
+        if self.missing:
+            names = list(self.missing)
+            listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            parts.append(f"{listed} {'is' if len(names) == 1 else 'are'} not set (in instance/config.py, or as "
+                         f"TRACKER_{names[0]} and so on in the environment)")
+        parts.extend(self.problems)
+        return "Email reminders are not configured: " + "; ".join(parts) + "."
 
 
 def mail_status(config) -> MailStatus:
-    problems = []
     server = (config.get("MAIL_SERVER") or "").strip()
     sender = (config.get("MAIL_SENDER") or "").strip()
     security = (config.get("MAIL_SECURITY") or "starttls").strip().lower()
-    if not server:
-        problems.append("set MAIL_SERVER (TRACKER_MAIL_SERVER) to the mail server's host name")
-    if not sender:
-        problems.append("set MAIL_SENDER (TRACKER_MAIL_SENDER) to the address the emails come from")
-    if security not in SECURITY_CHOICES:
-        problems.append("MAIL_SECURITY must be starttls, ssl or none")
-    if not (config.get("BASE_URL") or config.get("SERVER_NAME")):
-        problems.append("set BASE_URL (TRACKER_BASE_URL) to the address of this site, for the links")
+    missing = [name for name, value in (("MAIL_SERVER", server), ("MAIL_SENDER", sender),
+                                        ("BASE_URL", config.get("BASE_URL") or config.get("SERVER_NAME")))
+               if not value]
+    problems = [] if security in SECURITY_CHOICES else ["MAIL_SECURITY must be starttls, ssl or none"]
     port = config.get("MAIL_PORT")
-    return MailStatus(tuple(problems), server=f"{server}:{port}" if server else "", sender=sender,
+    return MailStatus(tuple(missing), tuple(problems), server=f"{server}:{port}" if server else "", sender=sender,
                       security={"starttls": "STARTTLS", "ssl": "TLS", "none": "no encryption"}.get(security, security))
 
 
