@@ -41,6 +41,13 @@ def test_business_unit_opens_a_round_and_sees_who_has_responded(page, tmp_path):
     page.goto(page.url)
     shot(page, "round-page-after-reminders")
 
+    from tests.browser.test_accessibility import check_axe, check_reflow
+
+    check_axe(page, "update round page")
+    check_reflow(page, "update round page")
+    page.goto(page.url + "/close")
+    check_axe(page, "close round page")
+
 
 def test_reminders_sent_are_listed_on_the_action_page(page):
     from sqlalchemy import select
@@ -66,3 +73,13 @@ def test_the_admin_page_says_whether_email_is_configured(page):
     page.goto("/admin/")
     expect(page.locator("main")).to_contain_text("Email reminders are not configured")
     shot(page, "admin-mail-status")
+
+
+def test_an_agency_lead_sees_their_own_agency_in_the_round(page):
+    sign_in(page, "health.lead@example.org")
+    page.get_by_role("link", name="Update rounds").first.click()
+    page.get_by_role("link", name="Quarter 3 update for the March board").click()
+    expect(page.locator("main")).to_contain_text("Black Country Partnership NHS Foundation Trust")
+    expect(page.locator("main")).not_to_contain_text("West Midlands Police")
+    expect(page.get_by_role("link", name="Close the round")).to_have_count(0)
+    shot(page, "round-page-agency-lead")
