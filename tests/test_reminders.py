@@ -1,6 +1,6 @@
 """Email reminders, sent through a real SMTP server started by the test and read back from it."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select

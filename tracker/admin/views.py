@@ -18,9 +18,9 @@ from tracker.admin import forms
 from tracker.audit.models import AuditRecord
 from tracker.audit.services import log_event
 from tracker.clock import today
-from tracker.reminders.mail import mail_status
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.reminders.mail import mail_status
 from tracker.settings import load_settings, save_settings
 from tracker.template_filters import UK_TIME
 from tracker.themes.models import Theme

@@ -1,14 +1,20 @@
 """`flask send-reminders`: the daily run, for a cron job (the task queue runs the same service)."""
 
+from __future__ import annotations
+
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask
 
 from tracker.extensions import db
 
+if TYPE_CHECKING:
+    from tracker.reminders.services import RunResult
 
-def run_reminders(day: date) -> "RunResult":  # noqa: F821
+
+def run_reminders(day: date) -> RunResult:
     """Send the day's reminders, committing after each message."""
     from tracker.reminders.services import send_reminders
     from tracker.settings import load_settings

@@ -31,7 +31,7 @@ from tracker.reminders.mail import Mailer, MailError, external_url, mail_status
 from tracker.reminders.models import MessageKind, MessageStatus, ReminderItem, ReminderMessage
 from tracker.reviews.models import Review
 from tracker.rounds.models import UpdateRequest, UpdateRound
-from tracker.settings import WEEKDAYS, Settings
+from tracker.settings import Settings
 from tracker.users.models import Agency, Role, User
 
 #: Work the agency still has to do: submitted actions wait on the business unit, closed ones on nobody.
@@ -324,7 +324,3 @@ def _record(out: Outgoing, previous: ReminderMessage | None, today: date, *, err
         result.failed.append(f"{label}: {error}")
     else:
         result.sent.append(label)
-
-
-def weekday_name(settings: Settings) -> str:
-    return WEEKDAYS[settings.summary_weekday]
