@@ -94,6 +94,16 @@ def report_id(w, side):
     return {"report_id": report.id}
 
 
+def round_id(w, side):
+    """An open update round over the world's live actions."""
+    from tracker.rounds.services import open_round
+
+    round_ = open_round(name="Quarter 3 update", deadline=TODAY + timedelta(days=14),
+                        by=w.users[Role.BUSINESS_UNIT], today=TODAY)
+    db.session.commit()
+    return {"round_id": round_.id}
+
+
 MATRIX: dict[str, Rule] = {
     "auth.login": Rule("public"),
     "auth.logout": Rule("read"),
@@ -171,6 +181,12 @@ MATRIX: dict[str, Rule] = {
     "reports.download": Rule("readers", report_id),
     "reports.export_csv": Rule("readers", report_id),
     "reports.export_xlsx": Rule("readers", report_id),
+    # Update rounds: everyone reads (an agency lead sees only its own agency's requests in them);
+    # only the business unit and administrators open and close them.
+    "rounds.index": Rule("read"),
+    "rounds.show": Rule("read", round_id),
+    "rounds.new": Rule("staff"),
+    "rounds.close": Rule("staff", round_id),
 }
 SKIPPED = {"static"}  # files only; no records behind it
 

@@ -142,6 +142,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     app.register_blueprint(__import__("tracker.reports.views", fromlist=["bp"]).bp)
     app.register_blueprint(__import__("tracker.challenges.views", fromlist=["bp"]).bp)
+    app.register_blueprint(__import__("tracker.rounds.views", fromlist=["bp"]).bp)
 
 
 def register_security(app: Flask) -> None:

@@ -1,4 +1,5 @@
-"""flask commands: create-user, create-admin, demo-data."""
+"""flask commands: create-user, create-admin, demo-data (and, from their packages, backup, restore,
+send-reminders)."""
 
 import os
 
@@ -110,3 +111,4 @@ def register(app: Flask) -> None:
         click.echo("for these demo accounts the current code is shown on screen.")
     __import__("tracker.backup", fromlist=["register"]).register(app)  # flask backup / flask restore
     __import__("tracker.library.cli", fromlist=["register"]).register(app)  # flask import-national-listing
+    __import__("tracker.reminders.cli", fromlist=["register"]).register(app)  # flask send-reminders

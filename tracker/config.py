@@ -38,6 +38,21 @@ class Config:
     TOTP_REQUIRED_FOR_ALL = False
     TOTP_ISSUER = "Follow Through"
     TEMPLATES_AUTO_RELOAD = False
+    # Email reminders (off until MAIL_SERVER and MAIL_SENDER are set). MAIL_SECURITY is "starttls"
+    # (upgrade a plain connection, usually port 587), "ssl" (implicit TLS, usually port 465) or "none"
+    # (a relay on the same machine). Links in the emails start with BASE_URL, e.g.
+    # "https://followthrough.example.org": the command line has no request to take it from.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 587
+    MAIL_SECURITY = "starttls"
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_SENDER: str | None = None  # e.g. "Follow Through <followthrough@example.org>"
+    MAIL_TIMEOUT_SECONDS = 30
+    MAIL_CA_FILE: str | None = None  # a private CA's certificate, if the mail server's is not publicly trusted
+    BASE_URL: str | None = None
+    # The task queue sends the day's reminders at the first hourly run from this hour (UK time).
+    REMINDER_HOUR = 7
 
 
 class TestConfig(Config):
@@ -64,7 +79,10 @@ def load_environment(app) -> None:
             app.config[key] = value
     for key, kind in (("IDLE_TIMEOUT_MINUTES", int), ("ABSOLUTE_TIMEOUT_HOURS", int), ("LOCKOUT_THRESHOLD", int),
                       ("LOCKOUT_MINUTES", int), ("RATELIMIT_STORAGE_URI", str), ("SIGN_IN_RATE_LIMIT", str),
-                      ("TOTP_REQUIRED_FOR_ALL", _flag), ("SESSION_COOKIE_SECURE", _flag), ("PROXY_FIX", _flag)):
+                      ("TOTP_REQUIRED_FOR_ALL", _flag), ("SESSION_COOKIE_SECURE", _flag), ("PROXY_FIX", _flag),
+                      ("MAIL_SERVER", str), ("MAIL_PORT", int), ("MAIL_SECURITY", str), ("MAIL_USERNAME", str),
+                      ("MAIL_PASSWORD", str), ("MAIL_SENDER", str), ("MAIL_TIMEOUT_SECONDS", int), ("MAIL_CA_FILE", str),
+                      ("BASE_URL", str), ("REMINDER_HOUR", int)):
         if (value := os.environ.get(f"TRACKER_{key}")) is not None:
             app.config[key] = kind(value)
     if (roles := os.environ.get("TRACKER_TOTP_REQUIRED_ROLES")) is not None:  # e.g. "admin,business_unit" or ""

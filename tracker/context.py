@@ -18,6 +18,8 @@ def nav_items() -> list[dict]:
         items.append(("Library", "library.index"))
     if permissions.can_view_reports(current_user):
         items.append(("Reports", "reports.index"))
+    if permissions.can_view_rounds(current_user):
+        items.append(("Update rounds", "rounds.index"))
     if permissions.can_view_assurance_queue(current_user):
         items.append(("Assurance queue", "actions.queue"))
     if permissions.can_import(current_user):

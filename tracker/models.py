@@ -14,3 +14,5 @@ from tracker.reports.models import BoardReport, ReportStatus  # noqa: F401
 from tracker.imports.models import ImportDraft, SourceDocument  # noqa: F401
 from tracker.challenges.models import Challenge, ChallengeMessage, ChallengeStatus  # noqa: F401
 from tracker.library.models import LibraryReview  # noqa: F401
+from tracker.rounds.models import UpdateRequest, UpdateRound  # noqa: F401
+from tracker.reminders.models import MessageKind, ReminderItem, ReminderMessage  # noqa: F401

@@ -220,3 +220,25 @@ def can_view_library(user: User) -> bool:
 
 
 TEMPLATE_PREDICATES["can_view_library"] = can_view_library
+
+
+# --- update rounds ---
+
+def can_view_rounds(user: User) -> bool:
+    """Every signed-in role sees the update rounds; an agency lead sees only its own agency's
+    requests and counts within them."""
+    return _signed_in(user)
+
+
+def can_manage_rounds(user: User) -> bool:
+    """Only the business unit and administrators open and close update rounds."""
+    return is_staff(user)
+
+
+def round_agency_scope(user: User) -> int | None:
+    """The agency an agency lead is limited to on the round pages; None for the roles that read all."""
+    return None if user.has_role(*READ_ALL) else (user.agency_id or -1)
+
+
+TEMPLATE_PREDICATES["can_view_rounds"] = can_view_rounds
+TEMPLATE_PREDICATES["can_manage_rounds"] = can_manage_rounds

@@ -7,6 +7,7 @@ from flask import current_app, g
 from tracker.extensions import db
 
 DEFAULT_LABELS = {"blue": "Blue", "red": "Red", "amber": "Amber", "green": "Green", "none": "Not rated"}
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DEFAULT_DEFINITIONS = {
     "blue": "Completed, and evidence of impact on practice accepted by the business unit.",
     "green": "On track, or submitted and awaiting assurance.",
@@ -21,6 +22,8 @@ class Settings:
     at_risk_days: int = 28
     stale_update_days: int = 90
     evidence_max_mb: int = 20
+    # The day the business unit's weekly summary of overdue actions is sent (0 = Monday ... 6 = Sunday).
+    summary_weekday: int = 0
     labels: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LABELS))
     definitions: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_DEFINITIONS))
     #: Review clocks changed by the administrator, per review type (see tracker/reviews/clocks.py).

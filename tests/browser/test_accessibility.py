@@ -71,6 +71,8 @@ PAGES = [
     ("new report form", "/reports/new", STAFF),
     ("import form", "/imports/", STAFF),
     ("action plan import", "/imports/plans", STAFF),
+    ("update rounds list", "/update-rounds/", EVERYONE),
+    ("new update round form", "/update-rounds/new", STAFF),
 ]
 #: Reflow problems reported to the page's owner, not yet fixed (the table needs an .app-table-wrapper).
 KNOWN_REFLOW: dict[str, str] = {}  # page name -> why it may not reflow at 320 px yet

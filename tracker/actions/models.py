@@ -171,9 +171,12 @@ class ProgressUpdate(db.Model):
     narrative: Mapped[str] = mapped_column(Text, default="")
     proposed_rating: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The update round this update answered, if it was posted while a round asked for it.
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("update_rounds.id", ondelete="SET NULL"), index=True)
 
     action: Mapped[Action] = relationship(back_populates="updates")
     author: Mapped[User | None] = relationship()
+    round: Mapped["UpdateRound | None"] = relationship()  # noqa: F821
 
 
 class Decision(StrEnum):

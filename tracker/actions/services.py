@@ -12,6 +12,7 @@ from tracker.evidence.models import EvidenceKind
 from tracker.extensions import db
 from tracker.models_base import utcnow
 from tracker.recommendations.models import Recommendation
+from tracker.rounds.services import answer_requests
 from tracker.users.models import Agency, Role, User
 
 S = ActionStatus
@@ -150,6 +151,7 @@ def record_progress(action: Action, *, by: User, narrative: str, proposed_rating
     if action.status == S.OPEN:
         move_status(action, S.IN_PROGRESS, by, today=today)
     db.session.flush()
+    answer_requests(update, today)
     return update
 
 

@@ -24,7 +24,9 @@ from tracker.errors import DomainError
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
+from tracker.reminders.models import ReminderItem, ReminderMessage
 from tracker.reviews.models import Review
+from tracker.rounds.models import UpdateRequest
 from tracker.settings import load_settings
 from tracker.template_filters import current_url_with, govuk_date
 from tracker.themes.models import Theme
@@ -35,6 +37,9 @@ from tracker.views_common import form_status, page_size, parse_id, run_service, 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
 
 RATING_KEYS = ("red", "amber", "green", "blue")
+#: The latest reminders listed on an action's page.
+REMINDERS_SHOWN = 20
+SECTION_LABELS = {"overdue": "Overdue", "at_risk": "Due soon", "update_requested": "Update requested"}
 
 
 @bp.before_request
@@ -149,14 +154,29 @@ def show(action_id: int):
         selectinload(Action.recommendation), selectinload(Action.review), selectinload(Action.owner_agency),
         selectinload(Action.lead), selectinload(Action.submitted_by),
         selectinload(Action.updates).selectinload(ProgressUpdate.author),
+        selectinload(Action.updates).selectinload(ProgressUpdate.round),
         selectinload(Action.evidence).selectinload(Evidence.supplied_by),
         selectinload(Action.decisions).selectinload(AssuranceDecision.decided_by),
         selectinload(Action.due_date_changes).selectinload(DueDateChange.changed_by),
         selectinload(Action.status_changes).selectinload(StatusChange.changed_by),
     )
+    reminders: dict[int, tuple[ReminderMessage, list[str]]] = {}  # one row per message, with its headings
+    for message, section in db.session.execute(
+            select(ReminderMessage, ReminderItem.section)
+            .join(ReminderItem, ReminderItem.message_id == ReminderMessage.id)
+            .where(ReminderItem.action_id == action.id)
+            .order_by(ReminderMessage.sent_at.desc(), ReminderMessage.id.desc())
+            .limit(len(SECTION_LABELS) * (REMINDERS_SHOWN + 1))):
+        reminders.setdefault(message.id, (message, []))[1].append(SECTION_LABELS.get(section, section))
+    reminders = list(reminders.values())
+    requests = db.session.scalars(
+        select(UpdateRequest).where(UpdateRequest.action_id == action.id)
+        .options(selectinload(UpdateRequest.round)).order_by(UpdateRequest.id.desc()).limit(5)).all()
     return render_template(
         "actions/show.html", action=action, rating=rate(action, day, settings), settings=settings,
         challenges=live_challenges_on(signed_in_user(), action_id=action.id),
+        reminders=reminders[:REMINDERS_SHOWN], more_reminders=len(reminders) > REMINDERS_SHOWN,
+        requests=requests,
         review_href=url_for("reviews.show", review_id=action.review_id),
         recommendation_href=url_for("recommendations.show", recommendation_id=action.recommendation_id),
     )

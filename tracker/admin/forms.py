@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, StopValidation
 
 from tracker.forms_common import GovukDateField
-from tracker.settings import DEFAULT_LABELS
+from tracker.settings import DEFAULT_LABELS, WEEKDAYS
 from tracker.users.models import ROLE_LABELS, AgencyKind
 from tracker.users.services import MIN_PASSWORD_LENGTH
 
@@ -162,6 +162,10 @@ class SettingsForm(FlaskForm):
     evidence_max_mb = WholeNumberField("Evidence upload limit", minimum=1, maximum=100, unit="MB",
                                        noun="the evidence upload limit",
                                        description="The largest file that can be uploaded as evidence.")
+    summary_weekday = SelectField(
+        "Day of the weekly overdue summary", widget=GovSelect(), coerce=int,
+        choices=[SelectChoice(i, day) for i, day in enumerate(WEEKDAYS)],
+        description="The business unit is emailed a summary of every overdue action, by agency, on this day.")
     submit = SubmitField("Save settings", widget=GovSubmitInput())
 
 
@@ -182,7 +186,8 @@ _add_rating_fields()
 
 
 #: Events written by the application; the search also offers any other event found in the trail.
-KNOWN_EVENTS = ("create", "update", "delete", "sign_in", "sign_in_failed", "sign_out", "evidence_downloaded")
+KNOWN_EVENTS = ("create", "update", "delete", "sign_in", "sign_in_failed", "sign_out", "evidence_downloaded",
+                "email_sent", "email_failed")
 
 
 class AuditSearchForm(FlaskForm):

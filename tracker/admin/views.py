@@ -21,6 +21,7 @@ from tracker.audit.services import log_event
 from tracker.clock import today
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.reminders.mail import mail_status
 from tracker.settings import load_settings, save_settings
 from tracker.template_filters import UK_TIME
 from tracker.reviews import clocks as review_clocks
@@ -84,7 +85,7 @@ def index():
         "themes": db.session.scalar(select(func.count()).select_from(Theme)),
     }
     return render_template("admin/index.html", summary=summary, settings=load_settings(),
-                           mail_configured=bool(current_app.config.get("MAIL_SERVER")))
+                           mail=mail_status(current_app.config))
 
 
 # --- users ---
@@ -213,7 +214,7 @@ def _save_agency(form: forms.AgencyForm, agency: Agency | None):
 def settings():
     current = load_settings()
     defaults = {"at_risk_days": current.at_risk_days, "stale_update_days": current.stale_update_days,
-                "evidence_max_mb": current.evidence_max_mb}
+                "evidence_max_mb": current.evidence_max_mb, "summary_weekday": current.summary_weekday}
     for key in forms.RATING_KEYS:
         defaults[f"label_{key}"] = current.labels[key]
         defaults[f"definition_{key}"] = current.definitions[key]
@@ -223,6 +224,7 @@ def settings():
             at_risk_days=form.at_risk_days.data,
             stale_update_days=form.stale_update_days.data,
             evidence_max_mb=form.evidence_max_mb.data,
+            summary_weekday=form.summary_weekday.data,
             labels={key: form[f"label_{key}"].data.strip() for key in forms.RATING_KEYS},
             definitions={key: " ".join(form[f"definition_{key}"].data.split()) for key in forms.RATING_KEYS},
         )
@@ -231,8 +233,7 @@ def settings():
         return redirect(url_for("admin.settings"))
     server_limit_mb = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
     return render_template("admin/settings.html", form=form, rating_keys=forms.RATING_KEYS,
-                           server_limit_mb=server_limit_mb,
-                           mail_configured=bool(current_app.config.get("MAIL_SERVER")))
+                           server_limit_mb=server_limit_mb, mail=mail_status(current_app.config))
 
 
 # --- review clocks ---

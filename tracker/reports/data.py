@@ -30,6 +30,7 @@ from tracker.reports.models import BoardReport, ReportStatus
 from tracker.reviews.models import KEY_DATES, Review, ReviewStatus, ReviewType
 from tracker.reviews.clocks import clocks_from_settings
 from tracker.reviews.services import add_months, milestones
+from tracker.rounds.models import UpdateRequest, UpdateRound
 from tracker.settings import Settings
 from tracker.themes.models import Theme, recommendation_themes, review_themes
 from tracker.users.models import Agency, User
@@ -135,6 +136,25 @@ class UpdateRecord:
     proposed_rating: str
     narrative: str
     author: str
+    round_id: int | None = None  # the update round it was given for
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    """The latest update round opened by the report's date, and how many of the actions in scope that
+    it asked about had an update for it by that date."""
+
+    id: int
+    name: str
+    deadline_date: date
+    opened_date: date
+    closed_date: date | None
+    requested: int
+    responded: int
+
+    @property
+    def rate(self) -> int:
+        return round(100 * self.responded / self.requested) if self.requested else 0
 
 
 @dataclass(frozen=True)
@@ -375,6 +395,7 @@ class ReportData:
     themes: list[ThemeLine]
     open_actions: list[ActionLine]
     history: list[PastReport]
+    latest_round: RoundSummary | None = None
 
     @property
     def as_at(self) -> date:
@@ -509,12 +530,12 @@ def build_report_data(scope: ReportScope, settings: Settings, *, partnership: st
     updates: dict[int, list[UpdateRecord]] = defaultdict(list)
     for row in db.session.execute(
             select(ProgressUpdate.id, ProgressUpdate.action_id, ProgressUpdate.update_date,
-                   ProgressUpdate.proposed_rating, ProgressUpdate.narrative, User.name)
+                   ProgressUpdate.proposed_rating, ProgressUpdate.narrative, User.name, ProgressUpdate.round_id)
             .outerjoin(User, User.id == ProgressUpdate.author_id)
             .where(ProgressUpdate.action_id.in_(actions_in_scope), ProgressUpdate.update_date <= as_at)
             .order_by(ProgressUpdate.update_date, ProgressUpdate.id)):
         updates[row.action_id].append(UpdateRecord(row.id, row.action_id, row.update_date, row.proposed_rating,
-                                                   row.narrative, row.name or ""))
+                                                   row.narrative, row.name or "", row.round_id))
     evidence: dict[int, list[EvidenceRecord]] = defaultdict(list)
     for row in db.session.execute(
             select(Evidence.action_id, Evidence.kind, Evidence.title, Evidence.effective_date)
@@ -562,9 +583,28 @@ def build_report_data(scope: ReportScope, settings: Settings, *, partnership: st
         agency=row.agency, raised_on=uk_date(row.created_at), age_days=(as_at - uk_date(row.created_at)).days,
         text=row.text or "") for row in challenge_rows]
 
-    return _assemble(scope, settings, partnership, generated_by, generated_at, period_start, previous_date,
+
+    # 12. The latest update round opened by the day, with its requests and responses for actions in scope.
+    asked = [UpdateRequest.round_id == UpdateRound.id, UpdateRequest.action_id.in_(actions_in_scope)]
+    round_row = db.session.execute(
+        select(UpdateRound.id, UpdateRound.name, UpdateRound.deadline_date, UpdateRound.opened_date,
+               UpdateRound.closed_date,
+               select(func.count()).select_from(UpdateRequest).where(*asked).scalar_subquery().label("requested"),
+               select(func.count()).select_from(UpdateRequest)
+               .join(ProgressUpdate, ProgressUpdate.id == UpdateRequest.update_id)
+               .where(*asked, ProgressUpdate.update_date <= as_at).scalar_subquery().label("responded"))
+        .where(UpdateRound.opened_date <= as_at)
+        .order_by(UpdateRound.opened_date.desc(), UpdateRound.id.desc()).limit(1)).first()
+    latest_round = None if round_row is None else RoundSummary(
+        round_row.id, round_row.name, round_row.deadline_date, round_row.opened_date,
+        round_row.closed_date if round_row.closed_date and round_row.closed_date <= as_at else None,
+        round_row.requested, round_row.responded)
+
+    data = _assemble(scope, settings, partnership, generated_by, generated_at, period_start, previous_date,
                      history_by_date, review_rows, recs, addressees, action_rows, status_moves, due_moves, updates,
                      evidence, theme_rows, open_challenges)
+    data.latest_round = latest_round
+    return data
 
 
 def _assemble(scope, settings, partnership, generated_by, generated_at, period_start, previous_date,

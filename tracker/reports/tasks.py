@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
-from huey import RedisHuey, SqliteHuey
+from huey import RedisHuey, SqliteHuey, crontab
 
 import tracker
 
@@ -88,3 +88,46 @@ def enqueue_report(report_id: int) -> None:
     generate_report_task(report_id)
     if huey.immediate and has_app_context():
         current_app.logger.debug("board report %s generated in-process (immediate queue)", report_id)
+
+
+# --- reminder emails ---------------------------------------------------------------------------------------
+
+
+def run_due_reminders(now_hour: int, day) -> str:
+    """The day's reminders, once the configured hour (UK time) has come. The run is hourly and sending
+    is idempotent per recipient and day, so a consumer that was down at the hour catches up, and a
+    message that failed is tried again the next hour."""
+    from tracker.reminders.cli import run_reminders
+    from tracker.reminders.mail import mail_status
+
+    config = current_app.config
+    if not mail_status(config).configured:
+        return "email reminders are not configured"
+    if now_hour < int(config.get("REMINDER_HOUR", 7)):
+        return "not yet time"
+    result = run_reminders(day)
+    return f"{len(result.sent)} sent, {result.already_sent} already sent, {len(result.failed)} failed"
+
+
+@huey.periodic_task(crontab(minute="5"))
+def send_reminders_task() -> None:
+    """Every hour at five past (`make run` starts the consumer, which runs periodic tasks)."""
+    from datetime import datetime
+
+    from tracker.clock import LONDON, today
+
+    def run() -> None:
+        summary = run_due_reminders(datetime.now(LONDON).hour, today())
+        current_app.logger.info("reminders: %s", summary)
+
+    if has_app_context():
+        run()
+        return
+    app = _consumer_app()
+    with app.app_context():
+        try:
+            run()
+        finally:
+            from tracker.extensions import db
+
+            db.session.remove()

@@ -1,0 +1,71 @@
+"""Every reminder email: to whom, when, what kind, its subject, the actions it covered, and whether
+the mail server took it. One row per recipient, kind and day, so nobody gets the same reminder twice
+in a day; a failed send stays on the row (and a later run that day retries it)."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.actions.models import Action
+from tracker.extensions import db
+from tracker.models_base import UTCDateTime, utcnow
+from tracker.users.models import User, _in
+
+
+class MessageKind(StrEnum):
+    LEAD_DIGEST = "lead_digest"
+    WEEKLY_SUMMARY = "weekly_summary"
+
+    @property
+    def label(self) -> str:
+        return {"lead_digest": "Reminder to the lead", "weekly_summary": "Weekly overdue summary"}[self.value]
+
+
+class MessageStatus(StrEnum):
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class ReminderMessage(db.Model):
+    __tablename__ = "reminder_messages"
+    __table_args__ = (
+        UniqueConstraint("recipient_email", "kind", "sent_date", name="once_a_day"),
+        CheckConstraint(f"kind IN ({_in(MessageKind)})", name="kind"),
+        CheckConstraint(f"status IN ({_in(MessageStatus)})", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    recipient_email: Mapped[str] = mapped_column(String(254))
+    recipient_name: Mapped[str] = mapped_column(String(200), default="")
+    sent_date: Mapped[date] = mapped_column(Date, index=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    subject: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(10))
+    error: Mapped[str] = mapped_column(Text, default="")
+
+    recipient: Mapped[User | None] = relationship()
+    items: Mapped[list["ReminderItem"]] = relationship(back_populates="message", cascade="all, delete-orphan",
+                                                       order_by="ReminderItem.id")
+
+    @property
+    def kind_label(self) -> str:
+        return MessageKind(self.kind).label
+
+
+class ReminderItem(db.Model):
+    """An action a message covered, and under which heading (overdue, due soon, update requested...)."""
+
+    __tablename__ = "reminder_items"
+    __table_args__ = (Index("ix_reminder_items_action_message", "action_id", "message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("reminder_messages.id", ondelete="CASCADE"), index=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    section: Mapped[str] = mapped_column(String(40))
+
+    message: Mapped[ReminderMessage] = relationship(back_populates="items")
+    action: Mapped[Action] = relationship()

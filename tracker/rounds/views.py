@@ -1,0 +1,119 @@
+"""Update round pages: the list, opening a round, a round's responses by agency, closing it.
+
+Every signed-in role reads them; an agency lead sees only its own agency's requests and counts. Only
+the business unit and administrators open and close rounds."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker import permissions
+from tracker.actions.forms import choices
+from tracker.actions.models import Action, ProgressUpdate
+from tracker.clock import today
+from tracker.extensions import db
+from tracker.rounds import services
+from tracker.rounds.forms import CloseRoundForm, NewRoundForm, RequestFilterForm
+from tracker.rounds.models import UpdateRequest, UpdateRound
+from tracker.users.models import Agency
+from tracker.views_common import form_status, page_size, parse_id, run_service, signed_in_user
+
+bp = Blueprint("rounds", __name__, url_prefix="/update-rounds")
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    """Every page here needs sign-in."""
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        abort(403)
+
+
+def load_round(round_id: int) -> UpdateRound:
+    round_ = db.session.get(UpdateRound, round_id)
+    if round_ is None:
+        abort(404)
+    return round_
+
+
+def _page() -> int:
+    return parse_id(request.args.get("page")) or 1
+
+
+@bp.route("/")
+def index():
+    user = signed_in_user()
+    require(permissions.can_view_rounds(user))
+    page = db.paginate(select(UpdateRound).order_by(UpdateRound.opened_date.desc(), UpdateRound.id.desc()),
+                       page=_page(), per_page=page_size(), max_per_page=100, error_out=False)
+    agency_id = permissions.round_agency_scope(user)
+    progress = services.progress_by_round([r.id for r in page.items], agency_id)
+    return render_template("rounds/index.html", page=page, progress=progress, own_agency_only=agency_id is not None,
+                           empty=services.Progress(0, 0))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    user = signed_in_user()
+    require(permissions.can_manage_rounds(user))
+    form = NewRoundForm()
+    if form.validate_on_submit():
+        round_ = run_service(form, lambda: services.open_round(name=form.name.data, deadline=form.deadline.data,
+                                                               by=user, today=today()))
+        if round_:
+            flash(f"Round opened: updates asked for on {services.progress_by_round([round_.id])[round_.id].requested} "
+                  "actions.", "success")
+            return redirect(url_for("rounds.show", round_id=round_.id))
+    return render_template("rounds/new.html", form=form), form_status(form)
+
+
+@bp.route("/<int:round_id>")
+def show(round_id: int):
+    """Who has and has not responded: counts by agency, then the requests themselves, filtered and paged."""
+    user = signed_in_user()
+    require(permissions.can_view_rounds(user))
+    round_ = load_round(round_id)
+    scope = permissions.round_agency_scope(user)
+    by_agency = services.progress_by_agency(round_, scope)
+    form = RequestFilterForm(request.args)
+    form.agency.choices = choices([("", "All agencies")] + [(str(a.agency_id), a.name) for a in by_agency])
+    if form.state.data not in ("outstanding", "responded", "all"):
+        form.state.data = "outstanding"
+    agency_id = scope if scope is not None else parse_id(form.agency.data)
+    stmt = (select(UpdateRequest).where(UpdateRequest.round_id == round_.id)
+            .join(Action, Action.id == UpdateRequest.action_id).join(Agency, Agency.id == UpdateRequest.agency_id)
+            .options(selectinload(UpdateRequest.action).selectinload(Action.lead),
+                     selectinload(UpdateRequest.action).selectinload(Action.review),
+                     selectinload(UpdateRequest.agency), selectinload(UpdateRequest.lead),
+                     selectinload(UpdateRequest.update).selectinload(ProgressUpdate.author))
+            .order_by(Agency.name, Action.due_date, UpdateRequest.id))
+    if agency_id is not None:
+        stmt = stmt.where(UpdateRequest.agency_id == agency_id)
+    if form.state.data == "outstanding":
+        stmt = stmt.where(UpdateRequest.update_id.is_(None))
+    elif form.state.data == "responded":
+        stmt = stmt.where(UpdateRequest.update_id.is_not(None))
+    page = db.paginate(stmt, page=_page(), per_page=page_size(), max_per_page=100, error_out=False)
+    total = services.Progress(sum(a.progress.requested for a in by_agency),
+                              sum(a.progress.responded for a in by_agency))
+    return render_template("rounds/show.html", round=round_, by_agency=by_agency, total=total, page=page,
+                           filter_form=form, own_agency_only=scope is not None, close_form=CloseRoundForm(),
+                           today=today())
+
+
+@bp.route("/<int:round_id>/close", methods=["GET", "POST"])
+def close(round_id: int):
+    user = signed_in_user()
+    require(permissions.can_manage_rounds(user))
+    round_ = load_round(round_id)
+    form = CloseRoundForm()
+    if form.validate_on_submit():
+        if run_service(form, lambda: services.close_round(round_, by=user, today=today())):
+            flash("Round closed. Updates posted from now on are not counted in it.", "success")
+            return redirect(url_for("rounds.show", round_id=round_.id))
+    progress = services.progress_by_round([round_.id]).get(round_.id, services.Progress(0, 0))
+    return render_template("rounds/close.html", form=form, round=round_, progress=progress), form_status(form)
