@@ -75,7 +75,7 @@ def test_every_form_survives_hostile_input(app, client, endpoint, data):
     _check(client.post(app._fuzz_url, data=_payload(data, app._fuzz_names)))
 
 
-SEARCHES = ["/actions/", "/reviews/", "/themes/", "/admin/users", "/admin/audit", "/actions/queue"]
+SEARCHES = ["/actions/", "/reviews/", "/themes/", "/library/", "/admin/users", "/admin/audit", "/actions/queue"]
 
 
 @pytest.mark.parametrize("path", SEARCHES)
