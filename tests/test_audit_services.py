@@ -63,8 +63,8 @@ CASES = {
         make_review(), number="1", text="Do it.", kind="partnership", addressees=[make_agency()], themes=[]),
         "Recommendation", "create", "text"),
     "record_formal_response": (lambda s: recommendations.record_formal_response(
-        _new_action()[0].recommendation, response="accepted", reasons="", response_date=TODAY, today=TODAY),
-        "Recommendation", "update", "response"),
+        (a := _new_action()[0]).recommendation, a.owner_agency, response="accepted", reasons="", response_date=TODAY,
+        by=s, today=TODAY), "RecommendationResponse", "create", "response"),
     "create_user": (lambda s: users.create_user(email="new@example.org", name="New", role="board_member",
                                                 agency=None, password="a-much-longer-passphrase-2026"),
                     "User", "create", "email"),

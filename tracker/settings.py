@@ -21,6 +21,10 @@ class Settings:
     at_risk_days: int = 28
     stale_update_days: int = 90
     evidence_max_mb: int = 20
+    #: Days after publication by which each addressee's formal response is due.
+    response_days: int = 28
+    #: Months after assurance at which the business unit checks that the change has lasted.
+    impact_review_months: int = 6
     labels: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LABELS))
     definitions: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_DEFINITIONS))
 

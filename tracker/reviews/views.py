@@ -11,6 +11,7 @@ from tracker.clock import today
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
+from tracker.recommendations.services import missing_by_agency
 from tracker.reviews import services
 from tracker.reviews.forms import LearningPointForm, ReviewForm
 from tracker.reviews.models import LearningPoint, Review, ReviewStatus, ReviewType
@@ -65,6 +66,7 @@ def _load_review(review_id: int, *, full: bool = False) -> Review:
             selectinload(Review.learning_points),
             selectinload(Review.recommendations).selectinload(Recommendation.addressees),
             selectinload(Review.recommendations).selectinload(Recommendation.themes),
+            selectinload(Review.recommendations).selectinload(Recommendation.responses),
         )
     review = db.session.scalar(stmt)
     if review is None:
@@ -85,6 +87,7 @@ def show(review_id: int):
     return render_template(
         "reviews/show.html", review=review, recommendations=recommendations, actions=actions,
         summary=rating_summary(actions), milestones=services.milestones(review, day),
+        missing_responses=missing_by_agency(recommendations) if review.response_deadline else {},
         key_dates=services.KEY_DATES, settings=settings, agency_view=user.has_role(Role.AGENCY_LEAD),
         back_href=url_for("reviews.index"),
         back_text="All reviews",
@@ -100,6 +103,7 @@ def _details(form: ReviewForm, themes: list[Theme]) -> services.ReviewDetails:
         reference=form.reference.data, title=form.title.data, review_type=form.review_type.data,
         status=form.status.data, lead_reviewer=form.lead_reviewer.data or "", summary=form.summary.data or "",
         themes=[t for t in themes if t.id in chosen], dates=form.dates(),
+        response_deadline=form.response_deadline.data,
     )
 
 
@@ -119,14 +123,14 @@ def new():
     form, themes = _review_form(None)
     if form.validate_on_submit():
         try:
-            review = services.create_review(_details(form, themes))
+            review = services.create_review(_details(form, themes), load_settings().response_days)
         except DomainError as error:
             show_error(form, error)
         else:
             db.session.commit()
             flash(f"Review {review.reference} created", "success")
             return redirect(url_for("reviews.show", review_id=review.id))
-    return render_template("reviews/form.html", form=form, review=None,
+    return render_template("reviews/form.html", form=form, review=None, response_days=load_settings().response_days,
                            back_href=url_for("reviews.index")), 200
 
 
@@ -143,7 +147,7 @@ def edit(review_id: int):
         if conflicts.is_stale(form, review):
             return conflicts.conflict_page(form, review, kind="review", title=title, back_href=back_href)
         try:
-            services.update_review(review, _details(form, themes))
+            services.update_review(review, _details(form, themes), load_settings().response_days)
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
@@ -155,7 +159,7 @@ def edit(review_id: int):
         else:
             flash(f"Review {review.reference} updated", "success")
             return redirect(url_for("reviews.show", review_id=review.id))
-    return render_template("reviews/form.html", form=form, review=review,
+    return render_template("reviews/form.html", form=form, review=review, response_days=load_settings().response_days,
                            back_href=url_for("reviews.show", review_id=review_id))
 
 
