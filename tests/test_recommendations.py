@@ -207,6 +207,7 @@ def test_agency_not_addressed_cannot_respond(client, login_as, setting):
     db.session.commit()
     login_as(Role.BUSINESS_UNIT)
     assert _answer(client, setting["rec"].id, outsider.id).status_code == 404
+    client.post("/sign-out")
     login_as(Role.AGENCY_LEAD, agency=outsider)
     assert _answer(client, setting["rec"].id, outsider.id).status_code == 404
 
