@@ -245,8 +245,10 @@ def _build_action(rec: Recommendation, owner: Agency, lead: User | None, scenari
         evidence("impact", "Re-audit shows the revised practice in 85% of sampled cases", 50, decided)
         actions.submit_for_assurance(action, actor, decided - timedelta(days=14))
         moments["submitted"], moments["decided"] = decided - timedelta(days=14), decided
+        # A late action gets an early check that the change has lasted, so the demo has impact reviews due.
         actions.accept_action(action, manager, "Completion and impact evidence seen and accepted; the "
-                              "re-audit is a sound sample across teams.", decided)
+                              "re-audit is a sound sample across teams.", decided,
+                              impact_review_months=1 if scenario == "assured_late" else Settings.impact_review_months)
     _backdate(action, opened, moments)
 
 
