@@ -36,7 +36,7 @@ def generate(n_actions: int, as_at: date, seed: int = 7) -> str:
     from tracker.actions.models import Action, DueDateChange, ProgressUpdate, StatusChange
     from tracker.evidence.models import Evidence
     from tracker.extensions import db
-    from tracker.recommendations.models import Recommendation, number_sort_key
+    from tracker.recommendations.models import Recommendation, RecommendationResponse, number_sort_key
     from tracker.reviews.models import Review
     from tracker.themes.models import Theme
     from tracker.users.models import Agency, User
@@ -76,9 +76,11 @@ def generate(n_actions: int, as_at: date, seed: int = 7) -> str:
             rec = Recommendation(review=review, number=str(r), sort_key=number_sort_key(str(r)),
                                  text=f"The partnership should make sure that learning point {r} changes practice "
                                       "across every agency, and report the impact to the board.",
-                                 kind="partnership", addressees=rng.sample(agencies, 2), themes=rng.sample(themes, 2),
-                                 response="accepted" if r != 5 else None,
-                                 response_date=as_at - timedelta(days=480) if r != 5 else None)
+                                 kind="partnership", addressees=rng.sample(agencies, 2), themes=rng.sample(themes, 2))
+            if r != 5:
+                rec.responses = [RecommendationResponse(agency=agency, response="accepted",
+                                                        response_date=as_at - timedelta(days=480))
+                                 for agency in rec.addressees]
             db.session.add(rec)
             for _ in range(3):
                 if made >= n_actions:

@@ -300,7 +300,8 @@ def test_agency_create_edit_and_duplicates(client, login_as):
     assert client.get("/admin/agencies/999999").status_code == 404
 
 
-SETTINGS = {"at_risk_days": "28", "stale_update_days": "90", "evidence_max_mb": "20",
+SETTINGS = {"at_risk_days": "28", "stale_update_days": "90", "evidence_max_mb": "20", "summary_weekday": "0", "response_days": "28",
+            "impact_review_months": "6",
             **{f"label_{k}": v for k, v in {"blue": "Blue", "red": "Red", "amber": "Amber", "green": "Green",
                                              "none": "Not rated"}.items()},
             **{f"definition_{k}": f"What {k} means." for k in ("blue", "red", "amber", "green", "none")}}
@@ -450,3 +451,19 @@ def test_agencies_list_sorts_by_a_column(client, login_as):
     assert by_short.index("Zeta Police") < by_short.index("Alpha Trust")
     by_name_desc = client.get("/admin/agencies?sort=name&dir=desc").get_data(as_text=True)
     assert by_name_desc.index("Zeta Police") < by_name_desc.index("Alpha Trust")
+
+
+def test_response_and_impact_review_settings_are_saved_and_checked(client, login_as):
+    login_as(Role.ADMIN)
+    page = body(client.get("/admin/settings"))
+    assert "Time to respond to a published review" in page and "Impact review after assurance" in page
+    response = client.post("/admin/settings", data={**SETTINGS, "response_days": "42", "impact_review_months": "0"})
+    assert response.status_code == 200 and "the impact review interval" in body(response).lower()
+    assert load_settings().impact_review_months == 6
+    assert client.post("/admin/settings", data={**SETTINGS, "response_days": "42", "impact_review_months": "12"}
+                       ).status_code == 302
+    db.session.expire_all()
+    from flask import g
+
+    g.pop("tracker_settings", None)
+    assert (load_settings().response_days, load_settings().impact_review_months) == (42, 12)

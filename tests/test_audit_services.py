@@ -31,6 +31,11 @@ def _submitted():
     return action
 
 
+def _requested():
+    action, lead = _new_action()
+    return actions.request_due_date(action, TODAY + timedelta(days=60), "Sick leave.", lead, TODAY)
+
+
 CASES = {
     "create_action": (lambda s: actions.create_action(
         _new_action()[0].recommendation, description="Audit files.", owner=make_agency(),
@@ -63,8 +68,18 @@ CASES = {
         make_review(), number="1", text="Do it.", kind="partnership", addressees=[make_agency()], themes=[]),
         "Recommendation", "create", "text"),
     "record_formal_response": (lambda s: recommendations.record_formal_response(
-        _new_action()[0].recommendation, response="accepted", reasons="", response_date=TODAY, today=TODAY),
-        "Recommendation", "update", "response"),
+        (a := _new_action()[0]).recommendation, a.owner_agency, response="accepted", reasons="", response_date=TODAY,
+        by=s, today=TODAY), "RecommendationResponse", "create", "response"),
+    "request_due_date": (lambda s: actions.request_due_date(
+        (p := _new_action())[0], TODAY + timedelta(days=60), "Sick leave.", p[1], TODAY),
+        "DueDateRequest", "create", "requested_date"),
+    "approve_due_date_request": (lambda s: actions.approve_due_date_request(_requested(), s),
+                                 "DueDateRequest", "update", "status"),
+    "decline_due_date_request": (lambda s: actions.decline_due_date_request(_requested(), s, "Not now."),
+                                 "DueDateRequest", "update", "decision_note"),
+    "record_impact_review": (lambda s: actions.record_impact_review(
+        make_action(status="assured"), outcome="partly", note="60% of files.", next_review_date=None, by=s,
+        today=TODAY), "ImpactReview", "create", "outcome"),
     "create_user": (lambda s: users.create_user(email="new@example.org", name="New", role="board_member",
                                                 agency=None, password="a-much-longer-passphrase-2026"),
                     "User", "create", "email"),

@@ -41,3 +41,45 @@ def alembic_runner(postgres_server, tmp_path):
                                    "test_up_down_consistency"])
 def test_pytest_alembic_standard(alembic_runner, check):
     getattr(default, check)(alembic_runner)
+
+
+def test_formal_responses_are_copied_to_every_addressee(alembic_runner):
+    """7d3a9e4c1f23: the single response becomes each addressee's, published reviews get a deadline,
+    and rebuilding the recommendations table loses none of its addressees or actions."""
+    alembic_runner.migrate_up_to("710ab63fb38c")
+    at = "2025-01-01 00:00:00+00:00"
+    with db.engine.begin() as conn:
+        run = lambda sql, **values: conn.execute(sqlalchemy.text(sql), values)  # noqa: E731
+        run("INSERT INTO agencies (id, name, short_name, kind, aliases, active, created_at) VALUES "
+            "(1, 'Police', 'P', 'agency', '[]', true, :at), (2, 'Health', 'H', 'agency', '[]', true, :at)", at=at)
+        run("INSERT INTO reviews (id, reference, title, review_type, status, lead_reviewer, summary, "
+            "source_document, created_at, version, published_date) VALUES "
+            "(1, 'R1', 'Child', 'cspr', 'published', '', '', '', :at, 1, '2025-01-10'), "
+            "(2, 'R2', 'Child', 'cspr', 'drafting', '', '', '', :at, 1, NULL)", at=at)
+        run("INSERT INTO recommendations (id, review_id, number, sort_key, text, kind, response, response_reasons, "
+            "response_date, created_at, version) VALUES "
+            "(1, 1, '1', '0:1', 't', 'partnership', 'partly_accepted', 'In part.', '2025-02-01', :at, 1), "
+            "(2, 1, '2', '0:2', 't', 'partnership', NULL, '', NULL, :at, 1)", at=at)
+        run("INSERT INTO recommendation_addressees VALUES (1, 1), (1, 2), (2, 1)")
+        run("INSERT INTO actions (id, recommendation_id, review_id, description, owner_agency_id, success_measure, "
+            "original_due_date, due_date, status, status_reason, completed_late, created_at, updated_at, version) "
+            "VALUES (1, 1, 1, 'Do it', 1, '', '2025-06-01', '2025-06-01', 'open', '', false, :at, :at, 1)", at=at)
+    alembic_runner.migrate_up_one()
+    with db.engine.connect() as conn:
+        rows = conn.execute(sqlalchemy.text(
+            "SELECT recommendation_id, agency_id, response, reasons, response_date FROM recommendation_responses "
+            "ORDER BY agency_id")).all()
+        deadlines = dict(conn.execute(sqlalchemy.text("SELECT id, response_deadline FROM reviews")).all())
+        addressees = conn.execute(sqlalchemy.text("SELECT count(*) FROM recommendation_addressees")).scalar()
+        actions = conn.execute(sqlalchemy.text("SELECT count(*) FROM actions")).scalar()
+    assert [(r[0], r[1], r[2], r[3], str(r[4])) for r in rows] == [
+        (1, 1, "partly_accepted", "In part.", "2025-02-01"), (1, 2, "partly_accepted", "In part.", "2025-02-01")]
+    assert str(deadlines[1]) == "2025-02-07" and deadlines[2] is None
+    assert (addressees, actions) == (3, 1)
+    alembic_runner.migrate_down_one()
+    with db.engine.connect() as conn:
+        back = conn.execute(sqlalchemy.text(
+            "SELECT id, response, response_date FROM recommendations ORDER BY id")).all()
+        assert conn.execute(sqlalchemy.text("SELECT count(*) FROM actions")).scalar() == 1
+    assert [(r[0], r[1], str(r[2]) if r[2] else None) for r in back] == [
+        (1, "partly_accepted", "2025-02-01"), (2, None, None)]

@@ -127,7 +127,9 @@ MATRIX: dict[str, Rule] = {
     "recommendations.show": Rule("read", lambda w, s: {"recommendation_id": w.recommendation.id}),
     "recommendations.new": Rule("staff", lambda w, s: {"review_id": w.review.id}),
     "recommendations.edit": Rule("staff", lambda w, s: {"recommendation_id": w.recommendation.id}),
-    "recommendations.respond": Rule("staff", lambda w, s: {"recommendation_id": w.recommendation.id}),
+    # An addressee's formal response: staff for any addressee, a lead for their own agency only.
+    "recommendations.respond": Rule("action_work", lambda w, s: {
+        "recommendation_id": w.recommendation.id, "agency_id": (w.own_agency if s == "own" else w.other_agency).id}),
     "actions.index": Rule("read"),
     "actions.queue": Rule("staff"),
     "actions.new": Rule("staff", lambda w, s: {"recommendation_id": w.recommendation.id}),
@@ -139,6 +141,11 @@ MATRIX: dict[str, Rule] = {
     "actions.decide": Rule("staff_action", action_id, state="submitted"),
     "actions.close": Rule("staff_action", action_id),
     "actions.open": Rule("staff_action", action_id, state="draft"),
+    "actions.request_due_date": Rule("action_work", action_id),
+    "actions.decide_due_date": Rule("staff_action", action_id),
+    "actions.due_date_requests": Rule("staff"),
+    "actions.impact_reviews_due": Rule("staff"),
+    "actions.impact_review": Rule("staff_action", action_id, state="assured"),
     "evidence.new": Rule("action_work", action_id),
     "evidence.download": Rule("action_read", lambda w, s: {"evidence_id": w.evidence[s].id}),
     "themes.index": Rule("read"),
@@ -221,7 +228,11 @@ class World:
             action = make_action(owner=agency, lead=submitter[side], recommendation=self.recommendation,
                                  status=state if state != "submitted" else "in_progress",
                                  description=f"SECRET-{side.upper()} action text")
-            if state != "draft":
+            if state == "in_progress":  # a request for a new due date waits on each action
+                from tracker.actions.services import request_due_date
+
+                request_due_date(action, action.due_date + timedelta(days=30), "SECRET reason", submitter[side], TODAY)
+            if state not in ("draft", "assured"):
                 upload = FileStorage(io.BytesIO(b"minutes of the audit\n"), filename="audit.txt")
                 self.evidence[side] = add_evidence(action, by=submitter[side], kind="impact", title=f"{side} file",
                                                    description="", effective_date=TODAY - timedelta(days=1),

@@ -46,7 +46,12 @@ def test_recommendation_page_for_every_role(client, login_as, setting, role):
     assert "Health Trust, West Midlands Police" in html
     assert "Police retrain MASH staff" in html
     assert ("Health audits genograms" in html) is (role is not Role.AGENCY_LEAD)
-    assert ("Record the formal response" in html) is (role in (Role.ADMIN, Role.BUSINESS_UNIT))
+    # Staff record any addressee's response; a lead only their own agency's; readers none.
+    police, health = setting["police"].id, setting["health"].id
+    rec_id = setting["rec"].id
+    assert (f"/recommendations/{rec_id}/responses/{police}" in html) is (role not in (Role.BOARD_MEMBER,
+                                                                                    Role.SCRUTINEER))
+    assert (f"/recommendations/{rec_id}/responses/{health}" in html) is (role in (Role.ADMIN, Role.BUSINESS_UNIT))
 
 
 def test_missing_recommendation_is_404(client, login_as, setting):
@@ -63,18 +68,19 @@ def test_non_staff_cannot_use_recommendation_forms(client, login_as, setting, ro
     rec, review = setting["rec"], setting["review"]
     rec_id, review_id = rec.id, review.id
     agencies = [setting["police"]]
-    for url in (f"/recommendations/new?review_id={review_id}", f"/recommendations/{rec_id}/edit",
-                f"/recommendations/{rec_id}/response"):
+    for url in (f"/recommendations/new?review_id={review_id}", f"/recommendations/{rec_id}/edit"):
         assert client.get(url).status_code == 403, url
     assert client.post(f"/recommendations/new?review_id={review_id}",
                        data=rec_form(agencies, number="99")).status_code == 403
     assert client.post(f"/recommendations/{rec_id}/edit", data=rec_form(agencies, number="1", text="Hacked")
                        ).status_code == 403
-    assert client.post(f"/recommendations/{rec_id}/response", data={
-        "response": "accepted", "reasons": "", "response_date": ["1", "5", "2025"]}).status_code == 403
+    # A lead may answer for their own agency (tested below), never for another: that is not found.
+    health_url = f"/recommendations/{rec_id}/responses/{setting['health'].id}"
+    assert client.post(health_url, data={"response": "accepted", "reasons": "", "response_date": ["1", "5", "2025"]}
+                       ).status_code == (404 if role is Role.AGENCY_LEAD else 403)
     db.session.expire_all()
     rec = db.session.get(Recommendation, rec_id)
-    assert rec.text == "Share information at MASH." and rec.response is None
+    assert rec.text == "Share information at MASH." and rec.responses == []
     assert db.session.scalar(select(Recommendation).where(Recommendation.number == "99")) is None
 
 
@@ -151,19 +157,59 @@ def test_staff_edit_a_recommendation(client, login_as, setting):
     assert "Recommendation 12 updated" in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
-def test_record_formal_response(client, login_as, setting, today):
-    login_as(Role.BUSINESS_UNIT)
-    rec_id = setting["rec"].id
-    assert client.get(f"/recommendations/{rec_id}/response").status_code == 200
-    response = client.post(f"/recommendations/{rec_id}/response", data={
-        "response": "partly_accepted", "reasons": "The MASH is being redesigned.", "response_date": ["1", "5", "2025"]})
+def _answer(client, rec_id, agency_id, **overrides):
+    data = {"response": "partly_accepted", "reasons": "The MASH is being redesigned.",
+            "response_date": ["1", "5", "2025"]}
+    data.update(overrides)
+    return client.post(f"/recommendations/{rec_id}/responses/{agency_id}", data=data)
+
+
+def test_business_unit_records_a_response_for_one_addressee(client, login_as, setting, today):
+    staff = login_as(Role.BUSINESS_UNIT)
+    rec_id, police, health = setting["rec"].id, setting["police"], setting["health"]
+    assert client.get(f"/recommendations/{rec_id}/responses/{police.id}").status_code == 200
+    response = _answer(client, rec_id, police.id)
     assert response.status_code == 302
     html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Formal response to recommendation 1 recorded" in html
+    assert "Formal response of West Midlands Police to recommendation 1 recorded" in html
     assert "Partly accepted" in html and "The MASH is being redesigned." in html and "1 May 2025" in html
-    assert "No formal response yet" not in html
+    assert "No formal response yet" in html  # Health Trust has still to answer
     rec = db.session.get(Recommendation, rec_id)
-    assert rec.response == "partly_accepted" and rec.response_date == date(2025, 5, 1)
+    [answer] = rec.responses
+    assert (answer.agency_id, answer.response, answer.response_date) == (police.id, "partly_accepted", date(2025, 5, 1))
+    assert answer.recorded_by_id == staff.id
+
+
+def test_recording_again_corrects_the_agency_response(client, login_as, setting):
+    login_as(Role.BUSINESS_UNIT)
+    rec_id, police = setting["rec"].id, setting["police"].id
+    assert _answer(client, rec_id, police).status_code == 302
+    html = client.get(f"/recommendations/{rec_id}/responses/{police}").get_data(as_text=True)
+    assert "The MASH is being redesigned." in html  # the form opens with what was recorded
+    assert _answer(client, rec_id, police, response="accepted", reasons="").status_code == 302
+    db.session.expire_all()
+    [answer] = db.session.get(Recommendation, rec_id).responses
+    assert answer.response == "accepted" and answer.reasons == ""
+
+
+def test_agency_lead_records_their_own_agency_response_only(client, login_as, setting):
+    lead = login_as(Role.AGENCY_LEAD, agency=setting["police"])
+    rec_id = setting["rec"].id
+    assert _answer(client, rec_id, setting["police"].id, response="accepted", reasons="").status_code == 302
+    assert _answer(client, rec_id, setting["health"].id).status_code == 404
+    db.session.expire_all()
+    [answer] = db.session.get(Recommendation, rec_id).responses
+    assert answer.agency_id == setting["police"].id and answer.recorded_by_id == lead.id
+
+
+def test_agency_not_addressed_cannot_respond(client, login_as, setting):
+    outsider = factories.make_agency("Housing", "HSG")
+    db.session.commit()
+    login_as(Role.BUSINESS_UNIT)
+    assert _answer(client, setting["rec"].id, outsider.id).status_code == 404
+    client.post("/sign-out")
+    login_as(Role.AGENCY_LEAD, agency=outsider)
+    assert _answer(client, setting["rec"].id, outsider.id).status_code == 404
 
 
 @pytest.mark.parametrize("data, message", [
@@ -180,13 +226,13 @@ def test_record_formal_response(client, login_as, setting, today):
 def test_formal_response_errors(client, login_as, setting, data, message):
     login_as(Role.BUSINESS_UNIT)
     rec_id = setting["rec"].id
-    response = client.post(f"/recommendations/{rec_id}/response", data=data)
+    response = client.post(f"/recommendations/{rec_id}/responses/{setting['police'].id}", data=data)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in html
     assert "There is a problem" in html
     db.session.expire_all()
-    assert db.session.get(Recommendation, rec_id).response is None
+    assert db.session.get(Recommendation, rec_id).responses == []
 
 
 def test_review_page_links_to_forms_for_staff(client, login_as, setting):
@@ -194,6 +240,6 @@ def test_review_page_links_to_forms_for_staff(client, login_as, setting):
     rec_id, review_id = setting["rec"].id, setting["review"].id
     html = client.get(f"/reviews/{review_id}").get_data(as_text=True)
     assert f"/recommendations/{rec_id}/edit" in html
-    assert f"/recommendations/{rec_id}/response" in html
+    assert f"/recommendations/{rec_id}/responses/{setting['police'].id}" in html
     assert f"/recommendations/new?review_id={review_id}" in html
     assert f"recommendation_id={rec_id}" in html  # "Add an action"

@@ -143,7 +143,7 @@ def test_the_weekly_summary_day_is_a_setting(app, smtp, world, client, login_as)
     form = client.get("/admin/settings").get_data(as_text=True)
     assert "Day of the weekly overdue summary" in form
     response = client.post("/admin/settings", data={
-        "at_risk_days": "28", "stale_update_days": "90", "evidence_max_mb": "20", "summary_weekday": "2",
+        "at_risk_days": "28", "stale_update_days": "90", "evidence_max_mb": "20", "summary_weekday": "2", "response_days": "28", "impact_review_months": "6",
         **{f"label_{k}": k.title() for k in ("blue", "red", "amber", "green", "none")},
         **{f"definition_{k}": "Meaning." for k in ("blue", "red", "amber", "green", "none")}})
     assert response.status_code == 302

@@ -216,3 +216,30 @@ def test_action_state_at_reads_only_history_on_or_before_the_day():
     assert resubmitted.status == "submitted" and resubmitted.submitted_at == at(date(2025, 6, 1))
     assert resubmitted.due_date == date(2025, 9, 30)
     assert action_state_at(facts, moves, dues, updates, date(2025, 7, 1)).assured_date == date(2025, 6, 20)
+
+
+def test_formal_responses_and_completed_late_as_at_the_day(story):
+    """Each addressee's response counts from its date; a recommendation stays in "without a formal
+    response" while any addressee has none, naming who. Action a was assured (10 August) after its
+    original due date (30 April), though before the moved one: completed late."""
+    from tracker.recommendations.models import Recommendation, RecommendationResponse
+
+    rec = db.session.query(Recommendation).filter_by(number="1").one()
+    health = factories.make_agency("Health Trust", "HT")
+    rec.addressees.append(health)
+    rec.review.published_date, rec.review.response_deadline = date(2025, 5, 1), date(2025, 5, 29)
+    db.session.add(RecommendationResponse(recommendation=rec, agency=rec.addressees[0], response="partly_accepted",
+                                          reasons="In part.", response_date=date(2025, 5, 20)))
+    db.session.commit()
+    before = data_at(date(2025, 5, 19))
+    [first] = [r for r in before.unanswered if r.number == "1"]
+    assert first.missing == ["Black Country Healthcare", "Health Trust"] and first.overdue is False
+    after = data_at(date(2025, 9, 1))
+    [first] = [r for r in after.unanswered if r.number == "1"]
+    assert first.missing == ["Health Trust"] and first.deadline == date(2025, 5, 29) and first.overdue is True
+    section = after.reviews[0].recommendations[0]
+    assert section.responses == ["Black Country Healthcare: partly accepted on 20 May 2025"]
+    assert section.missing_responses == ["Health Trust"]
+    a = next(line for line in after.actions if line.id == story["a"])
+    assert a.completed_late is True
+    assert all(not line.completed_late for line in before.actions)

@@ -77,11 +77,15 @@ def test_list_sorts_and_pages(app, client, login_as):
     for ref, title in (("R-1", "Zed"), ("R-2", "Yan"), ("R-3", "Xu")):
         factories.make_review(reference=ref, title=title)
     login_as(Role.BUSINESS_UNIT)
+    def rows(html: str) -> str:  # the table alone: a random CSP nonce elsewhere can hold "Xu"
+        return html[html.index("<tbody"):html.index("</tbody>")]
+
     _, html = page(client, "/reviews/?sort=title&dir=asc")
+    assert "Showing 1 to 2 of 3 reviews" in html
+    html = rows(html)
     assert "Xu" in html and "Yan" in html and "Zed" not in html
     assert html.index("Xu") < html.index("Yan")
-    assert "Showing 1 to 2 of 3 reviews" in html
-    _, html = page(client, "/reviews/?sort=title&dir=asc&page=2")
+    html = rows(page(client, "/reviews/?sort=title&dir=asc&page=2")[1])
     assert "Zed" in html and "Xu" not in html
     _, html = page(client, "/reviews/?sort=reference&dir=desc")
     assert html.index("R-3") < html.index("R-2")
@@ -172,7 +176,7 @@ def test_review_page_renders_for_every_role(app, client, login_as, role):
     staff = role in (Role.ADMIN, Role.BUSINESS_UNIT)
     assert ("Edit review" in html) is staff
     assert ("Add an action" in html) is staff
-    assert ("Record the formal response" in html) is staff
+    assert ("Record the response" in html) is (role is not Role.BOARD_MEMBER and role is not Role.SCRUTINEER)
 
 
 def test_agency_lead_sees_only_their_agencys_actions(app, client, login_as):
@@ -209,7 +213,7 @@ def test_review_page_query_count_does_not_grow(app, client, login_as):
     db.session.commit()
     after = count_queries(app, client, f"/reviews/{review.id}")
     assert after == before
-    assert before <= 12, before  # 10, and 2 for learning elsewhere: the library, earlier local reviews
+    assert before <= 13, before  # 10, 2 for learning elsewhere (the library, earlier local reviews), 1 for formal responses
 
 
 def test_missing_review_is_404(app, client, login_as):

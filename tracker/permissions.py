@@ -101,6 +101,28 @@ def can_withdraw(user: User, action: Action) -> bool:
     return is_staff(user) and not action.is_closed
 
 
+def can_record_response(user: User, agency_id: int) -> bool:
+    """An agency lead records their own agency's formal response to a recommendation addressed to
+    it; the business unit records on behalf of any addressee."""
+    return is_staff(user) or (_signed_in(user) and user.has_role(Role.AGENCY_LEAD)
+                              and user.agency_id is not None and user.agency_id == agency_id)
+
+
+def can_request_due_date(user: User, action: Action) -> bool:
+    """The owning agency's lead asks for a new due date on live work (the business unit may file
+    one on their behalf; it can also move the date itself)."""
+    return _works_on(user, action) and action.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+
+def can_decide_due_date_requests(user: User) -> bool:
+    return is_staff(user)
+
+
+def can_record_impact_review(user: User, action: Action) -> bool:
+    """After assurance the business unit checks whether the change in practice has lasted."""
+    return is_staff(user) and action.status == ActionStatus.ASSURED
+
+
 def can_view_assurance_queue(user: User) -> bool:
     return is_staff(user)
 

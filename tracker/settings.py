@@ -24,6 +24,10 @@ class Settings:
     evidence_max_mb: int = 20
     # The day the business unit's weekly summary of overdue actions is sent (0 = Monday ... 6 = Sunday).
     summary_weekday: int = 0
+    #: Days after publication by which each addressee's formal response is due.
+    response_days: int = 28
+    #: Months after assurance at which the business unit checks that the change has lasted.
+    impact_review_months: int = 6
     labels: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LABELS))
     definitions: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_DEFINITIONS))
     #: Review clocks changed by the administrator, per review type (see tracker/reviews/clocks.py).

@@ -47,7 +47,11 @@ PAGES = [
     ("edit review form", "/reviews/{review}/edit", STAFF),
     ("new recommendation form", "/recommendations/new?review_id={review}", STAFF),
     ("edit recommendation form", "/recommendations/{recommendation}/edit", STAFF),
-    ("response form", "/recommendations/{recommendation}/response", STAFF),
+    ("response form", "/recommendations/{recommendation}/responses/{addressee}", STAFF),
+    ("due date request form", "/actions/{live_action}/due-date-request", ("agency-lead",)),
+    ("due date requests", "/actions/due-date-requests", STAFF),
+    ("impact reviews due", "/actions/impact-reviews", STAFF),
+    ("impact review form", "/actions/{assured_action}/impact-review", STAFF),
     ("learning point form", "/reviews/{review}/learning-points/new", STAFF),
     ("theme form", "/themes/{theme}/edit", STAFF),
     ("theme merge form", "/themes/{theme}/merge", STAFF),
@@ -88,7 +92,7 @@ def ids(live_server):
     from tracker.actions.models import Action
     from tracker.extensions import db
     from tracker.library.models import LibraryReview
-    from tracker.recommendations.models import Recommendation
+    from tracker.recommendations.models import Recommendation, recommendation_addressees
     from tracker.reviews.models import Review
     from tracker.themes.models import Theme
     from tracker.users.models import Agency, User
@@ -102,11 +106,14 @@ def ids(live_server):
             "live_action": one(select(Action.id).where(Action.owner_agency_id == bcpft,
                                                        Action.status == "in_progress").order_by(Action.id)),
             "submitted_action": one(select(Action.id).where(Action.status == "submitted").order_by(Action.id)),
+            "assured_action": one(select(Action.id).where(Action.status == "assured").order_by(Action.id)),
             "theme": one(select(Theme.id).order_by(Theme.name)),
             "library_entry": one(select(LibraryReview.id).order_by(LibraryReview.id)),
             "user": one(select(User.id).where(User.email == "health.lead@example.org")),
             "agency": bcpft,
         }
+        found["addressee"] = one(select(recommendation_addressees.c.agency_id).where(
+            recommendation_addressees.c.recommendation_id == found["recommendation"]))
         db.session.remove()
     assert all(found.values()), found
     return found

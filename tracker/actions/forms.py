@@ -88,6 +88,39 @@ class DueDateForm(FlaskForm):
     submit = SubmitField("Move the due date", widget=GovSubmitInput())
 
 
+class DueDateRequestForm(FlaskForm):
+    due_date = GovukDateField("New due date you are asking for")
+    reason = TextAreaField("Why does the due date need to move?", widget=GovTextArea(),
+                           validators=[DataRequired("Enter the reason the due date needs to move"),
+                                       Length(max=5000, message="The reason must be 5,000 characters or fewer")])
+    submit = SubmitField("Send the request", widget=GovSubmitInput())
+
+
+class DueDateDecisionForm(FlaskForm):
+    decision = RadioField("Your decision", widget=GovRadioInput(),
+                          choices=choices([("approve", "Approve: move the due date"),
+                                           ("decline", "Decline: keep the current due date")]),
+                          invalid_choice_message="Choose approve or decline")
+    note = TextAreaField("Note to the agency lead", widget=GovTextArea(),
+                         description="Required when you decline.",
+                         validators=[Length(max=5000, message="The note must be 5,000 characters or fewer")])
+    submit = SubmitField("Record decision", widget=GovSubmitInput())
+
+
+class ImpactReviewForm(FlaskForm):
+    outcome = RadioField("Has the change in practice lasted?", widget=GovRadioInput(),
+                         choices=choices([("sustained", "Sustained"), ("partly", "Partly sustained"),
+                                          ("not_sustained", "Not sustained")]),
+                         invalid_choice_message="Select whether the change has lasted")
+    note = TextAreaField("What did you find, and what follows?", widget=GovTextArea(),
+                         description="Required unless the change is sustained: for example an audit result, and "
+                                     "any follow-up action.",
+                         validators=[Length(max=10000, message="The note must be 10,000 characters or fewer")])
+    next_review_date = GovukDateField("Check again on (optional)", required=False,
+                                      description="Set a date to bring the action back for another impact review.")
+    submit = SubmitField("Record the impact review", widget=GovSubmitInput())
+
+
 class ProgressForm(FlaskForm):
     proposed_rating = RadioField("How is the action going?", widget=GovRadioInput(),
                                  invalid_choice_message="Choose a rating")

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -73,6 +73,8 @@ class Action(db.Model):
     assured_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     assured_date: Mapped[date | None] = mapped_column(Date)
     completed_late: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set when the action is assured: the business unit checks then that the change has lasted.
+    impact_review_date: Mapped[date | None] = mapped_column(Date, index=True)
     # Kept by record_progress so that ratings can be filtered and sorted in SQL.
     last_update_date: Mapped[date | None] = mapped_column(Date, index=True)
     last_proposed_rating: Mapped[str | None] = mapped_column(String(10))
@@ -103,6 +105,12 @@ class Action(db.Model):
     )
     evidence: Mapped[list["Evidence"]] = relationship(  # noqa: F821
         back_populates="action", order_by="Evidence.id", cascade="all, delete-orphan"
+    )
+    due_date_requests: Mapped[list["DueDateRequest"]] = relationship(
+        back_populates="action", order_by="DueDateRequest.id", cascade="all, delete-orphan"
+    )
+    impact_reviews: Mapped[list["ImpactReview"]] = relationship(
+        back_populates="action", order_by="ImpactReview.id", cascade="all, delete-orphan"
     )
 
     @property
@@ -197,3 +205,86 @@ class AssuranceDecision(db.Model):
 
     action: Mapped[Action] = relationship(back_populates="decisions")
     decided_by: Mapped[User | None] = relationship()
+
+
+class RequestStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+    @property
+    def label(self) -> str:
+        return {"pending": "Waiting for the business unit", "approved": "Approved",
+                "declined": "Declined"}[self.value]
+
+
+class DueDateRequest(db.Model):
+    """An agency lead's request for a new due date, approved or declined by the business unit.
+    An approved request moves the date through `move_due_date`, so the move is in the history too."""
+
+    __tablename__ = "due_date_requests"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_in(RequestStatus)})", name="status"),
+        CheckConstraint("status = 'pending' OR (decided_at IS NOT NULL AND decided_by_id IS NOT NULL)",
+                        name="decided_has_who_and_when"),
+        CheckConstraint("status != 'declined' OR decision_note != ''", name="declined_has_note"),
+        # Only one pending request per action.
+        Index("uq_due_date_requests_one_pending", "action_id", unique=True,
+              sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
+        Index("ix_due_date_requests_status_requested", "status", "requested_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    current_due_date: Mapped[date] = mapped_column(Date)
+    requested_date: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(10), default=RequestStatus.PENDING.value)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    action: Mapped[Action] = relationship(back_populates="due_date_requests")
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def status_label(self) -> str:
+        return RequestStatus(self.status).label
+
+
+class ImpactOutcome(StrEnum):
+    SUSTAINED = "sustained"
+    PARTLY = "partly"
+    NOT_SUSTAINED = "not_sustained"
+
+    @property
+    def label(self) -> str:
+        return {"sustained": "Sustained", "partly": "Partly sustained",
+                "not_sustained": "Not sustained"}[self.value]
+
+
+class ImpactReview(db.Model):
+    """The business unit's later look at an assured action: has the change in practice lasted?"""
+
+    __tablename__ = "impact_reviews"
+    __table_args__ = (CheckConstraint(f"outcome IN ({_in(ImpactOutcome)})", name="outcome"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    next_review_date: Mapped[date | None] = mapped_column(Date)
+    reviewed_date: Mapped[date] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    action: Mapped[Action] = relationship(back_populates="impact_reviews")
+    recorded_by: Mapped[User | None] = relationship()
+
+    @property
+    def outcome_label(self) -> str:
+        return ImpactOutcome(self.outcome).label

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from tracker.actions.models import (
-    Action, ActionStatus, AssuranceDecision, Decision, DueDateChange, ProgressUpdate, Rating, StatusChange,
+    Action, ActionStatus, AssuranceDecision, Decision, DueDateChange, DueDateRequest, ImpactOutcome, ImpactReview,
+    ProgressUpdate, Rating, RequestStatus, StatusChange,
 )
 from tracker.errors import DomainError
 from tracker.evidence.models import EvidenceKind
@@ -13,6 +14,8 @@ from tracker.extensions import db
 from tracker.models_base import utcnow
 from tracker.recommendations.models import Recommendation
 from tracker.rounds.services import answer_requests
+from tracker.reviews.services import add_months
+from tracker.settings import Settings
 from tracker.users.models import Agency, Role, User
 
 S = ActionStatus
@@ -42,8 +45,10 @@ ALLOWED_MOVES: dict[tuple[ActionStatus, ActionStatus], Move] = {
 STAFF_ROLES = (Role.ADMIN, Role.BUSINESS_UNIT)
 
 
-def move_status(action: Action, to: ActionStatus, by: User, *, reason: str = "", today: date) -> StatusChange:
-    """Move an action along the workflow, if the table allows it for this user."""
+def move_status(action: Action, to: ActionStatus, by: User, *, reason: str = "", today: date,
+                impact_review_months: int = Settings.impact_review_months) -> StatusChange:
+    """Move an action along the workflow, if the table allows it for this user. Assurance sets the
+    date the business unit checks that the change has lasted."""
     src = ActionStatus(action.status)
     move = ALLOWED_MOVES.get((src, to))
     if move is None:
@@ -68,6 +73,7 @@ def move_status(action: Action, to: ActionStatus, by: User, *, reason: str = "",
         action.assured_at = now
         action.assured_date = today
         action.completed_late = today > action.original_due_date
+        action.impact_review_date = add_months(today, impact_review_months)
     elif to is S.IN_PROGRESS and src is S.SUBMITTED:
         if action.submitted_by_id == by.id:
             raise DomainError("You submitted this action, so someone else must decide on it.")
@@ -161,11 +167,12 @@ def submit_for_assurance(action: Action, by: User, today: date, note: str = "") 
     return move_status(action, S.SUBMITTED, by, reason=note, today=today)
 
 
-def accept_action(action: Action, by: User, reason: str, today: date) -> AssuranceDecision:
+def accept_action(action: Action, by: User, reason: str, today: date,
+                  impact_review_months: int = Settings.impact_review_months) -> AssuranceDecision:
     """Blue means evidence of impact was accepted, so there must be some."""
     if not any(e.kind == EvidenceKind.IMPACT for e in action.evidence):
         raise DomainError("There is no evidence of impact yet: return the action and ask for it.")
-    move_status(action, S.ASSURED, by, reason=reason, today=today)
+    move_status(action, S.ASSURED, by, reason=reason, today=today, impact_review_months=impact_review_months)
     return _decide(action, Decision.ACCEPTED, by, reason)
 
 
@@ -187,3 +194,92 @@ def close_action(action: Action, to: ActionStatus, by: User, reason: str, today:
         raise DomainError("Choose withdrawn or superseded.")
     return move_status(action, to, by, reason=reason, today=today)
 
+
+
+# --- due-date requests ---------------------------------------------------------------------------------
+
+
+def pending_due_date_request(action: Action) -> DueDateRequest | None:
+    return next((r for r in action.due_date_requests if r.status == RequestStatus.PENDING), None)
+
+
+def request_due_date(action: Action, new_date: date, reason: str, by: User, today: date) -> DueDateRequest:
+    """An agency lead asks the business unit for a new due date, with a reason; one pending request
+    per action."""
+    reason = (reason or "").strip()
+    if action.status not in (S.OPEN, S.IN_PROGRESS):
+        raise DomainError(f"A new due date cannot be asked for on an action that is {action.status_label.lower()}.")
+    if pending_due_date_request(action) is not None:
+        raise DomainError("A request for a new due date is already waiting for the business unit.")
+    if new_date is None:
+        raise DomainError("Enter the new due date you are asking for.", field="due_date")
+    if new_date == action.due_date:
+        raise DomainError("The new due date is the same as the current one.", field="due_date")
+    if new_date < today:
+        raise DomainError("The new due date cannot be in the past.", field="due_date")
+    if not reason:
+        raise DomainError("Enter the reason the due date needs to move.", field="reason")
+    request = DueDateRequest(action=action, current_due_date=action.due_date, requested_date=new_date,
+                             reason=reason, requested_by_id=by.id, requested_at=utcnow(),
+                             status=RequestStatus.PENDING.value)
+    db.session.add(request)
+    db.session.flush()
+    return request
+
+
+def approve_due_date_request(request: DueDateRequest, by: User, note: str = "") -> DueDateChange:
+    """The business unit approves: the date moves through `move_due_date`, so the move joins the
+    action's history with the lead's reason."""
+    _check_pending(request)
+    requester = request.requested_by.name if request.requested_by else "the agency lead"
+    change = move_due_date(request.action, request.requested_date, f"Requested by {requester}: {request.reason}", by)
+    _decide_request(request, RequestStatus.APPROVED, by, note)
+    return change
+
+
+def decline_due_date_request(request: DueDateRequest, by: User, note: str) -> None:
+    """A declined request keeps the due date; the lead is told why."""
+    _check_pending(request)
+    if not (note or "").strip():
+        raise DomainError("Enter a note for the agency lead saying why the request is declined.", field="note")
+    _decide_request(request, RequestStatus.DECLINED, by, note)
+
+
+def _check_pending(request: DueDateRequest) -> None:
+    if request.status != RequestStatus.PENDING:
+        raise DomainError(f"This request has already been {request.status}.")
+
+
+def _decide_request(request: DueDateRequest, outcome: RequestStatus, by: User, note: str) -> None:
+    request.status = outcome.value
+    request.decision_note = (note or "").strip()
+    request.decided_by_id = by.id
+    request.decided_at = utcnow()
+    db.session.flush()
+
+
+# --- impact reviews ------------------------------------------------------------------------------------
+
+
+def record_impact_review(action: Action, *, outcome: str, note: str, next_review_date: date | None, by: User,
+                         today: date) -> ImpactReview:
+    """Has the change in practice lasted? Anything short of sustained needs a note saying what
+    follows; a further check can be set for later, otherwise the action leaves the impact list.
+    (Reopening an assured action would rewrite the board's record of it: follow-up work is a new
+    action on the recommendation.)"""
+    if action.status != S.ASSURED:
+        raise DomainError("Only an assured action has its impact reviewed.")
+    if outcome not in {o.value for o in ImpactOutcome}:
+        raise DomainError("Select whether the change has lasted.", field="outcome")
+    note = (note or "").strip()
+    if outcome != ImpactOutcome.SUSTAINED and not note:
+        raise DomainError("Enter what was found and what follows.", field="note")
+    if next_review_date is not None and next_review_date <= today:
+        raise DomainError("The next impact review must be after today.", field="next_review_date")
+    review = ImpactReview(action=action, due_date=action.impact_review_date, outcome=outcome, note=note,
+                          next_review_date=next_review_date, reviewed_date=today, recorded_by_id=by.id,
+                          recorded_at=utcnow())
+    action.impact_review_date = next_review_date
+    db.session.add(review)
+    db.session.flush()
+    return review

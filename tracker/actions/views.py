@@ -11,11 +11,12 @@ from sqlalchemy.orm import selectinload
 from tracker import conflicts, permissions
 from tracker.actions import services
 from tracker.actions.forms import (
-    ActionFilterForm, CloseForm, DecisionForm, DueDateForm, EditActionForm, EmptyForm, NewActionForm, ProgressForm,
-    SubmitForm, choices,
+    ActionFilterForm, CloseForm, DecisionForm, DueDateDecisionForm, DueDateForm, DueDateRequestForm, EditActionForm,
+    EmptyForm, ImpactReviewForm, NewActionForm, ProgressForm, SubmitForm, choices,
 )
 from tracker.actions.models import (
-    Action, ActionStatus, AssuranceDecision, DueDateChange, ProgressUpdate, Rating, StatusChange,
+    Action, ActionStatus, AssuranceDecision, DueDateChange, DueDateRequest, ImpactReview, ProgressUpdate, Rating,
+    RequestStatus, StatusChange,
 )
 from tracker.actions.queries import SORTS, ActionFilters, actions_query, count_actions, paginate_actions
 from tracker.actions.ratings import rate
@@ -159,6 +160,9 @@ def show(action_id: int):
         selectinload(Action.decisions).selectinload(AssuranceDecision.decided_by),
         selectinload(Action.due_date_changes).selectinload(DueDateChange.changed_by),
         selectinload(Action.status_changes).selectinload(StatusChange.changed_by),
+        selectinload(Action.due_date_requests).selectinload(DueDateRequest.requested_by),
+        selectinload(Action.due_date_requests).selectinload(DueDateRequest.decided_by),
+        selectinload(Action.impact_reviews).selectinload(ImpactReview.recorded_by),
     )
     reminders: dict[int, tuple[ReminderMessage, list[str]]] = {}  # one row per message, with its headings
     for message, section in db.session.execute(
@@ -173,10 +177,12 @@ def show(action_id: int):
         select(UpdateRequest).where(UpdateRequest.action_id == action.id)
         .options(selectinload(UpdateRequest.round)).order_by(UpdateRequest.id.desc()).limit(5)).all()
     return render_template(
-        "actions/show.html", action=action, rating=rate(action, day, settings), settings=settings,
+        "actions/show.html", action=action, rating=rate(action, day, settings), settings=settings, today=day,
         challenges=live_challenges_on(signed_in_user(), action_id=action.id),
         reminders=reminders[:REMINDERS_SHOWN], more_reminders=len(reminders) > REMINDERS_SHOWN,
         requests=requests,
+        pending_request=services.pending_due_date_request(action),
+        latest_request=action.due_date_requests[-1] if action.due_date_requests else None,
         review_href=url_for("reviews.show", review_id=action.review_id),
         recommendation_href=url_for("recommendations.show", recommendation_id=action.recommendation_id),
     )
@@ -324,8 +330,9 @@ def decide(action_id: int):
     require(permissions.can_decide(user, action))
     form = DecisionForm()
     if form.validate_on_submit():
-        verb = services.accept_action if form.decision.data == "accept" else services.return_action
-        if run_service(form, lambda: verb(action, user, form.reason.data, today())):
+        accept, months = form.decision.data == "accept", load_settings().impact_review_months
+        if run_service(form, lambda: services.accept_action(action, user, form.reason.data, today(), months)
+                       if accept else services.return_action(action, user, form.reason.data, today())):
             flash("Action accepted as assured." if form.decision.data == "accept"
                   else "Action returned to the agency.", "success")
             return redirect(_back(action))
@@ -363,3 +370,98 @@ def open_action(action_id: int):
         db.session.commit()
         flash("Action opened.", "success")
     return redirect(_back(action))
+
+
+# --- due-date requests ---------------------------------------------------------------------------------
+
+
+@bp.route("/<int:action_id>/due-date-request", methods=["GET", "POST"])
+def request_due_date(action_id: int):
+    """The agency lead asks the business unit for a new due date; one request waits at a time."""
+    user, day = signed_in_user(), today()
+    action = load_action(action_id, selectinload(Action.due_date_requests))
+    require(permissions.can_request_due_date(user, action))
+    form = DueDateRequestForm()
+    pending = services.pending_due_date_request(action)
+    if form.validate_on_submit():
+        if run_service(form, lambda: services.request_due_date(action, form.due_date.data, form.reason.data,
+                                                                 user, day)):
+            flash("Your request for a new due date has been sent to the business unit.", "success")
+            return redirect(_back(action))
+    return render_template("actions/due_date_request.html", form=form, action=action, pending=pending,
+                           back_href=_back(action)), form_status(form)
+
+
+@bp.route("/<int:action_id>/due-date-request/decision", methods=["GET", "POST"])
+def decide_due_date(action_id: int):
+    """The business unit approves (the date moves, into the history) or declines with a note."""
+    user = signed_in_user()
+    action = load_action(action_id, selectinload(Action.due_date_requests).selectinload(DueDateRequest.requested_by))
+    require(permissions.can_decide_due_date_requests(user))
+    pending = services.pending_due_date_request(action)
+    if pending is None:
+        flash("There is no request for a new due date waiting on this action.", "info")
+        return redirect(_back(action))
+    form = DueDateDecisionForm()
+    if form.validate_on_submit():
+        approve = form.decision.data == "approve"
+        if run_service(form, lambda: services.approve_due_date_request(pending, user, form.note.data or "")
+                       if approve else services.decline_due_date_request(pending, user, form.note.data or "")):
+            flash("Request approved: the due date has moved." if approve else "Request declined.", "success")
+            return redirect(url_for("actions.due_date_requests"))
+    return render_template("actions/due_date_decision.html", form=form, action=action, pending=pending,
+                           back_href=url_for("actions.due_date_requests")), form_status(form)
+
+
+@bp.route("/due-date-requests")
+def due_date_requests():
+    """Requests for a new due date waiting for the business unit, oldest first."""
+    user, day, settings = signed_in_user(), today(), load_settings()
+    require(permissions.can_decide_due_date_requests(user))
+    page = db.paginate(pending_requests_query(), page=parse_id(request.args.get("page")) or 1,
+                       per_page=page_size(), max_per_page=100, error_out=False)
+    return render_template("actions/due_date_requests.html", page=page, settings=settings, today=day)
+
+
+def pending_requests_query():
+    return (select(DueDateRequest).where(DueDateRequest.status == RequestStatus.PENDING.value)
+            .options(selectinload(DueDateRequest.requested_by),
+                     selectinload(DueDateRequest.action).selectinload(Action.owner_agency),
+                     selectinload(DueDateRequest.action).selectinload(Action.review))
+            .order_by(DueDateRequest.requested_at, DueDateRequest.id))
+
+
+# --- impact reviews ------------------------------------------------------------------------------------
+
+
+def impact_reviews_due_query(day):
+    """Assured actions whose impact review date has come, longest waiting first."""
+    return (select(Action).where(Action.status == ActionStatus.ASSURED.value, Action.impact_review_date <= day)
+            .options(selectinload(Action.owner_agency), selectinload(Action.review))
+            .order_by(Action.impact_review_date, Action.id))
+
+
+@bp.route("/impact-reviews")
+def impact_reviews_due():
+    user, day = signed_in_user(), today()
+    require(permissions.can_view_assurance_queue(user))
+    page = db.paginate(impact_reviews_due_query(day), page=parse_id(request.args.get("page")) or 1,
+                       per_page=page_size(), max_per_page=100, error_out=False)
+    return render_template("actions/impact_reviews.html", page=page, today=day)
+
+
+@bp.route("/<int:action_id>/impact-review", methods=["GET", "POST"])
+def impact_review(action_id: int):
+    """The business unit records whether the change has lasted."""
+    user, day = signed_in_user(), today()
+    action = load_action(action_id, selectinload(Action.impact_reviews))
+    require(permissions.can_record_impact_review(user, action))
+    form = ImpactReviewForm()
+    if form.validate_on_submit():
+        if run_service(form, lambda: services.record_impact_review(
+                action, outcome=form.outcome.data, note=form.note.data or "",
+                next_review_date=form.next_review_date.data, by=user, today=day)):
+            flash("Impact review recorded.", "success")
+            return redirect(_back(action))
+    return render_template("actions/impact_review.html", form=form, action=action, today=day,
+                           back_href=_back(action)), form_status(form)

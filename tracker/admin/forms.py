@@ -159,6 +159,14 @@ class SettingsForm(FlaskForm):
     stale_update_days = WholeNumberField(
         "Longest time without an update", minimum=1, maximum=730, noun="the longest time without an update",
         description="An open action with no progress update for longer than this is rated Amber.")
+    response_days = WholeNumberField(
+        "Time to respond to a published review", minimum=1, maximum=365, noun="the time to respond",
+        description="Each addressee's formal response is due this many days after the review is published, "
+                    "unless a deadline is set on the review.")
+    impact_review_months = WholeNumberField(
+        "Impact review after assurance", minimum=1, maximum=60, unit="months", noun="the impact review interval",
+        description="An assured action comes back to the business unit after this many months to check the change "
+                    "has lasted.")
     evidence_max_mb = WholeNumberField("Evidence upload limit", minimum=1, maximum=100, unit="MB",
                                        noun="the evidence upload limit",
                                        description="The largest file that can be uploaded as evidence.")

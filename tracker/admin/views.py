@@ -214,7 +214,8 @@ def _save_agency(form: forms.AgencyForm, agency: Agency | None):
 def settings():
     current = load_settings()
     defaults = {"at_risk_days": current.at_risk_days, "stale_update_days": current.stale_update_days,
-                "evidence_max_mb": current.evidence_max_mb, "summary_weekday": current.summary_weekday}
+                "evidence_max_mb": current.evidence_max_mb, "summary_weekday": current.summary_weekday,
+                "response_days": current.response_days, "impact_review_months": current.impact_review_months}
     for key in forms.RATING_KEYS:
         defaults[f"label_{key}"] = current.labels[key]
         defaults[f"definition_{key}"] = current.definitions[key]
@@ -225,6 +226,8 @@ def settings():
             stale_update_days=form.stale_update_days.data,
             evidence_max_mb=form.evidence_max_mb.data,
             summary_weekday=form.summary_weekday.data,
+            response_days=form.response_days.data,
+            impact_review_months=form.impact_review_months.data,
             labels={key: form[f"label_{key}"].data.strip() for key in forms.RATING_KEYS},
             definitions={key: " ".join(form[f"definition_{key}"].data.split()) for key in forms.RATING_KEYS},
         )

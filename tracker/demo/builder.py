@@ -14,11 +14,13 @@ from tracker.actions import services as actions
 from tracker.actions.models import Action, ActionStatus, StatusChange
 from tracker.evidence.services import add_evidence
 from tracker.extensions import db
-from tracker.recommendations.models import Recommendation, number_sort_key
+from tracker.recommendations.models import Recommendation, RecommendationResponse, number_sort_key
 from tracker.reviews.models import KEY_DATES, LearningPoint, Review, ReviewStatus
 from tracker.library.listing import keyword_key, parse_listing
 from tracker.library.services import import_listing
 from tracker.themes.models import Theme, ThemeAlias
+from tracker.reviews.services import response_deadline
+from tracker.settings import Settings
 from tracker.users.models import Agency, Role, User
 from tracker.users.services import create_user
 
@@ -131,6 +133,7 @@ def build_demo(today: date) -> str:
         for field, _ in KEY_DATES:
             value = item.get("key_dates", {}).get(field)
             setattr(review, field, date.fromisoformat(value) if value else None)
+        review.response_deadline = response_deadline(review.published_date, None, Settings.response_days)
         review.themes = [themes[name] for name in item.get("themes", [])]
         db.session.add(review)
         for n, lp in enumerate(item.get("learning_points", [])):
@@ -143,12 +146,17 @@ def build_demo(today: date) -> str:
                 review=review, number=rec["number"], sort_key=number_sort_key(rec["number"]), text=rec["text"],
                 kind=rec["kind"], addressees=[agencies[name] for name in rec["addressed_to"]],
                 themes=[themes[name] for name in rec.get("themes", [])])
-            if n % 7 != 5:  # a few recommendations still lack a formal response
-                recommendation.response = "partly_accepted" if n % 11 == 3 else "accepted"
-                recommendation.response_reasons = (
-                    "Accepted in full by the partnership executive." if recommendation.response == "accepted"
-                    else "Accepted in part: the audit element will be met through the existing audit programme.")
-                recommendation.response_date = today - timedelta(days=400 - n)
+            for i, agency in enumerate(recommendation.addressees):
+                # A few recommendations still lack every formal response, a few lack their second addressee's.
+                if n % 7 == 5 or (n % 5 == 2 and i == 1):
+                    continue
+                response = "partly_accepted" if n % 11 == 3 else "accepted"
+                lead = leads.get(agency.short_name)
+                recommendation.responses.append(RecommendationResponse(
+                    agency=agency, response=response, response_date=today - timedelta(days=400 - n),
+                    reasons="" if response == "accepted"
+                    else "Accepted in part: the audit element will be met through the existing audit programme.",
+                    recorded_by=lead or officer))
             db.session.add(recommendation)
             recommendations.append((item["reference"], recommendation))
     db.session.flush()
@@ -267,8 +275,10 @@ def _build_action(rec: Recommendation, owner: Agency, lead: User | None, scenari
         evidence("impact", "Re-audit shows the revised practice in 85% of sampled cases", 50, decided)
         actions.submit_for_assurance(action, actor, decided - timedelta(days=14))
         moments["submitted"], moments["decided"] = decided - timedelta(days=14), decided
+        # A late action gets an early check that the change has lasted, so the demo has impact reviews due.
         actions.accept_action(action, manager, "Completion and impact evidence seen and accepted; the "
-                              "re-audit is a sound sample across teams.", decided)
+                              "re-audit is a sound sample across teams.", decided,
+                              impact_review_months=1 if scenario == "assured_late" else Settings.impact_review_months)
     _backdate(action, opened, moments)
 
 

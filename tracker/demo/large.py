@@ -22,7 +22,9 @@ from tracker.actions.models import (
 from tracker.demo.builder import DEMO_PASSWORD, build_demo
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
-from tracker.recommendations.models import Recommendation, number_sort_key, recommendation_addressees
+from tracker.recommendations.models import (
+    Recommendation, RecommendationResponse, number_sort_key, recommendation_addressees,
+)
 from tracker.reviews.models import LearningPoint, Review, ReviewStatus
 from tracker.themes.models import Theme, recommendation_themes, review_themes
 from tracker.users.models import Agency, Role, User
@@ -114,8 +116,8 @@ def build_large(today: date, seed: int = 1, *, reviews: int = 398, target_action
     build_demo(today)
     db.session.commit()
     rng = random.Random(seed)
-    models = (Agency, Theme, User, Review, LearningPoint, Recommendation, Action, StatusChange, ProgressUpdate,
-              DueDateChange, AssuranceDecision, Evidence)
+    models = (Agency, Theme, User, Review, LearningPoint, Recommendation, RecommendationResponse, Action, StatusChange,
+              ProgressUpdate, DueDateChange, AssuranceDecision, Evidence)
     ids = Ids.load(models)
 
     # Agencies and themes: the seeds' and a few more, as a large partnership has.
@@ -194,7 +196,7 @@ def build_large(today: date, seed: int = 1, *, reviews: int = 398, target_action
             "title": f"{subject} {chr(65 + r % 26)}{r // 26 or ''}: " + rng.choice(REC_ENDS).split(" ", 1)[1][:120],
             "review_type": kind, "status": status, "lead_reviewer": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
             "summary": _text(rng, 1, 6), "source_document": "", "created_at": _at(incident + timedelta(days=3)),
-            **dates,
+            **dates, "response_deadline": published + timedelta(days=28) if dates["published_date"] else None,
         })
         themes = set(rng.choices(theme_ids, theme_weights, k=rng.randint(1, 4)))
         links["review_themes"] += [{"review_id": review_id, "theme_id": t} for t in themes]
@@ -218,11 +220,14 @@ def build_large(today: date, seed: int = 1, *, reviews: int = 398, target_action
             out[Recommendation].append({
                 "id": rec_id, "review_id": review_id, "number": str(number), "sort_key": number_sort_key(str(number)),
                 "text": text_.strip(), "kind": "single_agency" if len(addressees) == 1 and rng.random() < .5
-                else "partnership", "response": rng.choices(["accepted", "partly_accepted", "not_accepted"],
-                                                            [85, 12, 3])[0] if responded else None,
-                "response_reasons": "Accepted by the partnership executive." if responded else "",
-                "response_date": min(today, published + timedelta(days=rng.randint(5, 60))) if responded else None,
-                "created_at": _at(published)})
+                else "partnership", "created_at": _at(published)})
+            for agency in addressees if responded else ():
+                answered_on = min(today, published + timedelta(days=rng.randint(5, 60)))
+                out[RecommendationResponse].append({
+                    "id": ids.take(RecommendationResponse), "recommendation_id": rec_id, "agency_id": agency.id,
+                    "response": rng.choices(["accepted", "partly_accepted", "not_accepted"], [85, 12, 3])[0],
+                    "reasons": f"Response of {agency.name} agreed by its safeguarding lead.",
+                    "response_date": answered_on, "recorded_by_id": None, "recorded_at": _at(answered_on)})
             links["recommendation_addressees"] += [{"recommendation_id": rec_id, "agency_id": a.id}
                                                    for a in addressees]
             rec_themes = set(rng.sample(sorted(themes), rng.randint(1, len(themes))))

@@ -3,7 +3,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from tracker import permissions
-from tracker.actions.models import Action, ActionStatus
+from tracker.actions.models import Action, ActionStatus, DueDateRequest, RequestStatus
 from tracker.actions.queries import ActionFilters, actions_query, count_actions
 from tracker.actions.ratings import rate, rating_expression
 from tracker.challenges.services import age_in_days, waiting_for_agency
@@ -11,6 +11,7 @@ from tracker.clock import today
 from tracker.extensions import db
 from tracker.reviews.clocks import clocks_from_settings
 from tracker.reviews.services import overdue_milestones
+from tracker.recommendations.services import count_outstanding_responses, outstanding_responses
 from tracker.settings import load_settings
 from tracker.users.models import Role
 
@@ -63,4 +64,23 @@ def home():
         total, late = overdue_milestones(day, clocks_from_settings(settings), HOME_LIST_SIZE)
         sections["late_milestones"] = {"rows": late, "total": total}
     return render_template("main/home.html", sections=sections, counts=rating_counts(user, day, settings),
-                           settings=settings, today=day, challenge_age=age_in_days)
+                           settings=settings, today=day, challenge_age=age_in_days,
+                           waiting=_also_waiting(user, day))
+
+
+def _also_waiting(user, day) -> dict:
+    """Counts of the other things waiting: formal responses owed (an agency lead's own agency's), and
+    for the business unit the requests for new due dates and the impact reviews that have come due."""
+    agency_id = user.agency_id if user.has_role(Role.AGENCY_LEAD) else None
+    if user.has_role(Role.AGENCY_LEAD) and agency_id is None:
+        return {}
+    missing, overdue = count_outstanding_responses(db.session, day, agency_id)
+    waiting = {"responses": missing, "responses_overdue": overdue}
+    if agency_id is not None and missing:
+        waiting["owed"] = outstanding_responses(db.session, day, agency_id, limit=HOME_LIST_SIZE).get(agency_id, [])
+    if permissions.can_view_assurance_queue(user):
+        waiting["due_date_requests"] = db.session.scalar(
+            select(func.count()).select_from(DueDateRequest).where(DueDateRequest.status == RequestStatus.PENDING.value))
+        waiting["impact_reviews"] = db.session.scalar(select(func.count()).select_from(Action).where(
+            Action.status == ActionStatus.ASSURED.value, Action.impact_review_date <= day))
+    return waiting

@@ -8,7 +8,7 @@ from tracker.extensions import db
 from tracker.models_base import UTCDateTime, utcnow
 from tracker.reviews.models import Review
 from tracker.themes.models import Theme, recommendation_themes
-from tracker.users.models import Agency, _in
+from tracker.users.models import Agency, User, _in
 
 recommendation_addressees = Table(
     "recommendation_addressees",
@@ -45,8 +45,6 @@ class Recommendation(db.Model):
     __table_args__ = (
         UniqueConstraint("review_id", "number"),
         CheckConstraint(f"kind IN ({_in(RecommendationKind)})", name="kind"),
-        CheckConstraint(f"response IS NULL OR response IN ({_in(FormalResponse)})", name="response"),
-        CheckConstraint("response IS NULL OR response_date IS NOT NULL", name="response_has_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,9 +54,6 @@ class Recommendation(db.Model):
     sort_key: Mapped[str] = mapped_column(String(40), default="")
     text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20), default=RecommendationKind.PARTNERSHIP.value, index=True)
-    response: Mapped[str | None] = mapped_column(String(20))
-    response_reasons: Mapped[str] = mapped_column(Text, default="")
-    response_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Optimistic locking: every UPDATE checks and bumps it, so a stale edit cannot overwrite a newer one.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
@@ -70,17 +65,54 @@ class Recommendation(db.Model):
     actions: Mapped[list["Action"]] = relationship(  # noqa: F821
         back_populates="recommendation", order_by="Action.id", cascade="all, delete-orphan"
     )
+    responses: Mapped[list["RecommendationResponse"]] = relationship(
+        back_populates="recommendation", order_by="RecommendationResponse.id", cascade="all, delete-orphan"
+    )
 
     @property
     def kind_label(self) -> str:
         return RecommendationKind(self.kind).label
 
+    def response_from(self, agency_id: int) -> "RecommendationResponse | None":
+        return next((r for r in self.responses if r.agency_id == agency_id), None)
+
     @property
-    def response_label(self) -> str:
-        return FormalResponse(self.response).label if self.response else "No formal response yet"
+    def missing_responders(self) -> list[Agency]:
+        """Addressees that have not yet recorded their agency's formal response."""
+        answered = {r.agency_id for r in self.responses}
+        return [a for a in self.addressees if a.id not in answered]
 
     def __repr__(self) -> str:
         return f"<Recommendation {self.review_id}/{self.number}>"
+
+
+class RecommendationResponse(db.Model):
+    """One addressee's formal response to a recommendation: each agency it is addressed to answers
+    for itself, by the review's response deadline."""
+
+    __tablename__ = "recommendation_responses"
+    __table_args__ = (
+        UniqueConstraint("recommendation_id", "agency_id"),
+        CheckConstraint(f"response IN ({_in(FormalResponse)})", name="response"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id", ondelete="CASCADE"),
+                                                   index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+    response: Mapped[str] = mapped_column(String(20))
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    response_date: Mapped[date] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    recommendation: Mapped[Recommendation] = relationship(back_populates="responses")
+    agency: Mapped[Agency] = relationship()
+    recorded_by: Mapped[User | None] = relationship()
+
+    @property
+    def label(self) -> str:
+        return FormalResponse(self.response).label
 
 
 def number_sort_key(number: str) -> str:

@@ -19,7 +19,7 @@ from tracker.settings import load_settings
 from tracker.themes.models import Theme
 from tracker.users.models import Agency, Role
 from tracker.challenges.services import live_challenges_on
-from tracker.views_common import parse_id, show_error, signed_in_user
+from tracker.views_common import form_status, parse_id, run_service, show_error, signed_in_user
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
 
@@ -33,7 +33,8 @@ def _load(recommendation_id: int, *, full: bool = False) -> Recommendation:
     stmt = select(Recommendation).where(Recommendation.id == recommendation_id).options(
         joinedload(Recommendation.review))
     if full:
-        stmt = stmt.options(selectinload(Recommendation.addressees), selectinload(Recommendation.themes))
+        stmt = stmt.options(selectinload(Recommendation.addressees), selectinload(Recommendation.themes),
+                            selectinload(Recommendation.responses))
     recommendation = db.session.scalar(stmt)
     if recommendation is None:
         abort(404)
@@ -138,30 +139,34 @@ def edit(recommendation_id: int):
                            back_href=url_for("reviews.show", review_id=review.id))
 
 
-@bp.route("/<int:recommendation_id>/response", methods=["GET", "POST"])
+@bp.route("/<int:recommendation_id>/responses/<int:agency_id>", methods=["GET", "POST"])
 @login_required
-def respond(recommendation_id: int):
-    """Record (or correct) the formal response to a recommendation."""
-    _require_manager()
-    recommendation = _load(recommendation_id)
+def respond(recommendation_id: int, agency_id: int):
+    """Record (or correct) one addressee's formal response. An agency lead answers for their own
+    agency only; another agency's response is not found."""
+    user = signed_in_user()
+    recommendation = _load(recommendation_id, full=True)
+    agency = next((a for a in recommendation.addressees if a.id == agency_id), None)
+    if agency is None:
+        abort(404)
+    if user.has_role(Role.AGENCY_LEAD) and user.agency_id != agency.id:
+        abort(404)
+    if not permissions.can_record_response(user, agency.id):
+        abort(403)
     review = recommendation.review
     form = FormalResponseForm()
-    if request.method == "GET" and recommendation.response:
-        form.response.data = recommendation.response
-        form.reasons.data = recommendation.response_reasons
-        form.response_date.data = recommendation.response_date
+    existing = recommendation.response_from(agency.id)
+    if request.method == "GET" and existing is not None:
+        form.response.data = existing.response
+        form.reasons.data = existing.reasons
+        form.response_date.data = existing.response_date
+    back_href = url_for("recommendations.show", recommendation_id=recommendation.id)
     if form.validate_on_submit():
-        try:
-            services.record_formal_response(recommendation, response=form.response.data,
-                                            reasons=form.reasons.data, response_date=form.response_date.data,
-                                            today=today())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Formal response to recommendation {recommendation.number} recorded", "success")
-            return redirect(url_for("reviews.show", review_id=review.id, _anchor=f"rec-{recommendation.id}"))
+        if run_service(form, lambda: services.record_formal_response(
+                recommendation, agency, response=form.response.data, reasons=form.reasons.data,
+                response_date=form.response_date.data, by=user, today=today())):
+            flash(f"Formal response of {agency.name} to recommendation {recommendation.number} recorded", "success")
+            return redirect(back_href)
     return render_template("recommendations/response_form.html", form=form, review=review,
-                           recommendation=recommendation,
-                           back_href=url_for("reviews.show", review_id=review.id))
+                           recommendation=recommendation, agency=agency, existing=existing,
+                           back_href=back_href), form_status(form)

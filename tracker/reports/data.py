@@ -19,13 +19,15 @@ from sqlalchemy import and_, exists, func, or_, select
 from tracker.actions.models import (
     Action, ActionStatus, DueDateChange, ProgressUpdate, Rating, StatusChange,
 )
-from tracker.actions.ratings import rate
+from tracker.actions.ratings import format_date, rate
 from tracker.challenges.models import Challenge, ChallengeMessage
 from tracker.clock import LONDON
 from tracker.errors import DomainError
 from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.extensions import db
-from tracker.recommendations.models import FormalResponse, Recommendation, recommendation_addressees
+from tracker.recommendations.models import (
+    FormalResponse, Recommendation, RecommendationResponse, recommendation_addressees,
+)
 from tracker.reports.models import BoardReport, ReportStatus
 from tracker.reviews.models import KEY_DATES, Review, ReviewStatus, ReviewType
 from tracker.reviews.clocks import clocks_from_settings
@@ -272,6 +274,11 @@ class ActionLine:
     def is_open(self) -> bool:
         return self.status in LIVE
 
+    @property
+    def completed_late(self) -> bool:
+        """Assured after the original due date (a moved date does not excuse it)."""
+        return self.assured_date is not None and self.assured_date > self.original_due_date
+
 
 @dataclass
 class RecommendationSection:
@@ -279,9 +286,10 @@ class RecommendationSection:
     text: str
     kind: str
     addressed_to: list[str]
-    response: str | None
-    response_label: str
-    response_date: date | None
+    #: Each addressee's formal response recorded by the as-at date, e.g. "West Midlands Police: accepted
+    #: on 1 May 2025"; and the addressees with none.
+    responses: list[str] = field(default_factory=list)
+    missing_responses: list[str] = field(default_factory=list)
     actions: list[ActionLine] = field(default_factory=list)
 
 
@@ -348,6 +356,10 @@ class UnansweredRecommendation:
     number: str
     text: str
     addressed_to: list[str]
+    #: The addressees with no formal response recorded by the as-at date.
+    missing: list[str]
+    deadline: date | None
+    overdue: bool
 
 
 @dataclass(frozen=True)
@@ -481,23 +493,32 @@ def build_report_data(scope: ReportScope, settings: Settings, *, partnership: st
     # 2. Reviews in scope.
     review_rows = db.session.execute(
         select(Review.id, Review.reference, Review.title, Review.review_type, Review.status,
-               *(getattr(Review, name) for name, _ in KEY_DATES))
+               Review.response_deadline, *(getattr(Review, name) for name, _ in KEY_DATES))
         .where(Review.id.in_(select(Recommendation.review_id).where(Recommendation.id.in_(recs_in_scope))))
         .order_by(Review.reference)).all()
 
     # 3. Recommendations in scope, with 4. who they are addressed to.
     recs = db.session.execute(
         select(Recommendation.id, Recommendation.review_id, Recommendation.number, Recommendation.sort_key,
-               Recommendation.text, Recommendation.kind, Recommendation.response, Recommendation.response_date)
+               Recommendation.text, Recommendation.kind)
         .where(Recommendation.id.in_(recs_in_scope))
         .order_by(Recommendation.review_id, Recommendation.sort_key, Recommendation.id)).all()
+    # with each addressee's formal response as it stood at the as-at date.
     addressees: dict[int, list[str]] = defaultdict(list)
-    for rec_id, name in db.session.execute(
-            select(recommendation_addressees.c.recommendation_id, Agency.name)
+    responses: dict[int, dict[str, tuple[str, date]]] = defaultdict(dict)
+    for rec_id, name, response, response_date in db.session.execute(
+            select(recommendation_addressees.c.recommendation_id, Agency.name, RecommendationResponse.response,
+                   RecommendationResponse.response_date)
             .join(Agency, Agency.id == recommendation_addressees.c.agency_id)
+            .outerjoin(RecommendationResponse, and_(
+                RecommendationResponse.recommendation_id == recommendation_addressees.c.recommendation_id,
+                RecommendationResponse.agency_id == recommendation_addressees.c.agency_id,
+                RecommendationResponse.response_date <= as_at))
             .where(recommendation_addressees.c.recommendation_id.in_(recs_in_scope))
             .order_by(Agency.name)):
         addressees[rec_id].append(name)
+        if response is not None:
+            responses[rec_id][name] = (response, response_date)
 
     # 5. Actions with their owner, lead and recommendation.
     lead = User.__table__.alias("lead")
@@ -601,15 +622,15 @@ def build_report_data(scope: ReportScope, settings: Settings, *, partnership: st
         round_row.requested, round_row.responded)
 
     data = _assemble(scope, settings, partnership, generated_by, generated_at, period_start, previous_date,
-                     history_by_date, review_rows, recs, addressees, action_rows, status_moves, due_moves, updates,
-                     evidence, theme_rows, open_challenges)
+                     history_by_date, review_rows, recs, addressees, responses, action_rows, status_moves,
+                     due_moves, updates, evidence, theme_rows, open_challenges)
     data.latest_round = latest_round
     return data
 
 
 def _assemble(scope, settings, partnership, generated_by, generated_at, period_start, previous_date,
-              history_by_date, review_rows, recs, addressees, action_rows, status_moves, due_moves, updates,
-              evidence, theme_rows, open_challenges) -> ReportData:
+              history_by_date, review_rows, recs, addressees, responses, action_rows, status_moves, due_moves,
+              updates, evidence, theme_rows, open_challenges) -> ReportData:
     as_at = scope.as_at
     label = settings.label
     rec_by_id = {r.id: r for r in recs}
@@ -674,15 +695,19 @@ def _assemble(scope, settings, partnership, generated_by, generated_at, period_s
     unanswered = []
     sections: dict[int, list[RecommendationSection]] = defaultdict(list)
     for rec in recs:
-        answered = rec.response is not None and rec.response_date is not None and rec.response_date <= as_at
         review = review_by_id[rec.review_id]
-        if not answered:
-            unanswered.append(UnansweredRecommendation(review.reference, rec.number, rec.text, addressees[rec.id]))
+        answers = responses[rec.id]
+        missing = [name for name in addressees[rec.id] if name not in answers]
+        if missing or not addressees[rec.id]:
+            deadline = review.response_deadline
+            unanswered.append(UnansweredRecommendation(
+                review.reference, rec.number, rec.text, addressees[rec.id], missing, deadline,
+                overdue=deadline is not None and as_at > deadline))
         sections[rec.review_id].append(RecommendationSection(
             number=rec.number, text=rec.text, kind=rec.kind, addressed_to=addressees[rec.id],
-            response=rec.response if answered else None,
-            response_label=FormalResponse(rec.response).label if answered else "No formal response yet",
-            response_date=rec.response_date if answered else None, actions=lines_by_rec[rec.id]))
+            responses=[f"{name}: {FormalResponse(r).label.lower()} on {format_date(on)}"
+                       for name, (r, on) in sorted(answers.items())],
+            missing_responses=missing, actions=lines_by_rec[rec.id]))
 
     review_sections = []
     clocks = clocks_from_settings(settings)

@@ -35,6 +35,7 @@ COLUMNS: list[tuple[str, callable]] = [
     ("Opened", lambda a: a.opened_date),
     ("Submitted", lambda a: a.submitted_date),
     ("Assured", lambda a: a.assured_date),
+    ("Completed late", lambda a: "Yes" if a.completed_late else "No"),
     ("Latest update date", lambda a: a.latest_update.update_date if a.latest_update else None),
     ("Latest update rating", lambda a: a.latest_update.proposed_rating if a.latest_update else None),
     ("Latest update by", lambda a: a.latest_update.author if a.latest_update else None),

@@ -59,6 +59,7 @@ class ReviewForm(FlaskForm):
     draft_date = GovukDateField("Draft report date", required=False)
     board_signoff_date = GovukDateField("Board sign-off date", required=False)
     published_date = GovukDateField("Published date", required=False)
+    response_deadline = GovukDateField("Deadline for formal responses (optional)", required=False)
     #: The version the form was opened at (editing only): a later save by someone else is a conflict.
     version = HiddenField()
     submit = SubmitField("Save review", widget=GovSubmitInput())

@@ -92,6 +92,8 @@ class Review(db.Model):
     draft_date: Mapped[date | None] = mapped_column(Date)
     board_signoff_date: Mapped[date | None] = mapped_column(Date)
     published_date: Mapped[date | None] = mapped_column(Date, index=True)
+    # Set on publication: every addressee's formal response to each recommendation is due by then.
+    response_deadline: Mapped[date | None] = mapped_column(Date, index=True)
     source_document: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     # Optimistic locking: every UPDATE checks and bumps it, so a stale edit cannot overwrite a newer one.

@@ -40,6 +40,8 @@ class ReviewDetails:
     summary: str = ""
     themes: list[Theme] = field(default_factory=list)
     dates: dict[str, date | None] = field(default_factory=dict)
+    #: Left empty, it defaults on publication to the published date plus the response period.
+    response_deadline: date | None = None
 
 
 def check_key_date_order(dates: dict[str, date | None]) -> None:
@@ -60,7 +62,23 @@ def check_key_date_order(dates: dict[str, date | None]) -> None:
         latest = (name, value)
 
 
-def _apply(review: Review, details: ReviewDetails) -> None:
+def response_deadline(published: date | None, chosen: date | None, response_days: int) -> date | None:
+    """Formal responses are due by a deadline set when the review is published: the one chosen,
+    or the published date plus the partnership's response period. No publication, no deadline."""
+    if published is None:
+        if chosen is not None:
+            raise DomainError("Enter the published date before setting a response deadline",
+                              field="response_deadline")
+        return None
+    if chosen is None:
+        return published + timedelta(days=response_days)
+    if chosen < published:
+        raise DomainError(f"Response deadline must be the same as or after the published date "
+                          f"({format_date(published)})", field="response_deadline")
+    return chosen
+
+
+def _apply(review: Review, details: ReviewDetails, response_days: int) -> None:
     reference = details.reference.strip()
     taken = db.session.scalar(select(Review.id).where(func.lower(Review.reference) == reference.lower(),
                                                       Review.id != (review.id or 0)))
@@ -71,6 +89,7 @@ def _apply(review: Review, details: ReviewDetails) -> None:
     if details.status not in {s.value for s in ReviewStatus}:
         raise DomainError("Select the status of the review", field="status")
     check_key_date_order(details.dates)
+    deadline = response_deadline(details.dates.get("published_date"), details.response_deadline, response_days)
     review.reference = reference
     review.title = details.title.strip()
     review.review_type = details.review_type
@@ -80,18 +99,19 @@ def _apply(review: Review, details: ReviewDetails) -> None:
     review.themes = list(details.themes)
     for name in KEY_DATE_FIELDS:
         setattr(review, name, details.dates.get(name))
+    review.response_deadline = deadline
 
 
-def create_review(details: ReviewDetails) -> Review:
+def create_review(details: ReviewDetails, response_days: int = Settings.response_days) -> Review:
     review = Review()
-    _apply(review, details)
+    _apply(review, details, response_days)
     db.session.add(review)
     db.session.flush()
     return review
 
 
-def update_review(review: Review, details: ReviewDetails) -> None:
-    _apply(review, details)
+def update_review(review: Review, details: ReviewDetails, response_days: int = Settings.response_days) -> None:
+    _apply(review, details, response_days)
     db.session.flush()
 
 

@@ -13,6 +13,7 @@ from tracker.extensions import db
 from tracker.library import services as library
 from tracker.recommendations.models import Recommendation
 from tracker.challenges.services import live_challenges_on
+from tracker.recommendations.services import missing_by_agency
 from tracker.reviews import services
 from tracker.reviews.clocks import clocks_from_settings
 from tracker.reviews.forms import LearningPointForm, ReviewForm
@@ -68,6 +69,7 @@ def _load_review(review_id: int, *, full: bool = False) -> Review:
             selectinload(Review.learning_points),
             selectinload(Review.recommendations).selectinload(Recommendation.addressees),
             selectinload(Review.recommendations).selectinload(Recommendation.themes),
+            selectinload(Review.recommendations).selectinload(Recommendation.responses),
         )
     review = db.session.scalar(stmt)
     if review is None:
@@ -90,6 +92,7 @@ def show(review_id: int):
         summary=rating_summary(actions),
         milestones=services.milestones(review, day, clocks_from_settings(settings)),
         key_dates=services.KEY_DATES, settings=settings,
+        missing_responses=missing_by_agency(recommendations) if review.response_deadline else {},
         challenges=live_challenges_on(user, review_id=review.id), agency_view=user.has_role(Role.AGENCY_LEAD),
         similar=library.similar_library_entries(library.review_theme_ids(review)),
         earlier=library.earlier_learning(review, user, day),
@@ -107,6 +110,7 @@ def _details(form: ReviewForm, themes: list[Theme]) -> services.ReviewDetails:
         reference=form.reference.data, title=form.title.data, review_type=form.review_type.data,
         status=form.status.data, lead_reviewer=form.lead_reviewer.data or "", summary=form.summary.data or "",
         themes=[t for t in themes if t.id in chosen], dates=form.dates(),
+        response_deadline=form.response_deadline.data,
     )
 
 
@@ -126,14 +130,14 @@ def new():
     form, themes = _review_form(None)
     if form.validate_on_submit():
         try:
-            review = services.create_review(_details(form, themes))
+            review = services.create_review(_details(form, themes), load_settings().response_days)
         except DomainError as error:
             show_error(form, error)
         else:
             db.session.commit()
             flash(f"Review {review.reference} created", "success")
             return redirect(url_for("reviews.show", review_id=review.id))
-    return render_template("reviews/form.html", form=form, review=None,
+    return render_template("reviews/form.html", form=form, review=None, response_days=load_settings().response_days,
                            back_href=url_for("reviews.index")), 200
 
 
@@ -150,7 +154,7 @@ def edit(review_id: int):
         if conflicts.is_stale(form, review):
             return conflicts.conflict_page(form, review, kind="review", title=title, back_href=back_href)
         try:
-            services.update_review(review, _details(form, themes))
+            services.update_review(review, _details(form, themes), load_settings().response_days)
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
@@ -162,7 +166,7 @@ def edit(review_id: int):
         else:
             flash(f"Review {review.reference} updated", "success")
             return redirect(url_for("reviews.show", review_id=review.id))
-    return render_template("reviews/form.html", form=form, review=review,
+    return render_template("reviews/form.html", form=form, review=review, response_days=load_settings().response_days,
                            back_href=url_for("reviews.show", review_id=review_id))
 
 
