@@ -450,3 +450,8 @@ def test_agencies_list_sorts_by_a_column(client, login_as):
     assert by_short.index("Zeta Police") < by_short.index("Alpha Trust")
     by_name_desc = client.get("/admin/agencies?sort=name&dir=desc").get_data(as_text=True)
     assert by_name_desc.index("Zeta Police") < by_name_desc.index("Alpha Trust")
+
+
+def test_audit_filter_with_a_blank_record_id_is_no_filter(client, login_as):
+    login_as(Role.ADMIN)
+    assert client.get("/admin/audit", query_string={"object_id": " "}).status_code == 200
