@@ -467,3 +467,8 @@ def test_response_and_impact_review_settings_are_saved_and_checked(client, login
 
     g.pop("tracker_settings", None)
     assert (load_settings().response_days, load_settings().impact_review_months) == (42, 12)
+
+
+def test_audit_filter_with_a_blank_record_id_is_no_filter(client, login_as):
+    login_as(Role.ADMIN)
+    assert client.get("/admin/audit", query_string={"object_id": " "}).status_code == 200

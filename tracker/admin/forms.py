@@ -227,8 +227,9 @@ class AuditSearchForm(FlaskForm):
 
     def filters(self) -> dict:
         """The filters that passed their checks; a field with an error is left out."""
-        def ok(field):
-            return not field.errors and field.data not in (None, "")
+        def ok(field):  # a blank (or only spaces) filter is no filter
+            data = field.data.strip() if isinstance(field.data, str) else field.data
+            return not field.errors and data not in (None, "")
         return {
             "actor": self.actor.data.strip() if ok(self.actor) else "",
             "event": self.event.data if ok(self.event) else "",
