@@ -289,3 +289,45 @@ def test_links_use_the_base_url_with_its_path(app):
 
     app.config["BASE_URL"] = "https://intranet.example.org/tracker/"
     assert external_url("actions.show", action_id=7) == "https://intranet.example.org/tracker/actions/7"
+
+
+def test_formal_responses_owed_are_listed_near_and_past_their_deadline_until_recorded(app, smtp, world):
+    from datetime import date
+
+    from tests import factories
+    from tracker.recommendations.services import record_formal_response
+
+    police, lead = world["agency"], world["lead"]
+    other = make_agency("Health Trust", "HT")
+    make_user(Role.AGENCY_LEAD, agency=other, email="lead@health.example.org", name="Hal Health")
+    late = factories.make_review(reference="CSPR-LATE", published_date=date(2025, 4, 1),
+                                 response_deadline=TODAY - timedelta(days=4))
+    soon = factories.make_review(reference="CSPR-SOON", published_date=date(2025, 5, 20),
+                                 response_deadline=TODAY + timedelta(days=10))
+    factories.make_review(reference="CSPR-LATER", published_date=date(2025, 5, 30),
+                          response_deadline=TODAY + timedelta(days=60))  # outside the at-risk window
+    owed = factories.make_recommendation(late, number="2", addressees=[police])
+    factories.make_recommendation(soon, number="1", addressees=[police])
+    factories.make_recommendation(factories.make_review(reference="CSPR-UNPUB", status="drafting"), number="1",
+                                  addressees=[police])  # not published: nothing is owed yet
+    db.session.commit()
+
+    send(app)
+    [message] = smtp.inbox.to("lead@police.example.org")
+    text = body(message, "plain")
+    assert "FORMAL RESPONSES OWED BY YOUR AGENCY (2)" in text
+    assert "CSPR-LATE recommendation 2" in text and "Response was due 29 May 2025, 4 days ago" in text
+    assert "CSPR-SOON recommendation 1" in text and "Response due by 12 June 2025" in text
+    assert "CSPR-LATER" not in text and "CSPR-UNPUB" not in text
+    assert f"https://tracker.example.org/recommendations/{owed.id}" in text
+    assert "2 formal responses owed" in message["Subject"]
+    assert smtp.inbox.to("lead@health.example.org") == []  # nothing is asked of that agency
+    record = db.session.scalar(select(ReminderMessage).where(ReminderMessage.recipient_email == lead.email))
+    assert (owed.id, "response_owed") in {(i.recommendation_id, i.section) for i in record.items}
+
+    record_formal_response(owed, police, response="accepted", reasons="", response_date=TODAY, by=lead, today=TODAY)
+    db.session.commit()
+    smtp.inbox.messages.clear()
+    send(app, "--today", (TODAY + timedelta(days=1)).isoformat())
+    text = body(smtp.inbox.to("lead@police.example.org")[0], "plain")
+    assert "CSPR-LATE" not in text and "CSPR-SOON recommendation 1" in text

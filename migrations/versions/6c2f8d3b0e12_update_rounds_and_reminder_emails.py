@@ -62,15 +62,19 @@ def upgrade():
     op.create_table('reminder_items',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('message_id', sa.Integer(), nullable=False),
-    sa.Column('action_id', sa.Integer(), nullable=False),
+    sa.Column('action_id', sa.Integer(), nullable=True),
+    sa.Column('recommendation_id', sa.Integer(), nullable=True),
     sa.Column('section', sa.String(length=40), nullable=False),
+    sa.CheckConstraint('action_id IS NOT NULL OR recommendation_id IS NOT NULL', name=op.f('ck_reminder_items_about_something')),
     sa.ForeignKeyConstraint(['action_id'], ['actions.id'], name=op.f('fk_reminder_items_action_id_actions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recommendation_id'], ['recommendations.id'], name=op.f('fk_reminder_items_recommendation_id_recommendations'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['message_id'], ['reminder_messages.id'], name=op.f('fk_reminder_items_message_id_reminder_messages'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reminder_items'))
     )
     with op.batch_alter_table('reminder_items', schema=None) as batch_op:
         batch_op.create_index('ix_reminder_items_action_message', ['action_id', 'message_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_reminder_items_message_id'), ['message_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reminder_items_recommendation_id'), ['recommendation_id'], unique=False)
 
     op.create_table('update_requests',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -121,6 +125,7 @@ def downgrade():
 
     op.drop_table('update_requests')
     with op.batch_alter_table('reminder_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reminder_items_recommendation_id'))
         batch_op.drop_index(batch_op.f('ix_reminder_items_message_id'))
         batch_op.drop_index('ix_reminder_items_action_message')
 

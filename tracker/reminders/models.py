@@ -57,15 +57,19 @@ class ReminderMessage(db.Model):
 
 
 class ReminderItem(db.Model):
-    """An action a message covered, and under which heading (overdue, due soon, update requested...)."""
+    """What a message covered, and under which heading (overdue, due soon, update requested, formal
+    response owed...): an action, or for a formal response the recommendation it answers."""
 
     __tablename__ = "reminder_items"
-    __table_args__ = (Index("ix_reminder_items_action_message", "action_id", "message_id"),)
+    __table_args__ = (Index("ix_reminder_items_action_message", "action_id", "message_id"),
+                      CheckConstraint("action_id IS NOT NULL OR recommendation_id IS NOT NULL", name="about_something"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("reminder_messages.id", ondelete="CASCADE"), index=True)
-    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    recommendation_id: Mapped[int | None] = mapped_column(ForeignKey("recommendations.id", ondelete="CASCADE"),
+                                                          index=True)
     section: Mapped[str] = mapped_column(String(40))
 
     message: Mapped[ReminderMessage] = relationship(back_populates="items")
-    action: Mapped[Action] = relationship()
+    action: Mapped[Action | None] = relationship()

@@ -27,6 +27,7 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
 from tracker.recommendations.models import Recommendation
+from tracker.recommendations.services import outstanding_responses
 from tracker.reminders.mail import Mailer, MailError, external_url, mail_status
 from tracker.reminders.models import MessageKind, MessageStatus, ReminderItem, ReminderMessage
 from tracker.reviews.models import Review
@@ -40,13 +41,14 @@ REMINDED_STATUSES = (ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value)
 
 @dataclass(frozen=True)
 class DigestItem:
-    action_id: int
+    action_id: int | None  # None for a formal response, which answers a recommendation
     reference: str
     description: str
     owner: str
     due_date: date
     note: str
     url: str
+    recommendation_id: int | None = None
 
 
 @dataclass
@@ -134,8 +136,38 @@ def updates_requested_section(ctx: DigestContext) -> dict[int, DigestSection]:
         + (" (the deadline has passed)" if r.deadline_date < ctx.today else ""))
 
 
+def responses_owed_section(ctx: DigestContext) -> dict[int, DigestSection]:
+    """Formal responses the lead's agency owes to published recommendations, once the deadline is
+    within the at-risk window or past: to every active lead of that agency (a response is the
+    agency's, not one person's). Two queries."""
+    due_by = ctx.today + timedelta(days=ctx.settings.at_risk_days)
+    owed = {agency_id: [r for r in rows if r.deadline <= due_by]
+            for agency_id, rows in outstanding_responses(db.session, ctx.today).items()}
+    owed = {agency_id: rows for agency_id, rows in owed.items() if rows}
+    if not owed:
+        return {}
+    leads = db.session.execute(select(User.id, User.agency_id).where(
+        User.role == Role.AGENCY_LEAD.value, User.active.is_(True), User.agency_id.in_(owed))).all()
+    sections: dict[int, DigestSection] = {}
+    for lead_id, agency_id in leads:
+        section = sections[lead_id] = DigestSection(
+            "response_owed", "Formal responses owed by your agency", "Your agency is named in these published "
+            "recommendations and has not yet said whether it accepts them. Record the response on each "
+            "recommendation's page.", ("formal response owed", "formal responses owed"))
+        section.items.extend(DigestItem(
+            action_id=None, recommendation_id=r.recommendation_id,
+            reference=f"{r.review_reference} recommendation {r.recommendation_number}",
+            description=f"Recommendation {r.recommendation_number} of {r.review_reference}", owner=r.agency_name,
+            due_date=r.deadline, url=external_url("recommendations.show", recommendation_id=r.recommendation_id),
+            note=(f"Response was due {format_date(r.deadline)}, {_days((ctx.today - r.deadline).days)} ago"
+                  if r.overdue else f"Response due by {format_date(r.deadline)}"))
+            for r in owed[agency_id])
+    return sections
+
+
 #: The sections of a lead's digest, in the order they are printed. Add a builder here to add a section.
-LEAD_DIGEST_SECTIONS: list[SectionBuilder] = [overdue_section, at_risk_section, updates_requested_section]
+LEAD_DIGEST_SECTIONS: list[SectionBuilder] = [overdue_section, at_risk_section, updates_requested_section,
+                                              responses_owed_section]
 
 
 # --- the business unit's weekly summary ---------------------------------------------------------------------
@@ -176,7 +208,7 @@ class Outgoing:
     subject: str
     text: str
     html: str
-    items: list[tuple[int, str]]  # (action id, section key)
+    items: list[tuple[int | None, int | None, str]]  # (action id, recommendation id, section key)
 
 
 def _render(name: str, **values) -> str:
@@ -204,7 +236,7 @@ def lead_digests(ctx: DigestContext, builders: list[SectionBuilder]) -> list[Out
             kind=MessageKind.LEAD_DIGEST, recipient=lead,
             subject="Follow Through: " + ", ".join(s.count_text for s in sections),
             text=_render("reminders/email/digest.txt", **values), html=_render("reminders/email/digest.html", **values),
-            items=[(item.action_id, s.key) for s in sections for item in s.items]))
+            items=[(item.action_id, item.recommendation_id, s.key) for s in sections for item in s.items]))
     return out
 
 
@@ -226,7 +258,7 @@ def weekly_summaries(ctx: DigestContext) -> list[Outgoing]:
         out.append(Outgoing(MessageKind.WEEKLY_SUMMARY, person, subject,
                             _render("reminders/email/summary.txt", **values),
                             _render("reminders/email/summary.html", **values),
-                            [(item.action_id, "overdue") for a in agencies for item in a.items]))
+                            [(item.action_id, None, "overdue") for a in agencies for item in a.items]))
     return out
 
 
@@ -314,7 +346,8 @@ def _record(out: Outgoing, previous: ReminderMessage | None, today: date, *, err
         db.session.add(message)
     else:
         message.items.clear()
-    message.items.extend(ReminderItem(action_id=action_id, section=section) for action_id, section in out.items)
+    message.items.extend(ReminderItem(action_id=action_id, recommendation_id=recommendation_id, section=section)
+                         for action_id, recommendation_id, section in out.items)
     db.session.flush()
     log_event("email_failed" if error else "email_sent", obj=message,
               summary=f"{out.kind.label} to {out.recipient.email}: {out.subject}" + (f" ({error})" if error else ""))
