@@ -49,7 +49,8 @@ PAGES = [
     ("actions list, agency lead", "health.lead@example.org", "/actions/?sort=rating", True),
     ("action page", "business.unit@example.org", "/actions/{action}", False),
     ("theme page", "board@example.org", "/themes/{theme}", False),
-    ("library search", "scrutineer@example.org", "/reviews/?" + urlencode({"q": "child"}), True),
+    ("reviews search", "scrutineer@example.org", "/reviews/?" + urlencode({"q": "child"}), True),
+    ("library search", "scrutineer@example.org", "/library/?" + urlencode({"q": "neglect"}), True),
 ]
 
 

@@ -306,6 +306,25 @@ def test_review_page_shows_similar_learning_and_learning_made_before(client, log
     assert "also made in" not in text_of(client.get(f"/reviews/{old.id}"))
 
 
+def test_the_oldest_three_reviews_are_named_and_the_rest_counted(client, login_as, library, today):
+    neglect = db.session.scalar(select(Theme).where(Theme.name == "Child neglect"))
+    agency = factories.make_agency()
+    for year in (2019, 2015, 2021, 2017, 2023):
+        rec = factories.make_recommendation(factories.make_review(title=f"Child {year}",
+                                                                  notification_date=date(year, 3, 1)))
+        rec.themes = [neglect]
+        factories.make_action(owner=agency, status="open", recommendation=rec, today=today)
+    new = factories.make_review(title="Child Y", notification_date=date(2025, 1, 5))
+    factories.make_recommendation(new).themes = [neglect]
+    db.session.commit()
+    login_as(Role.BOARD_MEMBER)
+    page = text_of(client.get(f"/reviews/{new.id}"))
+    named = [year for year in (2015, 2017, 2019, 2021, 2023) if f"also made in Child {year} ({year})" in page]
+    assert named == [2015, 2017, 2019]
+    assert page.index("Child 2015 (2015)") < page.index("Child 2017 (2017)") < page.index("Child 2019 (2019)")
+    assert "The same learning was made in 2 other reviews" in page
+
+
 def test_agency_lead_hears_only_of_their_own_agencys_actions(client, login_as, library, today):
     neglect = db.session.scalar(select(Theme).where(Theme.name == "Child neglect"))
     old = factories.make_review(title="Child P")

@@ -436,7 +436,7 @@ def pending_requests_query():
 
 def impact_reviews_due_query(day):
     """Assured actions whose impact review date has come, longest waiting first."""
-    return (select(Action).where(Action.status == ActionStatus.ASSURED.value, Action.impact_review_date <= day)
+    return (select(Action).where(Action.status + "" == ActionStatus.ASSURED.value, Action.impact_review_date <= day)
             .options(selectinload(Action.owner_agency), selectinload(Action.review))
             .order_by(Action.impact_review_date, Action.id))
 
