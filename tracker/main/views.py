@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from tracker import permissions
 from tracker.actions.models import Action, ActionStatus, DueDateRequest, RequestStatus
-from tracker.actions.queries import ActionFilters, actions_query, count_actions
+from tracker.actions.queries import ActionFilters, actions_query, count_actions, paginate_actions
 from tracker.actions.ratings import rate, rating_expression
 from tracker.challenges.services import age_in_days, waiting_for_agency
 from tracker.clock import today
@@ -21,21 +21,25 @@ HOME_LIST_SIZE = 10
 
 
 def rating_counts(user, day, settings) -> dict[str, int]:
-    """Counts of live actions by rating, in one query."""
+    """Counts of live actions by rating: the rule worked out only for the actions still in play; the
+    assured ones (most of a mature tracker, and all Blue) are counted from the status index."""
     rating = rating_expression(day, settings).label("rating")
+    visible = permissions.visible_actions_filter(user)
     stmt = (select(rating, func.count()).select_from(Action)
-            .where(permissions.visible_actions_filter(user))
-            .where(Action.status.notin_([ActionStatus.DRAFT.value, ActionStatus.WITHDRAWN.value,
-                                         ActionStatus.SUPERSEDED.value]))
+            .where(visible, Action.status.in_([ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value,
+                                               ActionStatus.SUBMITTED.value]))
             .group_by(rating))
     counts = {"red": 0, "amber": 0, "green": 0, "blue": 0}
     counts.update({r: n for r, n in db.session.execute(stmt)})
+    counts["blue"] = db.session.scalar(select(func.count()).select_from(Action).where(
+        visible, Action.status == ActionStatus.ASSURED.value))
     return counts
 
 
 def _section(user, filters, day, settings, limit=HOME_LIST_SIZE):
     total = count_actions(user, filters, day, settings)
-    actions = db.session.scalars(actions_query(user, filters, day, settings).limit(limit)).unique().all() if total else []
+    actions = paginate_actions(actions_query(user, filters, day, settings), page=1, per_page=limit,
+                               total=total).items if total else []
     return {"actions": [(a, rate(a, day, settings)) for a in actions], "total": total}
 
 
