@@ -46,7 +46,7 @@ def test_pytest_alembic_standard(alembic_runner, check):
 def test_formal_responses_are_copied_to_every_addressee(alembic_runner):
     """7d3a9e4c1f23: the single response becomes each addressee's, published reviews get a deadline,
     and rebuilding the recommendations table loses none of its addressees or actions."""
-    alembic_runner.migrate_up_to("710ab63fb38c")
+    alembic_runner.migrate_up_to("6c2f8d3b0e12")  # the revision before 7d3a9e4c1f23
     at = "2025-01-01 00:00:00+00:00"
     with db.engine.begin() as conn:
         run = lambda sql, **values: conn.execute(sqlalchemy.text(sql), values)  # noqa: E731
