@@ -21,6 +21,8 @@ def _form(values):
     (["1", "", "2025"], "Due date must include a month"),
     (["x", "y", "z"], "Due date must be a real date"),
     (["1"], "Due date must include a month and year"),
+    (["99999999999999999999", "1", "2025"], "Due date must be a real date"),  # overflows, not a 500
+    (["1", "9223372036854775808", "2025"], "Due date must be a real date"),
 ])
 def test_bad_dates_get_govuk_messages(app, values, error):
     with app.test_request_context(method="POST"):

@@ -43,7 +43,7 @@ class GovukDateField(Field):
             if year < 1900 or year > 2200:
                 raise ValueError
             self.data = date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):  # a day of 99999999999999999999 overflows
             self._message = f"{name} must be a real date"
 
     def pre_validate(self, form):
