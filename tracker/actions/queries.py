@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from tracker import permissions
 from tracker.actions.models import LIVE_STATUSES as LIVE, Action, ActionStatus, Rating
-from tracker.actions.ratings import rate, rating_condition, rating_order_expression
+from tracker.actions.ratings import rate, rating_condition, rating_expression, rating_order_expression
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
 from tracker.reviews.models import Review
@@ -106,6 +106,12 @@ def actions_query(user: User, filters: ActionFilters, today: date, settings: Set
     return stmt.order_by(*order, Action.id)
 
 
+def impact_review_due(day: date):
+    """Assured actions whose impact review date has come. `status || ''` keeps the database on the
+    impact review date's index (a few rows), not the status index (every assured action)."""
+    return and_(Action.status + "" == ActionStatus.ASSURED.value, Action.impact_review_date <= day)
+
+
 def paginate_actions(stmt: Select, *, page: int, per_page: int, total: int):
     """A page of `actions_query`: the ids alone are sorted and paged (narrow rows, so a sort over
     thousands of actions stays cheap), then that page's actions are loaded with what the list shows.
@@ -134,6 +140,22 @@ def visible_actions(user: User, day: date, settings: Settings, *, review_id: int
     for action in db.session.scalars(stmt):
         grouped[action.recommendation_id].append((action, rate(action, day, settings)))
     return grouped
+
+
+def rating_counts(user: User, day: date, settings: Settings) -> dict[str, int]:
+    """Counts of live actions by rating: the rule worked out only for the actions still in play; the
+    assured ones (most of a mature tracker, and all Blue) are counted from the status index."""
+    rating = rating_expression(day, settings).label("rating")
+    visible = permissions.visible_actions_filter(user)
+    stmt = (select(rating, func.count()).select_from(Action)
+            .where(visible, Action.status.in_([ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value,
+                                               ActionStatus.SUBMITTED.value]))
+            .group_by(rating))
+    counts = {"red": 0, "amber": 0, "green": 0, "blue": 0}
+    counts.update({r: n for r, n in db.session.execute(stmt)})
+    counts["blue"] = db.session.scalar(select(func.count()).select_from(Action).where(
+        visible, Action.status == ActionStatus.ASSURED.value))
+    return counts
 
 
 def rating_summary(grouped: dict[int, list]) -> dict[str, int]:

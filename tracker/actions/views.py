@@ -18,7 +18,8 @@ from tracker.actions.models import (
     Action, ActionStatus, AssuranceDecision, DueDateChange, DueDateRequest, ImpactReview, ProgressUpdate, Rating,
     RequestStatus, StatusChange,
 )
-from tracker.actions.queries import SORTS, ActionFilters, actions_query, count_actions, paginate_actions
+from tracker.actions.queries import (SORTS, ActionFilters, actions_query, count_actions, impact_review_due,
+                                     paginate_actions)
 from tracker.actions.ratings import rate
 from tracker.clock import today
 from tracker.errors import DomainError
@@ -436,7 +437,7 @@ def pending_requests_query():
 
 def impact_reviews_due_query(day):
     """Assured actions whose impact review date has come, longest waiting first."""
-    return (select(Action).where(Action.status + "" == ActionStatus.ASSURED.value, Action.impact_review_date <= day)
+    return (select(Action).where(impact_review_due(day))
             .options(selectinload(Action.owner_agency), selectinload(Action.review))
             .order_by(Action.impact_review_date, Action.id))
 

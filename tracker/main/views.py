@@ -4,8 +4,9 @@ from sqlalchemy import func, select
 
 from tracker import permissions
 from tracker.actions.models import Action, ActionStatus, DueDateRequest, RequestStatus
-from tracker.actions.queries import ActionFilters, actions_query, count_actions, paginate_actions
-from tracker.actions.ratings import rate, rating_expression
+from tracker.actions.queries import (ActionFilters, actions_query, count_actions, impact_review_due,
+                                     paginate_actions, rating_counts)
+from tracker.actions.ratings import rate
 from tracker.challenges.services import age_in_days, waiting_for_agency
 from tracker.clock import today
 from tracker.extensions import db
@@ -18,22 +19,6 @@ from tracker.users.models import Role
 bp = Blueprint("main", __name__)
 
 HOME_LIST_SIZE = 10
-
-
-def rating_counts(user, day, settings) -> dict[str, int]:
-    """Counts of live actions by rating: the rule worked out only for the actions still in play; the
-    assured ones (most of a mature tracker, and all Blue) are counted from the status index."""
-    rating = rating_expression(day, settings).label("rating")
-    visible = permissions.visible_actions_filter(user)
-    stmt = (select(rating, func.count()).select_from(Action)
-            .where(visible, Action.status.in_([ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value,
-                                               ActionStatus.SUBMITTED.value]))
-            .group_by(rating))
-    counts = {"red": 0, "amber": 0, "green": 0, "blue": 0}
-    counts.update({r: n for r, n in db.session.execute(stmt)})
-    counts["blue"] = db.session.scalar(select(func.count()).select_from(Action).where(
-        visible, Action.status == ActionStatus.ASSURED.value))
-    return counts
 
 
 def _section(user, filters, day, settings, limit=HOME_LIST_SIZE):
@@ -85,7 +70,6 @@ def _also_waiting(user, day) -> dict:
     if permissions.can_view_assurance_queue(user):
         waiting["due_date_requests"] = db.session.scalar(
             select(func.count()).select_from(DueDateRequest).where(DueDateRequest.status == RequestStatus.PENDING.value))
-        waiting["impact_reviews"] = db.session.scalar(select(func.count()).select_from(Action).where(
-            # `status || ''`: from the impact review date's index (a few rows), not every assured action's
-            Action.status + "" == ActionStatus.ASSURED.value, Action.impact_review_date <= day))
+        waiting["impact_reviews"] = db.session.scalar(
+            select(func.count()).select_from(Action).where(impact_review_due(day)))
     return waiting
