@@ -7,6 +7,7 @@ from sqlalchemy import event, func, select
 from werkzeug.datastructures import MultiDict
 
 from tests import factories
+from tests.markup import select_options as _options
 from tracker.actions.models import Action, ActionStatus, DueDateChange, ProgressUpdate
 from tracker.extensions import db
 from tracker.users.models import Role
@@ -559,3 +560,26 @@ def test_readers_are_refused_every_form(client, sign_in, path, role):
     sign_in(role)
     assert client.get(f"/actions/{action.id}/{path}").status_code == 403
     assert client.post(f"/actions/{action.id}/{path}", data={"reason": "x"}).status_code == 403
+
+
+def test_each_filter_option_submits_what_it_names(client, sign_in):
+    """Choosing an option in the filter form sends its id, and the chosen one stays selected."""
+    a = _action(description="Reviewed thing")
+    theme = factories.make_theme("Professional curiosity")
+    a.recommendation.themes.append(theme)
+    db.session.commit()
+    sign_in(Role.BUSINESS_UNIT)
+    body = _body(client.get("/actions/"))
+    agency = _options(body, "agency")
+    assert list(agency)[0] == "All owners" and agency["All owners"][0] == ""
+    assert agency[a.owner_agency.name] == (str(a.owner_agency_id), False)
+    assert _options(body, "theme")["Professional curiosity"] == (str(theme.id), False)
+    assert _options(body, "rating")["Red"] == ("red", False)
+    assert _options(body, "status")["In progress"] == ("in_progress", False)
+    review_label = f"{a.review.reference} {a.review.title}"
+    assert _options(body, "review")[review_label] == (str(a.review_id), False)
+
+    body = _body(client.get(f"/actions/?theme={theme.id}&rating=red"))
+    assert _options(body, "theme")["Professional curiosity"] == (str(theme.id), True)
+    assert _options(body, "theme")["All themes"] == ("", False)
+    assert _options(body, "rating")["Red"] == ("red", True)

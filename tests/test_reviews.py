@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import event, select
 
 from tests import factories
+from tests.markup import select_options
 from tracker.extensions import db
 from tracker.reviews.models import LearningPoint, Review
 from tracker.users.models import Role
@@ -70,6 +71,12 @@ def test_list_filters_by_type_status_theme_and_text(app, client, login_as):
     assert refs("q=100%25") == set()
     # Nonsense in the query string is ignored rather than failing.
     assert refs("type=nope&status=x&theme=abc&sort=evil&dir=sideways&page=zz") == {"CSPR-A", "SAR-B", "SILP-C"}
+    # The filter form's options send what they name, and the chosen ones stay selected.
+    _, html = page(client, f"/reviews/?type=sar&theme={theme.id}")
+    assert select_options(html, "theme")["Think fathers"] == (str(theme.id), True)
+    assert select_options(html, "theme")["Any theme"] == ("", False)
+    assert select_options(html, "type")["Safeguarding adults review (SAR)"] == ("sar", True)
+    assert select_options(html, "status")["Published"] == ("published", False)
 
 
 def test_list_sorts_and_pages(app, client, login_as):

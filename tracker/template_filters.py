@@ -93,7 +93,7 @@ def select_options(choices, selected: object = None, blank: str | None = None, v
             pairs.insert(0, ("", blank))
         triples = ((key, label, str(key) == wanted) for key, label in pairs)
     return Markup("".join(
-        f'<option value="{escape(value)}"{" selected" if chosen else ""}>{escape(label)}</option>'
+        f'<option value="{escape(key)}"{" selected" if chosen else ""}>{escape(label)}</option>'
         for key, label, chosen in triples))
 
 

@@ -33,7 +33,11 @@ def test_each_role_has_its_own_home_page(page):
 
 def test_agency_lead_updates_an_overdue_action_with_evidence(page, tmp_path):
     sign_in(page, "health.lead@example.org")
-    page.goto("/actions/?rating=red")
+    page.get_by_role("navigation").get_by_role("link", name="Actions", exact=True).click()
+    page.get_by_label("Rating").select_option(label="Red")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page).to_have_url(re.compile(r"[?&]rating=red(&|$)"))
+    expect(page.locator("body")).to_contain_text("Rating: Red")
     first = page.locator("table tbody tr").first
     expect(first).to_contain_text("Red")
     first.get_by_role("link").first.click()
