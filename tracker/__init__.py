@@ -108,7 +108,7 @@ def register_templates(app: Flask) -> None:
     from govuk_frontend_wtf.main import WTFormsHelpers
     from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-    from tracker import template_filters
+    from tracker import markup, template_filters
     from tracker.context import register as register_context
 
     app.jinja_loader = ChoiceLoader([
@@ -122,6 +122,7 @@ def register_templates(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
     template_filters.register(app)
+    markup.register(app)
     register_context(app)
 
 

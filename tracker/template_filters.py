@@ -7,6 +7,7 @@ Dates read "3 March 2025" (no leading zero, no ordinal); times read "2:05pm", "2
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from functools import lru_cache
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
@@ -79,22 +80,30 @@ def current_url_with(**changes: object) -> str:
 
 def select_options(choices, selected: object = None, blank: str | None = None, value: str = "value",
                    text: str = "label") -> Markup:
-    """The <option> elements of a filter list, built in one pass.
+    """The <option> elements of a filter list, the chosen one marked selected.
 
-    `choices` is a WTForms field (its own choices and data), or objects whose `value` and `text`
-    attributes give each option, `selected` the chosen value and `blank` the text of an empty first option. A list of every review or theme has hundreds of options: a macro call per option
-    (as the GOV.UK select macro makes) was most of the time of the actions and reviews lists."""
+    `choices` is a WTForms field (its (value, label) choices and its data), or objects whose `value`
+    and `text` attributes give each option (with `value=None`, plain values that are their own text), `selected` the chosen value and `blank` the text of an
+    empty first option. A list of every review or theme has hundreds of options, the same on every
+    request until one is added or renamed: their markup is built once per distinct list and kept."""
     if hasattr(choices, "iter_choices"):
-        triples = ((key, label, chosen) for key, label, chosen, *_ in choices.iter_choices())
+        selected = choices.data
+        pairs = tuple((str(c[0]), str(c[1])) for c in choices.choices)
     else:
-        wanted = "" if selected is None else str(selected)
-        pairs = [(getattr(item, value), getattr(item, text)) for item in choices]
+        pairs = tuple((str(getattr(item, value)), str(getattr(item, text))) if value else (str(item), str(item))
+                      for item in choices)
         if blank is not None:
-            pairs.insert(0, ("", blank))
-        triples = ((key, label, str(key) == wanted) for key, label in pairs)
-    return Markup("".join(
-        f'<option value="{escape(key)}"{" selected" if chosen else ""}>{escape(label)}</option>'
-        for key, label, chosen in triples))
+            pairs = (("", blank), *pairs)
+    markup = _options_markup(pairs)
+    if selected is not None:
+        chosen = f'<option value="{escape(str(selected))}">'
+        markup = markup.replace(chosen, chosen[:-1] + " selected>", 1)
+    return Markup(markup)
+
+
+@lru_cache(maxsize=64)
+def _options_markup(pairs: tuple[tuple[str, str], ...]) -> str:
+    return "".join(f'<option value="{escape(key)}">{escape(label)}</option>' for key, label in pairs)
 
 
 def register(app: Flask) -> None:

@@ -65,10 +65,10 @@ def action_conditions(user: User, filters: ActionFilters, today: date, settings:
     return conditions
 
 
-def count_actions(user: User, filters: ActionFilters, today: date, settings: Settings) -> int:
-    """How many actions the list would hold: a narrow count, without the list's joins and sort."""
-    stmt = select(func.count(Action.id)).where(*action_conditions(user, filters, today, settings))
-    return db.session.scalar(stmt)
+def count_actions(stmt: Select) -> int:
+    """How many actions a list from `actions_query` holds: a narrow count of its conditions alone
+    (they are all on the actions table), without its joins, loads and sort."""
+    return db.session.scalar(select(func.count(Action.id)).where(stmt.whereclause))
 
 
 def actions_query(user: User, filters: ActionFilters, today: date, settings: Settings) -> Select:
@@ -93,17 +93,20 @@ def actions_query(user: User, filters: ActionFilters, today: date, settings: Set
     elif sort == "review":
         stmt = (stmt.join(Review, Review.id == Action.review_id)
                 .join(Recommendation, Recommendation.id == Action.recommendation_id))
-    keys = {
-        "due": (Action.due_date,),
-        "rating": (rating_order_expression(today, settings), Action.due_date),
-        "agency": (Agency.name, Action.due_date),
-        "review": (Review.reference, Recommendation.sort_key, Action.id),
-        "status": (Action.status, Action.due_date),
-        "updated": (Action.last_update_date,),
-    }[sort]
+    keys = _SORT_KEYS[sort]() if sort != "rating" else (rating_order_expression(today, settings), Action.due_date)
     descending = filters.direction == "desc"
     order = [k.desc() if descending else k.asc() for k in keys]
     return stmt.order_by(*order, Action.id)
+
+
+#: The columns each sort orders by (the rating sort's CASE depends on the day, so it is built in place).
+_SORT_KEYS = {
+    "due": lambda: (Action.due_date,),
+    "agency": lambda: (Agency.name, Action.due_date),
+    "review": lambda: (Review.reference, Recommendation.sort_key, Action.id),
+    "status": lambda: (Action.status, Action.due_date),
+    "updated": lambda: (Action.last_update_date,),
+}
 
 
 def impact_review_due(day: date):

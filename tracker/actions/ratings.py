@@ -92,26 +92,30 @@ def rating_condition(rating: str, today: date, settings: Settings):
     """`rating_expression(...) == rating` written as plain conditions on the columns, so that the
     database can use its indexes (status, due date) instead of working the CASE out for every row.
     Due dates are never empty; the proposed rating and the dates of updates may be."""
+    if rating == Rating.BLUE.value:
+        return Action.status == ActionStatus.ASSURED.value
+    if rating == Rating.NONE.value:
+        return Action.status.in_([ActionStatus.WITHDRAWN.value, ActionStatus.SUPERSEDED.value,
+                                  ActionStatus.DRAFT.value])
     open_ = Action.status.in_([ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value])
-    proposed, last, opened = Action.last_proposed_rating, Action.last_update_date, Action.opened_date
+    proposed = Action.last_proposed_rating
+    if rating == Rating.RED.value:
+        return and_(open_, or_(Action.due_date < today, proposed == Rating.RED.value))
+    not_red = and_(Action.due_date >= today, or_(proposed.is_(None), proposed != Rating.RED.value))
+    last, opened = Action.last_update_date, Action.opened_date
     stale_before = today - timedelta(days=settings.stale_update_days)
     at_risk_by = today + timedelta(days=settings.at_risk_days)
-    stale = or_(and_(last.is_not(None), last < stale_before),
-                and_(last.is_(None), opened.is_not(None), opened < stale_before))
-    fresh = or_(and_(last.is_not(None), last >= stale_before),
-                and_(last.is_(None), or_(opened.is_(None), opened >= stale_before)))
-    red = or_(Action.due_date < today, proposed == Rating.RED.value)
-    not_red = and_(Action.due_date >= today, or_(proposed.is_(None), proposed != Rating.RED.value))
-    amber = or_(Action.due_date <= at_risk_by, stale, proposed == Rating.AMBER.value)
-    not_amber = and_(Action.due_date > at_risk_by, fresh, or_(proposed.is_(None), proposed != Rating.AMBER.value))
-    return {
-        Rating.BLUE.value: Action.status == ActionStatus.ASSURED.value,
-        Rating.NONE.value: Action.status.in_([ActionStatus.WITHDRAWN.value, ActionStatus.SUPERSEDED.value,
-                                              ActionStatus.DRAFT.value]),
-        Rating.RED.value: and_(open_, red),
-        Rating.AMBER.value: and_(open_, not_red, amber),
-        Rating.GREEN.value: or_(Action.status == ActionStatus.SUBMITTED.value, and_(open_, not_red, not_amber)),
-    }[rating]
+    if rating == Rating.AMBER.value:
+        stale = or_(and_(last.is_not(None), last < stale_before),
+                    and_(last.is_(None), opened.is_not(None), opened < stale_before))
+        return and_(open_, not_red, or_(Action.due_date <= at_risk_by, stale, proposed == Rating.AMBER.value))
+    if rating == Rating.GREEN.value:
+        fresh = or_(and_(last.is_not(None), last >= stale_before),
+                    and_(last.is_(None), or_(opened.is_(None), opened >= stale_before)))
+        not_amber = and_(Action.due_date > at_risk_by, fresh,
+                         or_(proposed.is_(None), proposed != Rating.AMBER.value))
+        return or_(Action.status == ActionStatus.SUBMITTED.value, and_(open_, not_red, not_amber))
+    raise KeyError(rating)
 
 
 RATING_ORDER = {Rating.RED.value: 0, Rating.AMBER.value: 1, Rating.GREEN.value: 2, Rating.BLUE.value: 3,

@@ -41,6 +41,7 @@ bp = Blueprint("actions", __name__, url_prefix="/actions")
 RATING_KEYS = ("red", "amber", "green", "blue")
 #: The latest reminders listed on an action's page.
 REMINDERS_SHOWN = 20
+STATUS_CHOICES = [("", "All statuses")] + [(s.value, s.label) for s in ActionStatus]
 SECTION_LABELS = {"overdue": "Overdue", "at_risk": "Due soon", "update_requested": "Update requested"}
 
 
@@ -70,16 +71,17 @@ def _back(action: Action) -> str:
 # --- lists -----------------------------------------------------------------------------------------------
 
 
-def _filter_choices(form: ActionFilterForm, user: User, settings) -> None:
+def _filter_choices(form: ActionFilterForm, settings) -> None:
+    """The filter lists as plain (value, label) pairs: select_options builds their markup once."""
     agencies = db.session.execute(select(Agency.id, Agency.name).order_by(Agency.name)).all()
-    form.agency.choices = choices([("", "All owners")] + [(str(i), n) for i, n in agencies])
+    form.agency.choices = [("", "All owners")] + [(str(i), n) for i, n in agencies]
     reviews = db.session.execute(select(Review.id, Review.reference, Review.title).order_by(Review.reference)).all()
-    form.review.choices = choices([("", "All reviews")] + [(str(i), f"{ref} {title}") for i, ref, title in reviews])
-    form.rating.choices = choices([("", "All ratings")] + [(k, settings.label(k)) for k in RATING_KEYS] + [
-        (Rating.NONE.value, settings.label("none"))])
+    form.review.choices = [("", "All reviews")] + [(str(i), f"{ref} {title}") for i, ref, title in reviews]
+    form.rating.choices = [("", "All ratings")] + [(k, settings.label(k)) for k in RATING_KEYS] + [
+        (Rating.NONE.value, settings.label("none"))]
     themes = db.session.execute(select(Theme.id, Theme.name).order_by(Theme.name)).all()
-    form.theme.choices = choices([("", "All themes")] + [(str(i), n) for i, n in themes])
-    form.status.choices = choices([("", "All statuses")] + [(s.value, s.label) for s in ActionStatus])
+    form.theme.choices = [("", "All themes")] + [(str(i), n) for i, n in themes]
+    form.status.choices = STATUS_CHOICES
 
 
 def _active_filters(form: ActionFilterForm, filters: ActionFilters) -> list[dict]:
@@ -87,7 +89,7 @@ def _active_filters(form: ActionFilterForm, filters: ActionFilters) -> list[dict
     out = []
     for name in ("agency", "review", "rating", "theme", "status"):
         field = form[name]
-        chosen = {c.value: c.label for c in field.choices}.get(field.data) if field.data else None
+        chosen = dict(field.choices).get(field.data) if field.data else None
         if chosen:
             out.append({"text": f"{field.label.text}: {chosen}", "href": current_url_with(**{name: None, "page": None})})
     if filters.due_before:
@@ -102,7 +104,7 @@ def index():
     user, day, settings = signed_in_user(), today(), load_settings()
     is_lead = user.has_role(Role.AGENCY_LEAD)
     form = ActionFilterForm(request.args)
-    _filter_choices(form, user, settings)
+    _filter_choices(form, settings)
     form.validate()
     if is_lead:
         form.agency.data = ""
@@ -119,8 +121,9 @@ def index():
         sort=sort,
         direction=direction,
     )
-    page = paginate_actions(actions_query(user, filters, day, settings), page=parse_id(request.args.get("page")) or 1,
-                            per_page=page_size(), total=count_actions(user, filters, day, settings))
+    stmt = actions_query(user, filters, day, settings)
+    page = paginate_actions(stmt, page=parse_id(request.args.get("page")) or 1, per_page=page_size(),
+                            total=count_actions(stmt))
     rows = [(a, rate(a, day, settings)) for a in page.items]
     return render_template("actions/index.html", form=form, filter_form=form, page=page, rows=rows,
                            sort=sort, direction=direction, settings=settings, show_agency_filter=not is_lead,

@@ -29,8 +29,8 @@ def index():
     page = db.paginate(search.search_query(filters).options(selectinload(LibraryReview.themes)),
                        page=max(page_number, 1), per_page=page_size(), max_per_page=100, error_out=False)
     years, areas = search.facet_options()
-    themes = list(db.session.scalars(
-        select(Theme).where(Theme.id.in_(select(library_review_themes.c.theme_id))).order_by(Theme.name)))
+    themes = db.session.execute(select(Theme.id, Theme.name).where(
+        Theme.id.in_(select(library_review_themes.c.theme_id))).order_by(Theme.name)).all()
     return render_template("library/index.html", page=page, filters=filters, years=years, areas=areas,
                            themes=themes, snippets=search.snippets([e.id for e in page.items], filters))
 

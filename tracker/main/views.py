@@ -22,9 +22,9 @@ HOME_LIST_SIZE = 10
 
 
 def _section(user, filters, day, settings, limit=HOME_LIST_SIZE):
-    total = count_actions(user, filters, day, settings)
-    actions = paginate_actions(actions_query(user, filters, day, settings), page=1, per_page=limit,
-                               total=total).items if total else []
+    stmt = actions_query(user, filters, day, settings)
+    total = count_actions(stmt)
+    actions = paginate_actions(stmt, page=1, per_page=limit, total=total).items if total else []
     return {"actions": [(a, rate(a, day, settings)) for a in actions], "total": total}
 
 

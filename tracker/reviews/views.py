@@ -54,7 +54,7 @@ def index():
     counts = services.rating_counts_by_review(user, [r.id for r in page.items], day, settings)
     return render_template(
         "reviews/index.html", page=page, reviews=page.items, counts=counts, filters=filters,
-        themes=_all_themes(), review_types=list(ReviewType), statuses=list(ReviewStatus), settings=settings,
+        themes=db.session.execute(select(Theme.id, Theme.name).order_by(Theme.name)).all(), review_types=list(ReviewType), statuses=list(ReviewStatus), settings=settings,
     )
 
 

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker import permissions
-from tracker.actions.forms import choices
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.clock import today
 from tracker.extensions import db
@@ -80,7 +79,7 @@ def show(round_id: int):
     scope = permissions.round_agency_scope(user)
     by_agency = services.progress_by_agency(round_, scope)
     form = RequestFilterForm(request.args)
-    form.agency.choices = choices([("", "All agencies")] + [(str(a.agency_id), a.name) for a in by_agency])
+    form.agency.choices = [("", "All agencies")] + [(str(a.agency_id), a.name) for a in by_agency]
     if form.state.data not in ("outstanding", "responded", "all"):
         form.state.data = "outstanding"
     agency_id = scope if scope is not None else parse_id(form.agency.data)
