@@ -42,6 +42,10 @@ class Rating(StrEnum):
     NONE = "none"  # draft, withdrawn or superseded: not rated
 
 
+#: What the rating rule reads besides the status (see tracker/actions/ratings.py).
+RATING_COLUMNS = ("due_date", "last_proposed_rating", "last_update_date", "opened_date")
+
+
 class Action(db.Model):
     __tablename__ = "actions"
     __table_args__ = (
@@ -50,8 +54,9 @@ class Action(db.Model):
                         name="last_proposed_rating"),
         CheckConstraint("status != 'submitted' OR submitted_at IS NOT NULL", name="submitted_has_time"),
         CheckConstraint("status != 'assured' OR assured_at IS NOT NULL", name="assured_has_time"),
-        Index("ix_actions_owner_status_due", "owner_agency_id", "status", "due_date"),
-        Index("ix_actions_status_due", "status", "due_date"),
+        # The rating rule's columns after status: rating filters, counts and sorts read the index alone.
+        Index("ix_actions_owner_status_rating", "owner_agency_id", "status", *RATING_COLUMNS),
+        Index("ix_actions_status_rating", "status", *RATING_COLUMNS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
