@@ -88,7 +88,8 @@ def select_options(choices, selected: object = None, blank: str | None = None, v
     request until one is added or renamed: their markup is built once per distinct list and kept."""
     if hasattr(choices, "iter_choices"):
         selected = choices.data
-        pairs = tuple((str(c[0]), str(c[1])) for c in choices.choices)
+        pairs = choices.choices if isinstance(choices.choices, tuple) else tuple(
+            (str(c[0]), str(c[1])) for c in choices.choices)
     else:
         pairs = tuple((str(getattr(item, value)), str(getattr(item, text))) if value else (str(item), str(item))
                       for item in choices)

@@ -1,9 +1,12 @@
 """Small pieces every blueprint's views use."""
 
+from functools import lru_cache
+
 from flask import current_app
 from flask_login import current_user
 
 from tracker.errors import DomainError
+from tracker.extensions import db
 from tracker.users.models import User
 
 
@@ -53,3 +56,15 @@ def run_service(form, call):
 def form_status(form) -> int:
     """A form shown again with errors answers 422, so tests and tools can tell it from a fresh form."""
     return 422 if form.errors else 200
+
+
+def id_choices(blank: str, stmt) -> tuple[tuple[str, str], ...]:
+    """A filter list's choices from (id, label part, ...) rows: ("", blank) first, then each id with
+    its label parts joined by a space. The same rows give the same tuple object, so the choices, and
+    the option markup select_options keeps per distinct list, are built once, not on every request."""
+    return _id_choices(blank, tuple(map(tuple, db.session.execute(stmt))))  # plain tuples compare fast
+
+
+@lru_cache(maxsize=32)
+def _id_choices(blank: str, rows: tuple[tuple, ...]) -> tuple[tuple[str, str], ...]:
+    return (("", blank), *((str(row[0]), " ".join(row[1:])) for row in rows))

@@ -34,7 +34,8 @@ from tracker.template_filters import current_url_with, govuk_date
 from tracker.themes.models import Theme
 from tracker.users.models import Agency, AgencyKind, Role, User
 from tracker.challenges.services import live_challenges_on
-from tracker.views_common import form_status, page_size, parse_id, run_service, show_error, signed_in_user
+from tracker.views_common import (form_status, id_choices, page_size, parse_id, run_service, show_error,
+                                  signed_in_user)
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
 
@@ -71,16 +72,18 @@ def _back(action: Action) -> str:
 # --- lists -----------------------------------------------------------------------------------------------
 
 
+#: The filter lists' statements, built once (only their rows change).
+AGENCY_OPTIONS = select(Agency.id, Agency.name).order_by(Agency.name)
+REVIEW_OPTIONS = select(Review.id, Review.reference, Review.title).order_by(Review.reference)
+THEME_OPTIONS = select(Theme.id, Theme.name).order_by(Theme.name)
+
+
 def _filter_choices(form: ActionFilterForm, settings) -> None:
-    """The filter lists as plain (value, label) pairs: select_options builds their markup once."""
-    agencies = db.session.execute(select(Agency.id, Agency.name).order_by(Agency.name)).all()
-    form.agency.choices = [("", "All owners")] + [(str(i), n) for i, n in agencies]
-    reviews = db.session.execute(select(Review.id, Review.reference, Review.title).order_by(Review.reference)).all()
-    form.review.choices = [("", "All reviews")] + [(str(i), f"{ref} {title}") for i, ref, title in reviews]
+    form.agency.choices = id_choices("All owners", AGENCY_OPTIONS)
+    form.review.choices = id_choices("All reviews", REVIEW_OPTIONS)
     form.rating.choices = [("", "All ratings")] + [(k, settings.label(k)) for k in RATING_KEYS] + [
         (Rating.NONE.value, settings.label("none"))]
-    themes = db.session.execute(select(Theme.id, Theme.name).order_by(Theme.name)).all()
-    form.theme.choices = [("", "All themes")] + [(str(i), n) for i, n in themes]
+    form.theme.choices = id_choices("All themes", THEME_OPTIONS)
     form.status.choices = STATUS_CHOICES
 
 
