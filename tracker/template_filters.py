@@ -11,7 +11,7 @@ from functools import lru_cache
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from markupsafe import Markup, escape
 
 UK_TIME = ZoneInfo("Europe/London")
@@ -107,7 +107,32 @@ def _options_markup(pairs: tuple[tuple[str, str], ...]) -> str:
     return "".join(f'<option value="{escape(key)}">{escape(label)}</option>' for key, label in pairs)
 
 
+def cached_url_for(app: Flask):
+    """Templates' url_for, remembering the URLs it has built: a list page links every row (and every
+    theme of every row) and Werkzeug builds each one afresh. A URL depends only on the endpoint, its
+    arguments, the application root and (for ".name" endpoints) the current blueprint; anything else
+    (external URLs, anchors, lists as arguments, no request at all) is built as usual."""
+    build = app.url_for
+
+    @lru_cache(maxsize=4096)
+    def cached(endpoint: str, root: str, blueprint: str | None, values: tuple) -> str:
+        return build(endpoint, **dict(values))
+
+    def url_for(endpoint: str, **values) -> str:
+        if not has_request_context() or any(key.startswith("_") for key in values):
+            return build(endpoint, **values)
+        try:
+            key = tuple(sorted(values.items()))
+            hash(key)
+        except TypeError:
+            return build(endpoint, **values)
+        return cached(endpoint, request.script_root, request.blueprint if endpoint.startswith(".") else None, key)
+
+    return url_for
+
+
 def register(app: Flask) -> None:
+    app.jinja_env.globals["url_for"] = cached_url_for(app)
     app.add_template_global(current_url_with, "current_url_with")
     app.add_template_global(select_options, "select_options")
     app.add_template_filter(govuk_date, "govuk_date")

@@ -72,10 +72,12 @@ def _back(action: Action) -> str:
 # --- lists -----------------------------------------------------------------------------------------------
 
 
-#: The filter lists' statements, built once (only their rows change).
-AGENCY_OPTIONS = select(Agency.id, Agency.name).order_by(Agency.name)
-REVIEW_OPTIONS = select(Review.id, Review.reference, Review.title).order_by(Review.reference)
-THEME_OPTIONS = select(Theme.id, Theme.name).order_by(Theme.name)
+#: The filter lists' statements, built once (only their rows change), on the tables themselves: plain
+#: Core statements skip the ORM's per-query work.
+_agencies, _reviews, _themes = Agency.__table__.c, Review.__table__.c, Theme.__table__.c
+AGENCY_OPTIONS = select(_agencies.id, _agencies.name).order_by(_agencies.name)
+REVIEW_OPTIONS = select(_reviews.id, _reviews.reference, _reviews.title).order_by(_reviews.reference)
+THEME_OPTIONS = select(_themes.id, _themes.name).order_by(_themes.name)
 
 
 def _filter_choices(form: ActionFilterForm, settings) -> None:

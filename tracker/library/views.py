@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from tracker import permissions
 from tracker.extensions import db
@@ -13,6 +13,11 @@ from tracker.themes.models import Theme
 from tracker.views_common import page_size, parse_id, signed_in_user
 
 bp = Blueprint("library", __name__, url_prefix="/library")
+
+_themes = Theme.__table__.c
+#: The themes some library entry carries, for the keyword filter: built once, on the tables.
+LIBRARY_THEMES = (select(_themes.id, _themes.name).where(_themes.id.in_(select(library_review_themes.c.theme_id)))
+                  .order_by(_themes.name))
 
 
 def _require_reader() -> None:
@@ -26,11 +31,13 @@ def index():
     _require_reader()
     filters = search.LibraryFilters.from_args(request.args)
     page_number = parse_id(request.args.get("page")) or 1
-    page = db.paginate(search.search_query(filters).options(selectinload(LibraryReview.themes)),
-                       page=max(page_number, 1), per_page=page_size(), max_per_page=100, error_out=False)
+    # Only what a result shows: not the learning and recommendations texts, not the themes' descriptions.
+    stmt = search.search_query(filters).options(
+        load_only(LibraryReview.id, LibraryReview.year, LibraryReview.area, LibraryReview.title, LibraryReview.summary),
+        selectinload(LibraryReview.themes).load_only(Theme.id, Theme.name))
+    page = db.paginate(stmt, page=max(page_number, 1), per_page=page_size(), max_per_page=100, error_out=False)
     years, areas = search.facet_options()
-    themes = db.session.execute(select(Theme.id, Theme.name).where(
-        Theme.id.in_(select(library_review_themes.c.theme_id))).order_by(Theme.name)).all()
+    themes = db.session.execute(LIBRARY_THEMES).all()
     return render_template("library/index.html", page=page, filters=filters, years=years, areas=areas,
                            themes=themes, snippets=search.snippets([e.id for e in page.items], filters))
 
