@@ -1,0 +1,65 @@
+"""The page pieces written in Python (tracker/markup.py) and the templates' remembering url_for."""
+
+from datetime import date
+from types import SimpleNamespace
+
+from flask import render_template_string
+
+from tracker.actions.models import Rating
+from tracker.markup import brag_tag, date as date_tag, pagination, sort_header
+
+
+def test_brag_tag_always_carries_its_word_and_escapes_the_reason(app):
+    html = str(brag_tag(Rating.RED, "Red: due <soon>", stacked=True))
+    assert 'class="app-brag app-brag--stacked"' in html
+    assert 'app-brag__tag--red">Red</strong>' in html
+    assert "Red: due &lt;soon&gt;" in html
+    assert 'app-brag__tag--amber">At risk</strong>' in str(brag_tag("Amber", label="At risk"))
+    assert 'app-brag__tag--none">Not rated</strong>' in str(brag_tag(None))
+    assert 'app-brag__tag--none">Not rated</strong>' in str(brag_tag("purple"))
+
+
+def test_date_is_a_time_element_or_not_set():
+    assert str(date_tag(date(2025, 3, 3))) == '<time datetime="2025-03-03">3 March 2025</time>'
+    assert str(date_tag(None)) == "Not set"
+
+
+def _page(number: int, pages: int, total: int):
+    per = 25
+    return SimpleNamespace(
+        page=number, pages=pages, total=total, first=(number - 1) * per + 1, last=min(number * per, total),
+        has_prev=number > 1, has_next=number < pages, prev_num=number - 1, next_num=number + 1,
+        iter_pages=lambda **_: [1, 2, 3, None, pages] if number == 2 else [1, 2, None, pages])
+
+
+def test_pagination_keeps_the_filters_and_marks_the_current_page(app):
+    with app.test_request_context("/actions/?rating=red&page=2"):
+        html = str(pagination(_page(2, 40, 1000), noun="action"))
+    assert "Showing 26 to 50 of 1,000 actions" in html
+    assert 'href="/actions/?rating=red&amp;page=1" rel="prev"' in html
+    assert 'href="/actions/?rating=red&amp;page=3" rel="next"' in html
+    assert 'aria-label="Page 2" aria-current="page">2</a>' in html
+    assert "govuk-pagination__item--ellipsis" in html
+    with app.test_request_context("/actions/"):
+        single = str(pagination(_page(1, 1, 3), noun="action"))
+    assert "Showing 1 to 3 of 3 actions" in single and "<nav" not in single
+
+
+def test_sort_header_flips_the_current_column_and_says_so(app):
+    with app.test_request_context("/reviews/?sort=title&dir=asc&page=4&q=x"):
+        current = str(sort_header("Title", "title", "title", "asc"))
+        other = str(sort_header("Added", "created", "title", "asc", default_dir="desc"))
+    assert 'aria-sort="ascending"' in current and "sort=title&amp;dir=desc" in current and "page=" not in current
+    assert "q=x" in current and ", sort descending" in current
+    assert 'aria-sort="none"' in other and "sort=created&amp;dir=desc" in other
+
+
+def test_templates_url_for_remembers_but_stays_right_per_blueprint_and_external(app):
+    template = "{{ url_for('themes.show', theme_id=7) }}|{{ url_for('.index') }}|{{ url_for('themes.show', theme_id=7, _external=True) }}"
+    with app.test_request_context("/reviews/"):
+        first = render_template_string(template)
+        again = render_template_string(template)
+    with app.test_request_context("/actions/"):
+        elsewhere = render_template_string(template)
+    assert first == again == "/themes/7|/reviews/|http://localhost/themes/7"
+    assert elsewhere == "/themes/7|/actions/|http://localhost/themes/7"
