@@ -3,8 +3,8 @@ related rows loaded in the same statement so no list runs a query per row."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import NamedTuple
-from datetime import date
 
 from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -74,9 +74,10 @@ def count_actions(stmt: Select) -> int:
 
 def actions_query(user: User, filters: ActionFilters, today: date, settings: Settings) -> Select:
     """The list itself, sorted. Only the sort's own tables are joined (so sorting the ids of a page,
-    in `paginate_actions`, stays narrow); the related rows a list shows are loaded in the same
-    statement, with only the columns it shows of the lead, the recommendation and the review (their
-    long texts, and the lead's sign-in secrets, stay behind)."""
+    in `paginate_actions`, stays narrow). Paged as mapped actions (the assurance queue), the related
+    rows a list shows come in the same statement, with only the columns it shows of the lead, the
+    recommendation and the review (their long texts, and the lead's sign-in secrets, stay behind);
+    `paginate_actions` reads its lines without them."""
     sort = filters.sort if filters.sort in SORTS else "due"
     stmt = (
         select(Action)
@@ -137,7 +138,7 @@ class ActionLine(NamedTuple):
     opened_date: date | None
     last_update_date: date | None
     last_proposed_rating: str | None
-    submitted_at: object
+    submitted_at: datetime | None
     assured_date: date | None
     completed_late: bool
     review: Named
