@@ -4,13 +4,15 @@ A Jinja macro call costs far more than a function call, and a list of 50 actions
 tag and two dates per row; GOV.UK's pagination and date-input macros nest several macros more. These
 functions write the same markup (the Design System's classes and attributes) and are template
 globals, so templates call them as they called the macros: `brag_tag(rating, reason)`,
-`date(value)`, `pagination(page, noun="action")`, `sort_header(...)`, `date_filter(field, legend)`.
+`date(value)`, `pagination(page, noun="action")`, `sort_header(...)`, `date_filter(field, legend)`,
+and the options of the filter lists, `select_options(field)`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date as Date
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -140,6 +142,35 @@ def date_filter(field, legend: str) -> Markup:
     return Markup(html + "</div></fieldset></div>")
 
 
+def select_options(choices, selected: object = None, blank: str | None = None, value: str = "value",
+                   text: str = "label") -> Markup:
+    """The <option> elements of a filter list, the chosen one marked selected.
+
+    `choices` is a WTForms field (its (value, label) choices and its data), or objects whose `value`
+    and `text` attributes give each option (with `value=None`, plain values that are their own text), `selected` the chosen value and `blank` the text of an
+    empty first option. A list of every review or theme has hundreds of options, the same on every
+    request until one is added or renamed: their markup is built once per distinct list and kept."""
+    if hasattr(choices, "iter_choices"):
+        selected = choices.data
+        pairs = choices.choices if isinstance(choices.choices, tuple) else tuple(
+            (str(c[0]), str(c[1])) for c in choices.choices)
+    else:
+        pairs = tuple((str(getattr(item, value)), str(getattr(item, text))) if value else (str(item), str(item))
+                      for item in choices)
+        if blank is not None:
+            pairs = (("", blank), *pairs)
+    markup = _options_markup(pairs)
+    if selected is not None:
+        chosen = f'<option value="{escape(str(selected))}">'
+        markup = markup.replace(chosen, chosen[:-1] + " selected>", 1)
+    return Markup(markup)
+
+
+@lru_cache(maxsize=64)
+def _options_markup(pairs: tuple[tuple[str, str], ...]) -> str:
+    return "".join(f'<option value="{escape(key)}">{escape(label)}</option>' for key, label in pairs)
+
+
 def register(app) -> None:
-    for function in (brag_tag, date, sort_header, pagination, date_filter):
+    for function in (brag_tag, date, sort_header, pagination, date_filter, select_options):
         app.add_template_global(function, function.__name__)

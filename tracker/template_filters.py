@@ -12,7 +12,6 @@ from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from flask import Flask, has_request_context, request
-from markupsafe import Markup, escape
 
 UK_TIME = ZoneInfo("Europe/London")
 NOT_SET = "Not set"
@@ -78,35 +77,6 @@ def current_url_with(**changes: object) -> str:
     return f"{path}?{query}" if query else path
 
 
-def select_options(choices, selected: object = None, blank: str | None = None, value: str = "value",
-                   text: str = "label") -> Markup:
-    """The <option> elements of a filter list, the chosen one marked selected.
-
-    `choices` is a WTForms field (its (value, label) choices and its data), or objects whose `value`
-    and `text` attributes give each option (with `value=None`, plain values that are their own text), `selected` the chosen value and `blank` the text of an
-    empty first option. A list of every review or theme has hundreds of options, the same on every
-    request until one is added or renamed: their markup is built once per distinct list and kept."""
-    if hasattr(choices, "iter_choices"):
-        selected = choices.data
-        pairs = choices.choices if isinstance(choices.choices, tuple) else tuple(
-            (str(c[0]), str(c[1])) for c in choices.choices)
-    else:
-        pairs = tuple((str(getattr(item, value)), str(getattr(item, text))) if value else (str(item), str(item))
-                      for item in choices)
-        if blank is not None:
-            pairs = (("", blank), *pairs)
-    markup = _options_markup(pairs)
-    if selected is not None:
-        chosen = f'<option value="{escape(str(selected))}">'
-        markup = markup.replace(chosen, chosen[:-1] + " selected>", 1)
-    return Markup(markup)
-
-
-@lru_cache(maxsize=64)
-def _options_markup(pairs: tuple[tuple[str, str], ...]) -> str:
-    return "".join(f'<option value="{escape(key)}">{escape(label)}</option>' for key, label in pairs)
-
-
 def cached_url_for(app: Flask):
     """Templates' url_for, remembering the URLs it has built: a list page links every row (and every
     theme of every row) and Werkzeug builds each one afresh. A URL depends only on the endpoint, its
@@ -134,7 +104,6 @@ def cached_url_for(app: Flask):
 def register(app: Flask) -> None:
     app.jinja_env.globals["url_for"] = cached_url_for(app)
     app.add_template_global(current_url_with, "current_url_with")
-    app.add_template_global(select_options, "select_options")
     app.add_template_filter(govuk_date, "govuk_date")
     app.add_template_filter(govuk_datetime, "govuk_datetime")
     app.add_template_filter(govuk_time, "govuk_time")

@@ -31,7 +31,7 @@ from tracker.reviews.models import Review
 from tracker.rounds.models import UpdateRequest
 from tracker.settings import load_settings
 from tracker.template_filters import current_url_with, govuk_date
-from tracker.themes.models import Theme
+from tracker.themes.services import THEME_NAMES
 from tracker.users.models import Agency, AgencyKind, Role, User
 from tracker.challenges.services import live_challenges_on
 from tracker.views_common import (form_status, id_choices, page_size, parse_id, run_service, show_error,
@@ -74,10 +74,9 @@ def _back(action: Action) -> str:
 
 #: The filter lists' statements, built once (only their rows change), on the tables themselves: plain
 #: Core statements skip the ORM's per-query work.
-_agencies, _reviews, _themes = Agency.__table__.c, Review.__table__.c, Theme.__table__.c
+_agencies, _reviews = Agency.__table__.c, Review.__table__.c
 AGENCY_OPTIONS = select(_agencies.id, _agencies.name).order_by(_agencies.name)
 REVIEW_OPTIONS = select(_reviews.id, _reviews.reference, _reviews.title).order_by(_reviews.reference)
-THEME_OPTIONS = select(_themes.id, _themes.name).order_by(_themes.name)
 
 
 def _filter_choices(form: ActionFilterForm, settings) -> None:
@@ -85,7 +84,7 @@ def _filter_choices(form: ActionFilterForm, settings) -> None:
     form.review.choices = id_choices("All reviews", REVIEW_OPTIONS)
     form.rating.choices = [("", "All ratings")] + [(k, settings.label(k)) for k in RATING_KEYS] + [
         (Rating.NONE.value, settings.label("none"))]
-    form.theme.choices = id_choices("All themes", THEME_OPTIONS)
+    form.theme.choices = id_choices("All themes", THEME_NAMES)
     form.status.choices = STATUS_CHOICES
 
 

@@ -8,11 +8,12 @@ import re
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
-from sqlalchemy import ColumnElement, func, literal_column, select, text
+from sqlalchemy import ColumnElement, bindparam, func, literal_column, select, text
 from sqlalchemy.sql import Select
 
 from tracker.extensions import db
 from tracker.library.models import LibraryReview, library_review_themes
+from tracker.themes.models import Theme
 
 #: Must stay identical to the expression indexed in migration 5b1e7c2a9d01 (a test checks the plan).
 PG_DOCUMENT = (
@@ -141,12 +142,27 @@ def _marked(snippet: str) -> Markup:
     return Markup(html.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
 
 
-def facet_options() -> tuple[list[int], list[str]]:
-    """The years and areas to filter by, from the library itself."""
-    return list(db.session.scalars(_YEARS)), list(db.session.scalars(_AREAS))
+def facet_options() -> tuple[list[int], list[str], list]:
+    """The years, areas and themes (rows with `id` and `name`) to filter by, from the library itself."""
+    return list(db.session.scalars(_YEARS)), list(db.session.scalars(_AREAS)), db.session.execute(_THEMES).all()
 
 
-_library = LibraryReview.__table__.c
-#: Built once, on the table: plain Core statements skip the ORM's per-query work.
+def entry_themes(ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """The themes (id, name) of each of these entries, by name: one query for a page of results."""
+    themes: dict[int, list[tuple[int, str]]] = {}
+    for entry_id, theme_id, name in db.session.execute(_ENTRY_THEMES, {"ids": ids}) if ids else ():
+        themes.setdefault(entry_id, []).append((theme_id, name))
+    return themes
+
+
+# Built once, on the tables: plain Core statements skip the ORM's per-query work, and these lists are
+# read on every search (mapped themes for a page of 25 results cost more than their query).
+_library, _themes, _links = LibraryReview.__table__.c, Theme.__table__, library_review_themes.c
 _YEARS = select(_library.year).distinct().order_by(_library.year.desc())
 _AREAS = select(_library.area).distinct().order_by(_library.area)
+_THEMES = (select(_themes.c.id, _themes.c.name).where(_themes.c.id.in_(select(_links.theme_id)))
+           .order_by(_themes.c.name))
+_ENTRY_THEMES = (select(_links.library_review_id, _themes.c.id, _themes.c.name)
+                 .join(_themes, _themes.c.id == _links.theme_id)
+                 .where(_links.library_review_id.in_(bindparam("ids", expanding=True)))
+                 .order_by(_links.library_review_id, _themes.c.name))

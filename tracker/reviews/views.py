@@ -20,6 +20,7 @@ from tracker.reviews.forms import LearningPointForm, ReviewForm
 from tracker.reviews.models import LearningPoint, Review, ReviewStatus, ReviewType
 from tracker.settings import load_settings
 from tracker.themes.models import Theme
+from tracker.themes.services import THEME_NAMES
 from tracker.users.models import Role
 from tracker.actions.queries import rating_summary, visible_actions
 from tracker.views_common import page_size, parse_id, show_error, signed_in_user
@@ -30,11 +31,6 @@ bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 def _require_manager() -> None:
     if not permissions.can_manage_reviews(signed_in_user()):
         abort(403)
-
-
-_themes = Theme.__table__.c
-#: The theme filter's list, built once, on the table (a plain Core statement skips the ORM's work).
-THEME_OPTIONS = select(_themes.id, _themes.name).order_by(_themes.name)
 
 
 def _all_themes() -> list[Theme]:
@@ -63,7 +59,7 @@ def index():
     counts = services.rating_counts_by_review(user, [r.id for r in page.items], day, settings)
     return render_template(
         "reviews/index.html", page=page, reviews=page.items, counts=counts, filters=filters,
-        themes=db.session.execute(THEME_OPTIONS).all(), review_types=list(ReviewType), statuses=list(ReviewStatus), settings=settings,
+        themes=db.session.execute(THEME_NAMES).all(), review_types=list(ReviewType), statuses=list(ReviewStatus), settings=settings,
     )
 
 
