@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tests.factories import TODAY, make_action, make_user
 from tracker.actions.models import Action, Rating
-from tracker.actions.ratings import rate, rating_condition, rating_expression
+from tracker.actions.ratings import rate, rating_condition, rating_days, rating_expression
 from tracker.extensions import db
 from tracker.settings import Settings
 from tracker.users.models import Role
@@ -110,8 +110,8 @@ def test_sql_rule_agrees_with_python_rule(app):
             assured_at=rec_action.created_at if status == "assured" else None,
         ))
     db.session.flush()
-    expr = rating_expression(TODAY, SETTINGS)
-    rows = db.session.execute(select(Action, expr)).all()
+    days = rating_days(TODAY, SETTINGS)
+    rows = db.session.execute(select(Action, rating_expression()), days).all()
     assert len(rows) == len(combos) + 1
     disagreements = [(a.status, a.due_date, a.last_update_date, a.last_proposed_rating, sql)
                      for a, sql in rows if rate(a, TODAY, SETTINGS).value != sql]
@@ -119,5 +119,5 @@ def test_sql_rule_agrees_with_python_rule(app):
     # The filters' plain conditions pick out exactly the actions of each rating.
     by_expression = {a.id: sql for a, sql in rows}
     for rating in ("red", "amber", "green", "blue", "none"):
-        chosen = set(db.session.scalars(select(Action.id).where(rating_condition(rating, TODAY, SETTINGS))))
+        chosen = set(db.session.scalars(select(Action.id).where(rating_condition(rating)), days))
         assert chosen == {i for i, r in by_expression.items() if r == rating}, rating

@@ -11,8 +11,9 @@ from sqlalchemy.orm import joinedload
 
 from tracker import permissions
 from tracker.actions.models import LIVE_STATUSES as LIVE, Action, ActionStatus, Rating
-from tracker.actions.ratings import rate, rating_condition, rating_expression, rating_order_expression
+from tracker.actions.ratings import rate, rating_condition, rating_days, rating_expression, rating_order_expression
 from tracker.extensions import db
+from tracker.pagination import Page, paginate
 from tracker.recommendations.models import Recommendation
 from tracker.reviews.models import Review
 from tracker.settings import Settings
@@ -37,8 +38,9 @@ class ActionFilters:
     statuses: tuple[str, ...] = field(default_factory=tuple)
 
 
-def action_conditions(user: User, filters: ActionFilters, today: date, settings: Settings) -> list:
-    """The visibility rule and the filters, all on the actions table itself (no joins needed)."""
+def action_conditions(user: User, filters: ActionFilters) -> list:
+    """The visibility rule and the filters, all on the actions table itself (no joins needed). A
+    rating filter turns on the day: run the statement with `rating_days`."""
     conditions = [permissions.visible_actions_filter(user)]
     if filters.agency_id:
         conditions.append(Action.owner_agency_id == filters.agency_id)
@@ -53,9 +55,9 @@ def action_conditions(user: User, filters: ActionFilters, today: date, settings:
             exists().where(and_(review_themes.c.review_id == Action.review_id,
                                 review_themes.c.theme_id == filters.theme_id)),
         ))
-    if filters.rating in {r.value for r in Rating}:
-        conditions.append(rating_condition(filters.rating, today, settings))
-    if filters.status in {s.value for s in ActionStatus}:
+    if filters.rating in RATINGS:
+        conditions.append(rating_condition(filters.rating))
+    if filters.status in STATUSES:
         conditions.append(Action.status == filters.status)
     if filters.statuses:
         conditions.append(Action.status.in_(filters.statuses))
@@ -66,20 +68,39 @@ def action_conditions(user: User, filters: ActionFilters, today: date, settings:
     return conditions
 
 
-def count_actions(stmt: Select) -> int:
+RATINGS = frozenset(r.value for r in Rating)
+STATUSES = frozenset(s.value for s in ActionStatus)
+
+
+def count_actions(stmt: Select, days: dict[str, date]) -> int:
     """How many actions a list from `actions_query` holds: a narrow count of its conditions alone
-    (they are all on the actions table), without its joins, loads and sort."""
-    return db.session.scalar(select(func.count(Action.id)).where(stmt.whereclause))
+    (they are all on the actions table), without its joins and sort. `days`: `rating_days(...)`."""
+    return db.session.execute(select(func.count(Action.id)).where(stmt.whereclause), days).scalar_one()
 
 
-def actions_query(user: User, filters: ActionFilters, today: date, settings: Settings) -> Select:
-    """The list itself, sorted. Only the sort's own tables are joined (so sorting the ids of a page,
-    in `paginate_actions`, stays narrow). Paged as mapped actions (the assurance queue), the related
-    rows a list shows come in the same statement, with only the columns it shows of the lead, the
-    recommendation and the review (their long texts, and the lead's sign-in secrets, stay behind);
-    `paginate_actions` reads its lines without them."""
+def actions_query(user: User, filters: ActionFilters) -> Select:
+    """The ids of a list, sorted: narrow rows, so a sort over thousands of actions stays cheap
+    (`paginate_actions` reads a page's lines afterwards). Only the sort's own tables are joined.
+    Run it with `rating_days(...)`: its rating filter and rating sort turn on the day."""
     sort = filters.sort if filters.sort in SORTS else "due"
-    stmt = (
+    stmt = select(Action.id).where(*action_conditions(user, filters))
+    if sort == "agency":
+        stmt = stmt.join(Agency, Agency.id == Action.owner_agency_id)
+    elif sort == "review":
+        stmt = (stmt.join(Review, Review.id == Action.review_id)
+                .join(Recommendation, Recommendation.id == Action.recommendation_id))
+    keys = _SORT_KEYS[sort]() if sort != "rating" else (rating_order_expression(), Action.due_date)
+    descending = filters.direction == "desc"
+    order = [k.desc() if descending else k.asc() for k in keys]
+    return stmt.order_by(*order, Action.id)
+
+
+def loaded_actions(user: User, filters: ActionFilters) -> Select:
+    """The actions of a list as mapped objects (for the assurance queue, which sorts them itself),
+    with the related rows it shows in the same statement, and only the columns it shows of the
+    lead, the recommendation and the review (their long texts, and the lead's sign-in secrets, stay
+    behind)."""
+    return (
         select(Action)
         .options(
             joinedload(Action.owner_agency),
@@ -88,20 +109,11 @@ def actions_query(user: User, filters: ActionFilters, today: date, settings: Set
             joinedload(Action.recommendation).load_only(
                 Recommendation.id, Recommendation.number, Recommendation.review_id),
         )
-        .where(*action_conditions(user, filters, today, settings))
+        .where(*action_conditions(user, filters))
     )
-    if sort == "agency":
-        stmt = stmt.join(Agency, Agency.id == Action.owner_agency_id)
-    elif sort == "review":
-        stmt = (stmt.join(Review, Review.id == Action.review_id)
-                .join(Recommendation, Recommendation.id == Action.recommendation_id))
-    keys = _SORT_KEYS[sort]() if sort != "rating" else (rating_order_expression(today, settings), Action.due_date)
-    descending = filters.direction == "desc"
-    order = [k.desc() if descending else k.asc() for k in keys]
-    return stmt.order_by(*order, Action.id)
 
 
-#: The columns each sort orders by (the rating sort's CASE depends on the day, so it is built in place).
+#: The columns each sort orders by (the rating sort's is the rating's CASE).
 _SORT_KEYS = {
     "due": lambda: (Action.due_date,),
     "agency": lambda: (Agency.name, Action.due_date),
@@ -181,16 +193,13 @@ def _action_lines(ids: list[int]) -> dict[int, ActionLine]:
     ) for row in rows}
 
 
-def paginate_actions(stmt: Select, *, page: int, per_page: int, total: int):
-    """A page of `actions_query` as ActionLines: the ids alone are sorted and paged (narrow rows, so
-    a sort over thousands of actions stays cheap), then that page's lines are read in one joined
-    query. Two queries whatever the size of the list."""
-    pagination = db.paginate(stmt.with_only_columns(Action.id), page=page, per_page=per_page, max_per_page=100,
-                             error_out=False, count=False)
-    ids = list(pagination.items)
+def paginate_actions(stmt: Select, days: dict[str, date], *, page: int, per_page: int, total: int) -> Page:
+    """A page of `actions_query` as ActionLines: the ids alone are sorted and paged, then that
+    page's lines are read in one joined query. Two queries whatever the size of the list."""
+    pagination = paginate(stmt, days, page=page, per_page=per_page, total=total)
+    ids = [row.id for row in pagination.items]
     found = _action_lines(ids) if ids else {}
     pagination.items = [found[i] for i in ids if i in found]
-    pagination.total = total
     return pagination
 
 
@@ -214,14 +223,14 @@ def visible_actions(user: User, day: date, settings: Settings, *, review_id: int
 def rating_counts(user: User, day: date, settings: Settings) -> dict[str, int]:
     """Counts of live actions by rating: the rule worked out only for the actions still in play; the
     assured ones (most of a mature tracker, and all Blue) are counted from the status index."""
-    rating = rating_expression(day, settings).label("rating")
+    rating = rating_expression().label("rating")
     visible = permissions.visible_actions_filter(user)
     stmt = (select(rating, func.count()).select_from(Action)
             .where(visible, Action.status.in_([ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value,
                                                ActionStatus.SUBMITTED.value]))
             .group_by(rating))
     counts = {"red": 0, "amber": 0, "green": 0, "blue": 0}
-    counts.update({r: n for r, n in db.session.execute(stmt)})
+    counts.update({r: n for r, n in db.session.execute(stmt, rating_days(day, settings))})
     counts["blue"] = db.session.scalar(select(func.count()).select_from(Action).where(
         visible, Action.status == ActionStatus.ASSURED.value))
     return counts

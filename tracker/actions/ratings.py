@@ -1,13 +1,15 @@
 """The BRAG rating: a pure function of an action and a date, with the reason as a sentence.
 
 The same rule exists as a SQL CASE expression (`rating_expression`) for filters and sorting;
-a test checks the two agree.
+a test checks the two agree. The SQL forms are built once: the days they turn on are named parameters,
+given with each statement that uses them by `rating_days`.
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
-from sqlalchemy import and_, case, literal, or_
+from sqlalchemy import Date, and_, bindparam, case, literal, or_
 
 from tracker.actions.models import Action, ActionStatus, Rating
 from tracker.settings import Settings
@@ -64,32 +66,50 @@ def rate(action: Action, today: date, settings: Settings) -> RatingResult:
     return RatingResult(Rating.GREEN, f"{label('green')}: on track, due {format_date(due)}")
 
 
-def rating_expression(today: date, settings: Settings, outputs: dict[str, object] | None = None):
-    """The rule of `rate` as a SQL expression over the actions table: the rating's value, or with
-    `outputs`, what each rating maps to (its place in a sort, say) from the same single CASE."""
+#: The three days the rule turns on, as named parameters, so that the SQL forms below are built once
+#: (building them, and working out their cache keys, was a large part of a list page's time).
+TODAY = bindparam("rating_today", type_=Date)
+STALE_BEFORE = bindparam("rating_stale_before", type_=Date)
+AT_RISK_BY = bindparam("rating_at_risk_by", type_=Date)
+
+
+def rating_days(today: date, settings: Settings) -> dict[str, date]:
+    """The parameters every statement built from `rating_expression` or `rating_condition` runs with."""
+    return {"rating_today": today,
+            "rating_stale_before": today - timedelta(days=settings.stale_update_days),
+            "rating_at_risk_by": today + timedelta(days=settings.at_risk_days)}
+
+
+def _rating_case(outputs: dict[str, object] | None):
     out = (lambda rating: literal(outputs[rating.value])) if outputs else (lambda rating: literal(rating.value))
     last = Action.last_update_date
-    stale_before = today - timedelta(days=settings.stale_update_days)
     stale = or_(
-        and_(last.is_not(None), last < stale_before),
-        and_(last.is_(None), Action.opened_date.is_not(None), Action.opened_date < stale_before),
+        and_(last.is_not(None), last < STALE_BEFORE),
+        and_(last.is_(None), Action.opened_date.is_not(None), Action.opened_date < STALE_BEFORE),
     )
     return case(
         (Action.status == ActionStatus.ASSURED.value, out(Rating.BLUE)),
         (Action.status.in_([ActionStatus.WITHDRAWN.value, ActionStatus.SUPERSEDED.value,
                             ActionStatus.DRAFT.value]), out(Rating.NONE)),
         (Action.status == ActionStatus.SUBMITTED.value, out(Rating.GREEN)),
-        (Action.due_date < today, out(Rating.RED)),
+        (Action.due_date < TODAY, out(Rating.RED)),
         (Action.last_proposed_rating == Rating.RED.value, out(Rating.RED)),
-        (Action.due_date <= today + timedelta(days=settings.at_risk_days), out(Rating.AMBER)),
+        (Action.due_date <= AT_RISK_BY, out(Rating.AMBER)),
         (stale, out(Rating.AMBER)),
         (Action.last_proposed_rating == Rating.AMBER.value, out(Rating.AMBER)),
         else_=out(Rating.GREEN),
     )
 
 
-def rating_condition(rating: str, today: date, settings: Settings):
-    """`rating_expression(...) == rating` written as plain conditions on the columns, so that the
+@cache
+def rating_expression():
+    """The rule of `rate` as a SQL expression over the actions table: the rating's value."""
+    return _rating_case(None)
+
+
+@cache
+def rating_condition(rating: str):
+    """`rating_expression() == rating` written as plain conditions on the columns, so that the
     database can use its indexes (status, due date) instead of working the CASE out for every row.
     Due dates are never empty; the proposed rating and the dates of updates may be."""
     if rating == Rating.BLUE.value:
@@ -100,19 +120,17 @@ def rating_condition(rating: str, today: date, settings: Settings):
     open_ = Action.status.in_([ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value])
     proposed = Action.last_proposed_rating
     if rating == Rating.RED.value:
-        return and_(open_, or_(Action.due_date < today, proposed == Rating.RED.value))
-    not_red = and_(Action.due_date >= today, or_(proposed.is_(None), proposed != Rating.RED.value))
+        return and_(open_, or_(Action.due_date < TODAY, proposed == Rating.RED.value))
+    not_red = and_(Action.due_date >= TODAY, or_(proposed.is_(None), proposed != Rating.RED.value))
     last, opened = Action.last_update_date, Action.opened_date
-    stale_before = today - timedelta(days=settings.stale_update_days)
-    at_risk_by = today + timedelta(days=settings.at_risk_days)
     if rating == Rating.AMBER.value:
-        stale = or_(and_(last.is_not(None), last < stale_before),
-                    and_(last.is_(None), opened.is_not(None), opened < stale_before))
-        return and_(open_, not_red, or_(Action.due_date <= at_risk_by, stale, proposed == Rating.AMBER.value))
+        stale = or_(and_(last.is_not(None), last < STALE_BEFORE),
+                    and_(last.is_(None), opened.is_not(None), opened < STALE_BEFORE))
+        return and_(open_, not_red, or_(Action.due_date <= AT_RISK_BY, stale, proposed == Rating.AMBER.value))
     if rating == Rating.GREEN.value:
-        fresh = or_(and_(last.is_not(None), last >= stale_before),
-                    and_(last.is_(None), or_(opened.is_(None), opened >= stale_before)))
-        not_amber = and_(Action.due_date > at_risk_by, fresh,
+        fresh = or_(and_(last.is_not(None), last >= STALE_BEFORE),
+                    and_(last.is_(None), or_(opened.is_(None), opened >= STALE_BEFORE)))
+        not_amber = and_(Action.due_date > AT_RISK_BY, fresh,
                          or_(proposed.is_(None), proposed != Rating.AMBER.value))
         return or_(Action.status == ActionStatus.SUBMITTED.value, and_(open_, not_red, not_amber))
     raise KeyError(rating)
@@ -122,7 +140,8 @@ RATING_ORDER = {Rating.RED.value: 0, Rating.AMBER.value: 1, Rating.GREEN.value: 
                 Rating.NONE.value: 4}
 
 
-def rating_order_expression(today: date, settings: Settings):
+@cache
+def rating_order_expression():
     """Red first, then Amber, Green, Blue, not rated: for sorting lists by rating. One CASE, not the
     rating's CASE nested in another (which SQLite would work out once per rating for every row)."""
-    return rating_expression(today, settings, RATING_ORDER)
+    return _rating_case(RATING_ORDER)

@@ -19,8 +19,8 @@ from tracker.actions.models import (
     RequestStatus, StatusChange,
 )
 from tracker.actions.queries import (SORTS, ActionFilters, actions_query, count_actions, impact_review_due,
-                                     paginate_actions)
-from tracker.actions.ratings import rate
+                                     loaded_actions, paginate_actions)
+from tracker.actions.ratings import rate, rating_days
 from tracker.clock import today
 from tracker.errors import DomainError
 from tracker.evidence.models import Evidence
@@ -125,9 +125,9 @@ def index():
         sort=sort,
         direction=direction,
     )
-    stmt = actions_query(user, filters, day, settings)
-    page = paginate_actions(stmt, page=parse_id(request.args.get("page")) or 1, per_page=page_size(),
-                            total=count_actions(stmt))
+    stmt, days = actions_query(user, filters), rating_days(day, settings)
+    page = paginate_actions(stmt, days, page=parse_id(request.args.get("page")) or 1, per_page=page_size(),
+                            total=count_actions(stmt, days))
     rows = [(a, rate(a, day, settings)) for a in page.items]
     return render_template("actions/index.html", form=form, filter_form=form, page=page, rows=rows,
                            sort=sort, direction=direction, settings=settings, show_agency_filter=not is_lead,
@@ -139,9 +139,9 @@ def queue():
     """Submitted actions waiting for a decision, oldest submission first."""
     user, day, settings = signed_in_user(), today(), load_settings()
     require(permissions.can_view_assurance_queue(user))
-    stmt = (actions_query(user, ActionFilters(status=ActionStatus.SUBMITTED.value), day, settings)
+    stmt = (loaded_actions(user, ActionFilters(status=ActionStatus.SUBMITTED.value))
             .options(selectinload(Action.submitted_by))
-            .order_by(None).order_by(Action.submitted_at.asc(), Action.id.asc()))
+            .order_by(Action.submitted_at.asc(), Action.id.asc()))
     page = db.paginate(stmt, page=parse_id(request.args.get("page")) or 1, per_page=page_size(), max_per_page=100,
                        error_out=False)
     ids = [a.id for a in page.items]

@@ -6,7 +6,7 @@ from tracker import permissions
 from tracker.actions.models import Action, ActionStatus, DueDateRequest, RequestStatus
 from tracker.actions.queries import (ActionFilters, actions_query, count_actions, impact_review_due,
                                      paginate_actions, rating_counts)
-from tracker.actions.ratings import rate
+from tracker.actions.ratings import rate, rating_days
 from tracker.challenges.services import age_in_days, waiting_for_agency
 from tracker.clock import today
 from tracker.extensions import db
@@ -22,9 +22,9 @@ HOME_LIST_SIZE = 10
 
 
 def _section(user, filters, day, settings, limit=HOME_LIST_SIZE):
-    stmt = actions_query(user, filters, day, settings)
-    total = count_actions(stmt)
-    actions = paginate_actions(stmt, page=1, per_page=limit, total=total).items if total else []
+    stmt, days = actions_query(user, filters), rating_days(day, settings)
+    total = count_actions(stmt, days)
+    actions = paginate_actions(stmt, days, page=1, per_page=limit, total=total).items if total else []
     return {"actions": [(a, rate(a, day, settings)) for a in actions], "total": total}
 
 

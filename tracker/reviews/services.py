@@ -13,7 +13,7 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 
 from tracker import permissions
 from tracker.actions.models import Action
-from tracker.actions.ratings import format_date, rating_expression
+from tracker.actions.ratings import format_date, rating_days, rating_expression
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.reviews.models import KEY_DATES, LearningPoint, Review, ReviewStatus, ReviewType, SharedHow
@@ -238,11 +238,11 @@ def rating_counts_by_review(user: User, review_ids: Iterable[int], today: date,
     counts: dict[int, dict[str, int]] = {i: dict.fromkeys(RATED, 0) for i in ids}
     if not ids:
         return counts
-    rating = rating_expression(today, settings).label("rating")
+    rating = rating_expression().label("rating")
     stmt = (select(Action.review_id, rating, func.count())
             .where(Action.review_id.in_(ids), permissions.visible_actions_filter(user))
             .group_by(Action.review_id, rating))
-    for review_id, value, n in db.session.execute(stmt):
+    for review_id, value, n in db.session.execute(stmt, rating_days(today, settings)):
         if value in counts[review_id]:
             counts[review_id][value] = n
     return counts
