@@ -343,12 +343,12 @@ def test_postgresql_search_uses_the_gin_expression_index(app, library):
     never used and every search reads the whole table."""
     from sqlalchemy import text
 
-    from tracker.library.search import LibraryFilters, search_query
+    from tracker.library.search import LibraryFilters, search_statements
 
     if db.engine.dialect.name != "postgresql":
         pytest.skip("the GIN expression index exists on PostgreSQL only (SQLite uses FTS5)")
-    stmt = search_query(LibraryFilters(q="safe sleep"))
-    sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    stmt, _, params = search_statements(LibraryFilters(q="safe sleep"))
+    sql = str(stmt.params(params).compile(db.engine, compile_kwargs={"literal_binds": True}))
     db.session.execute(text("SET LOCAL enable_seqscan = off"))
     plan = "\n".join(row[0] for row in db.session.execute(text("EXPLAIN " + sql)))
     assert "ix_library_reviews_search" in plan, plan

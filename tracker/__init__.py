@@ -66,15 +66,12 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from sqlalchemy.orm import joinedload
-
-        from tracker.users.models import User
+        from tracker.users.models import SIGNED_IN_USER
 
         ident, _, version = user_id.partition(":")
         if not ident.isdigit() or not version.isdigit():
             return None
-        # The header names the user's agency on every page: loaded with the user, not by a second query.
-        user = db.session.get(User, int(ident), options=[joinedload(User.agency)])
+        user = db.session.execute(SIGNED_IN_USER, {"id": int(ident)}).scalar_one_or_none()
         if user is None or user.session_version != int(version) or not user.active:
             return None
         return user

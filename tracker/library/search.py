@@ -6,13 +6,15 @@ they are rebuilt into quoted FTS5 terms, so quotes, brackets or operators cannot
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from markupsafe import Markup, escape
-from sqlalchemy import ColumnElement, bindparam, func, literal_column, select, text
+from sqlalchemy import ColumnElement, String, bindparam, false, func, literal_column, select, text
 from sqlalchemy.sql import Select
 
 from tracker.extensions import db
 from tracker.library.models import LibraryReview, library_review_themes
+from tracker.pagination import Page, paginate
 from tracker.themes.models import Theme
 
 #: Must stay identical to the expression indexed in migration 5b1e7c2a9d01 (a test checks the plan).
@@ -82,39 +84,64 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def _filtered(stmt: Select, filters: LibraryFilters) -> Select:
-    if filters.year:
-        stmt = stmt.where(LibraryReview.year == filters.year)
-    if filters.area:
-        stmt = stmt.where(LibraryReview.area == filters.area)
-    if filters.theme_id:
-        stmt = stmt.where(LibraryReview.id.in_(
-            select(library_review_themes.c.library_review_id).where(library_review_themes.c.theme_id == filters.theme_id)))
-    return stmt
+def search_statements(filters: LibraryFilters) -> tuple[Select, Select, dict] | None:
+    """The statement for a page of entries matching the filters (best match first when searching,
+    else newest year first in the listing's order), its count, and the parameters both run with.
+    None when the words leave nothing to search for (only excluded words, say)."""
+    dialect = _dialect()
+    params: dict = {"year": filters.year, "area": filters.area, "theme_id": filters.theme_id}
+    if filters.searching:
+        params["q"] = filters.q if dialect == "postgresql" else fts5_query(filters.q)
+        if not params["q"]:
+            return None
+    stmt, count = _statements(dialect, filters.searching, bool(filters.year), bool(filters.area),
+                              bool(filters.theme_id))
+    return stmt, count, params
 
 
-def _pg_query(q: str) -> ColumnElement:
+def search_page(filters: LibraryFilters, *, page: int, per_page: int) -> Page:
+    """One page of `search_statements`: rows with the id, year, area, title and summary shown."""
+    found = search_statements(filters)
+    if found is None:
+        return paginate(_NOTHING, page=page, per_page=per_page, total=0)
+    stmt, count, params = found
+    return paginate(stmt, params, page=page, per_page=per_page, count=count)
+
+
+@cache
+def _statements(dialect: str, searching: bool, year: bool, area: bool, theme: bool) -> tuple[Select, Select]:
+    """Built once for each shape of search: the words and the filters' values are the named
+    parameters `q`, `year`, `area` and `theme_id` (building a statement and its cache key on every
+    search was a large part of the page's time)."""
+    conditions = []
+    if year:
+        conditions.append(_library.year == bindparam("year"))
+    if area:
+        conditions.append(_library.area == bindparam("area"))
+    if theme:
+        conditions.append(_library.id.in_(
+            select(_links.library_review_id).where(_links.theme_id == bindparam("theme_id"))))
+    stmt = select(*_RESULT).where(*conditions)
+    if not searching:
+        stmt = stmt.order_by(_library.year.desc(), _library.position, _library.id)
+    elif dialect == "postgresql":
+        document, query = literal_column(f"({PG_DOCUMENT})"), _pg_query(_WORDS)
+        stmt = (stmt.where(document.op("@@")(query))
+                .order_by(func.ts_rank_cd(document, query).desc(), _library.year.desc(), _library.id))
+    else:
+        fts = (select(literal_column("rowid").label("id"),
+                      literal_column(f"bm25(library_reviews_fts, {FTS_WEIGHTS})").label("rank"))
+               .select_from(text("library_reviews_fts")).where(text("library_reviews_fts MATCH :q")).subquery())
+        stmt = stmt.join(fts, fts.c.id == _library.id).order_by(fts.c.rank, _library.year.desc(), _library.id)
+    return stmt, select(func.count()).select_from(stmt.order_by(None).subquery())
+
+
+#: The words searched for, on PostgreSQL (SQLite's text statements name `:q` themselves).
+_WORDS = bindparam("q", type_=String)
+
+
+def _pg_query(q) -> ColumnElement:
     return func.websearch_to_tsquery(literal_column("'english'::regconfig"), q)
-
-
-def search_query(filters: LibraryFilters) -> Select:
-    """Library entries matching the filters: best match first when searching, else newest year
-    first in the listing's order."""
-    stmt = _filtered(select(LibraryReview), filters)
-    if not filters.searching:
-        return stmt.order_by(LibraryReview.year.desc(), LibraryReview.position, LibraryReview.id)
-    if _dialect() == "postgresql":
-        document, query = literal_column(f"({PG_DOCUMENT})"), _pg_query(filters.q)
-        return (stmt.where(document.op("@@")(query))
-                .order_by(func.ts_rank_cd(document, query).desc(), LibraryReview.year.desc(), LibraryReview.id))
-    match = fts5_query(filters.q)
-    if not match:
-        return stmt.where(LibraryReview.id.is_(None))
-    fts = (select(literal_column("rowid").label("id"), literal_column(f"bm25(library_reviews_fts, {FTS_WEIGHTS})").label("rank"))
-           .select_from(text("library_reviews_fts")).where(text("library_reviews_fts MATCH :match"))
-           .params(match=match).subquery())
-    return (stmt.join(fts, fts.c.id == LibraryReview.id)
-            .order_by(fts.c.rank, LibraryReview.year.desc(), LibraryReview.id))
 
 
 def snippets(ids: list[int], filters: LibraryFilters) -> dict[int, Markup]:
@@ -122,19 +149,25 @@ def snippets(ids: list[int], filters: LibraryFilters) -> dict[int, Markup]:
     if not ids or not filters.searching:
         return {}
     if _dialect() == "postgresql":
-        body = LibraryReview.learning + " " + LibraryReview.recommendations + " " + LibraryReview.summary
-        options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, MaxFragments=2"
-        rows = db.session.execute(
-            select(LibraryReview.id, func.ts_headline(literal_column("'english'::regconfig"), body,
-                                                      _pg_query(filters.q), options))
-            .where(LibraryReview.id.in_(ids))).all()
+        rows = db.session.execute(_pg_snippets(), {"ids": ids, "q": filters.q})
     else:
-        match = fts5_query(filters.q)
-        rows = db.session.execute(
-            text(f"SELECT rowid, snippet(library_reviews_fts, -1, '{MARK_START}', '{MARK_END}', ' … ', 32) "
-                 f"FROM library_reviews_fts WHERE library_reviews_fts MATCH :match "
-                 f"AND rowid IN ({', '.join(str(int(i)) for i in ids)})"), {"match": match}).all()
+        rows = db.session.execute(_FTS_SNIPPETS, {"ids": ids, "q": fts5_query(filters.q)})
     return {row[0]: _marked(row[1]) for row in rows}
+
+
+@cache
+def _pg_snippets() -> Select:
+    body = LibraryReview.learning + " " + LibraryReview.recommendations + " " + LibraryReview.summary
+    options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, MaxFragments=2"
+    return (select(LibraryReview.id, func.ts_headline(literal_column("'english'::regconfig"), body,
+                                                      _pg_query(_WORDS), options))
+            .where(LibraryReview.id.in_(bindparam("ids", expanding=True))))
+
+
+_FTS_SNIPPETS = text(
+    f"SELECT rowid, snippet(library_reviews_fts, -1, '{MARK_START}', '{MARK_END}', ' … ', 32) "
+    "FROM library_reviews_fts WHERE library_reviews_fts MATCH :q AND rowid IN :ids"
+).bindparams(bindparam("ids", expanding=True))
 
 
 def _marked(snippet: str) -> Markup:
@@ -158,6 +191,9 @@ def entry_themes(ids: list[int]) -> dict[int, list[tuple[int, str]]]:
 # Built once, on the tables: plain Core statements skip the ORM's per-query work, and these lists are
 # read on every search (mapped themes for a page of 25 results cost more than their query).
 _library, _themes, _links = LibraryReview.__table__.c, Theme.__table__, library_review_themes.c
+#: What a result shows: not the learning and recommendations texts.
+_RESULT = (_library.id, _library.year, _library.area, _library.title, _library.summary)
+_NOTHING = select(*_RESULT).where(false())
 _YEARS = select(_library.year).distinct().order_by(_library.year.desc())
 _AREAS = select(_library.area).distinct().order_by(_library.area)
 _THEMES = (select(_themes.c.id, _themes.c.name).where(_themes.c.id.in_(select(_links.theme_id)))

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
 from sqlalchemy import select
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import selectinload
 
 from tracker import permissions
 from tracker.extensions import db
@@ -24,10 +24,7 @@ def index():
     _require_reader()
     filters = search.LibraryFilters.from_args(request.args)
     page_number = parse_id(request.args.get("page")) or 1
-    # Only what a result shows: not the learning and recommendations texts, not the themes' descriptions.
-    stmt = search.search_query(filters).options(
-        load_only(LibraryReview.id, LibraryReview.year, LibraryReview.area, LibraryReview.title, LibraryReview.summary))
-    page = db.paginate(stmt, page=max(page_number, 1), per_page=page_size(), max_per_page=100, error_out=False)
+    page = search.search_page(filters, page=page_number, per_page=page_size())
     years, areas, themes = search.facet_options()
     ids = [e.id for e in page.items]
     return render_template("library/index.html", page=page, filters=filters, years=years, areas=areas,

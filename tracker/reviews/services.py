@@ -5,17 +5,19 @@ Services check the rules that need the database, change the records and flush; t
 from calendar import monthrange
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from functools import lru_cache
+from datetime import date, datetime, timedelta
+from functools import cache, lru_cache
+from typing import NamedTuple
 
 import holidays
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, String, and_, bindparam, exists, func, or_, select
 
 from tracker import permissions
 from tracker.actions.models import Action
 from tracker.actions.ratings import format_date, rating_days, rating_expression
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.pagination import Page, paginate
 from tracker.reviews.models import KEY_DATES, LearningPoint, Review, ReviewStatus, ReviewType, SharedHow
 from tracker.settings import Settings
 from tracker.themes.models import Theme, review_themes
@@ -163,11 +165,12 @@ def next_learning_point_number(review: Review) -> int:
 
 # --- The reviews list ----------------------------------------------------------------------------
 
+#: The columns each sort orders by.
 SORTS = {
-    "reference": (Review.reference,),
-    "title": (Review.title, Review.reference),
-    "published": (Review.published_date, Review.reference),
-    "created": (Review.created_at,),
+    "reference": ("reference",),
+    "title": ("title", "reference"),
+    "published": ("published_date", "reference"),
+    "created": ("created_at",),
 }
 
 
@@ -207,25 +210,60 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def reviews_query(filters: ReviewFilters) -> Select:
-    stmt = select(Review)
-    if filters.review_type:
-        stmt = stmt.where(Review.review_type == filters.review_type)
-    if filters.status:
-        stmt = stmt.where(Review.status == filters.status)
-    if filters.theme_id:
-        stmt = stmt.where(exists().where(and_(review_themes.c.review_id == Review.id,
-                                              review_themes.c.theme_id == filters.theme_id)))
-    if filters.text:
-        pattern = _like_pattern(filters.text)
-        stmt = stmt.where(or_(func.lower(Review.reference).like(pattern, escape="\\"),
-                              func.lower(Review.title).like(pattern, escape="\\")))
-    keys = SORTS[filters.sort]
-    if filters.direction == "desc":
-        order = [k.desc().nulls_last() for k in keys]
-    else:
-        order = [k.asc().nulls_last() for k in keys]
-    return stmt.order_by(*order, Review.id)
+class ReviewLine(NamedTuple):
+    """One review as the list shows it: plain values, not a mapped object."""
+    id: int
+    reference: str
+    title: str
+    review_type: str
+    status: str
+    published_date: date | None
+    created_at: datetime
+
+    @property
+    def type_label(self) -> str:
+        return ReviewType(self.review_type).label
+
+    @property
+    def status_label(self) -> str:
+        return ReviewStatus(self.status).label
+
+
+def reviews_page(filters: ReviewFilters, *, page: int, per_page: int) -> Page:
+    """A page of the reviews list as ReviewLines, with the total: two queries."""
+    stmt, count = _list_statements(bool(filters.review_type), bool(filters.status), bool(filters.theme_id),
+                                   bool(filters.text), filters.sort, filters.direction)
+    params = {"review_type": filters.review_type, "status": filters.status, "theme_id": filters.theme_id,
+              "pattern": _like_pattern(filters.text)}
+    pagination = paginate(stmt, params, page=page, per_page=per_page, count=count)
+    pagination.items = [ReviewLine(*row) for row in pagination.items]
+    return pagination
+
+
+@cache
+def _list_statements(review_type: bool, status: bool, theme: bool, text: bool, sort: str,
+                     direction: str) -> tuple[Select, Select]:
+    """The list's statement and its count for one shape of filters and sort, built once, on the
+    table (only the columns the list shows): the values are the named parameters `review_type`,
+    `status`, `theme_id` and `pattern`."""
+    r = Review.__table__.c
+    conditions = []
+    if review_type:
+        conditions.append(r.review_type == bindparam("review_type"))
+    if status:
+        conditions.append(r.status == bindparam("status"))
+    if theme:
+        conditions.append(exists().where(and_(review_themes.c.review_id == r.id,
+                                              review_themes.c.theme_id == bindparam("theme_id"))))
+    if text:
+        pattern = bindparam("pattern", type_=String)
+        conditions.append(or_(func.lower(r.reference).like(pattern, escape="\\"),
+                              func.lower(r.title).like(pattern, escape="\\")))
+    keys = [r[column] for column in SORTS[sort]]
+    order = [k.desc().nulls_last() if direction == "desc" else k.asc().nulls_last() for k in keys]
+    stmt = (select(r.id, r.reference, r.title, r.review_type, r.status, r.published_date, r.created_at)
+            .where(*conditions).order_by(*order, r.id))
+    return stmt, select(func.count(r.id)).where(*conditions)
 
 
 RATED = ("red", "amber", "green", "blue")

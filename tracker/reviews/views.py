@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from tracker import conflicts, permissions
@@ -49,12 +49,7 @@ def index():
     filters = services.ReviewFilters.from_args(request.args)
     page_number = request.args.get("page", "1")
     page_number = parse_id(page_number) or 1
-    # Only the columns the table shows (not the summary and the other long texts).
-    stmt = services.reviews_query(filters).options(load_only(
-        Review.id, Review.reference, Review.title, Review.review_type, Review.status, Review.published_date,
-        Review.created_at))
-    page = db.paginate(stmt, page=max(page_number, 1), per_page=page_size(), max_per_page=100, error_out=False,
-                       count=True)
+    page = services.reviews_page(filters, page=page_number, per_page=page_size())
     day, settings = today(), load_settings()
     counts = services.rating_counts_by_review(user, [r.id for r in page.items], day, settings)
     return render_template(

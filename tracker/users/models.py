@@ -2,8 +2,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, bindparam, select
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.extensions import db
@@ -128,3 +128,8 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+#: The signed-in user, loaded on every request, with their agency (the header names it on every page):
+#: built once, so each request only runs it.
+SIGNED_IN_USER = select(User).options(joinedload(User.agency)).where(User.id == bindparam("id"))
