@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from flask import render_template_string
 
 from tracker.actions.models import Rating
-from tracker.markup import brag_tag, date as date_tag, pagination, sort_header
+from tracker.markup import brag_tag, date as date_tag, pagination, rating_count_tags, search_input, sort_header
 
 
 def test_brag_tag_always_carries_its_word_and_escapes_the_reason(app):
@@ -63,3 +63,21 @@ def test_templates_url_for_remembers_but_stays_right_per_blueprint_and_external(
         elsewhere = render_template_string(template)
     assert first == again == "/themes/7|/reviews/|http://localhost/themes/7"
     assert elsewhere == "/themes/7|/actions/|http://localhost/themes/7"
+
+
+def test_rating_count_tags_lists_the_rated_counts_red_first_or_says_none_rated():
+    label = {"red": "Off track", "amber": "Amber", "green": "Green", "blue": "Blue"}.get
+    html = str(rating_count_tags({"blue": 2, "green": 0, "red": 1, "amber": 0}, label))
+    assert html.startswith('<ul class="govuk-list">')
+    assert html.index("1 Off track") < html.index("2 Blue") and "Green" not in html
+    assert 'app-brag__tag--red">1 Off track</strong>' in html
+    assert "None rated" in str(rating_count_tags({"red": 0, "amber": 0, "green": 0, "blue": 0}, label))
+
+
+def test_search_input_keeps_what_was_typed_escaped_and_describes_itself_by_its_hint():
+    html = str(search_input("q", "Search", 'a "b" <c>', hint="Use quotes", label_classes="govuk-label--s"))
+    assert '<label class="govuk-label govuk-label--s" for="q">Search</label>' in html
+    assert 'value="a &#34;b&#34; &lt;c&gt;"' in html
+    assert '<div id="q-hint" class="govuk-hint">Use quotes</div>' in html and 'aria-describedby="q-hint"' in html
+    plain = str(search_input("q", "Reference or title", ""))
+    assert "aria-describedby" not in plain and 'class="govuk-input" id="q" name="q" type="search"' in plain

@@ -1,6 +1,6 @@
 """What every template sees: the permission predicates, the navigation and the partnership."""
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, request
 from flask_login import current_user
 
 from tracker import permissions
@@ -28,11 +28,12 @@ def nav_items() -> list[dict]:
         items.append(("Admin", "admin.index"))
     endpoint = request.endpoint or ""
     blueprint = endpoint.split(".")[0]
+    link = current_app.jinja_env.globals["url_for"]  # the templates' url_for, which remembers its URLs
     out = []
     for text, target in items:
         active = endpoint == target if target in ("main.home", "actions.queue") else (
             blueprint == target.split(".")[0] and endpoint != "actions.queue")
-        out.append({"text": text, "href": url_for(target), "active": active})
+        out.append({"text": text, "href": link(target), "active": active})
     return out
 
 

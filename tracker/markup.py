@@ -4,13 +4,14 @@ A Jinja macro call costs far more than a function call, and a list of 50 actions
 tag and two dates per row; GOV.UK's pagination and date-input macros nest several macros more. These
 functions write the same markup (the Design System's classes and attributes) and are template
 globals, so templates call them as they called the macros: `brag_tag(rating, reason)`,
-`date(value)`, `pagination(page, noun="action")`, `sort_header(...)`, `date_filter(field, legend)`,
+`rating_count_tags(counts, label)`, `date(value)`, `pagination(page, noun="action")`, `sort_header(...)`,
+`search_input(name, label, value)`, `date_filter(field, legend)`,
 and the options of the filter lists, `select_options(field)`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date as Date
 from functools import lru_cache
 
@@ -51,6 +52,16 @@ def brag_tag(rating: object, reason: str | None = None, label: str | None = None
     if reason:
         html += f' <span class="govuk-hint app-brag__reason">{escape(reason)}</span>'
     return Markup(html + "</span>")
+
+
+def rating_count_tags(counts: Mapping[str, int], label: Callable[[str], str]) -> Markup:
+    """How many actions have each rating, as a list of tags ("3 Red"), Red first; "None rated" when
+    no action is rated. `label` gives the partnership's word for a rating."""
+    items = "".join(f"<li>{brag_tag(key, label=f'{counts[key]} {label(key)}')}</li>"
+                    for key in ("red", "amber", "green", "blue") if counts.get(key))
+    if not items:
+        return Markup('<span class="govuk-hint govuk-!-margin-0">None rated</span>')
+    return Markup(f'<ul class="govuk-list">{items}</ul>')
 
 
 def date(value: Date | None) -> Markup:
@@ -115,6 +126,19 @@ def pagination(page_obj, url_for_page: Callable[[int], str] | None = None, landm
     return Markup(html + "</nav>")
 
 
+def search_input(name: str, label: str, value: str, hint: str | None = None, label_classes: str = "",
+                 classes: str = "") -> Markup:
+    """The words box of a list's filters: GOV.UK's text input (type search, no spellcheck), with a
+    hint under the label when given."""
+    described = f' aria-describedby="{escape(name)}-hint"' if hint else ""
+    html = (f'<div class="govuk-form-group"><label class="govuk-label{" " + escape(label_classes) if label_classes else ""}"'
+            f' for="{escape(name)}">{escape(label)}</label>')
+    if hint:
+        html += f'<div id="{escape(name)}-hint" class="govuk-hint">{escape(hint)}</div>'
+    return Markup(html + f'<input class="govuk-input{" " + escape(classes) if classes else ""}" id="{escape(name)}" '
+                         f'name="{escape(name)}" type="search" spellcheck="false" value="{escape(value)}"{described}></div>')
+
+
 def date_filter(field, legend: str) -> Markup:
     """A GOV.UK date input (day, month, year) for a date filter of a GET form, with its error when the
     date typed is not a real one. `field` is a govuk-frontend-wtf date field."""
@@ -172,5 +196,6 @@ def _options_markup(pairs: tuple[tuple[str, str], ...]) -> str:
 
 
 def register(app) -> None:
-    for function in (brag_tag, date, sort_header, pagination, date_filter, select_options):
+    for function in (brag_tag, rating_count_tags, date, sort_header, pagination, search_input, date_filter,
+                     select_options):
         app.add_template_global(function, function.__name__)
