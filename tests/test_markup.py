@@ -6,7 +6,8 @@ from types import SimpleNamespace
 from flask import render_template_string
 
 from tracker.actions.models import Rating
-from tracker.markup import brag_tag, date as date_tag, pagination, rating_count_tags, search_input, sort_header
+from tracker.markup import (brag_tag, date as date_tag, pagination, rating_count_tags, search_input, sort_header,
+                            theme_links)
 
 
 def test_brag_tag_always_carries_its_word_and_escapes_the_reason(app):
@@ -81,3 +82,14 @@ def test_search_input_keeps_what_was_typed_escaped_and_describes_itself_by_its_h
     assert '<div id="q-hint" class="govuk-hint">Use quotes</div>' in html and 'aria-describedby="q-hint"' in html
     plain = str(search_input("q", "Reference or title", ""))
     assert "aria-describedby" not in plain and 'class="govuk-input" id="q" name="q" type="search"' in plain
+
+
+def test_theme_links_link_each_theme_by_its_current_name(app):
+    with app.test_request_context("/library/"):
+        html = str(theme_links([(3, "Neglect"), (7, "Fathers & carers")]))
+        renamed = str(theme_links([(3, "Chronic neglect")]))
+    assert html == ('<a class="govuk-link" href="/themes/3">Neglect</a>, '
+                    '<a class="govuk-link" href="/themes/7">Fathers &amp; carers</a>')
+    assert renamed == '<a class="govuk-link" href="/themes/3">Chronic neglect</a>'
+    with app.test_request_context("/library/", base_url="http://localhost/tracker"):
+        assert 'href="/tracker/themes/3"' in str(theme_links([(3, "Neglect")]))

@@ -4,17 +4,18 @@ A Jinja macro call costs far more than a function call, and a list of 50 actions
 tag and two dates per row; GOV.UK's pagination and date-input macros nest several macros more. These
 functions write the same markup (the Design System's classes and attributes) and are template
 globals, so templates call them as they called the macros: `brag_tag(rating, reason)`,
-`rating_count_tags(counts, label)`, `date(value)`, `pagination(page, noun="action")`, `sort_header(...)`,
+`rating_count_tags(counts, label)`, `theme_links(themes)`, `date(value)`, `pagination(page, noun="action")`, `sort_header(...)`,
 `search_input(name, label, value)`, `date_filter(field, legend)`,
 and the options of the filter lists, `select_options(field)`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date as Date
 from functools import lru_cache
 
+from flask import request, url_for
 from markupsafe import Markup, escape
 
 from tracker.template_filters import current_url_with, govuk_date, pluralise
@@ -62,6 +63,18 @@ def rating_count_tags(counts: Mapping[str, int], label: Callable[[str], str]) ->
     if not items:
         return Markup('<span class="govuk-hint govuk-!-margin-0">None rated</span>')
     return Markup(f'<ul class="govuk-list">{items}</ul>')
+
+
+def theme_links(themes: Iterable[tuple[int, str]]) -> Markup:
+    """Each (id, name) theme as a link to its page, separated by commas. A page of library results
+    lists about 170: each link is built once and remembered, not on every page."""
+    root = request.script_root
+    return Markup(", ".join(_theme_link(theme_id, name, root) for theme_id, name in themes))
+
+
+@lru_cache(maxsize=2048)
+def _theme_link(theme_id: int, name: str, root: str) -> str:
+    return f'<a class="govuk-link" href="{escape(url_for("themes.show", theme_id=theme_id))}">{escape(name)}</a>'
 
 
 def date(value: Date | None) -> Markup:
@@ -196,6 +209,6 @@ def _options_markup(pairs: tuple[tuple[str, str], ...]) -> str:
 
 
 def register(app) -> None:
-    for function in (brag_tag, rating_count_tags, date, sort_header, pagination, search_input, date_filter,
+    for function in (brag_tag, rating_count_tags, theme_links, date, sort_header, pagination, search_input, date_filter,
                      select_options):
         app.add_template_global(function, function.__name__)
