@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: install run test test-fast test-browser test-postgres bench clean-assets
+.PHONY: install run test test-fast test-browser test-postgres test-benchmark bench clean-assets
 
 install: $(VENV)/.installed tracker/static/govuk/.built
 
@@ -37,14 +37,16 @@ run: install
 	consumer=$$!; trap 'kill $$consumer 2>/dev/null; wait $$consumer 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-# The whole suite: the fast tier and the browser tier on SQLite, then again on a real PostgreSQL.
+# The whole suite: the fast tier and the browser tier on SQLite, again on a real PostgreSQL, then the
+# benchmark tier (on a quiet machine: nothing else runs beside it).
 test: install
 	scripts/install_test_deps.sh
-	$(BIN)/pytest
-	$(BIN)/pytest --db=postgres -m "not browser"
+	$(BIN)/pytest -m "not benchmark"
+	$(BIN)/pytest --db=postgres -m "not browser and not benchmark"
+	$(BIN)/pytest -m benchmark
 
 test-fast: install
-	$(BIN)/pytest -m "not browser and not postgres"
+	$(BIN)/pytest -m "not browser and not postgres and not benchmark"
 
 test-browser: install
 	scripts/install_test_deps.sh
@@ -52,7 +54,10 @@ test-browser: install
 
 test-postgres: install
 	scripts/install_test_deps.sh
-	$(BIN)/pytest --db=postgres -m "not browser"
+	$(BIN)/pytest --db=postgres -m "not browser and not benchmark"
+
+test-benchmark: install
+	$(BIN)/pytest -m benchmark
 
 # Ten years of data served by gunicorn: latency, throughput and query counts per key page, with budgets.
 bench: install

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """The performance benchmark: key pages on ten years of data, served by gunicorn on loopback.
 
-    .venv/bin/python scripts/bench.py [--instance DIR] [--seed 1] [--requests 200] [--runs 3] [--no-check]
+    .venv/bin/python scripts/bench.py [--instance DIR] [--seed 1] [--requests 200] [--runs 5] [--no-check]
 
 It builds (or reuses) a large-data SQLite database in DIR/large (`flask demo-data --scale large`) and a
 demo-size one in DIR/demo, counts the SQL queries of each key page in-process with the test client at
 both sizes (they must be equal: no page may run a query per row), then starts gunicorn with two workers
 on the large database and measures each page with two concurrent clients: median and 95th percentile
-latency and requests per second. It prints a table and checks the budgets (median < 50 ms, p95 < 150 ms,
+latency, requests per second (the median of the runs, and their range: this machine's speed varies
+from run to run), and the workers' CPU time per request. It prints a table and checks the budgets (median < 50 ms, p95 < 150 ms,
 list pages >= 150 requests per second); it exits 1 if one is missed, unless --no-check.
 """
 
@@ -72,6 +73,7 @@ def build(instance: Path, scale: str, seed: int, rebuild: bool) -> None:
         "SECRET_KEY = 'benchmark-only'\n"
         "TOTP_REQUIRED_ROLES = ()\n")
     if database.exists() and not rebuild:
+        flask(instance, "db", "upgrade")  # a database kept from an older checkout gains its new migrations
         return
     database.unlink(missing_ok=True)
     started = time.monotonic()
@@ -177,7 +179,24 @@ class Client:
 SIGNED_IN: dict[str, list[Client]] = {}
 
 
-def measure(port: int, email: str, path: str, requests: int, concurrency: int) -> dict:
+def workers_cpu_seconds(master: int) -> float | None:
+    """CPU time (user + system) used so far by gunicorn's workers, from /proc; None where there is none.
+    Per request, it shows how much work a page is whatever the machine's speed at the moment."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:  # ppid
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    return total
+
+
+def measure(port: int, email: str, path: str, requests: int, concurrency: int, master: int) -> dict:
     if email not in SIGNED_IN:  # sign in once per account and client: sign-in is rate-limited
         SIGNED_IN[email] = [Client(port) for _ in range(concurrency)]
         for client in SIGNED_IN[email]:
@@ -202,17 +221,20 @@ def measure(port: int, email: str, path: str, requests: int, concurrency: int) -
             timings.extend(mine)
 
     threads = [threading.Thread(target=run, args=(c, requests // concurrency)) for c in clients]
+    cpu_before = workers_cpu_seconds(master)
     started = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
+    cpu_after = workers_cpu_seconds(master)
     if errors:
         raise SystemExit(f"{path}: {len(errors)} requests failed, e.g. status {errors[0]}")
     timings.sort()
+    cpu = (cpu_after - cpu_before) * 1000 / len(timings) if cpu_before is not None else float("nan")
     return {"median": statistics.median(timings) * 1000, "p95": timings[int(0.95 * (len(timings) - 1))] * 1000,
-            "rps": len(timings) / elapsed}
+            "rps": len(timings) / elapsed, "cpu": cpu}
 
 
 def free_port() -> int:
@@ -244,7 +266,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rebuild", action="store_true", help="build the databases again")
     parser.add_argument("--requests", type=int, default=200, help="requests per page and run")
-    parser.add_argument("--runs", type=int, default=3, help="runs per page; the table shows their median")
+    parser.add_argument("--runs", type=int, default=5, help="runs per page; the table shows their median")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--no-check", action="store_true", help="report only; do not fail on a missed budget")
@@ -273,16 +295,16 @@ def main() -> int:
         for run in range(args.runs):
             for name, email, path, _ in pages:
                 results.setdefault(name, []).append(
-                    measure(port, email, path.format(**ids), args.requests, args.concurrency))
+                    measure(port, email, path.format(**ids), args.requests, args.concurrency, process.pid))
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
 
     missed = []
     head = (f"{'page':28} {'queries':>7} {'(demo)':>6}  {'median ms':>9} {'p95 ms':>7} {'req/s':>6}  "
-            f"{'req/s min-max':>13}  budget")
+            f"{'req/s min-max':>13}  {'cpu ms':>6}  budget")
     print(f"\n{args.workers} gunicorn workers, {args.concurrency} concurrent clients, {args.requests} requests x "
-          f"{args.runs} runs per page (median of the runs)\n")
+          f"{args.runs} runs per page (median of the runs; cpu ms: the workers' CPU time per request)\n")
     print(head)
     print("-" * len(head))
     for name, _, _, is_list in pages:
@@ -291,6 +313,7 @@ def main() -> int:
         p95 = statistics.median(r["p95"] for r in runs)
         rps = statistics.median(r["rps"] for r in runs)
         rps_range = f"{min(r['rps'] for r in runs):.0f}-{max(r['rps'] for r in runs):.0f}"
+        cpu = statistics.median(r["cpu"] for r in runs)
         problems = []
         if counts["large"][name] != counts["demo"][name]:
             problems.append("queries grow with data")
@@ -302,7 +325,7 @@ def main() -> int:
             problems.append(f"list < {LIST_RPS_BUDGET} req/s")
         missed += [f"{name}: {p}" for p in problems]
         print(f"{name:28} {counts['large'][name]:>7} {counts['demo'][name]:>6}  {median:>9.1f} {p95:>7.1f} "
-              f"{rps:>6.0f}  {rps_range:>13}  {'; '.join(problems) or 'ok'}")
+              f"{rps:>6.0f}  {rps_range:>13}  {cpu:>6.1f}  {'; '.join(problems) or 'ok'}")
     print()
     if missed:
         print("Budgets missed:\n  " + "\n  ".join(missed))
