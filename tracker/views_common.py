@@ -62,7 +62,8 @@ def id_choices(blank: str, stmt) -> tuple[tuple[str, str], ...]:
     """A filter list's choices from (id, label part, ...) rows: ("", blank) first, then each id with
     its label parts joined by a space. The same rows give the same tuple object, so the choices, and
     the option markup select_options keeps per distinct list, are built once, not on every request."""
-    return _id_choices(blank, tuple(map(tuple, db.session.execute(stmt))))  # plain tuples compare fast
+    # fetched at once (iterating a result fetches row by row), then plain tuples, which hash and compare fast
+    return _id_choices(blank, tuple(map(tuple, db.session.execute(stmt).all())))
 
 
 @lru_cache(maxsize=32)

@@ -183,7 +183,7 @@ _LINES = _lines_statement()
 
 
 def _action_lines(ids: list[int]) -> dict[int, ActionLine]:
-    rows = db.session.execute(_LINES, {"ids": ids})
+    rows = db.session.execute(_LINES, {"ids": ids}).all()
     return {row[0]: ActionLine(
         *row[:10],
         review=Named(id=row[10], reference=row[11], title=row[12]),

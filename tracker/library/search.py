@@ -152,7 +152,7 @@ def snippets(ids: list[int], filters: LibraryFilters) -> dict[int, Markup]:
         rows = db.session.execute(_pg_snippets(), {"ids": ids, "q": filters.q})
     else:
         rows = db.session.execute(_FTS_SNIPPETS, {"ids": ids, "q": fts5_query(filters.q)})
-    return {row[0]: _marked(row[1]) for row in rows}
+    return {row[0]: _marked(row[1]) for row in rows.all()}
 
 
 @cache
@@ -177,13 +177,13 @@ def _marked(snippet: str) -> Markup:
 
 def facet_options() -> tuple[list[int], list[str], list]:
     """The years, areas and themes (rows with `id` and `name`) to filter by, from the library itself."""
-    return list(db.session.scalars(_YEARS)), list(db.session.scalars(_AREAS)), db.session.execute(_THEMES).all()
+    return db.session.scalars(_YEARS).all(), db.session.scalars(_AREAS).all(), db.session.execute(_THEMES).all()
 
 
 def entry_themes(ids: list[int]) -> dict[int, list[tuple[int, str]]]:
     """The themes (id, name) of each of these entries, by name: one query for a page of results."""
     themes: dict[int, list[tuple[int, str]]] = {}
-    for entry_id, theme_id, name in db.session.execute(_ENTRY_THEMES, {"ids": ids}) if ids else ():
+    for entry_id, theme_id, name in db.session.execute(_ENTRY_THEMES, {"ids": ids}).all() if ids else ():
         themes.setdefault(entry_id, []).append((theme_id, name))
     return themes
 

@@ -280,7 +280,7 @@ def rating_counts_by_review(user: User, review_ids: Iterable[int], today: date,
     stmt = (select(Action.review_id, rating, func.count())
             .where(Action.review_id.in_(ids), permissions.visible_actions_filter(user))
             .group_by(Action.review_id, rating))
-    for review_id, value, n in db.session.execute(stmt, rating_days(today, settings)):
+    for review_id, value, n in db.session.execute(stmt, rating_days(today, settings)).all():
         if value in counts[review_id]:
             counts[review_id][value] = n
     return counts
