@@ -1,9 +1,11 @@
 """Statutory milestones in working days (English bank holidays from the holidays library) and
 calendar months, with fixed dates across Easter 2025 (Good Friday 18 April, Easter Monday 21 April)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests import factories
 from tracker.reviews.models import Review
@@ -45,6 +47,19 @@ def test_add_working_days(start, days, expected):
 def test_working_days_between():
     assert working_days_between(date(2025, 4, 17), date(2025, 4, 28)) == 5
     assert working_days_between(date(2025, 4, 28), date(2025, 4, 17)) == 0
+    assert working_days_between(date(2025, 12, 19), date(2026, 1, 5)) == 8  # Christmas, Boxing Day, New Year
+    assert working_days_between(date(2027, 12, 24), date(2027, 12, 29)) == 1  # both substitute days (27, 28)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(min_value=date(2015, 1, 1), max_value=date(2032, 12, 31)), st.integers(min_value=-10, max_value=3000))
+def test_working_days_between_counts_what_a_day_by_day_walk_counts(start, span):
+    end = start + timedelta(days=span)
+    walked, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        walked += is_working_day(day)
+    assert working_days_between(start, end) == walked
 
 
 @pytest.mark.parametrize("start, months, expected", [

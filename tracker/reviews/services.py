@@ -396,6 +396,7 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in _bank_holidays(day.year)
 
 
+@lru_cache(maxsize=4096)
 def add_working_days(start: date, days: int) -> date:
     """The date `days` working days after `start` (the start day itself is day 0)."""
     day = start
@@ -408,13 +409,17 @@ def add_working_days(start: date, days: int) -> date:
 
 
 def working_days_between(start: date, end: date) -> int:
-    """Working days after `start` up to and including `end` (0 when end is not after start)."""
-    count, day = 0, start
-    while day < end:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            count += 1
-    return count
+    """Working days after `start` up to and including `end` (0 when end is not after start).
+    Counted, not walked day by day: a milestone years overdue is thousands of days, and the home page
+    works out every open review's milestones."""
+    if end <= start:
+        return 0
+    weeks, extra = divmod((end - start).days, 7)
+    first = start.weekday()
+    weekdays = weeks * 5 + sum(1 for n in range(1, extra + 1) if (first + n) % 7 < 5)
+    holidays_in_range = sum(1 for year in range(start.year, end.year + 1) for day in _bank_holidays(year)
+                            if start < day <= end and day.weekday() < 5)
+    return weekdays - holidays_in_range
 
 
 def add_months(start: date, months: int) -> date:
@@ -440,31 +445,44 @@ def _late_by(deadline: Deadline, due: date, later: date) -> str:
     return f"{n} day{'s' if n != 1 else ''}"
 
 
-def evaluate(rule: MilestoneRule, review: Review, today: date) -> Milestone:
+def _assess(rule: MilestoneRule, review: Review, today: date) -> tuple[Deadline | None, date | None, str]:
+    """The deadline in force, the due date and the state of one milestone, without its wording
+    (the home page assesses every open review's milestones and words only the ones it shows)."""
     done = getattr(review, rule.done)
     deadline = next((d for d in rule.deadlines if getattr(review, d.start) is not None), None)
     if deadline is None:
-        starts = " or ".join(KEY_DATE_LABELS[d.start].lower() for d in rule.deadlines)
-        if done:
-            return Milestone(rule.name, None, done, "done", f"Done on {format_date(done)}")
-        return Milestone(rule.name, None, None, "not_applicable",
-                         f"Not started: the {starts} date is not recorded")
+        return None, None, "done" if done else "not_applicable"
     due = _due(deadline, getattr(review, deadline.start))
-    when = deadline.describe
     if done:
-        if done <= due:
-            return Milestone(rule.name, due, done, "done", f"Done on {format_date(done)}, {when}")
-        return Milestone(rule.name, due, done, "done_late",
+        return deadline, due, "done" if done <= due else "done_late"
+    if STATUS_ORDER.index(ReviewStatus(review.status)) >= STATUS_ORDER.index(rule.passed_by):
+        return deadline, due, "not_applicable"
+    return deadline, due, "overdue" if today > due else "due"
+
+
+def evaluate(rule: MilestoneRule, review: Review, today: date) -> Milestone:
+    deadline, due, state = _assess(rule, review, today)
+    done = getattr(review, rule.done)
+    if deadline is None:
+        if state == "done":
+            return Milestone(rule.name, None, done, state, f"Done on {format_date(done)}")
+        starts = " or ".join(KEY_DATE_LABELS[d.start].lower() for d in rule.deadlines)
+        return Milestone(rule.name, None, None, state, f"Not started: the {starts} date is not recorded")
+    when = deadline.describe
+    if state == "done":
+        return Milestone(rule.name, due, done, state, f"Done on {format_date(done)}, {when}")
+    if state == "done_late":
+        return Milestone(rule.name, due, done, state,
                          f"Done on {format_date(done)}, {_late_by(deadline, due, done)} after it was due "
                          f"on {format_date(due)}")
-    if STATUS_ORDER.index(ReviewStatus(review.status)) >= STATUS_ORDER.index(rule.passed_by):
-        return Milestone(rule.name, due, None, "not_applicable",
+    if state == "not_applicable":
+        return Milestone(rule.name, due, None, state,
                          f"The review is {ReviewStatus(review.status).label.lower()} but the "
                          f"{KEY_DATE_LABELS[rule.done].lower()} date is not recorded")
-    if today > due:
-        return Milestone(rule.name, due, None, "overdue",
+    if state == "overdue":
+        return Milestone(rule.name, due, None, state,
                          f"Overdue: due {format_date(due)} ({when}), {_late_by(deadline, due, today)} ago")
-    return Milestone(rule.name, due, None, "due", f"Due by {format_date(due)}, {when}")
+    return Milestone(rule.name, due, None, state, f"Due by {format_date(due)}, {when}")
 
 
 def milestones(review: Review, today: date, clocks: Clocks | None = None) -> list[Milestone]:
@@ -491,7 +509,12 @@ def overdue_milestones(today: date, clocks: Clocks, limit: int) -> tuple[int, li
     rows = db.session.execute(select(*columns).where(
         Review.status != ReviewStatus.CLOSED.value,
         Review.review_type.in_([t for t, rules in clocks.items() if rules]))).all()
-    late = [LateMilestone(row.id, row.reference, row.title, m)
-            for row in rows for m in milestones(row, today, clocks) if m.state == "overdue"]
-    late.sort(key=lambda item: (item.milestone.due_date, item.reference, item.milestone.name))
-    return len(late), late[:limit]
+    late = []
+    for row in rows:
+        for rule in clocks.get(row.review_type, ()):
+            _, due, state = _assess(rule, row, today)
+            if state == "overdue":
+                late.append((due, row.reference, rule.name, row, rule))
+    late.sort(key=lambda item: item[:3])
+    return len(late), [LateMilestone(row.id, row.reference, row.title, evaluate(rule, row, today))
+                       for *_, row, rule in late[:limit]]
