@@ -220,13 +220,9 @@ class ReviewLine(NamedTuple):
     published_date: date | None
     created_at: datetime
 
-    @property
-    def type_label(self) -> str:
-        return ReviewType(self.review_type).label
-
-    @property
-    def status_label(self) -> str:
-        return ReviewStatus(self.status).label
+    # The wording of its type and status: Review's own properties, which read the same two fields.
+    type_label = Review.type_label
+    status_label = Review.status_label
 
 
 def reviews_page(filters: ReviewFilters, *, page: int, per_page: int) -> Page:
