@@ -18,9 +18,9 @@ from functools import lru_cache
 from flask import request, url_for
 from markupsafe import Markup, escape
 
+from tracker.actions.models import RATED
 from tracker.template_filters import current_url_with, govuk_date, pluralise
 
-BRAG_KEYS = ("blue", "red", "amber", "green")
 
 ARROW_PREVIOUS = (
     '<svg class="govuk-pagination__icon govuk-pagination__icon--prev" xmlns="http://www.w3.org/2000/svg" '
@@ -46,7 +46,7 @@ def brag_tag(rating: object, reason: str | None = None, label: str | None = None
     (see app.css), and the reason sentence beside it (under it when `stacked`, for narrow cells).
     `label` is the partnership's own wording for the rating, if it has changed the default."""
     key = rating_key(rating)
-    known = key in BRAG_KEYS
+    known = key in RATED
     text = label or (key.capitalize() if known else "Not rated")
     html = (f'<span class="app-brag{" app-brag--stacked" if stacked else ""}">'
             f'<strong class="govuk-tag app-brag__tag app-brag__tag--{key if known else "none"}">{escape(text)}</strong>')
@@ -59,7 +59,7 @@ def rating_count_tags(counts: Mapping[str, int], label: Callable[[str], str]) ->
     """How many actions have each rating, as a list of tags ("3 Red"), Red first; "None rated" when
     no action is rated. `label` gives the partnership's word for a rating."""
     items = "".join(f"<li>{brag_tag(key, label=f'{counts[key]} {label(key)}')}</li>"
-                    for key in ("red", "amber", "green", "blue") if counts.get(key))
+                    for key in RATED if counts.get(key))
     if not items:
         return Markup('<span class="govuk-hint govuk-!-margin-0">None rated</span>')
     return Markup(f'<ul class="govuk-list">{items}</ul>')

@@ -42,6 +42,10 @@ class Rating(StrEnum):
     NONE = "none"  # draft, withdrawn or superseded: not rated
 
 
+#: The ratings an action can have, worst first: the order of every count, list and chart of them.
+RATED = (Rating.RED.value, Rating.AMBER.value, Rating.GREEN.value, Rating.BLUE.value)
+
+
 #: What the rating rule reads besides the status (see tracker/actions/ratings.py).
 RATING_COLUMNS = ("due_date", "last_proposed_rating", "last_update_date", "opened_date")
 

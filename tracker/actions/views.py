@@ -15,11 +15,11 @@ from tracker.actions.forms import (
     EmptyForm, ImpactReviewForm, NewActionForm, ProgressForm, SubmitForm, choices,
 )
 from tracker.actions.models import (
-    Action, ActionStatus, AssuranceDecision, DueDateChange, DueDateRequest, ImpactReview, ProgressUpdate, Rating,
-    RequestStatus, StatusChange,
+    RATED, Action, ActionStatus, AssuranceDecision, DueDateChange, DueDateRequest, ImpactReview, ProgressUpdate,
+    Rating, RequestStatus, StatusChange,
 )
-from tracker.actions.queries import (SORTS, ActionFilters, actions_query, count_actions, impact_review_due,
-                                     loaded_actions, paginate_actions)
+from tracker.actions.queries import (AGENCY_OPTIONS, REVIEW_OPTIONS, SORTS, ActionFilters, actions_query,
+                                     count_actions, impact_review_due, loaded_actions, paginate_actions)
 from tracker.actions.ratings import rate, rating_days
 from tracker.clock import today
 from tracker.errors import DomainError
@@ -27,7 +27,6 @@ from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
 from tracker.reminders.models import ReminderItem, ReminderMessage
-from tracker.reviews.models import Review
 from tracker.rounds.models import UpdateRequest
 from tracker.settings import load_settings
 from tracker.template_filters import current_url_with, govuk_date
@@ -39,7 +38,6 @@ from tracker.views_common import (form_status, id_choices, page_size, parse_id, 
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
 
-RATING_KEYS = ("red", "amber", "green", "blue")
 #: The latest reminders listed on an action's page.
 REMINDERS_SHOWN = 20
 STATUS_CHOICES = [("", "All statuses")] + [(s.value, s.label) for s in ActionStatus]
@@ -72,17 +70,10 @@ def _back(action: Action) -> str:
 # --- lists -----------------------------------------------------------------------------------------------
 
 
-#: The filter lists' statements, built once (only their rows change), on the tables themselves: plain
-#: Core statements skip the ORM's per-query work.
-_agencies, _reviews = Agency.__table__.c, Review.__table__.c
-AGENCY_OPTIONS = select(_agencies.id, _agencies.name).order_by(_agencies.name)
-REVIEW_OPTIONS = select(_reviews.id, _reviews.reference, _reviews.title).order_by(_reviews.reference)
-
-
 def _filter_choices(form: ActionFilterForm, settings) -> None:
     form.agency.choices = id_choices("All owners", AGENCY_OPTIONS)
     form.review.choices = id_choices("All reviews", REVIEW_OPTIONS)
-    form.rating.choices = [("", "All ratings")] + [(k, settings.label(k)) for k in RATING_KEYS] + [
+    form.rating.choices = [("", "All ratings")] + [(k, settings.label(k)) for k in RATED] + [
         (Rating.NONE.value, settings.label("none"))]
     form.theme.choices = id_choices("All themes", THEME_NAMES)
     form.status.choices = STATUS_CHOICES

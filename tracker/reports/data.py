@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from sqlalchemy import and_, exists, func, or_, select
 
 from tracker.actions.models import (
-    Action, ActionStatus, DueDateChange, ProgressUpdate, Rating, StatusChange,
+    RATED, Action, ActionStatus, DueDateChange, ProgressUpdate, Rating, StatusChange,
 )
 from tracker.actions.ratings import format_date, rate
 from tracker.challenges.models import Challenge, ChallengeMessage
@@ -37,7 +37,6 @@ from tracker.settings import Settings
 from tracker.themes.models import Theme, recommendation_themes, review_themes
 from tracker.users.models import Agency, User
 
-RATED = ("red", "amber", "green", "blue")
 ALL_RATINGS = RATED + ("none",)
 LIVE = (ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value, ActionStatus.SUBMITTED.value)
 

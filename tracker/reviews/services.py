@@ -13,7 +13,7 @@ import holidays
 from sqlalchemy import Select, String, and_, bindparam, exists, func, or_, select
 
 from tracker import permissions
-from tracker.actions.models import Action
+from tracker.actions.models import RATED, Action
 from tracker.actions.ratings import format_date, rating_days, rating_expression
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -260,9 +260,6 @@ def _list_statements(review_type: bool, status: bool, theme: bool, text: bool, s
     stmt = (select(r.id, r.reference, r.title, r.review_type, r.status, r.published_date, r.created_at)
             .where(*conditions).order_by(*order, r.id))
     return stmt, select(func.count(r.id)).where(*conditions)
-
-
-RATED = ("red", "amber", "green", "blue")
 
 
 def rating_counts_by_review(user: User, review_ids: Iterable[int], today: date,
