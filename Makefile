@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: install run test test-fast test-browser test-postgres test-benchmark bench clean-assets
+.PHONY: install run test test-fast test-clock test-browser test-postgres test-benchmark bench clean-assets
 
 install: $(VENV)/.installed tracker/static/govuk/.built
 
@@ -37,16 +37,25 @@ run: install
 	consumer=$$!; trap 'kill $$consumer 2>/dev/null; wait $$consumer 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-# The whole suite: the fast tier and the browser tier on SQLite, again on a real PostgreSQL, then the
-# benchmark tier (on a quiet machine: nothing else runs beside it).
+# The whole suite: the fast tier on SQLite (in parallel, one database per worker), the fast tier again
+# with the wall clock moved (far future, the last day of a month, the Sunday the clocks change: a test
+# that reads the real clock fails the day it is written), the browser tier, the fast tier on a real
+# PostgreSQL, then the benchmark tier (on a quiet machine: nothing else runs beside it).
+FAST := not browser and not postgres and not benchmark
+MOVED_CLOCK ?= 2038-10-31T00:59:30
 test: install
 	scripts/install_test_deps.sh
-	$(BIN)/pytest -m "not benchmark"
-	$(BIN)/pytest --db=postgres -m "not browser and not benchmark"
+	$(BIN)/pytest -n auto -m "$(FAST)"
+	$(BIN)/pytest -n auto -m "$(FAST)" --clock=$(MOVED_CLOCK) -q
+	$(BIN)/pytest -m browser
+	$(BIN)/pytest -n auto --db=postgres -m "not browser and not benchmark"
 	$(BIN)/pytest -m benchmark
 
 test-fast: install
-	$(BIN)/pytest -m "not browser and not postgres and not benchmark"
+	$(BIN)/pytest -n auto -m "$(FAST)"
+
+test-clock: install
+	$(BIN)/pytest -n auto -m "$(FAST)" --clock=$(MOVED_CLOCK)
 
 test-browser: install
 	scripts/install_test_deps.sh
@@ -54,7 +63,7 @@ test-browser: install
 
 test-postgres: install
 	scripts/install_test_deps.sh
-	$(BIN)/pytest --db=postgres -m "not browser and not benchmark"
+	$(BIN)/pytest -n auto --db=postgres -m "not browser and not benchmark"
 
 test-benchmark: install
 	$(BIN)/pytest -m benchmark

@@ -1,10 +1,11 @@
 import itertools
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime
 
 import flask_migrate
 import pytest
 import sqlalchemy
+import time_machine
 from flask.testing import FlaskClient
 
 from tests import factories
@@ -19,6 +20,31 @@ _db_numbers = itertools.count(1)
 def pytest_addoption(parser):
     parser.addoption("--db", choices=("sqlite", "postgres"), default="sqlite",
                      help="database the app fixture runs on (postgres starts a throwaway server)")
+    parser.addoption("--clock", metavar="ISO-TIME", default=None,
+                     help="run with the wall clock moved to this UTC time (it keeps ticking), e.g. "
+                          "2038-10-31T00:59:30: a test that reads the real clock fails the day it is written")
+
+
+_moved_clock: time_machine.travel | None = None
+
+
+def pytest_configure(config):
+    """The moved clock starts before any test module is imported (each xdist worker runs this too)."""
+    global _moved_clock
+    if config.getoption("--clock"):
+        moment = datetime.fromisoformat(config.getoption("--clock"))
+        _moved_clock = time_machine.travel(moment if moment.tzinfo else moment.replace(tzinfo=UTC), tick=True)
+        _moved_clock.start()
+
+
+def pytest_unconfigure(config):
+    if _moved_clock is not None:
+        _moved_clock.stop()
+
+
+def pytest_report_header(config):
+    if config.getoption("--clock"):
+        return f"wall clock moved to {config.getoption('--clock')} (UTC)"
 
 
 def pytest_collection_modifyitems(config, items):
