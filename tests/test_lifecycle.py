@@ -5,7 +5,6 @@ ends a refusal with its message and an exit status."""
 import html
 import threading
 
-import pytest
 from flask import url_for
 from sqlalchemy import func, select, text
 from werkzeug.routing import BuildError

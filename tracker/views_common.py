@@ -35,6 +35,12 @@ def is_public(endpoint: str | None) -> bool:
     return view is None or getattr(view, "is_public", False)
 
 
+def require(allowed: bool) -> None:
+    """Refuse (403) what a permission predicate of tracker.permissions does not allow."""
+    if not allowed:
+        abort(403)
+
+
 def show_error(form, error: DomainError) -> None:
     """Put a service's refusal on the field it is about, or at the top of the form."""
     if error.field and error.field in form:

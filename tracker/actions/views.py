@@ -31,7 +31,7 @@ from tracker.template_filters import current_url_with, govuk_date
 from tracker.themes.services import THEME_NAMES
 from tracker.users.models import Agency, AgencyKind, Role, User
 from tracker.challenges.services import live_challenges_on
-from tracker.views_common import (attempt, form_status, id_choices, page_size, parse_id, run_service,
+from tracker.views_common import (attempt, form_status, id_choices, page_size, parse_id, require, run_service,
                                   signed_in_user)
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
@@ -48,11 +48,6 @@ def load_action(action_id: int, *options) -> Action:
     if action is None or not permissions.can_view_action(signed_in_user(), action):
         abort(404)
     return action
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        abort(403)
 
 
 def _back(action: Action) -> str:

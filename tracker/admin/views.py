@@ -29,7 +29,7 @@ from tracker.reviews.models import KEY_DATES, ReviewStatus, ReviewType
 from tracker.themes.models import Theme
 from tracker.users import services as users
 from tracker.users.models import ROLE_LABELS, Agency, AgencyKind, Role, User
-from tracker.views_common import parse_id, run_service, signed_in_user
+from tracker.views_common import parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -42,8 +42,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 @bp.before_request
 def admins_only():
     """Every admin page, GET or POST: administrators only (sign-in is required before, on every page)."""
-    if not permissions.can_admin(signed_in_user()):
-        abort(403)
+    require(permissions.can_admin(signed_in_user()))
     return None
 
 

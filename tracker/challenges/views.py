@@ -18,7 +18,7 @@ from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
 from tracker.reviews.models import Review
 from tracker.users.models import Agency, Role, User
-from tracker.views_common import form_status, page_size, parse_id, run_service, signed_in_user
+from tracker.views_common import form_status, page_size, parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("challenges", __name__, url_prefix="/challenges")
 
@@ -61,8 +61,7 @@ def _subject_href(kind: str, subject) -> str:
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     user = signed_in_user()
-    if not permissions.can_raise_challenge(user):
-        abort(403)
+    require(permissions.can_raise_challenge(user))
     kind, subject = _subject()
     form = RaiseChallengeForm()
     agencies = db.session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.name)).all()
@@ -113,8 +112,7 @@ def show(challenge_id: int):
 def reply(challenge_id: int):
     user = signed_in_user()
     challenge = _load(challenge_id)
-    if not permissions.can_post_on_challenge(user, challenge):
-        abort(403)
+    require(permissions.can_post_on_challenge(user, challenge))
     form = MessageForm()
     if form.validate_on_submit() and run_service(form, lambda: services.post_message(challenge, by=user,
                                                                                      text=form.text.data)):
@@ -128,8 +126,7 @@ def reply(challenge_id: int):
 def close(challenge_id: int):
     user = signed_in_user()
     challenge = _load(challenge_id)
-    if not permissions.can_close_challenge(user, challenge):
-        abort(403)
+    require(permissions.can_close_challenge(user, challenge))
     form = CloseChallengeForm(prefix="close")
     if form.validate_on_submit() and run_service(form, lambda: services.close_challenge(challenge, by=user,
                                                                                         note=form.note.data)):

@@ -12,7 +12,7 @@ from tracker.evidence.forms import EvidenceForm
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.settings import load_settings
-from tracker.views_common import parse_id, run_service, signed_in_user
+from tracker.views_common import parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
 
@@ -64,8 +64,7 @@ def new():
     action = _action_from_args()
     if action is None:
         abort(404)
-    if not permissions.can_add_evidence(user, action):
-        abort(403)
+    require(permissions.can_add_evidence(user, action))
     form = EvidenceForm()  # reads the body: a body too large raises RequestEntityTooLarge, handled above
     if request.method == "GET":
         form.effective_date.data = day

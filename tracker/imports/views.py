@@ -12,15 +12,14 @@ from tracker.imports import extract as ex
 from tracker.imports.forms import DocumentImportForm
 from tracker.imports.models import ImportDraft
 from tracker.reviews.models import Review
-from tracker.views_common import attempt, parse_id, run_service, signed_in_user
+from tracker.views_common import attempt, parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("imports", __name__, url_prefix="/imports", cli_group=None)
 cli.register(bp)
 
 
 def _require_importer() -> None:
-    if not permissions.can_import(signed_in_user()):
-        abort(403)
+    require(permissions.can_import(signed_in_user()))
 
 
 def _max_bytes() -> int:

@@ -8,13 +8,12 @@ from tracker import permissions
 from tracker.extensions import db
 from tracker.library import search
 from tracker.library.models import LibraryReview
-from tracker.views_common import page_size, parse_id, signed_in_user
+from tracker.views_common import page_size, parse_id, require, signed_in_user
 
 bp = Blueprint("library", __name__, url_prefix="/library")
 
 def _require_reader() -> None:
-    if not permissions.can_view_library(signed_in_user()):
-        abort(403)
+    require(permissions.can_view_library(signed_in_user()))
 
 
 @bp.route("/")

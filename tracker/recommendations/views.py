@@ -17,14 +17,13 @@ from tracker.settings import load_settings
 from tracker.themes.models import Theme
 from tracker.users.models import Agency, Role
 from tracker.challenges.services import live_challenges_on
-from tracker.views_common import form_status, parse_id, run_service, signed_in_user
+from tracker.views_common import form_status, parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
 
 
 def _require_manager() -> None:
-    if not permissions.can_manage_reviews(signed_in_user()):
-        abort(403)
+    require(permissions.can_manage_reviews(signed_in_user()))
 
 
 def _load(recommendation_id: int, *, full: bool = False) -> Recommendation:
@@ -42,8 +41,7 @@ def _load(recommendation_id: int, *, full: bool = False) -> Recommendation:
 @bp.route("/<int:recommendation_id>")
 def show(recommendation_id: int):
     user = signed_in_user()
-    if not permissions.can_view_reviews(user):
-        abort(403)
+    require(permissions.can_view_reviews(user))
     recommendation = _load(recommendation_id, full=True)
     day, settings = today(), load_settings()
     actions = visible_actions(user, day, settings, recommendation_id=recommendation.id)
@@ -131,8 +129,7 @@ def respond(recommendation_id: int, agency_id: int):
         abort(404)
     if user.has_role(Role.AGENCY_LEAD) and user.agency_id != agency.id:
         abort(404)
-    if not permissions.can_record_response(user, agency.id):
-        abort(403)
+    require(permissions.can_record_response(user, agency.id))
     review = recommendation.review
     form = FormalResponseForm()
     existing = recommendation.response_from(agency.id)

@@ -19,7 +19,7 @@ from tracker.reports.tasks import enqueue_report
 from tracker.reviews.models import Review
 from tracker.themes.models import Theme
 from tracker.users.models import Agency, AgencyKind
-from tracker.views_common import run_service, signed_in_user
+from tracker.views_common import require, run_service, signed_in_user
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", cli_group=None)
 bp.record_once(lambda state: configure_queue(state.app))
@@ -28,8 +28,7 @@ bp.record_once(lambda state: configure_queue(state.app))
 @bp.before_request
 def _readers_only():
     """Every page here is for the roles that read board reports."""
-    if not permissions.can_view_reports(signed_in_user()):
-        abort(403)
+    require(permissions.can_view_reports(signed_in_user()))
 
 
 def _page_size() -> int:
@@ -63,8 +62,7 @@ def _choices(form: NewReportForm) -> None:
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    if not permissions.can_generate_reports(signed_in_user()):
-        abort(403)
+    require(permissions.can_generate_reports(signed_in_user()))
     form = NewReportForm()
     _choices(form)
     if not form.is_submitted():

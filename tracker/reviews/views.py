@@ -21,14 +21,13 @@ from tracker.themes.models import Theme
 from tracker.themes.services import THEME_NAMES
 from tracker.users.models import Role
 from tracker.actions.queries import rating_summary, visible_actions
-from tracker.views_common import page_size, parse_id, run_service, signed_in_user
+from tracker.views_common import page_size, parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
 
 def _require_manager() -> None:
-    if not permissions.can_manage_reviews(signed_in_user()):
-        abort(403)
+    require(permissions.can_manage_reviews(signed_in_user()))
 
 
 def _all_themes() -> list[Theme]:
@@ -41,8 +40,7 @@ def _all_themes() -> list[Theme]:
 @bp.route("/")
 def index():
     user = signed_in_user()
-    if not permissions.can_view_reviews(user):
-        abort(403)
+    require(permissions.can_view_reviews(user))
     filters = services.ReviewFilters.from_args(request.args)
     page_number = request.args.get("page", "1")
     page_number = parse_id(page_number) or 1
@@ -77,8 +75,7 @@ def _load_review(review_id: int, *, full: bool = False) -> Review:
 @bp.route("/<int:review_id>")
 def show(review_id: int):
     user = signed_in_user()
-    if not permissions.can_view_reviews(user):
-        abort(403)
+    require(permissions.can_view_reviews(user))
     review = _load_review(review_id, full=True)
     day, settings = today(), load_settings()
     actions = visible_actions(user, day, settings, review_id=review.id)

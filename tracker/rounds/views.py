@@ -15,14 +15,9 @@ from tracker.rounds import services
 from tracker.rounds.forms import CloseRoundForm, NewRoundForm, RequestFilterForm
 from tracker.rounds.models import UpdateRequest, UpdateRound
 from tracker.users.models import Agency
-from tracker.views_common import form_status, page_size, parse_id, run_service, signed_in_user
+from tracker.views_common import form_status, page_size, parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("rounds", __name__, url_prefix="/update-rounds")
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        abort(403)
 
 
 def load_round(round_id: int) -> UpdateRound:

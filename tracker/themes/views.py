@@ -13,7 +13,7 @@ from tracker.library import services as library_services
 from tracker.themes import services
 from tracker.themes.forms import MergeThemeForm, ThemeForm
 from tracker.themes.models import Theme
-from tracker.views_common import form_status, parse_id, run_service, signed_in_user
+from tracker.views_common import form_status, parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("themes", __name__, url_prefix="/themes")
 
@@ -54,8 +54,7 @@ def show(theme_id: int):
 @bp.route("/<int:theme_id>/merge", methods=["GET", "POST"])
 def merge(theme_id: int):
     theme = db.session.get(Theme, theme_id) or abort(404)
-    if not permissions.can_manage_themes(signed_in_user()):
-        abort(403)
+    require(permissions.can_manage_themes(signed_in_user()))
     form = MergeThemeForm()
     others = list(db.session.scalars(select(Theme).where(Theme.id != theme.id).order_by(func.lower(Theme.name))))
     form.into.choices = [SelectChoice("", "Choose a theme")] + [SelectChoice(str(t.id), t.name) for t in others]
@@ -73,16 +72,14 @@ def merge(theme_id: int):
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    if not permissions.can_manage_themes(signed_in_user()):
-        abort(403)
+    require(permissions.can_manage_themes(signed_in_user()))
     return _save(ThemeForm(), None)
 
 
 @bp.route("/<int:theme_id>/edit", methods=["GET", "POST"])
 def edit(theme_id: int):
     theme = db.session.get(Theme, theme_id) or abort(404)
-    if not permissions.can_manage_themes(signed_in_user()):
-        abort(403)
+    require(permissions.can_manage_themes(signed_in_user()))
     return _save(ThemeForm(data={"name": theme.name, "description": theme.description}), theme)
 
 
