@@ -1,14 +1,51 @@
 """flask commands: create-user, create-admin, demo-data (and, from their packages, backup, restore,
 send-reminders)."""
 
+import functools
 import os
 
 import click
-from flask import Flask
+from flask import Flask, has_app_context
 from sqlalchemy import func, select
 
+from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.users.models import Agency, Role, User
+
+
+class Refused(click.ClickException):
+    """A service's refusal on the command line: its message as click's "Error: ..." on stderr, and
+    exit status 1, or the refusal's own `exit_status` (cron scripts tell "email not configured", 2,
+    from a failed message, 1)."""
+
+    def __init__(self, error: DomainError):
+        super().__init__(error.message)
+        self.exit_code = getattr(error, "exit_status", 1)
+
+
+def report_refusals(group: click.Group) -> None:
+    """The one place the command line catches domain errors: every command of the group (and of its
+    subgroups) ends a DomainError by rolling back and exiting with the message. Commands call their
+    services and let refusals rise."""
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            report_refusals(command)
+        elif command.callback is not None and not getattr(command.callback, "reports_refusals", False):
+            command.callback = _reporting(command.callback)
+
+
+def _reporting(callback):
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except DomainError as error:
+            if has_app_context():
+                db.session.rollback()
+            raise Refused(error) from error
+
+    run.reports_refusals = True
+    return run
 
 
 def _password(prompt: bool = True) -> str:
@@ -29,7 +66,6 @@ def register(app: Flask) -> None:
     def create_user_command(email: str, name: str, role: str, agency: str | None) -> None:
         """Create a user. The password comes from TRACKER_PASSWORD or the prompt."""
         from tracker.users.services import create_user
-        from tracker.errors import DomainError
 
         agency_obj = None
         if agency:
@@ -37,10 +73,7 @@ def register(app: Flask) -> None:
                 (func.lower(Agency.name) == agency.lower()) | (func.lower(Agency.short_name) == agency.lower())))
             if agency_obj is None:
                 raise click.ClickException(f"No agency called {agency!r}.")
-        try:
-            user = create_user(email=email, name=name, role=role, agency=agency_obj, password=_password())
-        except DomainError as error:
-            raise click.ClickException(error.message) from error
+        user = create_user(email=email, name=name, role=role, agency=agency_obj, password=_password())
         db.session.commit()
         click.echo(f"Created {user.role_label.lower()} {user.email}.")
 
@@ -50,12 +83,8 @@ def register(app: Flask) -> None:
     def create_admin_command(email: str, name: str) -> None:
         """Create an administrator. The password comes from TRACKER_PASSWORD or the prompt."""
         from tracker.users.services import create_user
-        from tracker.errors import DomainError
 
-        try:
-            user = create_user(email=email, name=name, role=Role.ADMIN.value, agency=None, password=_password())
-        except DomainError as error:
-            raise click.ClickException(error.message) from error
+        user = create_user(email=email, name=name, role=Role.ADMIN.value, agency=None, password=_password())
         db.session.commit()
         click.echo(f"Created administrator {user.email}.")
 
@@ -112,3 +141,4 @@ def register(app: Flask) -> None:
     __import__("tracker.backup", fromlist=["register"]).register(app)  # flask backup / flask restore
     __import__("tracker.library.cli", fromlist=["register"]).register(app)  # flask import-national-listing
     __import__("tracker.reminders.cli", fromlist=["register"]).register(app)  # flask send-reminders
+    report_refusals(app.cli)  # last: the blueprints' commands (import-review, board-report) are in by now

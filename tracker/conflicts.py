@@ -11,11 +11,11 @@ the first check enough there)."""
 
 from datetime import date
 
-from flask import render_template
+from flask import abort, make_response, render_template
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError  # noqa: F401  (re-exported for the views)
 
 from tracker.extensions import db
+from tracker.views_common import run_service
 
 
 def submitted_version(form) -> int | None:
@@ -113,3 +113,14 @@ def conflict_page(form, obj, *, kind: str, title: str, back_href: str):
     stamp(form, obj)
     return render_template("conflict.html", form=form, obj=obj, kind=kind, title=title, rows=rows,
                            change=last_change(obj), back_href=back_href), 409
+
+
+def save_edit(form, obj, call, *, reload, kind: str, title: str, back_href: str):
+    """Save an edit form against the version it was opened at, through `run_service`: the conflict
+    page instead of the save when the form's version is older than the row's, or when the row
+    changed between this request's read and its write (then `reload()` gives the row as saved now).
+    Returns what run_service returns."""
+    if is_stale(form, obj):
+        abort(make_response(conflict_page(form, obj, kind=kind, title=title, back_href=back_href)))
+    return run_service(form, call, conflict=lambda: conflict_page(form, reload(), kind=kind, title=title,
+                                                                  back_href=back_href))

@@ -1,30 +1,31 @@
 """What every template sees: the permission predicates, the navigation and the partnership."""
 
 from flask import Flask, current_app, request
-from flask_login import current_user
 
 from tracker import permissions
 from tracker.clock import today
 from tracker.settings import load_settings
+from tracker.users.current import signed_in_user
 
 
 def nav_items() -> list[dict]:
-    if not current_user.is_authenticated:
+    user = signed_in_user()
+    if user is None:
         return []
     items = [("Home", "main.home"), ("Reviews", "reviews.index"), ("Actions", "actions.index"),
              ("Themes", "themes.index")]
     items.append(("Challenges", "challenges.index"))
-    if permissions.can_view_library(current_user):
+    if permissions.can_view_library(user):
         items.append(("Library", "library.index"))
-    if permissions.can_view_reports(current_user):
+    if permissions.can_view_reports(user):
         items.append(("Reports", "reports.index"))
-    if permissions.can_view_rounds(current_user):
+    if permissions.can_view_rounds(user):
         items.append(("Update rounds", "rounds.index"))
-    if permissions.can_view_assurance_queue(current_user):
+    if permissions.can_view_assurance_queue(user):
         items.append(("Assurance queue", "actions.queue"))
-    if permissions.can_import(current_user):
+    if permissions.can_import(user):
         items.append(("Import", "imports.new"))
-    if permissions.can_admin(current_user):
+    if permissions.can_admin(user):
         items.append(("Admin", "admin.index"))
     endpoint = request.endpoint or ""
     blueprint = endpoint.split(".")[0]

@@ -4,7 +4,6 @@ Each view loads the action (404 when missing or another agency's, so nothing lea
 predicate from tracker.permissions (403), calls one service, commits once and redirects."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -22,7 +21,6 @@ from tracker.actions.queries import (AGENCY_OPTIONS, REVIEW_OPTIONS, SORTS, Acti
                                      count_actions, impact_review_due, loaded_actions, paginate_actions)
 from tracker.actions.ratings import rate, rating_days
 from tracker.clock import today
-from tracker.errors import DomainError
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
@@ -33,7 +31,7 @@ from tracker.template_filters import current_url_with, govuk_date
 from tracker.themes.services import THEME_NAMES
 from tracker.users.models import Agency, AgencyKind, Role, User
 from tracker.challenges.services import live_challenges_on
-from tracker.views_common import (form_status, id_choices, page_size, parse_id, run_service, show_error,
+from tracker.views_common import (attempt, form_status, id_choices, page_size, parse_id, require, run_service,
                                   signed_in_user)
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
@@ -44,23 +42,12 @@ STATUS_CHOICES = [("", "All statuses")] + [(s.value, s.label) for s in ActionSta
 SECTION_LABELS = {"overdue": "Overdue", "at_risk": "Due soon", "update_requested": "Update requested"}
 
 
-@bp.before_request
-@login_required
-def _signed_in():
-    """Every page here needs sign-in."""
-
-
 def load_action(action_id: int, *options) -> Action:
     """The action, or 404 when it is missing or the user may not see it (another agency's)."""
     action = db.session.get(Action, action_id, options=options)
     if action is None or not permissions.can_view_action(signed_in_user(), action):
         abort(404)
     return action
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        abort(403)
 
 
 def _back(action: Action) -> str:
@@ -255,21 +242,11 @@ def edit(action_id: int):
         conflicts.stamp(form, action)
     if form.validate_on_submit():
         owner, lead = _chosen(form)
-        if conflicts.is_stale(form, action):
-            return conflicts.conflict_page(form, action, kind="action", title=f"Edit action {action.id}",
-                                           back_href=_back(action))
-        try:
-            services.edit_action(action, description=form.description.data, owner=owner, lead=lead,
-                                 success_measure=form.success_measure.data or "")
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        except conflicts.StaleDataError:
-            db.session.rollback()
-            return conflicts.conflict_page(form, load_action(action_id), kind="action",
-                                           title=f"Edit action {action_id}", back_href=_back(action))
-        else:
+        if conflicts.save_edit(form, action, lambda: services.edit_action(
+                action, description=form.description.data, owner=owner, lead=lead,
+                success_measure=form.success_measure.data or ""),
+                reload=lambda: load_action(action_id), kind="action", title=f"Edit action {action_id}",
+                back_href=_back(action)):
             flash("Action updated.", "success")
             return redirect(_back(action))
     return render_template("actions/edit.html", form=form, action=action, back_href=_back(action)), form_status(form)
@@ -322,16 +299,33 @@ def submit(action_id: int):
     return render_template("actions/submit.html", form=form, action=action, back_href=_back(action)), form_status(form)
 
 
+ALREADY_DECIDED = "Someone else has already accepted or returned this action. Open the action to see their decision."
+
+
+def _decided_meanwhile(user: User, action: Action) -> bool:
+    """Two officers decide the same action at once: the second is told it was decided, with what they
+    typed still on the form, rather than refused (403) for an action no longer waiting. (On SQLite the
+    second request waits for the first and reads the decided action; on PostgreSQL both read it waiting
+    and the version check stops the second at its write: run_service's `changed_meanwhile`.)"""
+    return (request.method == "POST" and permissions.is_staff(user) and action.status != ActionStatus.SUBMITTED
+            and bool(action.decisions))
+
+
 @bp.route("/<int:action_id>/decide", methods=["GET", "POST"])
 def decide(action_id: int):
     user = signed_in_user()
     action = load_action(action_id, selectinload(Action.evidence).selectinload(Evidence.supplied_by))
-    require(permissions.can_decide(user, action))
     form = DecisionForm()
+    if _decided_meanwhile(user, action):
+        form.form_errors.append(ALREADY_DECIDED)
+        return render_template("actions/decide.html", form=form, action=action,
+                               back_href=_back(action)), form_status(form)
+    require(permissions.can_decide(user, action))
     if form.validate_on_submit():
         accept, months = form.decision.data == "accept", load_settings().impact_review_months
         if run_service(form, lambda: services.accept_action(action, user, form.reason.data, today(), months)
-                       if accept else services.return_action(action, user, form.reason.data, today())):
+                       if accept else services.return_action(action, user, form.reason.data, today()),
+                       changed_meanwhile=ALREADY_DECIDED):
             flash("Action accepted as assured." if form.decision.data == "accept"
                   else "Action returned to the agency.", "success")
             return redirect(_back(action))
@@ -360,14 +354,11 @@ def open_action(action_id: int):
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.move_status(action, ActionStatus.OPEN, user, today=today())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    _, refusal = attempt(lambda: services.move_status(action, ActionStatus.OPEN, user, today=today()))
+    if refusal is None:
         flash("Action opened.", "success")
+    else:
+        flash(refusal.message, "error")
     return redirect(_back(action))
 
 

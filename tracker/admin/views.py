@@ -11,7 +11,7 @@ from flask import (
     Blueprint, Response, abort, current_app, flash, redirect, render_template, request, stream_with_context,
     url_for,
 )
-from flask_login import current_user, login_user
+from flask_login import login_user
 from sqlalchemy import func, select
 
 from tracker import permissions
@@ -19,7 +19,7 @@ from tracker.admin import forms
 from tracker.audit.models import AuditRecord
 from tracker.audit.services import log_event
 from tracker.clock import today
-from tracker.errors import DomainError
+from tracker.errors import DomainError  # the clock form places a refusal on its row
 from tracker.extensions import db
 from tracker.reminders.mail import mail_status
 from tracker.settings import load_settings, save_settings
@@ -29,7 +29,7 @@ from tracker.reviews.models import KEY_DATES, ReviewStatus, ReviewType
 from tracker.themes.models import Theme
 from tracker.users import services as users
 from tracker.users.models import ROLE_LABELS, Agency, AgencyKind, Role, User
-from tracker.views_common import parse_id, show_error
+from tracker.views_common import parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -41,16 +41,9 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 @bp.before_request
 def admins_only():
-    """Every admin page, GET or POST: sign in first, then administrators only."""
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    if not permissions.can_admin(current_user):
-        abort(403)
+    """Every admin page, GET or POST: administrators only (sign-in is required before, on every page)."""
+    require(permissions.can_admin(signed_in_user()))
     return None
-
-
-def _me() -> User:
-    return current_user._get_current_object()
 
 
 def _paginate(stmt, page_arg: str = "page"):
@@ -109,13 +102,10 @@ def new_user():
     form.set_agencies(_all_agencies())
     if form.validate_on_submit():
         agency = db.session.get(Agency, int(form.agency_id.data)) if form.agency_id.data else None
-        try:
-            user = users.create_user(email=form.email.data, name=form.name.data, role=form.role.data,
-                                     agency=agency, password=form.password.data)
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
+        user = run_service(form, lambda: users.create_user(email=form.email.data, name=form.name.data,
+                                                           role=form.role.data, agency=agency,
+                                                           password=form.password.data))
+        if user:
             flash(f"Account created for {user.name}.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
@@ -131,16 +121,12 @@ def edit_user(user_id: int):
     form.set_agencies(_all_agencies())
     if form.validate_on_submit():
         agency = db.session.get(Agency, int(form.agency_id.data)) if form.agency_id.data else None
-        try:
-            users.update_user(user, email=form.email.data, name=form.name.data, role=form.role.data,
-                              agency=agency, active=form.active.data, by=_me())
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if run_service(form, lambda: users.update_user(user, email=form.email.data, name=form.name.data,
+                                                       role=form.role.data, agency=agency, active=form.active.data,
+                                                       by=signed_in_user())):
             flash(f"Changes to {user.name}'s account saved.", "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user, is_self=user.id == _me().id)
+    return render_template("admin/user_form.html", form=form, user=user, is_self=user.id == signed_in_user().id)
 
 
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
@@ -148,13 +134,8 @@ def reset_password(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = forms.ResetPasswordForm()
     if form.validate_on_submit():
-        try:
-            users.reset_password(user, form.password.data)
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            if user.id == _me().id:
+        if run_service(form, lambda: users.reset_password(user, form.password.data)):
+            if user.id == signed_in_user().id:
                 login_user(user)  # the new session version: keep the admin signed in here only
             flash(f"New password set for {user.name}. Every session they had open has ended.", "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
@@ -196,13 +177,10 @@ def edit_agency(agency_id: int):
 
 def _save_agency(form: forms.AgencyForm, agency: Agency | None):
     if form.validate_on_submit():
-        try:
-            saved = users.save_agency(agency, name=form.name.data, short_name=form.short_name.data,
-                                      kind=form.kind.data, aliases=form.alias_list(), active=form.active.data)
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
+        saved = run_service(form, lambda: users.save_agency(
+            agency, name=form.name.data, short_name=form.short_name.data, kind=form.kind.data,
+            aliases=form.alias_list(), active=form.active.data))
+        if saved:
             flash(f"{saved.name} saved.", "success")
             return redirect(url_for("admin.agencies"))
     return render_template("admin/agency_form.html", form=form, agency=agency)
@@ -303,13 +281,9 @@ def edit_clock(review_type: str):
         entry.unit.choices = entry.fallback_unit.choices = UNIT_CHOICES
         entry.passed_by.choices = STAGE_CHOICES
     if form.validate_on_submit():
-        try:
-            review_clocks.save_clock(current, kind.value, [_clock_row(entry) for entry in form.rows])
-        except DomainError as error:
-            db.session.rollback()
-            _show_clock_error(form, error)
-        else:
-            db.session.commit()
+        if run_service(form, lambda: review_clocks.save_clock(current, kind.value,
+                                                              [_clock_row(entry) for entry in form.rows]),
+                       show=_show_clock_error):
             flash(f"Clocks for {kind.label} saved. Review pages and reports use them from now on.", "success")
             return redirect(url_for("admin.clocks"))
     return render_template("admin/clock_form.html", form=form, kind=kind, reset_form=forms.ResetClockForm(prefix="reset"),

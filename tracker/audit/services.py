@@ -6,13 +6,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import has_request_context, request
-from flask_login import current_user
 from sqlalchemy import event, inspect, insert
 from sqlalchemy.orm import Session
 
 from tracker.audit.models import AuditRecord
 from tracker.extensions import db
 from tracker.models_base import utcnow
+from tracker.users.current import signed_in_user
 
 SKIP_TYPES = {"AuditRecord"}
 
@@ -32,8 +32,9 @@ def _plain(value):
 def _actor() -> tuple[int | None, str, str]:
     if has_request_context():
         addr = request.remote_addr or ""
-        if current_user and getattr(current_user, "is_authenticated", False):
-            return current_user.id, current_user.email, addr
+        user = signed_in_user()
+        if user is not None:
+            return user.id, user.email, addr
         return None, "anonymous", addr
     return None, "command line", ""
 

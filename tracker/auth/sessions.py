@@ -1,13 +1,17 @@
-"""Session lifetime on the server's terms: an idle timeout (default 30 minutes) and an absolute limit
-(default 12 hours), both checked against times kept in the signed session cookie; and a cookie that
-is Secure whenever the request came over HTTPS."""
+"""Sign-in required on every page but the public ones; session lifetime on the server's terms: an
+idle timeout (default 30 minutes) and an absolute limit (default 12 hours), both checked against
+times kept in the signed session cookie; and a cookie that is Secure whenever the request came over
+HTTPS."""
 
 import secrets
 import time
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
-from flask_login import current_user, logout_user
+from flask_login import logout_user
+
+from tracker.users.current import signed_in_user
+from tracker.views_common import is_public
 
 SIGNED_IN_AT, LAST_SEEN, SESSION_ID = "signed_in_at", "last_seen", "sid"
 IDLE_MESSAGE = "You were signed out because you had not used Follow Through for {minutes} minutes."
@@ -57,7 +61,7 @@ def register(app: Flask) -> None:
 
     @app.before_request
     def enforce_session_limits():
-        if request.endpoint in (None, "static") or not current_user.is_authenticated:
+        if request.endpoint in (None, "static") or signed_in_user() is None:
             return None
         now = time.time()
         started, seen = session.get(SIGNED_IN_AT), session.get(LAST_SEEN)
@@ -67,4 +71,12 @@ def register(app: Flask) -> None:
         if not isinstance(seen, (int, float)) or now - seen > idle_seconds():
             return _end(IDLE_MESSAGE.format(minutes=config["IDLE_TIMEOUT_MINUTES"]))
         session[LAST_SEEN] = now
+        return None
+
+    @app.before_request
+    def require_sign_in():
+        """The one way pages require sign-in: all of them, unless the view is marked @public. Nobody
+        signed in is sent to the sign-in page (and back afterwards, for a GET)."""
+        if signed_in_user() is None and not is_public(request.endpoint):
+            return current_app.login_manager.unauthorized()
         return None

@@ -8,14 +8,13 @@ import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required
+from flask_login import logout_user
 
 from tracker.auth import services, sessions
 from tracker.auth.forms import ChangePasswordForm, CodeForm, ConfirmForm, EnrolForm, SignInForm
-from tracker.errors import DomainError
 from tracker.extensions import db, limiter
 from tracker.users.models import User
-from tracker.views_common import show_error, signed_in_user
+from tracker.views_common import public, run_service, signed_in_user
 
 bp = Blueprint("auth", __name__)
 
@@ -66,10 +65,19 @@ def _finish(user: User, method: str):
     return redirect(target)
 
 
+def _enable_and_sign_in(user: User, secret: str, code: str) -> list[str]:
+    """The first sign-in of an account that must have a second factor: set it up and sign in, in one
+    transaction."""
+    codes = services.enable_totp(user, secret, code)
+    services.complete_sign_in(user, method="password and new code")
+    return codes
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
+@public
 @limiter.limit(_sign_in_limit, methods=["POST"])
 def login():
-    if current_user.is_authenticated:
+    if signed_in_user() is not None:
         return redirect(url_for("main.home"))
     form = SignInForm()
     if form.validate_on_submit():
@@ -93,10 +101,11 @@ def login():
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
+@public
 @limiter.limit(_sign_in_limit, methods=["POST"])
 def second_factor():
     user = _pending_user()
-    if current_user.is_authenticated:
+    if signed_in_user() is not None:
         return redirect(url_for("main.home"))
     if user is None or not user.has_totp:
         flash("Sign in again: the sign-in was not finished in time.", "info")
@@ -115,11 +124,12 @@ def second_factor():
 
 
 @bp.route("/sign-in/set-up-code", methods=["GET", "POST"])
+@public
 @limiter.limit(_sign_in_limit, methods=["POST"])
 def set_up_second_factor():
     """First sign-in of an account whose role requires a second factor: set up the app now."""
     user = _pending_user()
-    if current_user.is_authenticated:
+    if signed_in_user() is not None:
         return redirect(url_for("auth.two_step"))
     if user is None or user.has_totp:
         flash("Sign in again: the sign-in was not finished in time.", "info")
@@ -130,15 +140,11 @@ def set_up_second_factor():
         session.modified = True
     form = EnrolForm()
     if form.validate_on_submit():
-        try:
-            codes = services.enable_totp(user, pending["secret"], form.code.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            response = _finish(user, "password and new code")
-            return render_template("auth/recovery_codes.html", codes=codes, next_href=response.location,
-                                   first_time=True)
+        target = _safe_next(pending.get("next") or request.args.get("next"))
+        codes = run_service(form, lambda: _enable_and_sign_in(user, pending["secret"], form.code.data))
+        if codes:
+            sessions.start(user)
+            return render_template("auth/recovery_codes.html", codes=codes, next_href=target, first_time=True)
     secret = pending["secret"]
     return render_template("auth/set_up.html", form=form, secret=secret, uri=services.totp_uri(user, secret),
                            demo_code=services.current_code(secret) if pending.get("demo") else None,
@@ -146,13 +152,10 @@ def set_up_second_factor():
 
 
 @bp.route("/sign-out", methods=["POST"])
-@login_required
 def logout():
     """Signing out ends every session of this user, in every browser."""
     services.sign_out_everywhere(signed_in_user())
     db.session.commit()
-    from flask_login import logout_user
-
     logout_user()
     session.clear()
     flash("You have signed out.", "success")
@@ -160,7 +163,6 @@ def logout():
 
 
 @bp.route("/session/keep-alive", methods=["POST"])
-@login_required
 def keep_alive():
     """The "stay signed in" button of the timeout warning: the request itself resets the idle clock."""
     return jsonify({"idle_seconds": sessions.idle_seconds()})
@@ -170,7 +172,6 @@ def keep_alive():
 
 
 @bp.route("/account")
-@login_required
 def account():
     user = signed_in_user()
     return render_template("auth/account.html", user=user, required=services.totp_required(user),
@@ -178,18 +179,11 @@ def account():
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@login_required
 def change_password():
     user = signed_in_user()
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            services.change_password(user, form.current_password.data, form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if run_service(form, lambda: services.change_password(user, form.current_password.data, form.password.data)):
             sessions.start(user)  # this session goes on; every other one has ended
             flash("Your password has been changed. You have been signed out everywhere else.", "success")
             return redirect(url_for("auth.account"))
@@ -198,7 +192,6 @@ def change_password():
 
 
 @bp.route("/account/two-step", methods=["GET", "POST"])
-@login_required
 def two_step():
     """Set up (or move to a new phone) the second factor, from the account page."""
     user = signed_in_user()
@@ -207,13 +200,8 @@ def two_step():
         secret = session["new_totp_secret"] = services.new_totp_secret()
     form = EnrolForm()
     if form.validate_on_submit():
-        try:
-            codes = services.enable_totp(user, secret, form.code.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        codes = run_service(form, lambda: services.enable_totp(user, secret, form.code.data))
+        if codes:
             session.pop("new_totp_secret", None)
             return render_template("auth/recovery_codes.html", codes=codes, next_href=url_for("auth.account"),
                                    first_time=True)
@@ -223,7 +211,6 @@ def two_step():
 
 
 @bp.route("/account/recovery-codes", methods=["POST"])
-@login_required
 def recovery_codes():
     user = signed_in_user()
     form = ConfirmForm()

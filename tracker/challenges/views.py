@@ -5,7 +5,6 @@ read; the scrutineer and the business unit raise, answer back and close; the add
 answers."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -19,7 +18,7 @@ from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
 from tracker.reviews.models import Review
 from tracker.users.models import Agency, Role, User
-from tracker.views_common import form_status, page_size, parse_id, run_service, signed_in_user
+from tracker.views_common import form_status, page_size, parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("challenges", __name__, url_prefix="/challenges")
 
@@ -29,7 +28,6 @@ SUBJECTS = {"review": Review, "recommendation": Recommendation, "action": Action
 
 
 @bp.route("/")
-@login_required
 def index():
     user = signed_in_user()
     filters = services.ChallengeFilters.from_args(request.args)
@@ -61,11 +59,9 @@ def _subject_href(kind: str, subject) -> str:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
 def new():
     user = signed_in_user()
-    if not permissions.can_raise_challenge(user):
-        abort(403)
+    require(permissions.can_raise_challenge(user))
     kind, subject = _subject()
     form = RaiseChallengeForm()
     agencies = db.session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.name)).all()
@@ -108,18 +104,15 @@ def _show(challenge: Challenge, message_form=None, close_form=None, status=200):
 
 
 @bp.route("/<int:challenge_id>")
-@login_required
 def show(challenge_id: int):
     return _show(_load(challenge_id))
 
 
 @bp.route("/<int:challenge_id>/messages", methods=["POST"])
-@login_required
 def reply(challenge_id: int):
     user = signed_in_user()
     challenge = _load(challenge_id)
-    if not permissions.can_post_on_challenge(user, challenge):
-        abort(403)
+    require(permissions.can_post_on_challenge(user, challenge))
     form = MessageForm()
     if form.validate_on_submit() and run_service(form, lambda: services.post_message(challenge, by=user,
                                                                                      text=form.text.data)):
@@ -130,12 +123,10 @@ def reply(challenge_id: int):
 
 
 @bp.route("/<int:challenge_id>/close", methods=["POST"])
-@login_required
 def close(challenge_id: int):
     user = signed_in_user()
     challenge = _load(challenge_id)
-    if not permissions.can_close_challenge(user, challenge):
-        abort(403)
+    require(permissions.can_close_challenge(user, challenge))
     form = CloseChallengeForm(prefix="close")
     if form.validate_on_submit() and run_service(form, lambda: services.close_challenge(challenge, by=user,
                                                                                         note=form.note.data)):

@@ -1,30 +1,22 @@
 """Adding evidence to an action, and serving evidence files only through a permission check."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from tracker import permissions
 from tracker.actions.models import Action
 from tracker.audit.services import log_event
 from tracker.clock import today
-from tracker.errors import DomainError
 from tracker.evidence import services
 from tracker.evidence.forms import EvidenceForm
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.settings import load_settings
-from tracker.views_common import parse_id, show_error
+from tracker.views_common import parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
 
 MB = 1024 * 1024
-
-
-@bp.before_request
-@login_required
-def _signed_in():
-    """Every page here needs sign-in."""
 
 
 def max_upload_bytes() -> int:
@@ -43,7 +35,7 @@ def _action_from_args() -> Action | None:
     raw = request.args.get("action_id", "")
     action_id = parse_id(raw)
     action = db.session.get(Action, action_id) if action_id is not None else None
-    if action is None or not permissions.can_view_action(current_user, action):
+    if action is None or not permissions.can_view_action(signed_in_user(), action):
         return None
     return action
 
@@ -58,7 +50,7 @@ def too_large(error):
     """A body over MAX_CONTENT_LENGTH cannot be read at all: show the form again with the limit on
     the file field (what was typed is lost with the body) rather than a bare error page."""
     action = _action_from_args() if request.endpoint == "evidence.new" else None
-    if action is None or not permissions.can_add_evidence(current_user, action):
+    if action is None or not permissions.can_add_evidence(signed_in_user(), action):
         return render_template("errors/413.html", max_upload_text=size_text(max_upload_bytes())), 413
     form = EvidenceForm(formdata=None)
     form.effective_date.data = today()
@@ -68,26 +60,19 @@ def too_large(error):
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    user, day = current_user._get_current_object(), today()
+    user, day = signed_in_user(), today()
     action = _action_from_args()
     if action is None:
         abort(404)
-    if not permissions.can_add_evidence(user, action):
-        abort(403)
+    require(permissions.can_add_evidence(user, action))
     form = EvidenceForm()  # reads the body: a body too large raises RequestEntityTooLarge, handled above
     if request.method == "GET":
         form.effective_date.data = day
     if form.validate_on_submit():
-        try:
-            services.add_evidence(
+        if run_service(form, lambda: services.add_evidence(
                 action, by=user, kind=form.kind.data, title=form.title.data, description=form.description.data,
                 effective_date=form.effective_date.data, today=day, upload=form.file.data,
-                link_url=form.link_url.data or "", max_bytes=max_upload_bytes())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+                link_url=form.link_url.data or "", max_bytes=max_upload_bytes())):
             flash("Evidence added.", "success")
             return redirect(url_for("actions.show", action_id=action.id))
     return _render(form, action, 200 if not form.errors else 422)
@@ -97,7 +82,7 @@ def new():
 def download(evidence_id: int):
     """Files are served only here, after the same check as the action page, as attachments."""
     evidence = db.session.get(Evidence, evidence_id)
-    if evidence is None or not permissions.can_view_evidence(current_user, evidence.action):
+    if evidence is None or not permissions.can_view_evidence(signed_in_user(), evidence.action):
         abort(404)
     if not evidence.is_file:
         abort(404)

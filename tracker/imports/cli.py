@@ -8,7 +8,6 @@ import click
 from flask import Blueprint
 from sqlalchemy import func, select
 
-from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.imports import extract as ex
 from tracker.reviews.models import Review, ReviewType
@@ -31,11 +30,8 @@ def register(bp: Blueprint) -> None:
         from tracker.imports import services
 
         data = file.read_bytes()
-        try:
-            services.check_document(file.name, data, max(len(data), 1))
-            result = services.extract_document(file.name, data)
-        except DomainError as error:
-            raise click.ClickException(error.message) from error
+        services.check_document(file.name, data, max(len(data), 1))
+        result = services.extract_document(file.name, data)
         if as_json:
             click.echo(json.dumps([i.as_dict() for i in result.items], indent=2, ensure_ascii=False))
         else:
@@ -56,12 +52,8 @@ def register(bp: Blueprint) -> None:
                 raise click.ClickException(f"No review with the reference {reference!r}.")
         elif not title:
             raise click.ClickException("Give --review REF to add to an existing review, or --title for a new one.")
-        try:
-            summary = services.import_file(filename=file.name, data=data, review=review,
-                                           new_review={"title": title, "review_type": review_type,
-                                                       "reference": new_reference or ""}, today=today())
-        except DomainError as error:
-            db.session.rollback()
-            raise click.ClickException(error.message) from error
+        summary = services.import_file(filename=file.name, data=data, review=review,
+                                       new_review={"title": title, "review_type": review_type,
+                                                   "reference": new_reference or ""}, today=today())
         db.session.commit()
         click.echo(f"Saved: {summary.describe()}.", err=as_json)

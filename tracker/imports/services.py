@@ -18,6 +18,7 @@ from tracker.errors import DomainError
 from tracker.evidence.services import check_file
 from tracker.extensions import db
 from tracker.imports import extract as ex
+from tracker.imports import spreadsheet
 from tracker.imports.matching import AgencyIndex, OwnerMatch, propose_short_name
 from tracker.imports.models import ImportDraft, SourceDocument
 from tracker.imports.text import text_from_file
@@ -94,6 +95,25 @@ def start_draft(*, by: User, filename: str | None, data: bytes | None, pasted: s
                         stored_name=_store(data, ext), content_type=DOCUMENT_TYPES[ext], size_bytes=len(data),
                         sha256=hashlib.sha256(data).hexdigest(),
                         items=[i.as_dict() for i in result.items], warnings=list(result.warnings))
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def start_plan_draft(*, by: User, review: Review, filename: str, data: bytes, max_bytes: int) -> ImportDraft:
+    """Read an uploaded action plan (.xlsx or .csv) into a draft of its rows, to map and check."""
+    if not data:
+        raise DomainError("Select an action plan spreadsheet (.xlsx or .csv)", field="file")
+    if len(data) > max_bytes:
+        raise DomainError("The selected file is too big.", field="file")
+    ext = filename.lower().rsplit(".", 1)[-1]
+    if ext not in ("xlsx", "csv"):
+        raise DomainError("The selected file must be an Excel (.xlsx) or CSV file.", field="file")
+    check_file(f"plan.{ext}", data, max_bytes)
+    rows = spreadsheet.read_rows(filename, data)
+    draft = ImportDraft(user_id=by.id, review_id=review.id, new_review={"plan": True},
+                        original_filename=filename[:255], stored_name="", content_type=ext, size_bytes=len(data),
+                        sha256=hashlib.sha256(data).hexdigest(), items=rows, warnings=[])
     db.session.add(draft)
     db.session.flush()
     return draft

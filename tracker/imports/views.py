@@ -1,32 +1,25 @@
 """Imports: upload or paste a review document, correct the draft, confirm it into the review."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from tracker import permissions
 from tracker.clock import today
-from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.imports import cli, services
 from tracker.imports import extract as ex
 from tracker.imports.forms import DocumentImportForm
 from tracker.imports.models import ImportDraft
 from tracker.reviews.models import Review
-from tracker.views_common import parse_id
+from tracker.views_common import attempt, parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("imports", __name__, url_prefix="/imports", cli_group=None)
 cli.register(bp)
 
 
-def _user():
-    return current_user._get_current_object()
-
-
 def _require_importer() -> None:
-    if not permissions.can_import(_user()):
-        abort(403)
+    require(permissions.can_import(signed_in_user()))
 
 
 def _max_bytes() -> int:
@@ -35,13 +28,12 @@ def _max_bytes() -> int:
 
 def _load_draft(draft_id: int) -> ImportDraft:
     draft = db.session.get(ImportDraft, draft_id)
-    if draft is None or draft.user_id != _user().id:
+    if draft is None or draft.user_id != signed_in_user().id:
         abort(404)  # another person's draft is not shown, nor said to exist
     return draft
 
 
 @bp.route("/", methods=["GET", "POST"])
-@login_required
 def new():
     _require_importer()
     form = DocumentImportForm()
@@ -51,7 +43,7 @@ def new():
         SelectChoice(str(r.id), f"{r.reference}: {r.title}") for r in reviews]
     if request.method == "GET" and request.args.get("review", "").isdigit():
         form.target.data = request.args["review"]
-    drafts = list(db.session.scalars(select(ImportDraft).where(ImportDraft.user_id == _user().id)
+    drafts = list(db.session.scalars(select(ImportDraft).where(ImportDraft.user_id == signed_in_user().id)
                                      .order_by(ImportDraft.created_at.desc()).limit(20)))
     if form.validate_on_submit():
         review = None
@@ -62,20 +54,12 @@ def new():
         if not form.target.errors:
             upload = form.file.data
             data = upload.read(_max_bytes() + 1) if upload and getattr(upload, "filename", "") else None
-            try:
-                draft = services.start_draft(
-                    by=_user(), filename=upload.filename if data else None, data=data, pasted=form.pasted.data or "",
-                    review=review, new_review={"title": form.title.data, "reference": form.reference.data,
-                                               "review_type": form.review_type.data}, max_bytes=_max_bytes())
-            except DomainError as error:
-                db.session.rollback()
-                field = error.field if error.field in form else None
-                if field:
-                    form[field].errors = list(form[field].errors) + [error.message]
-                else:
-                    form.form_errors.append(error.message)
-            else:
-                db.session.commit()
+            draft = run_service(form, lambda: services.start_draft(
+                by=signed_in_user(), filename=upload.filename if data else None, data=data,
+                pasted=form.pasted.data or "", review=review,
+                new_review={"title": form.title.data, "reference": form.reference.data,
+                            "review_type": form.review_type.data}, max_bytes=_max_bytes()))
+            if draft:
                 flash(f"Found {len(draft.items)} items in {draft.original_filename}. Check them before you "
                       f"confirm: nothing has been saved to the review yet.", "success")
                 return redirect(url_for("imports.draft", draft_id=draft.id))
@@ -91,7 +75,6 @@ def _items_from_form() -> list[dict]:
 
 
 @bp.route("/drafts/<int:draft_id>", methods=["GET", "POST"])
-@login_required
 def draft(draft_id: int):
     _require_importer()
     draft = _load_draft(draft_id)
@@ -100,16 +83,13 @@ def draft(draft_id: int):
         operation = request.form.get("op", "save")
         message = services.edit_draft(draft, _items_from_form(), "" if operation in ("save", "confirm") else operation)
         if operation == "confirm":
-            try:
-                summary = services.confirm_draft(draft, by=_user(), today=today())
-            except DomainError as problem:
-                db.session.rollback()
+            summary, refusal = attempt(lambda: services.confirm_draft(draft, by=signed_in_user(), today=today()))
+            if refusal:  # keep the corrections made on the page, though the import was refused
                 draft = _load_draft(draft_id)
                 services.edit_draft(draft, _items_from_form())
                 db.session.commit()
-                error = problem.message
+                error = refusal.message
             else:
-                db.session.commit()
                 flash(f"Imported: {summary.describe()}.", "success")
                 return redirect(url_for("reviews.show", review_id=summary.review.id))
         else:
@@ -125,7 +105,6 @@ def draft(draft_id: int):
 
 
 @bp.route("/drafts/<int:draft_id>/discard", methods=["POST"])
-@login_required
 def discard(draft_id: int):
     _require_importer()
     draft = _load_draft(draft_id)
@@ -151,7 +130,6 @@ def _load_review(review_id: int) -> Review:
 
 
 @bp.route("/plans")
-@login_required
 def plan_start():
     _require_importer()
     reviews = list(db.session.execute(select(Review.id, Review.reference, Review.title)
@@ -160,7 +138,6 @@ def plan_start():
 
 
 @bp.route("/reviews/<int:review_id>/plan", methods=["GET", "POST"])
-@login_required
 def plan_upload(review_id: int):
     _require_importer()
     review = _load_review(review_id)
@@ -168,33 +145,17 @@ def plan_upload(review_id: int):
     if request.method == "POST":
         upload = request.files.get("file")
         data = upload.read(_max_bytes() + 1) if upload and upload.filename else b""
-        try:
-            if not data:
-                raise DomainError("Select an action plan spreadsheet (.xlsx or .csv)", field="file")
-            if len(data) > _max_bytes():
-                raise DomainError("The selected file is too big.", field="file")
-            ext = upload.filename.lower().rsplit(".", 1)[-1]
-            if ext not in ("xlsx", "csv"):
-                raise DomainError("The selected file must be an Excel (.xlsx) or CSV file.", field="file")
-            services.check_file(f"plan.{ext}", data, _max_bytes())
-            rows = spreadsheet.read_rows(upload.filename, data)
-        except DomainError as problem:
-            error = problem.message
+        draft, refusal = attempt(lambda: services.start_plan_draft(
+            by=signed_in_user(), review=review, filename=upload.filename if data else "", data=data,
+            max_bytes=_max_bytes()))
+        if refusal:
+            error = refusal.message
         else:
-            import hashlib
-
-            draft = ImportDraft(user_id=_user().id, review_id=review.id, new_review={"plan": True},
-                                original_filename=upload.filename[:255], stored_name="", content_type=ext,
-                                size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(), items=rows,
-                                warnings=[])
-            db.session.add(draft)
-            db.session.commit()
             return redirect(url_for("imports.plan_preview", draft_id=draft.id))
     return render_template("imports/plan_upload.html", review=review, error=error), (422 if error else 200)
 
 
 @bp.route("/plan-drafts/<int:draft_id>", methods=["GET", "POST"])
-@login_required
 def plan_preview(draft_id: int):
     _require_importer()
     draft = _load_draft(draft_id)
@@ -209,26 +170,18 @@ def plan_preview(draft_id: int):
             value = request.form.get(f"map-{key}", "")
             if value.isdigit() and int(value) < len(header):
                 mapping[key] = int(value)
-    error = None
-    checked = []
     agencies = services.all_agencies()
     users = list(db.session.scalars(select(User).where(User.active.is_(True))))
-    try:
-        checked = spreadsheet.check_rows(rows, mapping, agencies, users)
-    except DomainError as problem:
-        error = problem.message
+    checked, refusal = attempt(lambda: spreadsheet.check_rows(rows, mapping, agencies, users), commit=False)
+    error = refusal.message if refusal else None
+    checked = checked or []
     if request.method == "POST" and request.form.get("op") == "import" and error is None:
-        try:
-            result = spreadsheet.import_plan(draft.review, checked, by=_user(), today=today(),
-                                             skip_bad=request.form.get("skip_bad") == "yes")
-        except DomainError as problem:
-            db.session.rollback()
+        review_id = draft.review_id
+        result, refusal = attempt(lambda: _import_plan(draft, checked))
+        if refusal:
             draft = _load_draft(draft_id)
-            error = problem.message
+            error = refusal.message
         else:
-            review_id = draft.review_id
-            db.session.delete(draft)
-            db.session.commit()
             flash(f"Imported {result['recommendations']} recommendations and {result['actions']} actions"
                   + (f"; {result['skipped']} bad rows skipped" if result["skipped"] else "") + ".", "success")
             return redirect(url_for("reviews.show", review_id=review_id))
@@ -238,8 +191,15 @@ def plan_preview(draft_id: int):
                            fields=spreadsheet.FIELDS, checked=checked, bad=bad, error=error), status
 
 
+def _import_plan(draft: ImportDraft, checked: list) -> dict:
+    """Save the checked rows into the review; the draft has served its purpose."""
+    result = spreadsheet.import_plan(draft.review, checked, by=signed_in_user(), today=today(),
+                                     skip_bad=request.form.get("skip_bad") == "yes")
+    db.session.delete(draft)
+    return result
+
+
 @bp.route("/reviews/<int:review_id>/plan.<any(csv, xlsx):fmt>")
-@login_required
 def plan_export(review_id: int, fmt: str):
     _require_importer()
     review = _load_review(review_id)

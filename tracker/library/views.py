@@ -1,7 +1,6 @@
 """The library: reviews published elsewhere, searchable, and linked to the local themes."""
 
 from flask import Blueprint, abort, render_template, request
-from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -9,17 +8,15 @@ from tracker import permissions
 from tracker.extensions import db
 from tracker.library import search
 from tracker.library.models import LibraryReview
-from tracker.views_common import page_size, parse_id, signed_in_user
+from tracker.views_common import page_size, parse_id, require, signed_in_user
 
 bp = Blueprint("library", __name__, url_prefix="/library")
 
 def _require_reader() -> None:
-    if not permissions.can_view_library(signed_in_user()):
-        abort(403)
+    require(permissions.can_view_library(signed_in_user()))
 
 
 @bp.route("/")
-@login_required
 def index():
     _require_reader()
     filters = search.LibraryFilters.from_args(request.args)
@@ -33,7 +30,6 @@ def index():
 
 
 @bp.route("/<int:entry_id>")
-@login_required
 def show(entry_id: int):
     _require_reader()
     entry = db.session.scalar(select(LibraryReview).where(LibraryReview.id == entry_id)

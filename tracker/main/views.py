@@ -1,5 +1,4 @@
 from flask import Blueprint, render_template
-from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from tracker import permissions
@@ -15,6 +14,7 @@ from tracker.reviews.services import overdue_milestones
 from tracker.recommendations.services import count_outstanding_responses, outstanding_responses
 from tracker.settings import load_settings
 from tracker.users.models import Role
+from tracker.views_common import signed_in_user
 
 bp = Blueprint("main", __name__)
 
@@ -29,12 +29,11 @@ def _section(user, filters, day, settings, limit=HOME_LIST_SIZE):
 
 
 @bp.route("/")
-@login_required
 def home():
     """What each role needs first: an agency lead their agency's open actions, soonest due first;
     the business unit what is waiting for assurance, overdue and due soon."""
     day, settings = today(), load_settings()
-    user = current_user._get_current_object()
+    user = signed_in_user()
     sections = {}
     if user.has_role(Role.AGENCY_LEAD):
         sections["mine"] = _section(user, ActionFilters(open_only=True, sort="due"), day, settings, limit=25)

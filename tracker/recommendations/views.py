@@ -1,14 +1,12 @@
 """Recommendations: the recommendation page and the forms to add, edit and record a response."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from tracker import conflicts, permissions
 from tracker.clock import today
-from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.recommendations import services
 from tracker.recommendations.forms import FormalResponseForm, RecommendationForm
@@ -19,14 +17,13 @@ from tracker.settings import load_settings
 from tracker.themes.models import Theme
 from tracker.users.models import Agency, Role
 from tracker.challenges.services import live_challenges_on
-from tracker.views_common import form_status, parse_id, run_service, show_error, signed_in_user
+from tracker.views_common import form_status, parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
 
 
 def _require_manager() -> None:
-    if not permissions.can_manage_reviews(signed_in_user()):
-        abort(403)
+    require(permissions.can_manage_reviews(signed_in_user()))
 
 
 def _load(recommendation_id: int, *, full: bool = False) -> Recommendation:
@@ -42,11 +39,9 @@ def _load(recommendation_id: int, *, full: bool = False) -> Recommendation:
 
 
 @bp.route("/<int:recommendation_id>")
-@login_required
 def show(recommendation_id: int):
     user = signed_in_user()
-    if not permissions.can_view_reviews(user):
-        abort(403)
+    require(permissions.can_view_reviews(user))
     recommendation = _load(recommendation_id, full=True)
     day, settings = today(), load_settings()
     actions = visible_actions(user, day, settings, recommendation_id=recommendation.id)
@@ -84,7 +79,6 @@ def _values(form: RecommendationForm, agencies: list[Agency], themes: list[Theme
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
 def new():
     """Add a recommendation to the review named by ?review_id=."""
     _require_manager()
@@ -94,13 +88,9 @@ def new():
         abort(404)
     form, agencies, themes = _form(None)
     if form.validate_on_submit():
-        try:
-            recommendation = services.create_recommendation(review, **_values(form, agencies, themes))
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        recommendation = run_service(form, lambda: services.create_recommendation(
+            review, **_values(form, agencies, themes)))
+        if recommendation:
             flash(f"Recommendation {recommendation.number} added", "success")
             return redirect(url_for("reviews.show", review_id=review.id, _anchor=f"rec-{recommendation.id}"))
     return render_template("recommendations/form.html", form=form, review=review, recommendation=None,
@@ -108,7 +98,6 @@ def new():
 
 
 @bp.route("/<int:recommendation_id>/edit", methods=["GET", "POST"])
-@login_required
 def edit(recommendation_id: int):
     _require_manager()
     recommendation = _load(recommendation_id, full=True)
@@ -119,20 +108,10 @@ def edit(recommendation_id: int):
     back_href = url_for("reviews.show", review_id=review.id)
     title = f"Edit recommendation {recommendation.number}"
     if form.validate_on_submit():
-        if conflicts.is_stale(form, recommendation):
-            return conflicts.conflict_page(form, recommendation, kind="recommendation", title=title,
-                                           back_href=back_href)
-        try:
-            services.update_recommendation(recommendation, **_values(form, agencies, themes))
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        except conflicts.StaleDataError:
-            db.session.rollback()
-            return conflicts.conflict_page(form, _load(recommendation_id, full=True), kind="recommendation",
-                                           title=title, back_href=back_href)
-        else:
+        if conflicts.save_edit(form, recommendation, lambda: services.update_recommendation(
+                recommendation, **_values(form, agencies, themes)),
+                reload=lambda: _load(recommendation_id, full=True), kind="recommendation", title=title,
+                back_href=back_href):
             flash(f"Recommendation {recommendation.number} updated", "success")
             return redirect(url_for("reviews.show", review_id=review.id, _anchor=f"rec-{recommendation.id}"))
     return render_template("recommendations/form.html", form=form, review=review, recommendation=recommendation,
@@ -140,7 +119,6 @@ def edit(recommendation_id: int):
 
 
 @bp.route("/<int:recommendation_id>/responses/<int:agency_id>", methods=["GET", "POST"])
-@login_required
 def respond(recommendation_id: int, agency_id: int):
     """Record (or correct) one addressee's formal response. An agency lead answers for their own
     agency only; another agency's response is not found."""
@@ -151,8 +129,7 @@ def respond(recommendation_id: int, agency_id: int):
         abort(404)
     if user.has_role(Role.AGENCY_LEAD) and user.agency_id != agency.id:
         abort(404)
-    if not permissions.can_record_response(user, agency.id):
-        abort(403)
+    require(permissions.can_record_response(user, agency.id))
     review = recommendation.review
     form = FormalResponseForm()
     existing = recommendation.response_from(agency.id)

@@ -288,7 +288,8 @@ class RunResult:
 
 
 class MailNotConfigured(DomainError):
-    pass
+    #: The command line's exit status, so a cron job tells "not configured" from a failed message (1).
+    exit_status = 2
 
 
 def send_reminders(today: date, settings: Settings, *, on_recorded: Callable[[], None],
@@ -301,7 +302,7 @@ def send_reminders(today: date, settings: Settings, *, on_recorded: Callable[[],
     config = current_app.config
     status = mail_status(config)
     if not status.configured:
-        raise MailNotConfigured(status.summary)
+        raise MailNotConfigured(f"{status.summary} Nothing was sent.")
     ctx = DigestContext(today=today, settings=settings)
     outgoing = lead_digests(ctx, LEAD_DIGEST_SECTIONS if builders is None else builders) + weekly_summaries(ctx)
     existing = {(m.recipient_email.lower(), m.kind): m for m in db.session.scalars(

@@ -6,7 +6,6 @@ from pathlib import Path
 import click
 from sqlalchemy import func, select
 
-from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.users.models import User
 
@@ -38,10 +37,7 @@ def register(bp) -> None:
             user = db.session.scalar(select(User).where(func.lower(User.email) == as_user.strip().lower()))
             if user is None:
                 raise click.ClickException(f"No user with the email {as_user}.")
-        try:
-            report = request_report(as_at=as_at, today=today(), review=review, agency=agency, theme=theme, by=user)
-        except DomainError as error:
-            raise click.ClickException(error.message) from error
+        report = request_report(as_at=as_at, today=today(), review=review, agency=agency, theme=theme, by=user)
         db.session.commit()
         generate_report(report, on_progress=lambda text: click.echo(text))
         db.session.commit()

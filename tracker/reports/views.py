@@ -4,13 +4,11 @@ downloads of the stored PDF and the XLSX and CSV exports, and the dashboard of c
 Board members and the scrutineer list and download; only the business unit and admins generate."""
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from tracker import permissions
 from tracker.audit.services import log_event
 from tracker.clock import today
-from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.reports import exports, services
 from tracker.reports.charts import report_charts
@@ -21,17 +19,16 @@ from tracker.reports.tasks import enqueue_report
 from tracker.reviews.models import Review
 from tracker.themes.models import Theme
 from tracker.users.models import Agency, AgencyKind
+from tracker.views_common import require, run_service, signed_in_user
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", cli_group=None)
 bp.record_once(lambda state: configure_queue(state.app))
 
 
 @bp.before_request
-@login_required
-def _signed_in():
-    """Every page here needs sign-in, and is for the roles that read board reports."""
-    if not permissions.can_view_reports(current_user):
-        abort(403)
+def _readers_only():
+    """Every page here is for the roles that read board reports."""
+    require(permissions.can_view_reports(signed_in_user()))
 
 
 def _page_size() -> int:
@@ -65,25 +62,16 @@ def _choices(form: NewReportForm) -> None:
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    if not permissions.can_generate_reports(current_user):
-        abort(403)
+    require(permissions.can_generate_reports(signed_in_user()))
     form = NewReportForm()
     _choices(form)
     if not form.is_submitted():
         form.as_at.data = today()
     if form.validate_on_submit():
-        try:
-            report = services.request_report(as_at=form.as_at.data, today=today(), review=form.review.data or None,
-                                             agency=form.agency.data or None, theme=form.theme.data or None,
-                                             by=current_user._get_current_object())
-        except DomainError as error:
-            field = getattr(form, error.field, None) if error.field else None
-            if field is not None:
-                field.errors = [*field.errors, error.message]
-            else:
-                form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        report = run_service(form, lambda: services.request_report(
+            as_at=form.as_at.data, today=today(), review=form.review.data or None, agency=form.agency.data or None,
+            theme=form.theme.data or None, by=signed_in_user()))
+        if report:
             enqueue_report(report.id)
             flash("The report is being generated. This page shows when it is ready.", "success")
             return redirect(url_for("reports.show", report_id=report.id))

@@ -1,14 +1,12 @@
 """Reviews: the list, the review page, and the forms for reviews and learning points."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from tracker import conflicts, permissions
 from tracker.clock import today
-from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.library import services as library
 from tracker.recommendations.models import Recommendation
@@ -23,14 +21,13 @@ from tracker.themes.models import Theme
 from tracker.themes.services import THEME_NAMES
 from tracker.users.models import Role
 from tracker.actions.queries import rating_summary, visible_actions
-from tracker.views_common import page_size, parse_id, show_error, signed_in_user
+from tracker.views_common import page_size, parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
 
 def _require_manager() -> None:
-    if not permissions.can_manage_reviews(signed_in_user()):
-        abort(403)
+    require(permissions.can_manage_reviews(signed_in_user()))
 
 
 def _all_themes() -> list[Theme]:
@@ -41,11 +38,9 @@ def _all_themes() -> list[Theme]:
 
 
 @bp.route("/")
-@login_required
 def index():
     user = signed_in_user()
-    if not permissions.can_view_reviews(user):
-        abort(403)
+    require(permissions.can_view_reviews(user))
     filters = services.ReviewFilters.from_args(request.args)
     page_number = request.args.get("page", "1")
     page_number = parse_id(page_number) or 1
@@ -78,11 +73,9 @@ def _load_review(review_id: int, *, full: bool = False) -> Review:
 
 
 @bp.route("/<int:review_id>")
-@login_required
 def show(review_id: int):
     user = signed_in_user()
-    if not permissions.can_view_reviews(user):
-        abort(403)
+    require(permissions.can_view_reviews(user))
     review = _load_review(review_id, full=True)
     day, settings = today(), load_settings()
     actions = visible_actions(user, day, settings, review_id=review.id)
@@ -124,17 +117,13 @@ def _review_form(review: Review | None) -> tuple[ReviewForm, list[Theme]]:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
 def new():
     _require_manager()
     form, themes = _review_form(None)
     if form.validate_on_submit():
-        try:
-            review = services.create_review(_details(form, themes), load_settings().response_days)
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
+        review = run_service(form, lambda: services.create_review(_details(form, themes),
+                                                                  load_settings().response_days))
+        if review:
             flash(f"Review {review.reference} created", "success")
             return redirect(url_for("reviews.show", review_id=review.id))
     return render_template("reviews/form.html", form=form, review=None, response_days=load_settings().response_days,
@@ -142,7 +131,6 @@ def new():
 
 
 @bp.route("/<int:review_id>/edit", methods=["GET", "POST"])
-@login_required
 def edit(review_id: int):
     _require_manager()
     review = _load_review(review_id)
@@ -151,19 +139,10 @@ def edit(review_id: int):
         conflicts.stamp(form, review)
     back_href, title = url_for("reviews.show", review_id=review_id), f"Edit review {review.reference}"
     if form.validate_on_submit():
-        if conflicts.is_stale(form, review):
-            return conflicts.conflict_page(form, review, kind="review", title=title, back_href=back_href)
-        try:
-            services.update_review(review, _details(form, themes), load_settings().response_days)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        except conflicts.StaleDataError:
-            db.session.rollback()
-            return conflicts.conflict_page(form, _load_review(review_id), kind="review", title=title,
-                                           back_href=back_href)
-        else:
+        if conflicts.save_edit(form, review, lambda: services.update_review(review, _details(form, themes),
+                                                                             load_settings().response_days),
+                               reload=lambda: _load_review(review_id), kind="review", title=title,
+                               back_href=back_href):
             flash(f"Review {review.reference} updated", "success")
             return redirect(url_for("reviews.show", review_id=review.id))
     return render_template("reviews/form.html", form=form, review=review, response_days=load_settings().response_days,
@@ -179,7 +158,6 @@ def _save_point(form: LearningPointForm) -> dict:
 
 
 @bp.route("/<int:review_id>/learning-points/new", methods=["GET", "POST"])
-@login_required
 def new_learning_point(review_id: int):
     _require_manager()
     review = _load_review(review_id)
@@ -187,13 +165,8 @@ def new_learning_point(review_id: int):
     if request.method == "GET":
         form.number.data = str(services.next_learning_point_number(review))
     if form.validate_on_submit():
-        try:
-            point = services.add_learning_point(review, **_save_point(form))
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        point = run_service(form, lambda: services.add_learning_point(review, **_save_point(form)))
+        if point:
             flash(f"Learning point {point.number} added", "success")
             return redirect(url_for("reviews.show", review_id=review.id, _anchor="learning-points"))
     return render_template("reviews/learning_point_form.html", form=form, review=review, point=None,
@@ -201,7 +174,6 @@ def new_learning_point(review_id: int):
 
 
 @bp.route("/<int:review_id>/learning-points/<int:point_id>/edit", methods=["GET", "POST"])
-@login_required
 def edit_learning_point(review_id: int, point_id: int):
     _require_manager()
     point = db.session.get(LearningPoint, point_id)
@@ -212,13 +184,7 @@ def edit_learning_point(review_id: int, point_id: int):
     if request.method == "GET":
         form.shared_how.data = point.shared_how or ""
     if form.validate_on_submit():
-        try:
-            services.update_learning_point(point, **_save_point(form))
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if run_service(form, lambda: services.update_learning_point(point, **_save_point(form))):
             flash(f"Learning point {point.number} updated", "success")
             return redirect(url_for("reviews.show", review_id=review.id, _anchor="learning-points"))
     return render_template("reviews/learning_point_form.html", form=form, review=review, point=point,

@@ -4,7 +4,6 @@ Every signed-in role reads them; an agency lead sees only its own agency's reque
 the business unit and administrators open and close rounds."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -16,20 +15,9 @@ from tracker.rounds import services
 from tracker.rounds.forms import CloseRoundForm, NewRoundForm, RequestFilterForm
 from tracker.rounds.models import UpdateRequest, UpdateRound
 from tracker.users.models import Agency
-from tracker.views_common import form_status, page_size, parse_id, run_service, signed_in_user
+from tracker.views_common import form_status, page_size, parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("rounds", __name__, url_prefix="/update-rounds")
-
-
-@bp.before_request
-@login_required
-def _signed_in():
-    """Every page here needs sign-in."""
-
-
-def require(allowed: bool) -> None:
-    if not allowed:
-        abort(403)
 
 
 def load_round(round_id: int) -> UpdateRound:

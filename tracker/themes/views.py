@@ -2,10 +2,8 @@
 staff keep the list."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
 
 from tracker import permissions
-from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.template_filters import current_url_with
 from sqlalchemy import func, select
@@ -15,7 +13,7 @@ from tracker.library import services as library_services
 from tracker.themes import services
 from tracker.themes.forms import MergeThemeForm, ThemeForm
 from tracker.themes.models import Theme
-from tracker.views_common import form_status, parse_id, run_service
+from tracker.views_common import form_status, parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("themes", __name__, url_prefix="/themes")
 
@@ -27,23 +25,21 @@ def _paginate(stmt, page_arg: str = "page"):
 
 
 @bp.route("/")
-@login_required
 def index():
     sort = request.args.get("sort", "name")
     sort = sort if sort in services.THEME_SORTS else "name"
     direction = request.args.get("dir", "asc" if sort == "name" else "desc")
     direction = direction if direction in ("asc", "desc") else "asc"
-    user = current_user._get_current_object()
+    user = signed_in_user()
     page = _paginate(services.themes_query(user, sort, direction))
     counts = services.theme_counts(user, [t.id for t in page.items])
     return render_template("themes/index.html", page=page, counts=counts, sort=sort, direction=direction)
 
 
 @bp.route("/<int:theme_id>")
-@login_required
 def show(theme_id: int):
     theme = db.session.get(Theme, theme_id) or abort(404)
-    user = current_user._get_current_object()
+    user = signed_in_user()
     reviews = _paginate(services.theme_reviews_query(theme), "reviews_page")
     recommendations = _paginate(services.theme_recommendations_query(theme))
     action_counts = services.action_counts_by_recommendation(user, [r.id for r in recommendations.items])
@@ -56,11 +52,9 @@ def show(theme_id: int):
 
 
 @bp.route("/<int:theme_id>/merge", methods=["GET", "POST"])
-@login_required
 def merge(theme_id: int):
     theme = db.session.get(Theme, theme_id) or abort(404)
-    if not permissions.can_manage_themes(current_user):
-        abort(403)
+    require(permissions.can_manage_themes(signed_in_user()))
     form = MergeThemeForm()
     others = list(db.session.scalars(select(Theme).where(Theme.id != theme.id).order_by(func.lower(Theme.name))))
     form.into.choices = [SelectChoice("", "Choose a theme")] + [SelectChoice(str(t.id), t.name) for t in others]
@@ -77,30 +71,23 @@ def merge(theme_id: int):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
 def new():
-    if not permissions.can_manage_themes(current_user):
-        abort(403)
+    require(permissions.can_manage_themes(signed_in_user()))
     return _save(ThemeForm(), None)
 
 
 @bp.route("/<int:theme_id>/edit", methods=["GET", "POST"])
-@login_required
 def edit(theme_id: int):
     theme = db.session.get(Theme, theme_id) or abort(404)
-    if not permissions.can_manage_themes(current_user):
-        abort(403)
+    require(permissions.can_manage_themes(signed_in_user()))
     return _save(ThemeForm(data={"name": theme.name, "description": theme.description}), theme)
 
 
 def _save(form: ThemeForm, theme: Theme | None):
     if form.validate_on_submit():
-        try:
-            saved = services.save_theme(theme, name=form.name.data, description=form.description.data or "")
-        except DomainError as error:
-            form[error.field].errors = [*form[error.field].errors, error.message]
-        else:
-            db.session.commit()
+        saved = run_service(form, lambda: services.save_theme(theme, name=form.name.data,
+                                                               description=form.description.data or ""))
+        if saved:
             flash(f"Theme “{saved.name}” saved.", "success")
             return redirect(url_for("themes.show", theme_id=saved.id))
     return render_template("themes/form.html", form=form, theme=theme)
