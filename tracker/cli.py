@@ -53,7 +53,7 @@ def register(app: Flask) -> None:
         from tracker.errors import DomainError
 
         try:
-            user = create_user(email=email, name=name, role=Role.ADMIN.value, agency=None, password=_password())
+            user = create_user(email=email, name=name, role=Role.ADMIN, agency=None, password=_password())
         except DomainError as error:
             raise click.ClickException(error.message) from error
         db.session.commit()

@@ -10,7 +10,7 @@ from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from tracker import permissions
-from tracker.actions.models import LIVE_STATUSES as LIVE, RATED, Action, ActionStatus, Rating
+from tracker.actions.models import LIVE_STATUSES, RATED, Action, ActionStatus, Rating
 from tracker.actions.ratings import rate, rating_condition, rating_days, rating_expression, rating_order_expression
 from tracker.extensions import db
 from tracker.pagination import Page, paginate
@@ -68,7 +68,7 @@ def action_conditions(user: User, filters: ActionFilters) -> list:
     if filters.statuses:
         conditions.append(Action.status.in_(filters.statuses))
     if filters.open_only:
-        conditions.append(Action.status.in_([s.value for s in LIVE]))
+        conditions.append(Action.status.in_(LIVE_STATUSES))
     if filters.due_before:
         conditions.append(Action.due_date <= filters.due_before)
     return conditions
@@ -132,7 +132,7 @@ _SORT_KEYS = {
 def impact_review_due(day: date):
     """Assured actions whose impact review date has come. `status || ''` keeps the database on the
     impact review date's index (a few rows), not the status index (every assured action)."""
-    return and_(Action.status + "" == ActionStatus.ASSURED.value, Action.impact_review_date <= day)
+    return and_(Action.status + "" == ActionStatus.ASSURED, Action.impact_review_date <= day)
 
 
 class Named(NamedTuple):
@@ -232,16 +232,15 @@ def rating_counts(user: User, day: date, settings: Settings) -> dict[str, int]:
     rating = rating_expression().label("rating")
     visible = permissions.visible_actions_filter(user)
     stmt = (select(rating, func.count()).select_from(Action)
-            .where(visible, Action.status.in_([ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value,
-                                               ActionStatus.SUBMITTED.value]))
+            .where(visible, Action.status.in_(LIVE_STATUSES))
             .group_by(rating))
     counts = {"red": 0, "amber": 0, "green": 0, "blue": 0}
     counts.update({r: n for r, n in db.session.execute(stmt, rating_days(day, settings))})
     counts["blue"] = db.session.scalar(select(func.count()).select_from(Action).where(
-        visible, Action.status == ActionStatus.ASSURED.value))
+        visible, Action.status == ActionStatus.ASSURED))
     return counts
 
 
 def rating_summary(grouped: dict[int, list]) -> dict[str, int]:
     counts = Counter(result.value for rows in grouped.values() for _, result in rows)
-    return {key: counts.get(key, 0) for key in (*RATED, Rating.NONE.value)}
+    return {key: counts.get(key, 0) for key in (*RATED, Rating.NONE)}

@@ -9,13 +9,12 @@ from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import selectinload
 
 from tracker import permissions
-from tracker.actions.models import Action, ActionStatus
+from tracker.actions.models import LIVE_STATUSES, Action, ActionStatus
 from tracker.extensions import db
 from tracker.library.listing import ListingEntry, keyword_key, keyword_names
 from tracker.library.models import LibraryReview, library_review_themes
 from tracker.reviews.models import Review
 from tracker.themes.models import Theme, ThemeAlias, recommendation_themes
-from tracker.themes.services import OPEN_STATUSES
 from tracker.users.models import User
 
 #: A keyword becomes a theme when at least this many published reviews use it: a theme is there to
@@ -179,7 +178,7 @@ def earlier_learning(review: Review, user: User, today: date) -> dict[int, list[
     # tracker instead of from this review's few themes took SQLite ten times as long.
     status = Action.status + ""
     live = and_(permissions.visible_actions_filter(user), Action.review_id != review.id,
-                status.in_(OPEN_STATUSES) | ((status == ActionStatus.ASSURED.value) & (Action.assured_date >= since)))
+                status.in_(LIVE_STATUSES) | ((status == ActionStatus.ASSURED) & (Action.assured_date >= since)))
     # Through the other recommendations' own themes, not their reviews': a review tagged "Neglect"
     # as a whole would otherwise claim every one of its actions as the same learning.
     mine = recommendation_themes.alias("mine")
@@ -192,8 +191,8 @@ def earlier_learning(review: Review, user: User, today: date) -> dict[int, list[
                 .join(Action, Action.recommendation_id == theirs.c.recommendation_id)
                 .where(mine.c.recommendation_id.in_(rec_ids), live))
 
-    is_open = case((Action.status.in_(OPEN_STATUSES), Action.id), else_=literal(None))
-    is_assured = case((Action.status == ActionStatus.ASSURED.value, Action.id), else_=literal(None))
+    is_open = case((Action.status.in_(LIVE_STATUSES), Action.id), else_=literal(None))
+    is_assured = case((Action.status == ActionStatus.ASSURED, Action.id), else_=literal(None))
     rows = db.session.execute(
         joined(mine.c.recommendation_id, Action.review_id, func.count(func.distinct(is_open)),
                func.count(func.distinct(is_assured)))
