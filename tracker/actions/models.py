@@ -54,6 +54,8 @@ class Rating(StrEnum):
 
 #: The ratings an action can have, worst first: the order of every count, list and chart of them.
 RATED = (Rating.RED, Rating.AMBER, Rating.GREEN, Rating.BLUE)
+#: The same with the unrated (None) last: the order of every table that counts all actions.
+ALL_RATINGS = (*RATED, Rating.NONE)
 
 
 #: What the rating rule reads besides the status (see tracker/actions/ratings.py).

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
+from sqlalchemy import Select, String, and_, bindparam, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import joinedload
 
 from tracker import permissions
@@ -129,10 +129,16 @@ _SORT_KEYS = {
 }
 
 
+def status_off_index():
+    """`status || ''`: the action's status as a plain string the database cannot look up in the status
+    index, for the queries that must start from a narrower index instead."""
+    return type_coerce(Action.status, String) + ""
+
+
 def impact_review_due(day: date):
-    """Assured actions whose impact review date has come. `status || ''` keeps the database on the
-    impact review date's index (a few rows), not the status index (every assured action)."""
-    return and_(Action.status + "" == ActionStatus.ASSURED, Action.impact_review_date <= day)
+    """Assured actions whose impact review date has come: from the impact review date's index (a few
+    rows), not the status index (every assured action)."""
+    return and_(status_off_index() == ActionStatus.ASSURED, Action.impact_review_date <= day)
 
 
 class Named(NamedTuple):
@@ -175,8 +181,11 @@ def _lines_statement() -> Select:
     lead = User.__table__.alias("lead")
     return (select(a.id, a.description, a.status, a.due_date, a.opened_date, a.last_update_date,
                    a.last_proposed_rating, a.submitted_at, a.assured_date, a.completed_late,
-                   review.c.id, review.c.reference, review.c.title, rec.c.id, rec.c.number,
-                   agency.c.id, agency.c.name, agency.c.short_name, lead.c.id, lead.c.name)
+                   review.c.id.label("review_id"), review.c.reference.label("review_reference"),
+                   review.c.title.label("review_title"), rec.c.id.label("recommendation_id"),
+                   rec.c.number.label("recommendation_number"), agency.c.id.label("agency_id"),
+                   agency.c.name.label("agency_name"), agency.c.short_name.label("agency_short_name"),
+                   lead.c.id.label("lead_id"), lead.c.name.label("lead_name"))
             .join_from(Action.__table__, review, review.c.id == a.review_id)
             .join(rec, rec.c.id == a.recommendation_id)
             .join(agency, agency.c.id == a.owner_agency_id)
@@ -190,12 +199,15 @@ _LINES = _lines_statement()
 
 def _action_lines(ids: list[int]) -> dict[int, ActionLine]:
     rows = db.session.execute(_LINES, {"ids": ids}).all()
-    return {row[0]: ActionLine(
-        *row[:10],
-        review=Named(id=row[10], reference=row[11], title=row[12]),
-        recommendation=Named(id=row[13], number=row[14]),
-        owner_agency=Named(id=row[15], name=row[16], short_name=row[17]),
-        lead=Named(id=row[18], name=row[19]) if row[18] is not None else None,
+    return {row.id: ActionLine(
+        id=row.id, description=row.description, status=row.status, due_date=row.due_date,
+        opened_date=row.opened_date, last_update_date=row.last_update_date,
+        last_proposed_rating=row.last_proposed_rating, submitted_at=row.submitted_at,
+        assured_date=row.assured_date, completed_late=row.completed_late,
+        review=Named(id=row.review_id, reference=row.review_reference, title=row.review_title),
+        recommendation=Named(id=row.recommendation_id, number=row.recommendation_number),
+        owner_agency=Named(id=row.agency_id, name=row.agency_name, short_name=row.agency_short_name),
+        lead=Named(id=row.lead_id, name=row.lead_name) if row.lead_id is not None else None,
     ) for row in rows}
 
 

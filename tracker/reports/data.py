@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from sqlalchemy import and_, exists, func, or_, select
 
 from tracker.actions.models import (
-    LIVE_STATUSES, RATED, WORKING_STATUSES, Action, ActionStatus, DueDateChange, ProgressUpdate, Rating,
+    ALL_RATINGS, LIVE_STATUSES, RATED, WORKING_STATUSES, Action, ActionStatus, DueDateChange, ProgressUpdate, Rating,
     StatusChange,
 )
 from tracker.actions.ratings import format_date, rate
@@ -38,7 +38,6 @@ from tracker.settings import Settings
 from tracker.themes.models import Theme, recommendation_themes, review_themes
 from tracker.users.models import Agency, User
 
-ALL_RATINGS = RATED + ("none",)
 
 
 # --- the scope of a report ---------------------------------------------------------------------------
