@@ -236,6 +236,10 @@ class AssuranceDecision(db.Model):
     action: Mapped[Action] = relationship(back_populates="decisions")
     decided_by: Mapped[User | None] = relationship()
 
+    @property
+    def is_accepted(self) -> bool:
+        return self.decision == Decision.ACCEPTED
+
 
 class RequestStatus(StrEnum):
     PENDING = "pending"

@@ -50,5 +50,9 @@ class Evidence(db.Model):
         return EvidenceKind(self.kind).label
 
     @property
+    def is_impact(self) -> bool:
+        return self.kind == EvidenceKind.IMPACT
+
+    @property
     def is_file(self) -> bool:
         return self.stored_name is not None
