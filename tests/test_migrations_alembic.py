@@ -83,3 +83,52 @@ def test_formal_responses_are_copied_to_every_addressee(alembic_runner):
         assert conn.execute(sqlalchemy.text("SELECT count(*) FROM actions")).scalar() == 1
     assert [(r[0], r[1], str(r[2]) if r[2] else None) for r in back] == [
         (1, "partly_accepted", "2025-02-01"), (2, None, None)]
+
+
+def test_enum_checks_are_replaced_and_the_data_kept(alembic_runner):
+    """563cc4ce31f5: every Enum column's CHECK is the generated one; rebuilding the referenced tables
+    (on SQLite) cascades nothing away; an empty "shared how" becomes NULL and a bad one is refused."""
+    alembic_runner.migrate_up_to("8f1c2d3e4a56")  # the revision before 563cc4ce31f5
+    at = "2025-01-01 00:00:00+00:00"
+    with db.engine.begin() as conn:
+        run = lambda sql, **values: conn.execute(sqlalchemy.text(sql), values)  # noqa: E731
+        run("INSERT INTO agencies (id, name, short_name, kind, aliases, active, created_at) VALUES "
+            "(1, 'Police', 'P', 'agency', '[]', true, :at)", at=at)
+        run("INSERT INTO reviews (id, reference, title, review_type, status, lead_reviewer, summary, "
+            "source_document, created_at, version) VALUES (1, 'R1', 'Child', 'cspr', 'published', '', '', '', "
+            ":at, 1)", at=at)
+        run("INSERT INTO learning_points (id, review_id, number, text, shared_how) VALUES "
+            "(1, 1, 1, 'Brief', ''), (2, 1, 2, 'Train', 'training')")
+        run("INSERT INTO recommendations (id, review_id, number, sort_key, text, kind, created_at, version) "
+            "VALUES (1, 1, '1', '0:1', 't', 'partnership', :at, 1)", at=at)
+        run("INSERT INTO actions (id, recommendation_id, review_id, description, owner_agency_id, success_measure, "
+            "original_due_date, due_date, status, status_reason, completed_late, created_at, updated_at, version, "
+            "last_proposed_rating) VALUES (1, 1, 1, 'Do it', 1, '', '2025-06-01', '2025-06-01', 'open', '', false, "
+            ":at, :at, 1, 'amber')", at=at)
+        run("INSERT INTO progress_updates (id, action_id, update_date, narrative, proposed_rating, created_at) "
+            "VALUES (1, 1, '2025-02-01', 'Going', 'amber', :at)", at=at)
+    counted = "SELECT (SELECT count(*) FROM actions), (SELECT count(*) FROM progress_updates), " \
+              "(SELECT count(*) FROM recommendations), (SELECT count(*) FROM learning_points)"
+
+    alembic_runner.migrate_up_one()
+    with db.engine.connect() as conn:
+        assert tuple(conn.execute(sqlalchemy.text(counted)).one()) == (1, 1, 1, 2)
+        assert conn.execute(sqlalchemy.text("SELECT status, last_proposed_rating FROM actions")).one() == (
+            "open", "amber")
+        assert dict(conn.execute(sqlalchemy.text("SELECT id, shared_how FROM learning_points")).all()) == {
+            1: None, 2: "training"}
+        checks = {table: {c["name"] for c in sqlalchemy.inspect(conn).get_check_constraints(table)}
+                  for table in ("actions", "users", "learning_points", "evidence")}
+    assert {"ck_actions_status", "ck_actions_last_proposed_rating"} <= checks["actions"]
+    assert "ck_users_role" in checks["users"] and "ck_evidence_kind" in checks["evidence"]
+    assert "ck_learning_points_shared_how" in checks["learning_points"]
+    with pytest.raises(sqlalchemy.exc.IntegrityError), db.engine.begin() as conn:
+        conn.execute(sqlalchemy.text("UPDATE learning_points SET shared_how = 'gossip' WHERE id = 2"))
+    with pytest.raises(sqlalchemy.exc.IntegrityError), db.engine.begin() as conn:
+        conn.execute(sqlalchemy.text("UPDATE actions SET status = 'lost' WHERE id = 1"))
+
+    alembic_runner.migrate_down_one()
+    with db.engine.connect() as conn:
+        assert tuple(conn.execute(sqlalchemy.text(counted)).one()) == (1, 1, 1, 2)
+        checks = {c["name"] for c in sqlalchemy.inspect(conn).get_check_constraints("learning_points")}
+    assert "ck_learning_points_shared_how" not in checks

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from tests import factories
 from tracker.reviews.models import Review
-from tracker.reviews.services import (
+from tracker.reviews.milestones import (
     MILESTONE_RULES, MILESTONE_STATES, add_months, add_working_days, is_working_day, milestones,
     working_days_between,
 )

@@ -16,7 +16,7 @@ from tracker.extensions import db
 from tracker.reports.data import build_report_data, resolve_scope
 from tracker.reviews import clocks
 from tracker.reviews.models import Review
-from tracker.reviews.services import add_working_days, is_working_day, milestones
+from tracker.reviews.milestones import add_working_days, is_working_day, milestones
 from tracker.settings import load_settings
 from tracker.users.models import Role
 

@@ -84,7 +84,7 @@ def register(app: Flask) -> None:
         """Create an administrator. The password comes from TRACKER_PASSWORD or the prompt."""
         from tracker.users.services import create_user
 
-        user = create_user(email=email, name=name, role=Role.ADMIN.value, agency=None, password=_password())
+        user = create_user(email=email, name=name, role=Role.ADMIN, agency=None, password=_password())
         db.session.commit()
         click.echo(f"Created administrator {user.email}.")
 

@@ -3,6 +3,7 @@
 from flask import Flask, current_app, request
 
 from tracker import permissions
+from tracker.actions.models import ALL_RATINGS, RATED
 from tracker.clock import today
 from tracker.settings import load_settings
 from tracker.users.current import signed_in_user
@@ -47,4 +48,7 @@ def register(app: Flask) -> None:
         return values
 
     app.jinja_env.globals["today"] = today
+    # The rating order, worst first, for every count and list of ratings a template shows.
+    app.jinja_env.globals["RATED"] = RATED
+    app.jinja_env.globals["ALL_RATINGS"] = ALL_RATINGS
     app.jinja_env.globals["load_settings"] = load_settings

@@ -1,8 +1,9 @@
 """Column helpers shared by the models."""
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy import DateTime, Enum, TypeDecorator
 
 
 def utcnow() -> datetime:
@@ -26,3 +27,17 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
+
+
+def enum_column(enum: type[StrEnum], name: str, length: int) -> Enum:
+    """A column type for a StrEnum: stored as the members' lowercase values in a VARCHAR(`length`)
+    (non-native, the same on every database), guarded by a generated CHECK named `name`
+    (ck_<table>_<name> by the naming convention), loaded as the enum's members. Plain strings
+    are still accepted when they are one of the values; anything else is refused before it
+    reaches the database."""
+    return Enum(enum, name=name, length=length, native_enum=False, create_constraint=True,
+                validate_strings=True, values_callable=_values)
+
+
+def _values(enum: type[StrEnum]) -> list[str]:
+    return [member.value for member in enum]

@@ -4,11 +4,8 @@ may not do. Board members and the scrutineer read but never write."""
 
 from sqlalchemy import false, true
 
-from tracker.actions.models import Action, ActionStatus
-from tracker.users.models import Role, User
-
-STAFF = (Role.ADMIN, Role.BUSINESS_UNIT)
-READ_ALL = (Role.ADMIN, Role.BUSINESS_UNIT, Role.BOARD_MEMBER, Role.SCRUTINEER)
+from tracker.actions.models import UNSUBMITTED_STATUSES, WORKING_STATUSES, Action, ActionStatus
+from tracker.users.models import READ_ALL_ROLES, STAFF_ROLES, Role, User
 
 
 def _signed_in(user) -> bool:
@@ -17,11 +14,16 @@ def _signed_in(user) -> bool:
 
 def is_staff(user: User) -> bool:
     """Admins and the business unit run the tracker."""
-    return _signed_in(user) and user.has_role(*STAFF)
+    return _signed_in(user) and user.has_role(*STAFF_ROLES)
 
 
 def is_admin(user: User) -> bool:
     return _signed_in(user) and user.has_role(Role.ADMIN)
+
+
+def is_limited_to_own_agency(user: User) -> bool:
+    """Agency leads: their lists, counts and home page cover only their own agency's actions."""
+    return _signed_in(user) and not user.has_role(*READ_ALL_ROLES)
 
 
 def is_own_agency(user: User, action: Action) -> bool:
@@ -31,14 +33,14 @@ def is_own_agency(user: User, action: Action) -> bool:
 
 def can_view_action(user: User, action: Action) -> bool:
     """Agency leads see only their own agency's actions; the other roles see all of them."""
-    return _signed_in(user) and (user.has_role(*READ_ALL) or is_own_agency(user, action))
+    return _signed_in(user) and (user.has_role(*READ_ALL_ROLES) or is_own_agency(user, action))
 
 
 def visible_actions_filter(user: User):
     """The same rule as `can_view_action`, as a SQL condition on the actions table."""
     if not _signed_in(user):
         return false()
-    if user.has_role(*READ_ALL):
+    if user.has_role(*READ_ALL_ROLES):
         return true()
     if user.has_role(Role.AGENCY_LEAD) and user.agency_id:
         return Action.owner_agency_id == user.agency_id
@@ -61,7 +63,7 @@ def can_edit_action(user: User, action: Action) -> bool:
 
 
 def can_move_due_date(user: User, action: Action) -> bool:
-    return is_staff(user) and action.status in (ActionStatus.DRAFT, ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+    return is_staff(user) and action.status in UNSUBMITTED_STATUSES
 
 
 def _works_on(user: User, action: Action) -> bool:
@@ -70,12 +72,11 @@ def _works_on(user: User, action: Action) -> bool:
 
 def can_update_progress(user: User, action: Action) -> bool:
     """The owning agency's leads (and the business unit) post updates on live work."""
-    return _works_on(user, action) and action.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+    return _works_on(user, action) and action.status in WORKING_STATUSES
 
 
 def can_add_evidence(user: User, action: Action) -> bool:
-    return _works_on(user, action) and action.status in (
-        ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.SUBMITTED)
+    return _works_on(user, action) and action.is_live
 
 
 def can_view_evidence(user: User, action: Action) -> bool:
@@ -83,7 +84,7 @@ def can_view_evidence(user: User, action: Action) -> bool:
 
 
 def can_submit(user: User, action: Action) -> bool:
-    return _works_on(user, action) and action.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+    return _works_on(user, action) and action.status in WORKING_STATUSES
 
 
 def can_open(user: User, action: Action) -> bool:
@@ -111,7 +112,7 @@ def can_record_response(user: User, agency_id: int) -> bool:
 def can_request_due_date(user: User, action: Action) -> bool:
     """The owning agency's lead asks for a new due date on live work (the business unit may file
     one on their behalf; it can also move the date itself)."""
-    return _works_on(user, action) and action.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+    return _works_on(user, action) and action.status in WORKING_STATUSES
 
 
 def can_decide_due_date_requests(user: User) -> bool:
@@ -157,7 +158,7 @@ TEMPLATE_PREDICATES["can_manage_themes"] = can_manage_themes
 def can_view_reports(user: User) -> bool:
     """The board's reports, their archive and the dashboard: staff, board members and the scrutineer.
     Agency leads do not see them: a report covers every agency."""
-    return _signed_in(user) and user.has_role(*READ_ALL)
+    return _signed_in(user) and user.has_role(*READ_ALL_ROLES)
 
 
 def can_generate_reports(user: User) -> bool:
@@ -185,7 +186,7 @@ TEMPLATE_PREDICATES["can_import"] = can_import
 def can_raise_challenge(user: User) -> bool:
     """The independent scrutineer and the business unit (with administrators) raise challenges,
     answer back and close them. Board members only read them."""
-    return _signed_in(user) and user.has_role(Role.SCRUTINEER, *STAFF)
+    return _signed_in(user) and user.has_role(Role.SCRUTINEER, *STAFF_ROLES)
 
 
 def can_view_challenges(user: User) -> bool:
@@ -194,7 +195,7 @@ def can_view_challenges(user: User) -> bool:
 
 
 def can_view_challenge(user: User, challenge) -> bool:
-    return _signed_in(user) and (user.has_role(*READ_ALL) or (
+    return _signed_in(user) and (user.has_role(*READ_ALL_ROLES) or (
         user.has_role(Role.AGENCY_LEAD) and user.agency_id is not None and user.agency_id == challenge.agency_id))
 
 
@@ -204,7 +205,7 @@ def visible_challenges_filter(user: User):
 
     if not _signed_in(user):
         return false()
-    if user.has_role(*READ_ALL):
+    if user.has_role(*READ_ALL_ROLES):
         return true()
     if user.has_role(Role.AGENCY_LEAD) and user.agency_id:
         return Challenge.agency_id == user.agency_id
@@ -259,7 +260,7 @@ def can_manage_rounds(user: User) -> bool:
 
 def round_agency_scope(user: User) -> int | None:
     """The agency an agency lead is limited to on the round pages; None for the roles that read all."""
-    return None if user.has_role(*READ_ALL) else (user.agency_id or -1)
+    return None if user.has_role(*READ_ALL_ROLES) else (user.agency_id or -1)
 
 
 TEMPLATE_PREDICATES["can_view_rounds"] = can_view_rounds

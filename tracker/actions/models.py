@@ -5,10 +5,10 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Intege
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.models_base import UTCDateTime, utcnow
+from tracker.models_base import UTCDateTime, enum_column, utcnow
 from tracker.recommendations.models import Recommendation
 from tracker.reviews.models import Review
-from tracker.users.models import Agency, User, _in
+from tracker.users.models import Agency, User
 
 
 class ActionStatus(StrEnum):
@@ -29,9 +29,19 @@ class ActionStatus(StrEnum):
         }[self.value]
 
 
-#: Statuses in which the action is still live work for its agency.
-LIVE_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.SUBMITTED)
+# The status groups, each defined here once: queries, services, permissions, templates (through the
+# Action properties) and reports all use these.
+
+#: The agency is working on it: reminded, asked for updates in a round, overdue once past its date.
+WORKING_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+#: Still live work for its agency: working, or waiting for the business unit's assurance.
+LIVE_STATUSES = (*WORKING_STATUSES, ActionStatus.SUBMITTED)
+#: Not yet submitted for assurance: the due date may still move.
+UNSUBMITTED_STATUSES = (ActionStatus.DRAFT, *WORKING_STATUSES)
+#: Finished with, one way or another.
 CLOSED_STATUSES = (ActionStatus.ASSURED, ActionStatus.WITHDRAWN, ActionStatus.SUPERSEDED)
+#: Not rated at all (Rating.NONE): never started, or closed without assurance.
+UNRATED_STATUSES = (ActionStatus.DRAFT, ActionStatus.WITHDRAWN, ActionStatus.SUPERSEDED)
 
 
 class Rating(StrEnum):
@@ -43,7 +53,9 @@ class Rating(StrEnum):
 
 
 #: The ratings an action can have, worst first: the order of every count, list and chart of them.
-RATED = (Rating.RED.value, Rating.AMBER.value, Rating.GREEN.value, Rating.BLUE.value)
+RATED = (Rating.RED, Rating.AMBER, Rating.GREEN, Rating.BLUE)
+#: The same with the unrated (None) last: the order of every table that counts all actions.
+ALL_RATINGS = (*RATED, Rating.NONE)
 
 
 #: What the rating rule reads besides the status (see tracker/actions/ratings.py).
@@ -53,9 +65,6 @@ RATING_COLUMNS = ("due_date", "last_proposed_rating", "last_update_date", "opene
 class Action(db.Model):
     __tablename__ = "actions"
     __table_args__ = (
-        CheckConstraint(f"status IN ({_in(ActionStatus)})", name="status"),
-        CheckConstraint(f"last_proposed_rating IS NULL OR last_proposed_rating IN ({_in(Rating)})",
-                        name="last_proposed_rating"),
         CheckConstraint("status != 'submitted' OR submitted_at IS NOT NULL", name="submitted_has_time"),
         CheckConstraint("status != 'assured' OR assured_at IS NOT NULL", name="assured_has_time"),
         # The rating rule's columns after status: rating filters, counts and sorts read the index alone.
@@ -74,7 +83,8 @@ class Action(db.Model):
     success_measure: Mapped[str] = mapped_column(Text, default="")
     original_due_date: Mapped[date] = mapped_column(Date)
     due_date: Mapped[date] = mapped_column(Date, index=True)
-    status: Mapped[str] = mapped_column(String(20), default=ActionStatus.DRAFT.value, index=True)
+    status: Mapped[ActionStatus] = mapped_column(enum_column(ActionStatus, "status", 20), default=ActionStatus.DRAFT,
+                                                 index=True)
     status_reason: Mapped[str] = mapped_column(Text, default="")
     opened_date: Mapped[date | None] = mapped_column(Date)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -86,7 +96,7 @@ class Action(db.Model):
     impact_review_date: Mapped[date | None] = mapped_column(Date, index=True)
     # Kept by record_progress so that ratings can be filtered and sorted in SQL.
     last_update_date: Mapped[date | None] = mapped_column(Date, index=True)
-    last_proposed_rating: Mapped[str | None] = mapped_column(String(10))
+    last_proposed_rating: Mapped[Rating | None] = mapped_column(enum_column(Rating, "last_proposed_rating", 10))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -129,6 +139,18 @@ class Action(db.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_STATUSES
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ActionStatus.SUBMITTED
+
+    @property
+    def is_assured(self) -> bool:
+        return self.status == ActionStatus.ASSURED
 
     def __repr__(self) -> str:
         return f"<Action {self.id} {self.status}>"
@@ -203,17 +225,20 @@ class Decision(StrEnum):
 
 class AssuranceDecision(db.Model):
     __tablename__ = "assurance_decisions"
-    __table_args__ = (CheckConstraint("decision IN ('accepted', 'returned')", name="decision"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
-    decision: Mapped[str] = mapped_column(String(10))
+    decision: Mapped[Decision] = mapped_column(enum_column(Decision, "decision", 10))
     reason: Mapped[str] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     action: Mapped[Action] = relationship(back_populates="decisions")
     decided_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.decision == Decision.ACCEPTED
 
 
 class RequestStatus(StrEnum):
@@ -233,7 +258,6 @@ class DueDateRequest(db.Model):
 
     __tablename__ = "due_date_requests"
     __table_args__ = (
-        CheckConstraint(f"status IN ({_in(RequestStatus)})", name="status"),
         CheckConstraint("status = 'pending' OR (decided_at IS NOT NULL AND decided_by_id IS NOT NULL)",
                         name="decided_has_who_and_when"),
         CheckConstraint("status != 'declined' OR decision_note != ''", name="declined_has_note"),
@@ -250,7 +274,8 @@ class DueDateRequest(db.Model):
     reason: Mapped[str] = mapped_column(Text)
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    status: Mapped[str] = mapped_column(String(10), default=RequestStatus.PENDING.value)
+    status: Mapped[RequestStatus] = mapped_column(enum_column(RequestStatus, "status", 10),
+                                                  default=RequestStatus.PENDING)
     decision_note: Mapped[str] = mapped_column(Text, default="")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -262,6 +287,10 @@ class DueDateRequest(db.Model):
     @property
     def status_label(self) -> str:
         return RequestStatus(self.status).label
+
+    @property
+    def is_declined(self) -> bool:
+        return self.status == RequestStatus.DECLINED
 
 
 class ImpactOutcome(StrEnum):
@@ -279,12 +308,11 @@ class ImpactReview(db.Model):
     """The business unit's later look at an assured action: has the change in practice lasted?"""
 
     __tablename__ = "impact_reviews"
-    __table_args__ = (CheckConstraint(f"outcome IN ({_in(ImpactOutcome)})", name="outcome"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
     due_date: Mapped[date | None] = mapped_column(Date)
-    outcome: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[ImpactOutcome] = mapped_column(enum_column(ImpactOutcome, "outcome", 20))
     note: Mapped[str] = mapped_column(Text, default="")
     next_review_date: Mapped[date | None] = mapped_column(Date)
     reviewed_date: Mapped[date] = mapped_column(Date)

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
+from sqlalchemy import Select, String, and_, bindparam, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import joinedload
 
 from tracker import permissions
-from tracker.actions.models import LIVE_STATUSES as LIVE, RATED, Action, ActionStatus, Rating
+from tracker.actions.models import LIVE_STATUSES, RATED, Action, ActionStatus, Rating
 from tracker.actions.ratings import rate, rating_condition, rating_days, rating_expression, rating_order_expression
 from tracker.extensions import db
 from tracker.pagination import Page, paginate
@@ -68,7 +68,7 @@ def action_conditions(user: User, filters: ActionFilters) -> list:
     if filters.statuses:
         conditions.append(Action.status.in_(filters.statuses))
     if filters.open_only:
-        conditions.append(Action.status.in_([s.value for s in LIVE]))
+        conditions.append(Action.status.in_(LIVE_STATUSES))
     if filters.due_before:
         conditions.append(Action.due_date <= filters.due_before)
     return conditions
@@ -129,10 +129,16 @@ _SORT_KEYS = {
 }
 
 
+def status_off_index():
+    """`status || ''`: the action's status as a plain string the database cannot look up in the status
+    index, for the queries that must start from a narrower index instead."""
+    return type_coerce(Action.status, String) + ""
+
+
 def impact_review_due(day: date):
-    """Assured actions whose impact review date has come. `status || ''` keeps the database on the
-    impact review date's index (a few rows), not the status index (every assured action)."""
-    return and_(Action.status + "" == ActionStatus.ASSURED.value, Action.impact_review_date <= day)
+    """Assured actions whose impact review date has come: from the impact review date's index (a few
+    rows), not the status index (every assured action)."""
+    return and_(status_off_index() == ActionStatus.ASSURED, Action.impact_review_date <= day)
 
 
 class Named(NamedTuple):
@@ -175,8 +181,11 @@ def _lines_statement() -> Select:
     lead = User.__table__.alias("lead")
     return (select(a.id, a.description, a.status, a.due_date, a.opened_date, a.last_update_date,
                    a.last_proposed_rating, a.submitted_at, a.assured_date, a.completed_late,
-                   review.c.id, review.c.reference, review.c.title, rec.c.id, rec.c.number,
-                   agency.c.id, agency.c.name, agency.c.short_name, lead.c.id, lead.c.name)
+                   review.c.id.label("review_id"), review.c.reference.label("review_reference"),
+                   review.c.title.label("review_title"), rec.c.id.label("recommendation_id"),
+                   rec.c.number.label("recommendation_number"), agency.c.id.label("agency_id"),
+                   agency.c.name.label("agency_name"), agency.c.short_name.label("agency_short_name"),
+                   lead.c.id.label("lead_id"), lead.c.name.label("lead_name"))
             .join_from(Action.__table__, review, review.c.id == a.review_id)
             .join(rec, rec.c.id == a.recommendation_id)
             .join(agency, agency.c.id == a.owner_agency_id)
@@ -190,12 +199,15 @@ _LINES = _lines_statement()
 
 def _action_lines(ids: list[int]) -> dict[int, ActionLine]:
     rows = db.session.execute(_LINES, {"ids": ids}).all()
-    return {row[0]: ActionLine(
-        *row[:10],
-        review=Named(id=row[10], reference=row[11], title=row[12]),
-        recommendation=Named(id=row[13], number=row[14]),
-        owner_agency=Named(id=row[15], name=row[16], short_name=row[17]),
-        lead=Named(id=row[18], name=row[19]) if row[18] is not None else None,
+    return {row.id: ActionLine(
+        id=row.id, description=row.description, status=row.status, due_date=row.due_date,
+        opened_date=row.opened_date, last_update_date=row.last_update_date,
+        last_proposed_rating=row.last_proposed_rating, submitted_at=row.submitted_at,
+        assured_date=row.assured_date, completed_late=row.completed_late,
+        review=Named(id=row.review_id, reference=row.review_reference, title=row.review_title),
+        recommendation=Named(id=row.recommendation_id, number=row.recommendation_number),
+        owner_agency=Named(id=row.agency_id, name=row.agency_name, short_name=row.agency_short_name),
+        lead=Named(id=row.lead_id, name=row.lead_name) if row.lead_id is not None else None,
     ) for row in rows}
 
 
@@ -232,16 +244,15 @@ def rating_counts(user: User, day: date, settings: Settings) -> dict[str, int]:
     rating = rating_expression().label("rating")
     visible = permissions.visible_actions_filter(user)
     stmt = (select(rating, func.count()).select_from(Action)
-            .where(visible, Action.status.in_([ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value,
-                                               ActionStatus.SUBMITTED.value]))
+            .where(visible, Action.status.in_(LIVE_STATUSES))
             .group_by(rating))
     counts = {"red": 0, "amber": 0, "green": 0, "blue": 0}
     counts.update({r: n for r, n in db.session.execute(stmt, rating_days(day, settings))})
     counts["blue"] = db.session.scalar(select(func.count()).select_from(Action).where(
-        visible, Action.status == ActionStatus.ASSURED.value))
+        visible, Action.status == ActionStatus.ASSURED))
     return counts
 
 
 def rating_summary(grouped: dict[int, list]) -> dict[str, int]:
     counts = Counter(result.value for rows in grouped.values() for _, result in rows)
-    return {key: counts.get(key, 0) for key in (*RATED, Rating.NONE.value)}
+    return {key: counts.get(key, 0) for key in (*RATED, Rating.NONE)}

@@ -11,7 +11,7 @@ from functools import cache
 
 from sqlalchemy import Date, and_, bindparam, case, literal, or_
 
-from tracker.actions.models import Action, ActionStatus, Rating
+from tracker.actions.models import UNRATED_STATUSES, WORKING_STATUSES, Action, ActionStatus, Rating
 from tracker.settings import Settings
 
 
@@ -42,7 +42,7 @@ def rate(action: Action, today: date, settings: Settings) -> RatingResult:
     if status is ActionStatus.ASSURED:
         when = f" on {format_date(action.assured_date)}" if action.assured_date else ""
         return RatingResult(Rating.BLUE, f"{label('blue')}: assured{when} with evidence of impact")
-    if status in (ActionStatus.WITHDRAWN, ActionStatus.SUPERSEDED, ActionStatus.DRAFT):
+    if status in UNRATED_STATUSES:
         return RatingResult(Rating.NONE, f"{label('none')}: {status.label.lower()}")
     if status is ActionStatus.SUBMITTED:
         when = f" on {format_date(action.submitted_at.date())}" if action.submitted_at else ""
@@ -88,15 +88,14 @@ def _rating_case(outputs: dict[str, object] | None):
         and_(last.is_(None), Action.opened_date.is_not(None), Action.opened_date < STALE_BEFORE),
     )
     return case(
-        (Action.status == ActionStatus.ASSURED.value, out(Rating.BLUE)),
-        (Action.status.in_([ActionStatus.WITHDRAWN.value, ActionStatus.SUPERSEDED.value,
-                            ActionStatus.DRAFT.value]), out(Rating.NONE)),
-        (Action.status == ActionStatus.SUBMITTED.value, out(Rating.GREEN)),
+        (Action.status == ActionStatus.ASSURED, out(Rating.BLUE)),
+        (Action.status.in_(UNRATED_STATUSES), out(Rating.NONE)),
+        (Action.status == ActionStatus.SUBMITTED, out(Rating.GREEN)),
         (Action.due_date < TODAY, out(Rating.RED)),
-        (Action.last_proposed_rating == Rating.RED.value, out(Rating.RED)),
+        (Action.last_proposed_rating == Rating.RED, out(Rating.RED)),
         (Action.due_date <= AT_RISK_BY, out(Rating.AMBER)),
         (stale, out(Rating.AMBER)),
-        (Action.last_proposed_rating == Rating.AMBER.value, out(Rating.AMBER)),
+        (Action.last_proposed_rating == Rating.AMBER, out(Rating.AMBER)),
         else_=out(Rating.GREEN),
     )
 
@@ -112,32 +111,31 @@ def rating_condition(rating: str):
     """`rating_expression() == rating` written as plain conditions on the columns, so that the
     database can use its indexes (status, due date) instead of working the CASE out for every row.
     Due dates are never empty; the proposed rating and the dates of updates may be."""
-    if rating == Rating.BLUE.value:
-        return Action.status == ActionStatus.ASSURED.value
-    if rating == Rating.NONE.value:
-        return Action.status.in_([ActionStatus.WITHDRAWN.value, ActionStatus.SUPERSEDED.value,
-                                  ActionStatus.DRAFT.value])
-    open_ = Action.status.in_([ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value])
+    if rating == Rating.BLUE:
+        return Action.status == ActionStatus.ASSURED
+    if rating == Rating.NONE:
+        return Action.status.in_(UNRATED_STATUSES)
+    open_ = Action.status.in_(WORKING_STATUSES)
     proposed = Action.last_proposed_rating
-    if rating == Rating.RED.value:
-        return and_(open_, or_(Action.due_date < TODAY, proposed == Rating.RED.value))
-    not_red = and_(Action.due_date >= TODAY, or_(proposed.is_(None), proposed != Rating.RED.value))
+    if rating == Rating.RED:
+        return and_(open_, or_(Action.due_date < TODAY, proposed == Rating.RED))
+    not_red = and_(Action.due_date >= TODAY, or_(proposed.is_(None), proposed != Rating.RED))
     last, opened = Action.last_update_date, Action.opened_date
-    if rating == Rating.AMBER.value:
+    if rating == Rating.AMBER:
         stale = or_(and_(last.is_not(None), last < STALE_BEFORE),
                     and_(last.is_(None), opened.is_not(None), opened < STALE_BEFORE))
-        return and_(open_, not_red, or_(Action.due_date <= AT_RISK_BY, stale, proposed == Rating.AMBER.value))
-    if rating == Rating.GREEN.value:
+        return and_(open_, not_red, or_(Action.due_date <= AT_RISK_BY, stale, proposed == Rating.AMBER))
+    if rating == Rating.GREEN:
         fresh = or_(and_(last.is_not(None), last >= STALE_BEFORE),
                     and_(last.is_(None), or_(opened.is_(None), opened >= STALE_BEFORE)))
         not_amber = and_(Action.due_date > AT_RISK_BY, fresh,
-                         or_(proposed.is_(None), proposed != Rating.AMBER.value))
-        return or_(Action.status == ActionStatus.SUBMITTED.value, and_(open_, not_red, not_amber))
+                         or_(proposed.is_(None), proposed != Rating.AMBER))
+        return or_(Action.status == ActionStatus.SUBMITTED, and_(open_, not_red, not_amber))
     raise KeyError(rating)
 
 
-RATING_ORDER = {Rating.RED.value: 0, Rating.AMBER.value: 1, Rating.GREEN.value: 2, Rating.BLUE.value: 3,
-                Rating.NONE.value: 4}
+RATING_ORDER = {Rating.RED: 0, Rating.AMBER: 1, Rating.GREEN: 2, Rating.BLUE: 3,
+                Rating.NONE: 4}
 
 
 @cache

@@ -14,9 +14,9 @@ from tracker.extensions import db
 from tracker.models_base import utcnow
 from tracker.recommendations.models import Recommendation
 from tracker.rounds.services import answer_requests
-from tracker.reviews.services import add_months
+from tracker.reviews.milestones import add_months
 from tracker.settings import Settings
-from tracker.users.models import Agency, Role, User
+from tracker.users.models import STAFF_ROLES, Agency, Role, User
 
 S = ActionStatus
 
@@ -42,7 +42,6 @@ ALLOWED_MOVES: dict[tuple[ActionStatus, ActionStatus], Move] = {
        for src in (S.DRAFT, S.OPEN, S.IN_PROGRESS, S.SUBMITTED)},
 }
 
-STAFF_ROLES = (Role.ADMIN, Role.BUSINESS_UNIT)
 
 
 def move_status(action: Action, to: ActionStatus, by: User, *, reason: str = "", today: date,
@@ -78,9 +77,9 @@ def move_status(action: Action, to: ActionStatus, by: User, *, reason: str = "",
         if action.submitted_by_id == by.id:
             raise DomainError("You submitted this action, so someone else must decide on it.")
         action.submitted_at = None
-    action.status = to.value
+    action.status = to
     action.status_reason = reason if move.needs_reason else ""
-    change = StatusChange(action=action, from_status=src.value, to_status=to.value, reason=reason,
+    change = StatusChange(action=action, from_status=src, to_status=to, reason=reason,
                           changed_by_id=by.id, changed_at=now)
     db.session.add(change)
     db.session.flush()
@@ -94,10 +93,10 @@ def create_action(recommendation: Recommendation, *, description: str, owner: Ag
     action = Action(
         recommendation=recommendation, review_id=recommendation.review_id, description=description.strip(),
         owner_agency=owner, lead=lead, original_due_date=due_date, due_date=due_date,
-        success_measure=success_measure.strip(), status=S.DRAFT.value, created_by_id=by.id,
+        success_measure=success_measure.strip(), status=S.DRAFT, created_by_id=by.id,
     )
     db.session.add(action)
-    db.session.add(StatusChange(action=action, from_status=None, to_status=S.DRAFT.value,
+    db.session.add(StatusChange(action=action, from_status=None, to_status=S.DRAFT,
                                 changed_by_id=by.id, changed_at=utcnow()))
     db.session.flush()
     if open_now:
@@ -182,7 +181,7 @@ def return_action(action: Action, by: User, reason: str, today: date) -> Assuran
 
 
 def _decide(action: Action, decision: Decision, by: User, reason: str) -> AssuranceDecision:
-    record = AssuranceDecision(action=action, decision=decision.value, reason=reason.strip(),
+    record = AssuranceDecision(action=action, decision=decision, reason=reason.strip(),
                                decided_by_id=by.id, decided_at=utcnow())
     db.session.add(record)
     db.session.flush()
@@ -221,7 +220,7 @@ def request_due_date(action: Action, new_date: date, reason: str, by: User, toda
         raise DomainError("Enter the reason the due date needs to move.", field="reason")
     request = DueDateRequest(action=action, current_due_date=action.due_date, requested_date=new_date,
                              reason=reason, requested_by_id=by.id, requested_at=utcnow(),
-                             status=RequestStatus.PENDING.value)
+                             status=RequestStatus.PENDING)
     db.session.add(request)
     db.session.flush()
     return request
@@ -251,7 +250,7 @@ def _check_pending(request: DueDateRequest) -> None:
 
 
 def _decide_request(request: DueDateRequest, outcome: RequestStatus, by: User, note: str) -> None:
-    request.status = outcome.value
+    request.status = outcome
     request.decision_note = (note or "").strip()
     request.decided_by_id = by.id
     request.decided_at = utcnow()

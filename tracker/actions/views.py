@@ -61,7 +61,7 @@ def _filter_choices(form: ActionFilterForm, settings) -> None:
     form.agency.choices = id_choices("All owners", AGENCY_OPTIONS)
     form.review.choices = id_choices("All reviews", REVIEW_OPTIONS)
     form.rating.choices = [("", "All ratings")] + [(k, settings.label(k)) for k in RATED] + [
-        (Rating.NONE.value, settings.label("none"))]
+        (Rating.NONE, settings.label("none"))]
     form.theme.choices = id_choices("All themes", THEME_NAMES)
     form.status.choices = STATUS_CHOICES
 
@@ -117,7 +117,7 @@ def queue():
     """Submitted actions waiting for a decision, oldest submission first."""
     user, day, settings = signed_in_user(), today(), load_settings()
     require(permissions.can_view_assurance_queue(user))
-    stmt = (loaded_actions(user, ActionFilters(status=ActionStatus.SUBMITTED.value))
+    stmt = (loaded_actions(user, ActionFilters(status=ActionStatus.SUBMITTED))
             .options(selectinload(Action.submitted_by))
             .order_by(Action.submitted_at.asc(), Action.id.asc()))
     page = db.paginate(stmt, page=parse_id(request.args.get("page")) or 1, per_page=page_size(), max_per_page=100,
@@ -184,7 +184,7 @@ def _owner_choices():
 
 def _lead_choices(include: User | None = None):
     leads = db.session.scalars(
-        select(User).join(User.agency).where(User.role == Role.AGENCY_LEAD.value, User.active.is_(True))
+        select(User).join(User.agency).where(User.role == Role.AGENCY_LEAD, User.active.is_(True))
         .order_by(Agency.name, User.name)
     ).all()
     if include is not None and include not in leads:
@@ -212,7 +212,7 @@ def new():
     form.owner_agency_id.choices = _owner_choices()
     form.lead_id.choices = _lead_choices()
     if request.method == "GET":
-        first = next((a for a in recommendation.addressees if a.kind == AgencyKind.AGENCY.value and a.active), None)
+        first = next((a for a in recommendation.addressees if a.kind == AgencyKind.AGENCY and a.active), None)
         form.owner_agency_id.data = str(first.id) if first else ""
         form.open_now.data = True
     if form.validate_on_submit():
@@ -414,7 +414,7 @@ def due_date_requests():
 
 
 def pending_requests_query():
-    return (select(DueDateRequest).where(DueDateRequest.status == RequestStatus.PENDING.value)
+    return (select(DueDateRequest).where(DueDateRequest.status == RequestStatus.PENDING)
             .options(selectinload(DueDateRequest.requested_by),
                      selectinload(DueDateRequest.action).selectinload(Action.owner_agency),
                      selectinload(DueDateRequest.action).selectinload(Action.review))

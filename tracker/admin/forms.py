@@ -10,6 +10,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, StopValidation
 
+from tracker.actions.models import Rating
 from tracker.forms_common import GovukDateField
 from tracker.settings import DEFAULT_LABELS, WEEKDAYS
 from tracker.users.models import ROLE_LABELS, AgencyKind
@@ -18,7 +19,7 @@ from tracker.users.services import MIN_PASSWORD_LENGTH
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
 PASSWORD_LENGTH = f"The password must be at least {MIN_PASSWORD_LENGTH} characters long."
 #: The order ratings are listed in on the settings page and the key: B, R, A, G, then not rated.
-RATING_KEYS = ("blue", "red", "amber", "green", "none")
+RATING_KEYS = tuple(Rating)  # the settings page keeps the enum's order
 
 
 class WholeNumberField(Field):

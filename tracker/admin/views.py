@@ -163,7 +163,7 @@ def agencies():
 
 @bp.route("/agencies/new", methods=["GET", "POST"])
 def new_agency():
-    form = forms.AgencyForm(data={"kind": AgencyKind.AGENCY.value, "active": True})
+    form = forms.AgencyForm(data={"kind": AgencyKind.AGENCY, "active": True})
     return _save_agency(form, None)
 
 

@@ -4,12 +4,12 @@ agency about a review, a recommendation or an action, and the thread of messages
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.models_base import UTCDateTime, utcnow
-from tracker.users.models import Agency, User, _in
+from tracker.models_base import UTCDateTime, enum_column, utcnow
+from tracker.users.models import Agency, User
 
 
 class ChallengeStatus(StrEnum):
@@ -34,7 +34,6 @@ def describe_subject(kind: str, subject) -> str:
 class Challenge(db.Model):
     __tablename__ = "challenges"
     __table_args__ = (
-        CheckConstraint(f"status IN ({_in(ChallengeStatus)})", name="status"),
         CheckConstraint(
             "(CASE WHEN review_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN recommendation_id IS NULL THEN 0 ELSE 1 END)"
             " + (CASE WHEN action_id IS NULL THEN 0 ELSE 1 END) = 1", name="one_subject"),
@@ -50,7 +49,8 @@ class Challenge(db.Model):
     action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     raised_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    status: Mapped[str] = mapped_column(String(20), default=ChallengeStatus.OPEN.value, index=True)
+    status: Mapped[ChallengeStatus] = mapped_column(enum_column(ChallengeStatus, "status", 20),
+                                                    default=ChallengeStatus.OPEN, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
@@ -70,7 +70,7 @@ class Challenge(db.Model):
 
     @property
     def is_closed(self) -> bool:
-        return self.status == ChallengeStatus.CLOSED.value
+        return self.status == ChallengeStatus.CLOSED
 
     @property
     def subject_kind(self) -> str:

@@ -42,7 +42,7 @@ def raise_challenge(subject: Subject, *, agency: Agency | None, by: User, text: 
         raise DomainError(f"A challenge on an action goes to the agency that owns it "
                           f"({subject.owner_agency.name})", field="agency_id")
     text = _text(text, "the challenge")
-    challenge = Challenge(agency=agency, raised_by_id=by.id, status=ChallengeStatus.OPEN.value,
+    challenge = Challenge(agency=agency, raised_by_id=by.id, status=ChallengeStatus.OPEN,
                           created_at=utcnow(), **{_subject_field(subject): subject.id})
     challenge.messages.append(ChallengeMessage(author_id=by.id, text=text, created_at=challenge.created_at))
     db.session.add(challenge)
@@ -60,9 +60,9 @@ def post_message(challenge: Challenge, *, by: User, text: str) -> ChallengeMessa
     if challenge.is_closed:
         raise DomainError("This challenge is closed: no more messages can be added")
     if permissions.can_answer_challenge(by, challenge):
-        challenge.status = ChallengeStatus.ANSWERED.value
+        challenge.status = ChallengeStatus.ANSWERED
     elif permissions.can_reply_to_challenge(by, challenge):
-        challenge.status = ChallengeStatus.OPEN.value
+        challenge.status = ChallengeStatus.OPEN
     else:
         raise DomainError("Only the addressed agency's lead answers, and only the scrutineer or the "
                           "business unit answers back")
@@ -81,7 +81,7 @@ def close_challenge(challenge: Challenge, *, by: User, note: str = "") -> None:
     if (note or "").strip():
         db.session.add(ChallengeMessage(challenge=challenge, author_id=by.id, text=_text(note, "the closing note"),
                                         created_at=now))
-    challenge.status = ChallengeStatus.CLOSED.value
+    challenge.status = ChallengeStatus.CLOSED
     challenge.closed_at = now
     challenge.closed_by_id = by.id
     db.session.flush()
@@ -115,7 +115,7 @@ def _with_subjects(stmt: Select) -> Select:
 def challenges_query(user: User, filters: ChallengeFilters) -> Select:
     stmt = select(Challenge).where(permissions.visible_challenges_filter(user))
     if filters.status == "live":
-        stmt = stmt.where(Challenge.status != ChallengeStatus.CLOSED.value)
+        stmt = stmt.where(Challenge.status != ChallengeStatus.CLOSED)
     elif filters.status != "all":
         stmt = stmt.where(Challenge.status == filters.status)
     if filters.agency_id:
@@ -130,7 +130,7 @@ def live_challenges_on(user: User, *, review_id: int | None = None, recommendati
     column, value = next((c, v) for c, v in ((Challenge.review_id, review_id),
                                              (Challenge.recommendation_id, recommendation_id),
                                              (Challenge.action_id, action_id)) if v is not None)
-    stmt = (select(Challenge).where(column == value, Challenge.status != ChallengeStatus.CLOSED.value,
+    stmt = (select(Challenge).where(column == value, Challenge.status != ChallengeStatus.CLOSED,
                                     permissions.visible_challenges_filter(user))
             .options(selectinload(Challenge.agency))
             .order_by(Challenge.created_at, Challenge.id))
@@ -141,7 +141,7 @@ def waiting_for_agency(user: User, limit: int) -> tuple[int, list[Challenge]]:
     """For an agency lead's home page: the challenges waiting for their agency's answer, oldest first."""
     if not user.has_role(Role.AGENCY_LEAD) or not user.agency_id:
         return 0, []
-    where = (Challenge.agency_id == user.agency_id, Challenge.status == ChallengeStatus.OPEN.value)
+    where = (Challenge.agency_id == user.agency_id, Challenge.status == ChallengeStatus.OPEN)
     total = db.session.scalar(select(func.count()).select_from(Challenge).where(*where))
     if not total:
         return 0, []

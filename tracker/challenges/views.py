@@ -116,7 +116,7 @@ def reply(challenge_id: int):
     form = MessageForm()
     if form.validate_on_submit() and run_service(form, lambda: services.post_message(challenge, by=user,
                                                                                      text=form.text.data)):
-        flash("Your answer was sent" if challenge.status == ChallengeStatus.ANSWERED.value
+        flash("Your answer was sent" if challenge.status == ChallengeStatus.ANSWERED
               else "Your message was sent to the agency", "success")
         return redirect(url_for("challenges.show", challenge_id=challenge.id, _anchor="thread"))
     return _show(challenge, message_form=form, status=422)

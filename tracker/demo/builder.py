@@ -120,7 +120,7 @@ def build_demo(today: date) -> str:
         users[email] = create_user(email=email, name=name, role=role.value, agency=None, password=DEMO_PASSWORD)
     leads = {}
     for short, email, name in LEADS:
-        leads[short] = create_user(email=email, name=name, role=Role.AGENCY_LEAD.value, agency=by_short[short],
+        leads[short] = create_user(email=email, name=name, role=Role.AGENCY_LEAD, agency=by_short[short],
                                    password=DEMO_PASSWORD)
     officer = users["business.unit@example.org"]
     manager = users["business.manager@example.org"]
@@ -128,7 +128,7 @@ def build_demo(today: date) -> str:
     recommendations = []
     for item in data["reviews"]:
         review = Review(reference=item["reference"], title=item["title"], review_type=item["review_type"],
-                        status=ReviewStatus.PUBLISHED.value, lead_reviewer=item.get("lead_reviewer") or "",
+                        status=ReviewStatus.PUBLISHED, lead_reviewer=item.get("lead_reviewer") or "",
                         summary=item.get("summary", ""), source_document=item.get("source_document", ""))
         for field, _ in KEY_DATES:
             value = item.get("key_dates", {}).get(field)
@@ -301,7 +301,7 @@ def _backdate(action: Action, opened: date, moments: dict[str, date]) -> None:
         to = ActionStatus(change.to_status)
         if to in (ActionStatus.DRAFT, ActionStatus.OPEN):
             change.changed_at = _at(opened, 9)
-        elif to is ActionStatus.IN_PROGRESS and change.from_status == ActionStatus.OPEN.value:
+        elif to is ActionStatus.IN_PROGRESS and change.from_status == ActionStatus.OPEN:
             change.changed_at = _at(first_update, 14)
         elif to is ActionStatus.SUBMITTED:
             change.changed_at = _at(moments["submitted"], 11)

@@ -27,7 +27,7 @@ from tracker.recommendations.models import (
 )
 from tracker.reviews.models import LearningPoint, Review, ReviewStatus
 from tracker.themes.models import Theme, recommendation_themes, review_themes
-from tracker.users.models import Agency, Role, User
+from tracker.users.models import STAFF_ROLES, Agency, Role, User
 
 S = ActionStatus
 
@@ -145,7 +145,7 @@ def build_large(today: date, seed: int = 1, *, reviews: int = 398, target_action
         user_rows.append((Role.AGENCY_LEAD, rng.choices(agencies, weights)[0]))
     leads_by_agency: dict[int, list[int]] = {}
     staff_ids: list[int] = list(db.session.scalars(select(User.id).where(
-        User.role.in_([Role.BUSINESS_UNIT.value, Role.ADMIN.value]))))
+        User.role.in_(STAFF_ROLES))))
     rows = []
     for n, (role, agency) in enumerate(user_rows):
         uid = ids.take(User)
@@ -159,7 +159,7 @@ def build_large(today: date, seed: int = 1, *, reviews: int = 398, target_action
         elif role is Role.BUSINESS_UNIT:
             staff_ids.append(uid)
     for uid, agency_id in db.session.execute(select(User.id, User.agency_id).where(
-            User.role == Role.AGENCY_LEAD.value)):
+            User.role == Role.AGENCY_LEAD)):
         leads_by_agency.setdefault(agency_id, []).append(uid)
     db.session.execute(insert(User), rows)
 
@@ -171,8 +171,8 @@ def build_large(today: date, seed: int = 1, *, reviews: int = 398, target_action
         published = today - timedelta(days=int(3650 * (1 - (r + rng.random()) / reviews)) + 20)
         kind, prefix, _ = rng.choices(TYPES, [t[2] for t in TYPES])[0]
         review_id = ids.take(Review)
-        status = ReviewStatus.CLOSED.value if (today - published).days > 2000 and rng.random() < 0.6 else \
-            ReviewStatus.PUBLISHED.value
+        status = ReviewStatus.CLOSED if (today - published).days > 2000 and rng.random() < 0.6 else \
+            ReviewStatus.PUBLISHED
         late = (today - published).days < 200
         if late and rng.random() < 0.5:
             status = rng.choice([ReviewStatus.NOTIFIED, ReviewStatus.RAPID_REVIEW, ReviewStatus.COMMISSIONED,
@@ -185,7 +185,7 @@ def build_large(today: date, seed: int = 1, *, reviews: int = 398, target_action
                  "draft_date": published - timedelta(days=rng.randint(60, 120)),
                  "board_signoff_date": published - timedelta(days=rng.randint(10, 50)),
                  "published_date": published}
-        if status not in (ReviewStatus.PUBLISHED.value, ReviewStatus.CLOSED.value):
+        if status not in (ReviewStatus.PUBLISHED, ReviewStatus.CLOSED):
             order = ["notified", "rapid_review", "commissioned", "drafting", "signed_off"]
             keep = order.index(status) + 2
             for name in list(dates)[keep + 1:]:
@@ -206,8 +206,8 @@ def build_large(today: date, seed: int = 1, *, reviews: int = 398, target_action
                 "id": ids.take(LearningPoint), "review_id": review_id, "number": n + 1, "text": _text(rng, 1, 3),
                 "shared_how": shared,
                 "shared_date": min(today, published + timedelta(days=rng.randint(10, 200))) if shared else None})
-        if status in (ReviewStatus.NOTIFIED.value, ReviewStatus.RAPID_REVIEW.value,
-                      ReviewStatus.COMMISSIONED.value, ReviewStatus.DRAFTING.value):
+        if status in (ReviewStatus.NOTIFIED, ReviewStatus.RAPID_REVIEW,
+                      ReviewStatus.COMMISSIONED, ReviewStatus.DRAFTING):
             continue
         action_budget = max(1, int(rng.gauss(actions_per_review * 1.04, actions_per_review / 3)))
         rec_count = max(1, round(action_budget / 3))
@@ -216,7 +216,7 @@ def build_large(today: date, seed: int = 1, *, reviews: int = 398, target_action
             rec_id = ids.take(Recommendation)
             opening = rng.choice(REC_OPENINGS).format(agency=addressees[0].name)
             text_ = f"{opening} {rng.choice(REC_ENDS)}. " + _text(rng, 0, 3)
-            responded = status != ReviewStatus.SIGNED_OFF.value or rng.random() < 0.3
+            responded = status != ReviewStatus.SIGNED_OFF or rng.random() < 0.3
             out[Recommendation].append({
                 "id": rec_id, "review_id": review_id, "number": str(number), "sort_key": number_sort_key(str(number)),
                 "text": text_.strip(), "kind": "single_agency" if len(addressees) == 1 and rng.random() < .5
@@ -237,7 +237,7 @@ def build_large(today: date, seed: int = 1, *, reviews: int = 398, target_action
             for _ in range(max(1, round(rng.gauss(3, 1)))):
                 owner = rng.choice(addressees)
                 _action(rng, out, ids, today, review_id, rec_id, owner.id, leads_by_agency.get(owner.id, []),
-                        staff_ids, published, status == ReviewStatus.SIGNED_OFF.value)
+                        staff_ids, published, status == ReviewStatus.SIGNED_OFF)
 
     for model in models:
         if out[model]:

@@ -14,9 +14,9 @@ from tracker.forms_common import GovukDateField
 
 class EvidenceForm(FlaskForm):
     kind = RadioField("What does this evidence show?", widget=GovRadioInput(),
-                      choices=choices([(EvidenceKind.COMPLETION.value, "Completion: the action was done "
+                      choices=choices([(EvidenceKind.COMPLETION, "Completion: the action was done "
                                                                "(for example a new policy, staff trained)"),
-                               (EvidenceKind.IMPACT.value, "Impact: practice has changed "
+                               (EvidenceKind.IMPACT, "Impact: practice has changed "
                                                            "(for example a case-file audit)")]),
                       invalid_choice_message="Choose completion or impact")
     title = StringField("Title", widget=GovTextInput(),

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.actions.models import Action
 from tracker.extensions import db
-from tracker.models_base import UTCDateTime, utcnow
+from tracker.models_base import UTCDateTime, enum_column, utcnow
 from tracker.users.models import User
 
 
@@ -24,13 +24,12 @@ class Evidence(db.Model):
 
     __tablename__ = "evidence"
     __table_args__ = (
-        CheckConstraint("kind IN ('completion', 'impact')", name="kind"),
         CheckConstraint("(link_url IS NULL) != (stored_name IS NULL)", name="file_or_link"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[EvidenceKind] = mapped_column(enum_column(EvidenceKind, "kind", 20))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     link_url: Mapped[str | None] = mapped_column(String(2000))
@@ -49,6 +48,10 @@ class Evidence(db.Model):
     @property
     def kind_label(self) -> str:
         return EvidenceKind(self.kind).label
+
+    @property
+    def is_impact(self) -> bool:
+        return self.kind == EvidenceKind.IMPACT
 
     @property
     def is_file(self) -> bool:

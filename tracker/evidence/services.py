@@ -14,7 +14,7 @@ from flask import current_app
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
-from tracker.actions.models import Action, ActionStatus
+from tracker.actions.models import Action
 from tracker.errors import DomainError
 from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.extensions import db
@@ -121,7 +121,7 @@ def add_evidence(action: Action, *, by: User, kind: str, title: str, description
                  max_bytes: int) -> Evidence:
     if kind not in (EvidenceKind.COMPLETION, EvidenceKind.IMPACT):
         raise DomainError("Choose completion or impact.", field="kind")
-    if action.status not in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.SUBMITTED):
+    if not action.is_live:
         raise DomainError(f"Evidence cannot be added to an action that is {action.status_label.lower()}.")
     if effective_date > today:
         raise DomainError("The date the evidence applies from cannot be in the future.", field="effective_date")

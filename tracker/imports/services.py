@@ -184,7 +184,7 @@ def match_owners(items: list[dict], agencies: list[Agency] | None = None) -> lis
 
 def default_owner(agencies: list[Agency]) -> Agency | None:
     """Recommendations that name no owner go to the partnership itself."""
-    partnership = [a for a in agencies if a.kind == AgencyKind.PARTNERSHIP.value and a.short_name.lower() != "all"]
+    partnership = [a for a in agencies if a.kind == AgencyKind.PARTNERSHIP and a.short_name.lower() != "all"]
     return partnership[0] if partnership else None
 
 
@@ -219,7 +219,7 @@ def _create_agency(name: str, taken: set[str]) -> Agency:
         return existing
     short = propose_short_name(name, taken)
     taken.add(short.lower())
-    agency = Agency(name=name[:200], short_name=short, kind=AgencyKind.AGENCY.value, aliases=[])
+    agency = Agency(name=name[:200], short_name=short, kind=AgencyKind.AGENCY, aliases=[])
     db.session.add(agency)
     db.session.flush()
     return agency
@@ -247,8 +247,8 @@ def confirm_items(*, items: list[dict], review: Review | None, new_review: dict 
         review = review_services.create_review(review_services.ReviewDetails(
             reference=(details.get("reference") or "").strip() or _new_reference(today),
             title=details.get("title") or "Imported review",
-            review_type=details.get("review_type") or ReviewType.CSPR.value,
-            status=details.get("status") or ReviewStatus.PUBLISHED.value))
+            review_type=details.get("review_type") or ReviewType.CSPR,
+            status=details.get("status") or ReviewStatus.PUBLISHED))
     taken = {a.short_name.lower() for a in agencies}
     created: dict[str, Agency] = {}
     recommendations = learning = 0
@@ -269,13 +269,13 @@ def confirm_items(*, items: list[dict], review: Review | None, new_review: dict 
                 addressees = [fallback]
             number = str(item.get("number") or "").strip() or str(n)
             if item["kind"] == ex.SINGLE_AGENCY:
-                kind = RecommendationKind.SINGLE_AGENCY.value
+                kind = RecommendationKind.SINGLE_AGENCY
                 if re.fullmatch(r"\d{1,3}[a-z]?", number):
                     number = f"{addressees[0].short_name}-{number}"[:20]
-            elif all(a.kind == AgencyKind.NATIONAL.value for a in addressees):
-                kind = RecommendationKind.NATIONAL.value
+            elif all(a.kind == AgencyKind.NATIONAL for a in addressees):
+                kind = RecommendationKind.NATIONAL
             else:
-                kind = RecommendationKind.PARTNERSHIP.value
+                kind = RecommendationKind.PARTNERSHIP
             create_recommendation(review, number=number, text=text, kind=kind, addressees=addressees, themes=[])
             recommendations += 1
         except DomainError as error:

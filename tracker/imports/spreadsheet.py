@@ -170,7 +170,7 @@ def check_rows(rows: list[list[str]], mapping: dict[str, int], agencies, users) 
                                                                    for k in RecommendationKind}
         if kind and kind not in kinds:
             item.errors.append(f"“{values['recommendation_kind']}” is not a kind of recommendation")
-        item.values["recommendation_kind"] = kinds.get(kind, RecommendationKind.PARTNERSHIP.value)
+        item.values["recommendation_kind"] = kinds.get(kind, RecommendationKind.PARTNERSHIP)
         for name in [p.strip() for p in values.get("addressed_to", "").split(";") if p.strip()]:
             found = index.find(name)
             if found is None:
@@ -198,7 +198,7 @@ def check_rows(rows: list[list[str]], mapping: dict[str, int], agencies, users) 
                         item.errors.append(f"{LABELS[key].lower()} “{values[key]}” is not a real date (use 31/03/2025)")
             if item.due is None and "due date" not in " ".join(item.errors):
                 item.errors.append("the action has no due date")
-            status = values.get("status", "").lower().replace(" ", "_") or ActionStatus.OPEN.value
+            status = values.get("status", "").lower().replace(" ", "_") or ActionStatus.OPEN
             labels = {s.label.lower().replace(" ", "_"): s.value for s in ActionStatus}
             status = labels.get(status, status)
             if status not in {s.value for s in ActionStatus}:
@@ -236,24 +236,24 @@ def import_plan(review: Review, checked: list[PlanRow], *, by: User, today: date
             recs += 1
         if not v.get("action"):
             continue
-        status = v.get("status") or ActionStatus.OPEN.value
+        status = v.get("status") or ActionStatus.OPEN
         action = action_services.create_action(rec, description=v["action"], owner=row.owner, lead=row.lead,
                                                due_date=row.due, success_measure=v.get("success_measure", ""),
-                                               by=by, today=today, open_now=status != ActionStatus.DRAFT.value)
+                                               by=by, today=today, open_now=status != ActionStatus.DRAFT)
         if row.original_due and row.original_due != row.due:
             action.original_due_date = row.original_due
-        if status not in (ActionStatus.DRAFT.value, ActionStatus.OPEN.value):
+        if status not in (ActionStatus.DRAFT, ActionStatus.OPEN):
             # A plan brought in from elsewhere keeps the status it had there; the history says so.
             now = utcnow()
             db.session.add(StatusChange(action=action, from_status=action.status, to_status=status,
                                         reason="Imported from an action plan spreadsheet", changed_by_id=by.id,
                                         changed_at=now))
             action.status = status
-            if status in (ActionStatus.SUBMITTED.value, ActionStatus.ASSURED.value):
+            if status in (ActionStatus.SUBMITTED, ActionStatus.ASSURED):
                 action.submitted_at = now
-            if status == ActionStatus.ASSURED.value:
+            if status == ActionStatus.ASSURED:
                 action.assured_at, action.assured_date = now, today
-            if status in (ActionStatus.WITHDRAWN.value, ActionStatus.SUPERSEDED.value):
+            if status in (ActionStatus.WITHDRAWN, ActionStatus.SUPERSEDED):
                 action.status_reason = "Imported from an action plan spreadsheet"
         actions += 1
     db.session.flush()

@@ -152,7 +152,7 @@ def snippets(ids: list[int], filters: LibraryFilters) -> dict[int, Markup]:
         rows = db.session.execute(_pg_snippets(), {"ids": ids, "q": filters.q})
     else:
         rows = db.session.execute(_FTS_SNIPPETS, {"ids": ids, "q": fts5_query(filters.q)})
-    return {row[0]: _marked(row[1]) for row in rows.all()}
+    return {row.id: _marked(row.snippet) for row in rows.all()}
 
 
 @cache
@@ -160,12 +160,12 @@ def _pg_snippets() -> Select:
     body = LibraryReview.learning + " " + LibraryReview.recommendations + " " + LibraryReview.summary
     options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, MaxFragments=2"
     return (select(LibraryReview.id, func.ts_headline(literal_column("'english'::regconfig"), body,
-                                                      _pg_query(_WORDS), options))
+                                                      _pg_query(_WORDS), options).label("snippet"))
             .where(LibraryReview.id.in_(bindparam("ids", expanding=True))))
 
 
 _FTS_SNIPPETS = text(
-    f"SELECT rowid, snippet(library_reviews_fts, -1, '{MARK_START}', '{MARK_END}', ' … ', 32) "
+    f"SELECT rowid AS id, snippet(library_reviews_fts, -1, '{MARK_START}', '{MARK_END}', ' … ', 32) AS snippet "
     "FROM library_reviews_fts WHERE library_reviews_fts MATCH :q AND rowid IN :ids"
 ).bindparams(bindparam("ids", expanding=True))
 

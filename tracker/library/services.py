@@ -4,18 +4,19 @@ natural key), the keyword -> theme mapping, and what a local review has in commo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import selectinload
 
 from tracker import permissions
-from tracker.actions.models import Action, ActionStatus
+from tracker.actions.models import LIVE_STATUSES, Action, ActionStatus
+from tracker.actions.queries import status_off_index
 from tracker.extensions import db
 from tracker.library.listing import ListingEntry, keyword_key, keyword_names
 from tracker.library.models import LibraryReview, library_review_themes
 from tracker.reviews.models import Review
 from tracker.themes.models import Theme, ThemeAlias, recommendation_themes
-from tracker.themes.services import OPEN_STATUSES
 from tracker.users.models import User
 
 #: A keyword becomes a theme when at least this many published reviews use it: a theme is there to
@@ -123,13 +124,13 @@ def similar_library_entries(theme_ids: set[int], limit: int = 5) -> list[Similar
         return []
     shared = func.count(library_review_themes.c.theme_id)
     rows = db.session.execute(
-        select(library_review_themes.c.library_review_id, shared)
+        select(library_review_themes.c.library_review_id.label("id"), shared)
         .where(library_review_themes.c.theme_id.in_(theme_ids))
         .join(LibraryReview, LibraryReview.id == library_review_themes.c.library_review_id)
         .group_by(library_review_themes.c.library_review_id, LibraryReview.year, LibraryReview.position)
         .order_by(shared.desc(), LibraryReview.year.desc(), LibraryReview.position)
         .limit(limit)).all()
-    ids = [r[0] for r in rows]
+    ids = [r.id for r in rows]
     if not ids:
         return []
     entries = {e.id: e for e in db.session.scalars(
@@ -156,6 +157,15 @@ class EarlierLearning:
     more_reviews: int = 0
 
 
+class _Earlier(NamedTuple):
+    """One other review's note under a recommendation, in the order the notes are shown."""
+    year: int
+    title: str
+    review_id: int
+    open_actions: int
+    recently_assured: int
+
+
 def _review_year(review) -> int | None:
     for value in (review.published_date, review.board_signoff_date, review.commissioned_date,
                   review.notification_date, review.incident_date):
@@ -175,11 +185,11 @@ def earlier_learning(review: Review, user: User, today: date) -> dict[int, list[
     if not rec_ids:
         return {}
     since = today - timedelta(days=RECENT_ASSURANCE_DAYS)
-    # `status || ''` keeps the database off the status index: starting from every open action in the
-    # tracker instead of from this review's few themes took SQLite ten times as long.
-    status = Action.status + ""
+    # Off the status index: starting from every open action in the tracker instead of from this
+    # review's few themes took SQLite ten times as long.
+    status = status_off_index()
     live = and_(permissions.visible_actions_filter(user), Action.review_id != review.id,
-                status.in_(OPEN_STATUSES) | ((status == ActionStatus.ASSURED.value) & (Action.assured_date >= since)))
+                status.in_(LIVE_STATUSES) | ((status == ActionStatus.ASSURED) & (Action.assured_date >= since)))
     # Through the other recommendations' own themes, not their reviews': a review tagged "Neglect"
     # as a whole would otherwise claim every one of its actions as the same learning.
     mine = recommendation_themes.alias("mine")
@@ -192,8 +202,8 @@ def earlier_learning(review: Review, user: User, today: date) -> dict[int, list[
                 .join(Action, Action.recommendation_id == theirs.c.recommendation_id)
                 .where(mine.c.recommendation_id.in_(rec_ids), live))
 
-    is_open = case((Action.status.in_(OPEN_STATUSES), Action.id), else_=literal(None))
-    is_assured = case((Action.status == ActionStatus.ASSURED.value, Action.id), else_=literal(None))
+    is_open = case((Action.status.in_(LIVE_STATUSES), Action.id), else_=literal(None))
+    is_assured = case((Action.status == ActionStatus.ASSURED, Action.id), else_=literal(None))
     rows = db.session.execute(
         joined(mine.c.recommendation_id, Action.review_id, func.count(func.distinct(is_open)),
                func.count(func.distinct(is_assured)))
@@ -202,16 +212,17 @@ def earlier_learning(review: Review, user: User, today: date) -> dict[int, list[
         return {}
     reviews = {r.id: r for r in db.session.execute(
         select(Review.id, Review.title, Review.published_date, Review.board_signoff_date, Review.commissioned_date,
-               Review.notification_date, Review.incident_date).where(Review.id.in_({r[1] for r in rows})))}
+               Review.notification_date, Review.incident_date).where(Review.id.in_({r.review_id for r in rows})))}
     grouped: dict[int, list] = {}
     for rec_id, review_id, open_n, assured_n in rows:
         other = reviews[review_id]
-        grouped.setdefault(rec_id, []).append((_review_year(other) or 0, other.title, review_id, open_n, assured_n))
+        grouped.setdefault(rec_id, []).append(_Earlier(_review_year(other) or 0, other.title, review_id, open_n,
+                                                       assured_n))
     shown: dict[int, list] = {}
     for rec_id, notes in grouped.items():
         notes.sort()
         shown[rec_id] = notes[:EARLIER_SHOWN]
-    pairs = {(rec_id, n[2]) for rec_id, notes in shown.items() for n in notes}
+    pairs = {(rec_id, note.review_id) for rec_id, notes in shown.items() for note in notes}
     names: dict[tuple[int, int], list[str]] = {}
     for rec_id, review_id, name in db.session.execute(
             joined(mine.c.recommendation_id, Action.review_id, Theme.name).distinct()

@@ -2,7 +2,7 @@ from flask import Blueprint, render_template
 from sqlalchemy import func, select
 
 from tracker import permissions
-from tracker.actions.models import Action, ActionStatus, DueDateRequest, RequestStatus
+from tracker.actions.models import WORKING_STATUSES, Action, ActionStatus, DueDateRequest, RequestStatus
 from tracker.actions.queries import (ActionFilters, actions_query, count_actions, impact_review_due,
                                      paginate_actions, rating_counts)
 from tracker.actions.ratings import rate, rating_days
@@ -10,7 +10,7 @@ from tracker.challenges.services import age_in_days, waiting_for_agency
 from tracker.clock import today
 from tracker.extensions import db
 from tracker.reviews.clocks import clocks_from_settings
-from tracker.reviews.services import overdue_milestones
+from tracker.reviews.milestones import overdue_milestones
 from tracker.recommendations.services import count_outstanding_responses, outstanding_responses
 from tracker.settings import load_settings
 from tracker.users.models import Role
@@ -41,13 +41,13 @@ def home():
         sections["challenges"] = {"rows": waiting, "total": total}
     else:
         if permissions.can_view_assurance_queue(user):
-            sections["waiting"] = _section(user, ActionFilters(status=ActionStatus.SUBMITTED.value, sort="due"),
+            sections["waiting"] = _section(user, ActionFilters(status=ActionStatus.SUBMITTED, sort="due"),
                                            day, settings)
         sections["overdue"] = _section(
-            user, ActionFilters(rating="red", statuses=(ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value),
+            user, ActionFilters(rating="red", statuses=WORKING_STATUSES,
                                 sort="due"), day, settings)
         sections["due_soon"] = _section(
-            user, ActionFilters(rating="amber", statuses=(ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value),
+            user, ActionFilters(rating="amber", statuses=WORKING_STATUSES,
                                 sort="due"), day, settings)
         total, late = overdue_milestones(day, clocks_from_settings(settings), HOME_LIST_SIZE)
         sections["late_milestones"] = {"rows": late, "total": total}
@@ -68,7 +68,7 @@ def _also_waiting(user, day) -> dict:
         waiting["owed"] = outstanding_responses(db.session, day, agency_id, limit=HOME_LIST_SIZE).get(agency_id, [])
     if permissions.can_view_assurance_queue(user):
         waiting["due_date_requests"] = db.session.scalar(
-            select(func.count()).select_from(DueDateRequest).where(DueDateRequest.status == RequestStatus.PENDING.value))
+            select(func.count()).select_from(DueDateRequest).where(DueDateRequest.status == RequestStatus.PENDING))
         waiting["impact_reviews"] = db.session.scalar(
             select(func.count()).select_from(Action).where(impact_review_due(day)))
     return waiting

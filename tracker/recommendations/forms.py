@@ -47,6 +47,6 @@ class FormalResponseForm(FlaskForm):
     submit = SubmitField("Save response", widget=GovSubmitInput())
 
     def validate_reasons(self, field):
-        if self.response.data in (FormalResponse.PARTLY_ACCEPTED.value, FormalResponse.NOT_ACCEPTED.value) \
+        if self.response.data in (FormalResponse.PARTLY_ACCEPTED, FormalResponse.NOT_ACCEPTED) \
                 and not (field.data or "").strip():
             raise ValidationError("Enter the reasons it was not accepted in full")

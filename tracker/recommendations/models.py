@@ -1,14 +1,14 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.models_base import UTCDateTime, utcnow
+from tracker.models_base import UTCDateTime, enum_column, utcnow
 from tracker.reviews.models import Review
 from tracker.themes.models import Theme, recommendation_themes
-from tracker.users.models import Agency, User, _in
+from tracker.users.models import Agency, User
 
 recommendation_addressees = Table(
     "recommendation_addressees",
@@ -44,7 +44,6 @@ class Recommendation(db.Model):
     __tablename__ = "recommendations"
     __table_args__ = (
         UniqueConstraint("review_id", "number"),
-        CheckConstraint(f"kind IN ({_in(RecommendationKind)})", name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,7 +52,8 @@ class Recommendation(db.Model):
     # Sorts "2" before "10" and keeps "BCPFT-3" after the board's own numbers.
     sort_key: Mapped[str] = mapped_column(String(40), default="")
     text: Mapped[str] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(String(20), default=RecommendationKind.PARTNERSHIP.value, index=True)
+    kind: Mapped[RecommendationKind] = mapped_column(enum_column(RecommendationKind, "kind", 20),
+                                                     default=RecommendationKind.PARTNERSHIP, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Optimistic locking: every UPDATE checks and bumps it, so a stale edit cannot overwrite a newer one.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
@@ -93,14 +93,13 @@ class RecommendationResponse(db.Model):
     __tablename__ = "recommendation_responses"
     __table_args__ = (
         UniqueConstraint("recommendation_id", "agency_id"),
-        CheckConstraint(f"response IN ({_in(FormalResponse)})", name="response"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id", ondelete="CASCADE"),
                                                    index=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
-    response: Mapped[str] = mapped_column(String(20))
+    response: Mapped[FormalResponse] = mapped_column(enum_column(FormalResponse, "response", 20))
     reasons: Mapped[str] = mapped_column(Text, default="")
     response_date: Mapped[date] = mapped_column(Date)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -70,7 +70,7 @@ def record_formal_response(recommendation: Recommendation, agency: Agency, *, re
     if response not in {r.value for r in FormalResponse}:
         raise DomainError("Select the formal response", field="response")
     reasons = (reasons or "").strip()
-    if response != FormalResponse.ACCEPTED.value and not reasons:
+    if response != FormalResponse.ACCEPTED and not reasons:
         raise DomainError("Enter the reasons it was not accepted in full", field="reasons")
     if response_date is None:
         raise DomainError("Enter the date of the response", field="response_date")

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.actions.models import Action
 from tracker.extensions import db
-from tracker.models_base import UTCDateTime, utcnow
-from tracker.users.models import User, _in
+from tracker.models_base import UTCDateTime, enum_column, utcnow
+from tracker.users.models import User
 
 
 class MessageKind(StrEnum):
@@ -32,19 +32,17 @@ class ReminderMessage(db.Model):
     __tablename__ = "reminder_messages"
     __table_args__ = (
         UniqueConstraint("recipient_email", "kind", "sent_date", name="once_a_day"),
-        CheckConstraint(f"kind IN ({_in(MessageKind)})", name="kind"),
-        CheckConstraint(f"status IN ({_in(MessageStatus)})", name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[MessageKind] = mapped_column(enum_column(MessageKind, "kind", 20))
     recipient_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     recipient_email: Mapped[str] = mapped_column(String(254))
     recipient_name: Mapped[str] = mapped_column(String(200), default="")
     sent_date: Mapped[date] = mapped_column(Date, index=True)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     subject: Mapped[str] = mapped_column(String(300))
-    status: Mapped[str] = mapped_column(String(10))
+    status: Mapped[MessageStatus] = mapped_column(enum_column(MessageStatus, "status", 10))
     error: Mapped[str] = mapped_column(Text, default="")
 
     recipient: Mapped[User | None] = relationship()
@@ -54,6 +52,10 @@ class ReminderMessage(db.Model):
     @property
     def kind_label(self) -> str:
         return MessageKind(self.kind).label
+
+    @property
+    def failed(self) -> bool:
+        return self.status == MessageStatus.FAILED
 
 
 class ReminderItem(db.Model):

@@ -20,7 +20,7 @@ from email.utils import formataddr, format_datetime, make_msgid
 from flask import current_app
 from sqlalchemy import select
 
-from tracker.actions.models import Action, ActionStatus
+from tracker.actions.models import WORKING_STATUSES, Action
 from tracker.actions.ratings import format_date
 from tracker.audit.services import log_event
 from tracker.errors import DomainError
@@ -35,8 +35,6 @@ from tracker.rounds.models import UpdateRequest, UpdateRound
 from tracker.settings import Settings
 from tracker.users.models import Agency, Role, User
 
-#: Work the agency still has to do: submitted actions wait on the business unit, closed ones on nobody.
-REMINDED_STATUSES = (ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value)
 
 
 @dataclass(frozen=True)
@@ -86,7 +84,7 @@ def _action_rows(*conditions, rounds: bool = False):
             .join(Review, Review.id == Action.review_id)
             .join(Recommendation, Recommendation.id == Action.recommendation_id)
             .join(Agency, Agency.id == Action.owner_agency_id)
-            .where(Action.status.in_(REMINDED_STATUSES), *conditions))
+            .where(Action.status.in_(WORKING_STATUSES), *conditions))
     if rounds:
         stmt = (stmt.add_columns(UpdateRound.name.label("round_name"), UpdateRound.deadline_date)
                 .join(UpdateRequest, UpdateRequest.action_id == Action.id)
@@ -147,7 +145,7 @@ def responses_owed_section(ctx: DigestContext) -> dict[int, DigestSection]:
     if not owed:
         return {}
     leads = db.session.execute(select(User.id, User.agency_id).where(
-        User.role == Role.AGENCY_LEAD.value, User.active.is_(True), User.agency_id.in_(owed))).all()
+        User.role == Role.AGENCY_LEAD, User.active.is_(True), User.agency_id.in_(owed))).all()
     sections: dict[int, DigestSection] = {}
     for lead_id, agency_id in leads:
         section = sections[lead_id] = DigestSection(
@@ -189,7 +187,7 @@ def weekly_summary(ctx: DigestContext) -> list[AgencyOverdue]:
         .join(Recommendation, Recommendation.id == Action.recommendation_id)
         .join(Agency, Agency.id == Action.owner_agency_id)
         .outerjoin(lead, lead.c.id == Action.lead_id)
-        .where(Action.status.in_(REMINDED_STATUSES), Action.due_date < ctx.today)
+        .where(Action.status.in_(WORKING_STATUSES), Action.due_date < ctx.today)
         .order_by(Agency.name, Action.due_date, Action.id)).all()
     groups: dict[str, list[DigestItem]] = defaultdict(list)
     for row in rows:
@@ -246,7 +244,7 @@ def weekly_summaries(ctx: DigestContext) -> list[Outgoing]:
         return []
     agencies = weekly_summary(ctx)
     total = sum(len(a.items) for a in agencies)
-    staff = db.session.scalars(select(User).where(User.role == Role.BUSINESS_UNIT.value, User.active.is_(True))
+    staff = db.session.scalars(select(User).where(User.role == Role.BUSINESS_UNIT, User.active.is_(True))
                                .order_by(User.id)).all()
     subject = (f"Weekly summary: {total} overdue {'action' if total == 1 else 'actions'}"
                + (f" across {len(agencies)} {'agency' if len(agencies) == 1 else 'agencies'}" if agencies else ""))
@@ -311,7 +309,7 @@ def send_reminders(today: date, settings: Settings, *, on_recorded: Callable[[],
     todo = []
     for out in outgoing:
         previous = existing.get((out.recipient.email.lower(), out.kind.value))
-        if previous is not None and previous.status == MessageStatus.SENT.value:
+        if previous is not None and previous.status == MessageStatus.SENT:
             result.already_sent += 1
         else:
             todo.append((out, previous))
@@ -336,12 +334,12 @@ def send_reminders(today: date, settings: Settings, *, on_recorded: Callable[[],
 
 def _record(out: Outgoing, previous: ReminderMessage | None, today: date, *, error: str | None,
             result: RunResult) -> None:
-    message = previous or ReminderMessage(kind=out.kind.value, recipient_email=out.recipient.email, sent_date=today)
+    message = previous or ReminderMessage(kind=out.kind, recipient_email=out.recipient.email, sent_date=today)
     message.recipient_id = out.recipient.id
     message.recipient_name = out.recipient.name
     message.subject = out.subject[:300]
     message.sent_at = utcnow()
-    message.status = MessageStatus.FAILED.value if error else MessageStatus.SENT.value
+    message.status = MessageStatus.FAILED if error else MessageStatus.SENT
     message.error = error or ""
     if previous is None:
         db.session.add(message)

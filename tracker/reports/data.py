@@ -17,7 +17,8 @@ from types import SimpleNamespace
 from sqlalchemy import and_, exists, func, or_, select
 
 from tracker.actions.models import (
-    RATED, Action, ActionStatus, DueDateChange, ProgressUpdate, Rating, StatusChange,
+    ALL_RATINGS, LIVE_STATUSES, RATED, WORKING_STATUSES, Action, ActionStatus, DueDateChange, ProgressUpdate, Rating,
+    StatusChange,
 )
 from tracker.actions.ratings import format_date, rate
 from tracker.challenges.models import Challenge, ChallengeMessage
@@ -31,14 +32,12 @@ from tracker.recommendations.models import (
 from tracker.reports.models import BoardReport, ReportStatus
 from tracker.reviews.models import KEY_DATES, Review, ReviewStatus, ReviewType
 from tracker.reviews.clocks import clocks_from_settings
-from tracker.reviews.services import add_months, milestones
+from tracker.reviews.milestones import add_months, milestones
 from tracker.rounds.models import UpdateRequest, UpdateRound
 from tracker.settings import Settings
 from tracker.themes.models import Theme, recommendation_themes, review_themes
 from tracker.users.models import Agency, User
 
-ALL_RATINGS = RATED + ("none",)
-LIVE = (ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value, ActionStatus.SUBMITTED.value)
 
 
 # --- the scope of a report ---------------------------------------------------------------------------
@@ -192,7 +191,7 @@ class ActionState:
 
     def is_overdue(self, day: date) -> bool:
         """Live work past its due date; submitted work waits on the business unit, not the agency."""
-        return self.status in (ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value) and day > self.due_date
+        return self.status in WORKING_STATUSES and day > self.due_date
 
 
 def action_state_at(action: ActionFacts, status_moves: list[StatusMove], due_moves: list[DueMove],
@@ -215,11 +214,11 @@ def action_state_at(action: ActionFacts, status_moves: list[StatusMove], due_mov
     for move in due_moves:
         if move.on <= as_at:
             due = move.new_date
-    opened = next((m.on for m in moves if m.to_status == ActionStatus.OPEN.value), None)
+    opened = next((m.on for m in moves if m.to_status == ActionStatus.OPEN), None)
     if opened is None and not status_moves and action.opened_date and action.opened_date <= as_at:
         opened = action.opened_date
-    submitted_at = next((m.at for m in reversed(moves) if m.to_status == ActionStatus.SUBMITTED.value), None)
-    assured = next((m.on for m in reversed(moves) if m.to_status == ActionStatus.ASSURED.value), None)
+    submitted_at = next((m.at for m in reversed(moves) if m.to_status == ActionStatus.SUBMITTED), None)
+    assured = next((m.on for m in reversed(moves) if m.to_status == ActionStatus.ASSURED), None)
     latest = None
     for update in updates:
         if update.update_date <= as_at and (latest is None or (update.update_date, update.id) >=
@@ -230,8 +229,8 @@ def action_state_at(action: ActionFacts, status_moves: list[StatusMove], due_mov
         last_update_date=latest.update_date if latest else None,
         last_proposed_rating=latest.proposed_rating if latest else None,
         opened_date=opened,
-        submitted_at=submitted_at if status == ActionStatus.SUBMITTED.value else None,
-        assured_date=assured if status == ActionStatus.ASSURED.value else None,
+        submitted_at=submitted_at if status == ActionStatus.SUBMITTED else None,
+        assured_date=assured if status == ActionStatus.ASSURED else None,
     )
 
 
@@ -271,7 +270,7 @@ class ActionLine:
 
     @property
     def is_open(self) -> bool:
-        return self.status in LIVE
+        return self.status in LIVE_STATUSES
 
     @property
     def completed_late(self) -> bool:
@@ -476,7 +475,7 @@ def build_report_data(scope: ReportScope, settings: Settings, *, partnership: st
 
     # 1. The archive: earlier reports with the same filters, for "since the previous report" and the
     #    ratings-over-time chart.
-    same = [BoardReport.status == ReportStatus.DONE.value, BoardReport.as_at_date < as_at]
+    same = [BoardReport.status == ReportStatus.DONE, BoardReport.as_at_date < as_at]
     for column, value in ((BoardReport.review_reference, scope.review_reference),
                           (BoardReport.agency_name, scope.agency_name), (BoardReport.theme_name, scope.theme_name)):
         same.append(column.is_(None) if value is None else column == value)
@@ -658,8 +657,8 @@ def _assemble(scope, settings, partnership, generated_by, generated_at, period_s
             submitted_date=uk_date(state.submitted_at) if state.submitted_at else None,
             assured_date=state.assured_date, overdue=state.is_overdue(as_at),
             latest_update=updates[row.id][-1] if updates[row.id] else None,  # ordered by date, then id
-            impact_evidence=[e for e in items if e.kind == EvidenceKind.IMPACT.value],
-            completion_evidence=[e for e in items if e.kind == EvidenceKind.COMPLETION.value],
+            impact_evidence=[e for e in items if e.kind == EvidenceKind.IMPACT],
+            completion_evidence=[e for e in items if e.kind == EvidenceKind.COMPLETION],
             due_moves=[m for m in due_moves[row.id] if m.on <= as_at],
         ))
     by_id = {line.id: line for line in lines}
@@ -677,18 +676,18 @@ def _assemble(scope, settings, partnership, generated_by, generated_at, period_s
                 for name, group in sorted(groups.items())]
 
     was_overdue = {i for i, s in before.items() if s is not None and s.is_overdue(period_start)}
-    was_assured = {i for i, s in before.items() if s is not None and s.status == ActionStatus.ASSURED.value}
+    was_assured = {i for i, s in before.items() if s is not None and s.status == ActionStatus.ASSURED}
     newly_overdue = [line for line in lines if line.overdue and line.id not in was_overdue]
-    newly_assured = [line for line in lines if line.status == ActionStatus.ASSURED.value
+    newly_assured = [line for line in lines if line.status == ActionStatus.ASSURED
                      and line.id not in was_assured]
     moved = [DueMoveLine(line, move) for line in lines for move in line.due_moves if move.on > period_start]
     moved.sort(key=lambda m: (m.move.at, m.action.id))
 
     by_due = sorted(lines, key=lambda line: (line.due_date, line.id))
     overdue = [line for line in by_due if line.overdue]
-    red_and_amber = [line for line in by_due if line.rating in (Rating.RED.value, Rating.AMBER.value)]
-    red_and_amber.sort(key=lambda line: (line.rating != Rating.RED.value, line.due_date, line.id))
-    awaiting = [line for line in lines if line.status == ActionStatus.SUBMITTED.value]
+    red_and_amber = [line for line in by_due if line.rating in (Rating.RED, Rating.AMBER)]
+    red_and_amber.sort(key=lambda line: (line.rating != Rating.RED, line.due_date, line.id))
+    awaiting = [line for line in lines if line.status == ActionStatus.SUBMITTED]
     awaiting.sort(key=lambda line: (line.submitted_date or as_at, line.id))
 
     unanswered = []

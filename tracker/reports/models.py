@@ -7,8 +7,8 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, LargeBi
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.models_base import UTCDateTime, utcnow
-from tracker.users.models import User, _in
+from tracker.models_base import UTCDateTime, enum_column, utcnow
+from tracker.users.models import User
 
 
 class ReportStatus(StrEnum):
@@ -28,12 +28,12 @@ class BoardReport(db.Model):
 
     __tablename__ = "board_reports"
     __table_args__ = (
-        CheckConstraint(f"status IN ({_in(ReportStatus)})", name="status"),
         CheckConstraint("status != 'done' OR (sha256 IS NOT NULL AND pdf IS NOT NULL)", name="done_has_pdf"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    status: Mapped[str] = mapped_column(String(10), default=ReportStatus.QUEUED.value, index=True)
+    status: Mapped[ReportStatus] = mapped_column(enum_column(ReportStatus, "status", 10), default=ReportStatus.QUEUED,
+                                                 index=True)
     as_at_date: Mapped[date] = mapped_column(Date, index=True)
     review_reference: Mapped[str | None] = mapped_column(String(40))
     agency_name: Mapped[str | None] = mapped_column(String(200))
@@ -64,6 +64,14 @@ class BoardReport(db.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ReportStatus.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == ReportStatus.FAILED
 
     @property
     def parameters(self) -> dict[str, str | None]:

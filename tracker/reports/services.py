@@ -30,7 +30,7 @@ def request_report(*, as_at: date, today: date, review: str | None = None, agenc
         raise DomainError("The as at date must be today or in the past.", field="as_at")
     scope = resolve_scope(as_at, review, agency, theme)
     report = BoardReport(
-        status=ReportStatus.QUEUED.value, as_at_date=scope.as_at, review_reference=scope.review_reference,
+        status=ReportStatus.QUEUED, as_at_date=scope.as_at, review_reference=scope.review_reference,
         agency_name=scope.agency_name, theme_name=scope.theme_name, requested_by_id=by.id if by else None,
         requested_by_name=by.name if by else COMMAND_LINE, requested_at=utcnow(), progress="Waiting to start",
     )
@@ -52,7 +52,7 @@ def report_data(report: BoardReport) -> ReportData:
 
 def generate_report(report: BoardReport, on_progress: Callable[[str], None] = lambda text: None) -> BoardReport:
     """Gather, render and store. On failure the report is marked failed with the reason; never half-stored."""
-    report.status = ReportStatus.RUNNING.value
+    report.status = ReportStatus.RUNNING
     report.progress = "Gathering the data (step 1 of 3)"
     on_progress(report.progress)
     try:
@@ -77,14 +77,14 @@ def store_pdf(report: BoardReport, pdf: bytes, *, pages: int, data: ReportData) 
     report.page_count = pages
     report.action_count = len(data.actions)
     report.rating_counts = {r: data.counts[r] for r in RATED + ("none",)}
-    report.status = ReportStatus.DONE.value
+    report.status = ReportStatus.DONE
     report.progress = "Ready (step 3 of 3)"
     report.finished_at = utcnow()
     db.session.flush()
 
 
 def _fail(report: BoardReport, message: str) -> BoardReport:
-    report.status = ReportStatus.FAILED.value
+    report.status = ReportStatus.FAILED
     report.error = message
     report.progress = "Failed"
     report.finished_at = utcnow()

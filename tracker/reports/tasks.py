@@ -62,7 +62,7 @@ def run_generation(report_id: int) -> None:
     from tracker.reports.services import generate_report
 
     report = db.session.get(BoardReport, report_id)
-    if report is None or report.status != ReportStatus.QUEUED.value:
+    if report is None or report.status != ReportStatus.QUEUED:
         return
     generate_report(report, on_progress=lambda text: db.session.commit())
     db.session.commit()

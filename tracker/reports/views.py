@@ -55,7 +55,7 @@ def _choices(form: NewReportForm) -> None:
         db.session.execute(select(Review.reference, Review.title).order_by(Review.reference))]
     form.agency.choices = [("", "All agencies")] + [
         (name, name) for (name,) in db.session.execute(
-            select(Agency.name).where(Agency.kind != AgencyKind.NATIONAL.value).order_by(Agency.name))]
+            select(Agency.name).where(Agency.kind != AgencyKind.NATIONAL).order_by(Agency.name))]
     form.theme.choices = [("", "All themes")] + [
         (name, name) for (name,) in db.session.execute(select(Theme.name).order_by(Theme.name))]
 

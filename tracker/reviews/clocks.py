@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from tracker.errors import DomainError
 from tracker.reviews.models import ReviewStatus, ReviewType
-from tracker.reviews.services import (
+from tracker.reviews.milestones import (
     KEY_DATE_FIELDS, KEY_DATE_LABELS, MILESTONE_RULES, Clocks, Deadline, MilestoneRule,
 )
 from tracker.settings import Settings, save_settings
@@ -36,7 +36,7 @@ class ClockRow:
     fallback_start: str = ""
     fallback_amount: str = ""
     fallback_unit: str = WORKING_DAYS
-    passed_by: str = ReviewStatus.CLOSED.value
+    passed_by: str = ReviewStatus.CLOSED
 
     @property
     def blank(self) -> bool:

@@ -1,13 +1,13 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.models_base import UTCDateTime, utcnow
+from tracker.models_base import UTCDateTime, enum_column, utcnow
 from tracker.themes.models import Theme, review_themes
-from tracker.users.models import _in
+from tracker.users import models as _users  # noqa: F401  (loaded first: it configures the mappers)
 
 
 class ReviewType(StrEnum):
@@ -72,16 +72,12 @@ KEY_DATES = (
 
 class Review(db.Model):
     __tablename__ = "reviews"
-    __table_args__ = (
-        CheckConstraint(f"review_type IN ({_in(ReviewType)})", name="review_type"),
-        CheckConstraint(f"status IN ({_in(ReviewStatus)})", name="status"),
-    )
-
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(200), index=True)
-    review_type: Mapped[str] = mapped_column(String(30), index=True)
-    status: Mapped[str] = mapped_column(String(20), index=True, default=ReviewStatus.NOTIFIED.value)
+    review_type: Mapped[ReviewType] = mapped_column(enum_column(ReviewType, "review_type", 30), index=True)
+    status: Mapped[ReviewStatus] = mapped_column(enum_column(ReviewStatus, "status", 20), index=True,
+                                                 default=ReviewStatus.NOTIFIED)
     lead_reviewer: Mapped[str] = mapped_column(String(200), default="")
     summary: Mapped[str] = mapped_column(Text, default="")
     incident_date: Mapped[date | None] = mapped_column(Date)
@@ -142,7 +138,7 @@ class LearningPoint(db.Model):
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
-    shared_how: Mapped[str | None] = mapped_column(String(20))
+    shared_how: Mapped[SharedHow | None] = mapped_column(enum_column(SharedHow, "shared_how", 20))
     shared_date: Mapped[date | None] = mapped_column(Date)
 
     review: Mapped[Review] = relationship(back_populates="learning_points")

@@ -12,10 +12,11 @@ from tracker.library import services as library
 from tracker.recommendations.models import Recommendation
 from tracker.challenges.services import live_challenges_on
 from tracker.recommendations.services import missing_by_agency
-from tracker.reviews import services
+from tracker.reviews import queries, services
 from tracker.reviews.clocks import clocks_from_settings
 from tracker.reviews.forms import LearningPointForm, ReviewForm
-from tracker.reviews.models import LearningPoint, Review, ReviewStatus, ReviewType
+from tracker.reviews.milestones import milestones
+from tracker.reviews.models import KEY_DATES, LearningPoint, Review, ReviewStatus, ReviewType
 from tracker.settings import load_settings
 from tracker.themes.models import Theme
 from tracker.themes.services import THEME_NAMES
@@ -41,12 +42,12 @@ def _all_themes() -> list[Theme]:
 def index():
     user = signed_in_user()
     require(permissions.can_view_reviews(user))
-    filters = services.ReviewFilters.from_args(request.args)
+    filters = queries.ReviewFilters.from_args(request.args)
     page_number = request.args.get("page", "1")
     page_number = parse_id(page_number) or 1
-    page = services.reviews_page(filters, page=page_number, per_page=page_size())
+    page = queries.reviews_page(filters, page=page_number, per_page=page_size())
     day, settings = today(), load_settings()
-    counts = services.rating_counts_by_review(user, [r.id for r in page.items], day, settings)
+    counts = queries.rating_counts_by_review(user, [r.id for r in page.items], day, settings)
     return render_template(
         "reviews/index.html", page=page, reviews=page.items, counts=counts, filters=filters,
         themes=db.session.execute(THEME_NAMES).all(), review_types=list(ReviewType), statuses=list(ReviewStatus), settings=settings,
@@ -83,8 +84,8 @@ def show(review_id: int):
     return render_template(
         "reviews/show.html", review=review, recommendations=recommendations, actions=actions,
         summary=rating_summary(actions),
-        milestones=services.milestones(review, day, clocks_from_settings(settings)),
-        key_dates=services.KEY_DATES, settings=settings,
+        milestones=milestones(review, day, clocks_from_settings(settings)),
+        key_dates=KEY_DATES, settings=settings,
         missing_responses=missing_by_agency(recommendations) if review.response_deadline else {},
         challenges=live_challenges_on(user, review_id=review.id), agency_view=user.has_role(Role.AGENCY_LEAD),
         similar=library.similar_library_entries(library.review_theme_ids(review)),

@@ -8,15 +8,12 @@ from datetime import date
 
 from sqlalchemy import case, func, select
 
-from tracker.actions.models import Action, ActionStatus, ProgressUpdate
+from tracker.actions.models import WORKING_STATUSES, Action, ProgressUpdate
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
 from tracker.rounds.models import UpdateRequest, UpdateRound
 from tracker.users.models import Agency, User
-
-#: Actions a round asks about: live work that can still take a progress update.
-ASKED_STATUSES = (ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value)
 
 
 def open_round(*, name: str, deadline: date, by: User, today: date) -> UpdateRound:
@@ -28,7 +25,7 @@ def open_round(*, name: str, deadline: date, by: User, today: date) -> UpdateRou
         raise DomainError("The deadline cannot be in the past.", field="deadline")
     actions = db.session.execute(
         select(Action.id, Action.owner_agency_id, Action.lead_id)
-        .where(Action.status.in_(ASKED_STATUSES)).order_by(Action.id)).all()
+        .where(Action.status.in_(WORKING_STATUSES)).order_by(Action.id)).all()
     if not actions:
         raise DomainError("There are no open actions to ask for updates on.")
     round_ = UpdateRound(name=name, deadline_date=deadline, opened_date=today, opened_at=utcnow(),

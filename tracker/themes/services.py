@@ -4,15 +4,13 @@ recurring learning across reviews. Counts come from grouped queries, never one q
 from sqlalchemy import case, delete, func, select, union, update
 
 from tracker import permissions
-from tracker.actions.models import Action, ActionStatus
+from tracker.actions.models import LIVE_STATUSES, Action
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
 from tracker.themes.models import Theme, ThemeAlias, recommendation_themes, review_themes
 from tracker.users.models import User
 
-#: "Open" actions, as in the action lists' open filter: still work for an agency or the business unit.
-OPEN_STATUSES = (ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value, ActionStatus.SUBMITTED.value)
 THEME_SORTS = ("name", "reviews", "recommendations", "actions")
 #: Every theme as (id, name), by name, for filter lists: built once, on the table (a plain Core
 #: statement skips the ORM's per-query work on pages that read it on every request).
@@ -84,7 +82,7 @@ def merge_themes(merged: Theme, kept: Theme) -> dict[str, int]:
 def _theme_actions(user: User):
     """(theme_id, action_id) for every open action the user may see whose recommendation or review
     carries the theme, each pair once: the same rule as the action list's theme filter."""
-    visible = [permissions.visible_actions_filter(user), Action.status.in_(OPEN_STATUSES)]
+    visible = [permissions.visible_actions_filter(user), Action.status.in_(LIVE_STATUSES)]
     through_recommendation = (
         select(recommendation_themes.c.theme_id.label("theme_id"), Action.id.label("action_id"))
         .join(Action, Action.recommendation_id == recommendation_themes.c.recommendation_id).where(*visible))
@@ -162,7 +160,7 @@ def action_counts_by_recommendation(user: User, recommendation_ids: list[int]) -
     result = {rid: {"open": 0, "total": 0} for rid in recommendation_ids}
     if not recommendation_ids:
         return result
-    is_open = func.sum(case((Action.status.in_(OPEN_STATUSES), 1), else_=0))
+    is_open = func.sum(case((Action.status.in_(LIVE_STATUSES), 1), else_=0))
     rows = db.session.execute(
         select(Action.recommendation_id, is_open, func.count())
         .where(Action.recommendation_id.in_(recommendation_ids), permissions.visible_actions_filter(user))

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.extensions import db
-from tracker.models_base import UTCDateTime, utcnow
+from tracker.models_base import UTCDateTime, enum_column, utcnow
 
 
 class Role(StrEnum):
@@ -21,6 +21,11 @@ class Role(StrEnum):
     def label(self) -> str:
         return ROLE_LABELS[self]
 
+
+#: The roles that run the tracker: they create and edit reviews and actions and judge evidence.
+STAFF_ROLES = (Role.ADMIN, Role.BUSINESS_UNIT)
+#: The roles that read every agency's actions (an agency lead reads only its own agency's).
+READ_ALL_ROLES = (*STAFF_ROLES, Role.BOARD_MEMBER, Role.SCRUTINEER)
 
 ROLE_LABELS = {
     Role.ADMIN: "Administrator",
@@ -43,18 +48,13 @@ class AgencyKind(StrEnum):
                 "national": "National body"}[self.value]
 
 
-def _in(values) -> str:
-    return ", ".join(f"'{v.value}'" for v in values)
-
-
 class Agency(db.Model):
     __tablename__ = "agencies"
-    __table_args__ = (CheckConstraint(f"kind IN ({_in(AgencyKind)})", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     short_name: Mapped[str] = mapped_column(String(40), unique=True)
-    kind: Mapped[str] = mapped_column(String(20), default=AgencyKind.AGENCY.value)
+    kind: Mapped[AgencyKind] = mapped_column(enum_column(AgencyKind, "kind", 20), default=AgencyKind.AGENCY)
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -72,14 +72,13 @@ class Agency(db.Model):
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint(f"role IN ({_in(Role)})", name="role"),
         CheckConstraint("role != 'agency_lead' OR agency_id IS NOT NULL", name="agency_lead_has_agency"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role", 20), index=True)
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -124,7 +123,7 @@ class User(UserMixin, db.Model):
         return Role(self.role).label
 
     def has_role(self, *roles: Role) -> bool:
-        return self.role in {Role(r).value for r in roles}
+        return self.role in {Role(r) for r in roles}
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

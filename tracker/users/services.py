@@ -173,6 +173,6 @@ def open_action_counts_by_agency(agency_ids: list[int]) -> dict[int, int]:
         return {}
     rows = db.session.execute(
         select(Action.owner_agency_id, func.count())
-        .where(Action.owner_agency_id.in_(agency_ids), Action.status.in_([s.value for s in LIVE_STATUSES]))
+        .where(Action.owner_agency_id.in_(agency_ids), Action.status.in_(LIVE_STATUSES))
         .group_by(Action.owner_agency_id))
     return dict(rows.all())
