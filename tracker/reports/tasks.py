@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import os
 import threading
+from datetime import date, datetime
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
 from huey import RedisHuey, SqliteHuey, crontab
 
 import tracker
+from tracker.clock import LONDON, today
+from tracker.extensions import db
+from tracker.reminders.mail import mail_status
+from tracker.reminders.services import run_daily_reminders
+from tracker.reports.models import BoardReport, ReportStatus
+from tracker.reports.services import generate_report
 
 
 def _instance_path() -> Path:
@@ -44,9 +51,7 @@ def _consumer_app() -> Flask:
     global _app
     with _app_lock:
         if _app is None:
-            from tracker import create_app
-
-            _app = create_app()
+            _app = tracker.create_app()
         return _app
 
 
@@ -57,10 +62,6 @@ def configure(app: Flask) -> None:
 
 def run_generation(report_id: int) -> None:
     """Generate one queued report, committing each step so the progress page can show it."""
-    from tracker.extensions import db
-    from tracker.reports.models import BoardReport, ReportStatus
-    from tracker.reports.services import generate_report
-
     report = db.session.get(BoardReport, report_id)
     if report is None or report.status != ReportStatus.QUEUED.value:
         return
@@ -78,8 +79,6 @@ def generate_report_task(report_id: int) -> None:
         try:
             run_generation(report_id)
         finally:
-            from tracker.extensions import db
-
             db.session.remove()
 
 
@@ -93,29 +92,22 @@ def enqueue_report(report_id: int) -> None:
 # --- reminder emails ---------------------------------------------------------------------------------------
 
 
-def run_due_reminders(now_hour: int, day) -> str:
+def run_due_reminders(now_hour: int, day: date) -> str:
     """The day's reminders, once the configured hour (UK time) has come. The run is hourly and sending
     is idempotent per recipient and day, so a consumer that was down at the hour catches up, and a
     message that failed is tried again the next hour."""
-    from tracker.reminders.cli import run_reminders
-    from tracker.reminders.mail import mail_status
-
     config = current_app.config
     if not mail_status(config).configured:
         return "email reminders are not configured"
     if now_hour < int(config.get("REMINDER_HOUR", 7)):
         return "not yet time"
-    result = run_reminders(day)
+    result = run_daily_reminders(day)
     return f"{len(result.sent)} sent, {result.already_sent} already sent, {len(result.failed)} failed"
 
 
 @huey.periodic_task(crontab(minute="5"))
 def send_reminders_task() -> None:
     """Every hour at five past (`make run` starts the consumer, which runs periodic tasks)."""
-    from datetime import datetime
-
-    from tracker.clock import LONDON, today
-
     def run() -> None:
         summary = run_due_reminders(datetime.now(LONDON).hour, today())
         current_app.logger.info("reminders: %s", summary)
@@ -128,6 +120,4 @@ def send_reminders_task() -> None:
         try:
             run()
         finally:
-            from tracker.extensions import db
-
             db.session.remove()
