@@ -1,4 +1,9 @@
-"""Follow Through: from safeguarding review recommendations to evidence of impact."""
+"""Follow Through: from safeguarding review recommendations to evidence of impact.
+
+The register_* steps import the application's modules inside their bodies, on purpose: Python runs
+this file before any `tracker.*` module, including the PDF worker (`python -m tracker.reports.pdf_worker`,
+which must load WeasyPrint alone, in a limited process) and the models Alembic and the tests import.
+Module-level imports here would load every blueprint, form and template helper into each of them."""
 
 import os
 
@@ -39,10 +44,10 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from tracker import config as config_module
     from tracker import models  # noqa: F401  (the whole schema, for Alembic)
     from tracker.audit import services as audit
     from tracker.extensions import csrf, db, limiter, login_manager, migrate
+    from tracker.users.models import SIGNED_IN_USER
 
     config_module.check(app)
     if app.config.get("PROXY_FIX"):
@@ -66,8 +71,6 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from tracker.users.models import SIGNED_IN_USER
-
         ident, _, version = user_id.partition(":")
         if not ident.isdigit() or not version.isdigit():
             return None
