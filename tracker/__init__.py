@@ -132,6 +132,7 @@ def register_templates(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from tracker.actions.views import bp as actions_bp
     from tracker.admin.views import bp as admin_bp
+    from tracker.audit.views import bp as audit_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.evidence.views import bp as evidence_bp
     from tracker.main.views import bp as main_bp
@@ -141,8 +142,8 @@ def register_blueprints(app: Flask) -> None:
     from tracker.library.views import bp as library_bp
 
     app.register_blueprint(__import__("tracker.imports.views", fromlist=["bp"]).bp)
-    for bp in (auth_bp, main_bp, reviews_bp, recommendations_bp, actions_bp, evidence_bp, admin_bp, themes_bp,
-               library_bp):
+    for bp in (auth_bp, main_bp, reviews_bp, recommendations_bp, actions_bp, evidence_bp, admin_bp, audit_bp,
+               themes_bp, library_bp):
         app.register_blueprint(bp)
     app.register_blueprint(__import__("tracker.reports.views", fromlist=["bp"]).bp)
     app.register_blueprint(__import__("tracker.challenges.views", fromlist=["bp"]).bp)
