@@ -9,12 +9,15 @@ import click
 from flask import Flask
 from sqlalchemy import func, select
 
+from tracker import backup
 from tracker.clock import today
 from tracker.demo.accounts import DEMO_PASSWORD, demo_accounts
 from tracker.demo.builder import build_demo
 from tracker.demo.large import build_large
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.library import cli as library_cli
+from tracker.reminders import cli as reminders_cli
 from tracker.reviews.models import Review
 from tracker.users.models import Agency, Role, User
 from tracker.users.services import create_user
@@ -101,6 +104,6 @@ def register(app: Flask) -> None:
             click.echo(f"  {email:34} {label}")
         click.echo("Administrators and the business unit also set up a time-based code at their first sign-in;")
         click.echo("for these demo accounts the current code is shown on screen.")
-    __import__("tracker.backup", fromlist=["register"]).register(app)  # flask backup / flask restore
-    __import__("tracker.library.cli", fromlist=["register"]).register(app)  # flask import-national-listing
-    __import__("tracker.reminders.cli", fromlist=["register"]).register(app)  # flask send-reminders
+    backup.register(app)  # flask backup / flask restore
+    library_cli.register(app)  # flask import-national-listing
+    reminders_cli.register(app)  # flask send-reminders
