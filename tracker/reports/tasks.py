@@ -1,7 +1,7 @@
 """Background generation through Huey, a maintained task queue.
 
 By default the queue is a SQLite file in the instance folder (`instance/huey.sqlite`), run by
-`huey_consumer tracker.reports.tasks.huey` (which `make run` starts beside the web server). A
+`huey_consumer tracker.reports.consumer.huey` (which `make run` starts beside the web server). A
 partnership that outgrows one machine sets TRACKER_REDIS_URL and runs consumers on any machine that
 shares the database. Tests (config TESTING or REPORTS_QUEUE_IMMEDIATE) run tasks at once, in memory.
 """
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
 from huey import RedisHuey, SqliteHuey, crontab
 
-import tracker
 from tracker.clock import LONDON, today
 from tracker.extensions import db
 from tracker.reminders.mail import mail_status
@@ -29,7 +29,7 @@ def _instance_path() -> Path:
     """The same folder Flask uses: INSTANCE_PATH, or instance/ beside the package."""
     if path := os.environ.get("INSTANCE_PATH"):
         return Path(path).resolve()
-    return Path(tracker.__file__).resolve().parent.parent / "instance"
+    return Path(__file__).resolve().parents[2] / "instance"
 
 
 def make_huey():
@@ -44,6 +44,15 @@ huey = make_huey()
 
 _app: Flask | None = None
 _app_lock = threading.Lock()
+#: How a consumer process builds its application: set by tracker/reports/consumer.py, the module the
+#: consumer is started with (this module cannot import the application factory: the application
+#: imports this module through the reports' views).
+_app_factory: Callable[[], Flask] | None = None
+
+
+def set_app_factory(factory: Callable[[], Flask]) -> None:
+    global _app_factory
+    _app_factory = factory
 
 
 def _consumer_app() -> Flask:
@@ -51,7 +60,9 @@ def _consumer_app() -> Flask:
     global _app
     with _app_lock:
         if _app is None:
-            _app = tracker.create_app()
+            if _app_factory is None:
+                raise RuntimeError("start the consumer with tracker.reports.consumer.huey")
+            _app = _app_factory()
         return _app
 
 
