@@ -30,12 +30,13 @@ run: install
 	@echo "Follow Through is starting at http://127.0.0.1:$(PORT)/"
 	@$(BIN)/flask sign-in-help
 	@echo
+	@# The web server runs in demo mode (TRACKER_DEMO_MODE=1): the sign-in page lists the demo accounts.
 	@# Board reports are generated in the background by a Huey consumer (queue in instance/huey.sqlite,
 	@# or Redis when TRACKER_REDIS_URL is set); it runs beside the web server and stops with it. It also runs
 	@# the periodic tasks (no --no-periodic): the hourly reminder-email job (tracker/reports/tasks.py).
-	@$(BIN)/huey_consumer tracker.reports.tasks.huey --workers 2 --worker-type thread --quiet & \
+	@$(BIN)/huey_consumer tracker.reports.consumer.huey --workers 2 --worker-type thread --quiet & \
 	consumer=$$!; trap 'kill $$consumer 2>/dev/null; wait $$consumer 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	TRACKER_DEMO_MODE=1 $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 # The whole suite: the fast tier on SQLite (in parallel, one database per worker), the fast tier again
 # with the wall clock moved (far future, the last day of a month, the Sunday the clocks change: a test

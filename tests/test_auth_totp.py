@@ -10,7 +10,7 @@ import pytest
 from tests.factories import PASSWORD, make_user
 from tracker import config as config_module
 from tracker.auth import services
-from tracker.demo.builder import DEMO_PASSWORD
+from tracker.demo.accounts import DEMO_PASSWORD
 from tracker.extensions import db
 from tracker.models_base import utcnow
 from tracker.users.models import Role, User
@@ -150,8 +150,9 @@ def test_the_sign_in_step_expires(required, client, monkeypatch):
 
 
 def test_demo_accounts_show_their_current_code(required, client):
-    """The published demo accounts (demo password) show the code on screen, so the demo works
-    without an authenticator app; any other account never does."""
+    """In demo mode, the published demo accounts (demo password) show the code on screen, so the demo
+    works without an authenticator app; any other account never does."""
+    required.config["DEMO_MODE"] = True
     admin = make_user(Role.ADMIN, email="admin@example.org")
     admin.set_password(DEMO_PASSWORD)
     db.session.commit()

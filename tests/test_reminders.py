@@ -331,3 +331,21 @@ def test_formal_responses_owed_are_listed_near_and_past_their_deadline_until_rec
     send(app, "--today", (TODAY + timedelta(days=1)).isoformat())
     text = body(smtp.inbox.to("lead@police.example.org")[0], "plain")
     assert "CSPR-LATE" not in text and "CSPR-SOON recommendation 1" in text
+
+
+def test_the_consumer_module_gives_the_tasks_the_application_factory(monkeypatch):
+    """`huey_consumer tracker.reports.consumer.huey` (make run) builds one application for the consumer's
+    tasks; the tasks module itself never imports the application (that would be an import cycle)."""
+    from tracker import create_app
+    from tracker.reports import consumer, tasks
+
+    assert consumer.huey is tasks.huey and tasks._app_factory is create_app
+    built = []
+    monkeypatch.setattr(tasks, "_app", None)
+    monkeypatch.setattr(tasks, "_app_factory", lambda: built.append("app") or "the app")
+    assert tasks._consumer_app() == "the app" and tasks._consumer_app() == "the app"
+    assert built == ["app"]
+    monkeypatch.setattr(tasks, "_app", None)
+    monkeypatch.setattr(tasks, "_app_factory", None)
+    with pytest.raises(RuntimeError, match="tracker.reports.consumer.huey"):
+        tasks._consumer_app()

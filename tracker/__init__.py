@@ -1,4 +1,9 @@
-"""Follow Through: from safeguarding review recommendations to evidence of impact."""
+"""Follow Through: from safeguarding review recommendations to evidence of impact.
+
+The register_* steps import the application's modules inside their bodies, on purpose: Python runs
+this file before any `tracker.*` module, including the PDF worker (`python -m tracker.reports.pdf_worker`,
+which must load WeasyPrint alone, in a limited process) and the models Alembic and the tests import.
+Module-level imports here would load every blueprint, form and template helper into each of them."""
 
 import os
 
@@ -39,10 +44,10 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from tracker import config as config_module
     from tracker import models  # noqa: F401  (the whole schema, for Alembic)
     from tracker.audit import services as audit
     from tracker.extensions import csrf, db, limiter, login_manager, migrate
+    from tracker.users.models import SIGNED_IN_USER
 
     config_module.check(app)
     if app.config.get("PROXY_FIX"):
@@ -66,8 +71,6 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from tracker.users.models import SIGNED_IN_USER
-
         ident, _, version = user_id.partition(":")
         if not ident.isdigit() or not version.isdigit():
             return None
@@ -129,21 +132,25 @@ def register_templates(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from tracker.actions.views import bp as actions_bp
     from tracker.admin.views import bp as admin_bp
+    from tracker.audit.views import bp as audit_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.challenges.views import bp as challenges_bp
     from tracker.evidence.views import bp as evidence_bp
+    from tracker.imports.views import bp as imports_bp
     from tracker.main.views import bp as main_bp
     from tracker.recommendations.views import bp as recommendations_bp
+    from tracker.reports.views import bp as reports_bp
     from tracker.reviews.views import bp as reviews_bp
+    from tracker.rounds.views import bp as rounds_bp
     from tracker.themes.views import bp as themes_bp
     from tracker.library.views import bp as library_bp
 
-    app.register_blueprint(__import__("tracker.imports.views", fromlist=["bp"]).bp)
-    for bp in (auth_bp, main_bp, reviews_bp, recommendations_bp, actions_bp, evidence_bp, admin_bp, themes_bp,
-               library_bp):
+    app.register_blueprint(imports_bp)
+    for bp in (auth_bp, main_bp, reviews_bp, recommendations_bp, actions_bp, evidence_bp, admin_bp, audit_bp,
+               themes_bp, library_bp):
         app.register_blueprint(bp)
-    app.register_blueprint(__import__("tracker.reports.views", fromlist=["bp"]).bp)
-    app.register_blueprint(__import__("tracker.challenges.views", fromlist=["bp"]).bp)
-    app.register_blueprint(__import__("tracker.rounds.views", fromlist=["bp"]).bp)
+    for bp in (reports_bp, challenges_bp, rounds_bp):
+        app.register_blueprint(bp)
 
 
 def register_security(app: Flask) -> None:

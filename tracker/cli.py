@@ -3,14 +3,25 @@ send-reminders)."""
 
 import functools
 import os
+import time
+from datetime import date
 
 import click
 from flask import Flask, has_app_context
 from sqlalchemy import func, select
 
+from tracker import backup
+from tracker.clock import today
+from tracker.demo.accounts import DEMO_PASSWORD, demo_accounts
+from tracker.demo.builder import build_demo
+from tracker.demo.large import build_large
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.library import cli as library_cli
+from tracker.reminders import cli as reminders_cli
+from tracker.reviews.models import Review
 from tracker.users.models import Agency, Role, User
+from tracker.users.services import create_user
 
 
 class Refused(click.ClickException):
@@ -65,8 +76,6 @@ def register(app: Flask) -> None:
     @click.option("--agency", help="Agency name or short name (agency leads only).")
     def create_user_command(email: str, name: str, role: str, agency: str | None) -> None:
         """Create a user. The password comes from TRACKER_PASSWORD or the prompt."""
-        from tracker.users.services import create_user
-
         agency_obj = None
         if agency:
             agency_obj = db.session.scalar(select(Agency).where(
@@ -82,8 +91,6 @@ def register(app: Flask) -> None:
     @click.option("--name", default="Administrator", show_default=True)
     def create_admin_command(email: str, name: str) -> None:
         """Create an administrator. The password comes from TRACKER_PASSWORD or the prompt."""
-        from tracker.users.services import create_user
-
         user = create_user(email=email, name=name, role=Role.ADMIN, agency=None, password=_password())
         db.session.commit()
         click.echo(f"Created administrator {user.email}.")
@@ -97,21 +104,12 @@ def register(app: Flask) -> None:
     @click.option("--seed", type=int, default=1, show_default=True, help="Random seed for --scale large.")
     def demo_data_command(if_empty: bool, today_text: str | None, scale: str, seed: int) -> None:
         """Load the two real reviews from the seeds with agencies, actions, updates and evidence."""
-        import time
-        from datetime import date
-
-        from tracker.clock import today
-        from tracker.demo.builder import DEMO_PASSWORD, build_demo, demo_accounts
-        from tracker.reviews.models import Review
-
         if if_empty and db.session.scalar(select(func.count()).select_from(Review)):
             click.echo("The database already has data: demo data not loaded.")
             return
         day = date.fromisoformat(today_text) if today_text else today()
         started = time.monotonic()
         if scale == "large":
-            from tracker.demo.large import build_large
-
             summary = build_large(day, seed)
             summary += f" (seed {seed}, {time.monotonic() - started:.0f} s)"
         else:
@@ -126,8 +124,6 @@ def register(app: Flask) -> None:
     @app.cli.command("sign-in-help")
     def sign_in_help_command() -> None:
         """Print the demo accounts, if the demo data is loaded."""
-        from tracker.demo.builder import DEMO_PASSWORD, demo_accounts
-
         accounts = [(e, label) for e, label in demo_accounts()
                     if db.session.scalar(select(User.id).where(User.email == e))]
         if not accounts:
@@ -138,7 +134,7 @@ def register(app: Flask) -> None:
             click.echo(f"  {email:34} {label}")
         click.echo("Administrators and the business unit also set up a time-based code at their first sign-in;")
         click.echo("for these demo accounts the current code is shown on screen.")
-    __import__("tracker.backup", fromlist=["register"]).register(app)  # flask backup / flask restore
-    __import__("tracker.library.cli", fromlist=["register"]).register(app)  # flask import-national-listing
-    __import__("tracker.reminders.cli", fromlist=["register"]).register(app)  # flask send-reminders
+    backup.register(app)  # flask backup / flask restore
+    library_cli.register(app)  # flask import-national-listing
+    reminders_cli.register(app)  # flask send-reminders
     report_refusals(app.cli)  # last: the blueprints' commands (import-review, board-report) are in by now

@@ -5,6 +5,7 @@ may not do. Board members and the scrutineer read but never write."""
 from sqlalchemy import false, true
 
 from tracker.actions.models import UNSUBMITTED_STATUSES, WORKING_STATUSES, Action, ActionStatus
+from tracker.challenges.models import Challenge
 from tracker.users.models import READ_ALL_ROLES, STAFF_ROLES, Role, User
 
 
@@ -201,8 +202,6 @@ def can_view_challenge(user: User, challenge) -> bool:
 
 def visible_challenges_filter(user: User):
     """The same rule as `can_view_challenge`, as a SQL condition on the challenges table."""
-    from tracker.challenges.models import Challenge
-
     if not _signed_in(user):
         return false()
     if user.has_role(*READ_ALL_ROLES):

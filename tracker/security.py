@@ -5,6 +5,8 @@ import secrets
 
 from flask import Flask, current_app, g, request
 
+from tracker.auth import sessions
+
 
 def csp_nonce() -> str:
     if "csp_nonce" not in g:
@@ -26,8 +28,6 @@ def session_timeout() -> dict:
 
 
 def register(app: Flask) -> None:
-    from tracker.auth import sessions
-
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.jinja_env.globals["session_timeout"] = session_timeout
     sessions.register(app)

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field, fields
 
 from flask import current_app, g
 
+from tracker.admin.models import Setting
 from tracker.extensions import db
 
 DEFAULT_LABELS = {"blue": "Blue", "red": "Red", "amber": "Amber", "green": "Green", "none": "Not rated"}
@@ -41,8 +42,6 @@ def load_settings() -> Settings:
     """Settings for this request, read once."""
     if "tracker_settings" in g:
         return g.tracker_settings
-    from tracker.admin.models import Setting
-
     values = {
         "at_risk_days": current_app.config["AT_RISK_DAYS"],
         "stale_update_days": current_app.config["STALE_UPDATE_DAYS"],
@@ -59,8 +58,6 @@ def load_settings() -> Settings:
 
 
 def save_settings(**changes) -> None:
-    from tracker.admin.models import Setting
-
     for key, value in changes.items():
         row = db.session.get(Setting, key)
         if row is None:

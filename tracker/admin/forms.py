@@ -8,10 +8,9 @@ from wtforms import (
     BooleanField, Field, FieldList, Form, FormField, PasswordField, RadioField, SelectField, StringField, SubmitField, TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, StopValidation
+from wtforms.validators import DataRequired, Email, EqualTo, Length, StopValidation
 
 from tracker.actions.models import Rating
-from tracker.forms_common import GovukDateField
 from tracker.settings import DEFAULT_LABELS, WEEKDAYS
 from tracker.users.models import ROLE_LABELS, AgencyKind
 from tracker.users.services import MIN_PASSWORD_LENGTH
@@ -192,54 +191,6 @@ def _add_rating_fields() -> None:
 
 
 _add_rating_fields()
-
-
-#: Events written by the application; the search also offers any other event found in the trail.
-KNOWN_EVENTS = ("create", "update", "delete", "sign_in", "sign_in_failed", "sign_out", "evidence_downloaded",
-                "email_sent", "email_failed")
-
-
-class AuditSearchForm(FlaskForm):
-    """The audit search, read from the query string (no CSRF: it changes nothing)."""
-
-    class Meta:
-        csrf = False
-
-    actor = StringField("Who (email contains)", widget=GovTextInput(),
-                        validators=[Optional(), Length(max=254, message="Who must be 254 characters or fewer")])
-    event = SelectField("Event", widget=GovSelect(), validate_choice=False)
-    object_type = SelectField("Record type", widget=GovSelect(), validate_choice=False)
-    object_id = StringField("Record ID", widget=GovTextInput(),
-                            validators=[Optional(), Length(max=12, message="Record ID must be a whole number")])
-    date_from = GovukDateField("From", required=False)
-    date_to = GovukDateField("To", required=False)
-
-    def set_choices(self, events: list[str], object_types: list[str]) -> None:
-        self.event.choices = _choices([("", "Any event")] + [(e, e.replace("_", " ").capitalize()) for e in events])
-        self.object_type.choices = _choices([("", "Any record")] + [(t, t) for t in object_types])
-
-    def validate_object_id(self, field):
-        if field.data and not field.data.strip().isdigit():
-            raise StopValidation("Record ID must be a whole number")
-
-    def validate_date_to(self, field):
-        if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise StopValidation("The ‘To’ date must be the same as or after the ‘From’ date")
-
-    def filters(self) -> dict:
-        """The filters that passed their checks; a field with an error is left out."""
-        def ok(field):  # a blank (or only spaces) filter is no filter
-            data = field.data.strip() if isinstance(field.data, str) else field.data
-            return not field.errors and data not in (None, "")
-        return {
-            "actor": self.actor.data.strip() if ok(self.actor) else "",
-            "event": self.event.data if ok(self.event) else "",
-            "object_type": self.object_type.data if ok(self.object_type) else "",
-            "object_id": int(self.object_id.data) if ok(self.object_id) else None,
-            "date_from": self.date_from.data if ok(self.date_from) else None,
-            "date_to": self.date_to.data if ok(self.date_to) else None,
-        }
-
 
 
 # --- review clocks ---

@@ -1,29 +1,19 @@
-"""Admin pages: users, agencies, settings and the audit trail. Administrators only; every other
-role gets 403 on every page, whatever the method. Audit records are read here, never changed."""
+"""Admin pages: users, agencies, settings and review clocks (the audit trail's pages, also under
+/admin, are in tracker/audit/views.py). Administrators only; every other role gets 403 on every
+page, whatever the method."""
 
-import csv
-import io
-import json
 from dataclasses import asdict
-from datetime import UTC, datetime, time, timedelta
 
-from flask import (
-    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, stream_with_context,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_user
 from sqlalchemy import func, select
 
 from tracker import permissions
 from tracker.admin import forms
-from tracker.audit.models import AuditRecord
-from tracker.audit.services import log_event
-from tracker.clock import today
 from tracker.errors import DomainError  # the clock form places a refusal on its row
 from tracker.extensions import db
 from tracker.reminders.mail import mail_status
 from tracker.settings import load_settings, save_settings
-from tracker.template_filters import UK_TIME
 from tracker.reviews import clocks as review_clocks
 from tracker.reviews.models import KEY_DATES, ReviewStatus, ReviewType
 from tracker.themes.models import Theme
@@ -32,12 +22,6 @@ from tracker.users.models import ROLE_LABELS, Agency, AgencyKind, Role, User
 from tracker.views_common import parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-#: An export larger than this must be narrowed by the search first.
-AUDIT_EXPORT_MAX_ROWS = 100_000
-#: Spreadsheet programs run a cell that starts with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 
 @bp.before_request
 def admins_only():
@@ -298,113 +282,3 @@ def reset_clock(review_type: str):
         db.session.commit()
         flash(f"Clocks for {kind.label} are back to the statutory defaults.", "success")
     return redirect(url_for("admin.clocks"))
-
-
-# --- audit trail ---
-
-def _audit_form() -> forms.AuditSearchForm:
-    form = forms.AuditSearchForm(formdata=request.args)
-    events = sorted(set(forms.KNOWN_EVENTS) | set(db.session.scalars(select(AuditRecord.event).distinct())))
-    types = sorted(t for t in db.session.scalars(select(AuditRecord.object_type).distinct()) if t)
-    form.set_choices(events, types)
-    if request.args:
-        form.validate()
-    return form
-
-
-def _uk_midnight_utc(day) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UK_TIME).astimezone(UTC)
-
-
-def _audit_query(filters: dict):
-    """The trail matching the search, newest first. Dates are UK calendar days."""
-    stmt = select(AuditRecord)
-    if filters["actor"]:
-        stmt = stmt.where(func.lower(AuditRecord.actor_label).like(users.like_pattern(filters["actor"]),
-                                                                   escape="\\"))
-    if filters["event"]:
-        stmt = stmt.where(AuditRecord.event == filters["event"])
-    if filters["object_type"]:
-        stmt = stmt.where(AuditRecord.object_type == filters["object_type"])
-    if filters["object_id"] is not None:
-        stmt = stmt.where(AuditRecord.object_id == filters["object_id"])
-    if filters["date_from"]:
-        stmt = stmt.where(AuditRecord.at >= _uk_midnight_utc(filters["date_from"]))
-    if filters["date_to"]:
-        stmt = stmt.where(AuditRecord.at < _uk_midnight_utc(filters["date_to"] + timedelta(days=1)))
-    return stmt.order_by(AuditRecord.at.desc(), AuditRecord.id.desc())
-
-
-def _short(value, limit: int = 120) -> str:
-    if value is None or value == "":
-        return "(empty)"
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def change_lines(changes: dict, event: str = "update") -> list[tuple[str, str | None, str | None]]:
-    """(field, old, new) for display, values cut short; a created record shows only its new
-    values and a deleted one only its old values (the other side is None)."""
-    lines = []
-    for field, pair in (changes or {}).items():
-        old, new = (pair if isinstance(pair, (list, tuple)) and len(pair) == 2 else (None, pair))
-        label = field.replace("_", " ")
-        if event == "create":
-            lines.append((label, None, _short(new)))
-        elif event == "delete":
-            lines.append((label, _short(old), None))
-        else:
-            lines.append((label, _short(old), _short(new)))
-    return lines
-
-
-@bp.route("/audit")
-def audit():
-    form = _audit_form()
-    page = _paginate(_audit_query(form.filters()))
-    rows = [(record, change_lines(record.changes, record.event)) for record in page.items]
-    return render_template("admin/audit.html", form=form, page=page, rows=rows,
-                           export_href=url_for("admin.audit_export", **request.args.to_dict(flat=False)))
-
-
-def safe_cell(value) -> str:
-    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-@bp.route("/audit.csv")
-def audit_export():
-    form = _audit_form()
-    if form.errors:
-        return redirect(url_for("admin.audit", **request.args.to_dict(flat=False)))
-    filters = form.filters()
-    stmt = _audit_query(filters)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    if total > AUDIT_EXPORT_MAX_ROWS:
-        flash(f"The search finds {total:,} records; narrow it to {AUDIT_EXPORT_MAX_ROWS:,} or fewer to export it.",
-              "error")
-        return redirect(url_for("admin.audit", **request.args.to_dict(flat=False)))
-    described = ", ".join(f"{k}={v}" for k, v in filters.items() if v not in (None, "")) or "everything"
-    log_event("audit_exported", summary=f"Exported {total} audit records ({described})")
-    db.session.commit()
-
-    def rows():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["When (UTC)", "Who", "From where", "Event", "Record type", "Record ID", "Summary",
-                         "Changes"])
-        for record in db.session.scalars(stmt.execution_options(yield_per=500)):
-            writer.writerow([safe_cell(v) for v in (
-                record.at.astimezone(UTC).isoformat(timespec="seconds"), record.actor_label, record.remote_addr,
-                record.event, record.object_type, record.object_id, record.summary,
-                json.dumps(record.changes or {}, ensure_ascii=False, sort_keys=True))])
-            if buffer.tell() > 64 * 1024:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    filename = f"audit-trail-{today().isoformat()}.csv"
-    return Response(stream_with_context(rows()), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -14,7 +14,9 @@ from tracker.audit.services import log_event
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
+from tracker.template_filters import govuk_datetime
 from tracker.users.models import Role, User
+from tracker.users.services import reset_password
 
 RECOVERY_CODE_COUNT = 10
 NOT_RIGHT = "The email address or password is not right"
@@ -28,8 +30,6 @@ class SignInResult:
 
 
 def _lock_message(until: datetime) -> str:
-    from tracker.template_filters import govuk_datetime
-
     return (f"This account is locked for a short time after too many failed sign-ins. Try again after "
             f"{govuk_datetime(until)}, or ask an administrator to reset your password.")
 
@@ -173,8 +173,6 @@ def disable_totp(user: User) -> None:
 
 def change_password(user: User, current: str, new: str) -> None:
     """The user's own change: the current password first; then every session of the user ends."""
-    from tracker.users.services import reset_password
-
     if not user.check_password(current or ""):
         raise DomainError("Your current password is not right", field="current_password")
     if current == new:
@@ -187,3 +185,9 @@ def sign_out_everywhere(user: User) -> None:
     """Every session of this user, in every browser, ends now."""
     user.session_version += 1
     log_event("sign_out", obj=user, summary=f"{user.email} signed out")
+
+
+def existing_emails(emails: list[str]) -> set[str]:
+    """Which of these addresses have an account here (in lower case), in one query."""
+    wanted = [email.lower() for email in emails]
+    return set(db.session.scalars(db.select(func.lower(User.email)).where(func.lower(User.email).in_(wanted))))

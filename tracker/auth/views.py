@@ -12,6 +12,7 @@ from flask_login import logout_user
 
 from tracker.auth import services, sessions
 from tracker.auth.forms import ChangePasswordForm, CodeForm, ConfirmForm, EnrolForm, SignInForm
+from tracker.demo.accounts import DEMO_PASSWORD, demo_accounts, is_demo_sign_in
 from tracker.extensions import db, limiter
 from tracker.users.models import User
 from tracker.views_common import public, run_service, signed_in_user
@@ -38,11 +39,20 @@ def _sign_in_limit() -> str:
 
 
 def _is_demo_account(email: str, password: str) -> bool:
-    """A published demo account that still has the published demo password: its sign-in screens show
-    the current code, since whoever tries the demo has no authenticator app set up for it."""
-    from tracker.demo.builder import DEMO_PASSWORD, demo_accounts
+    """In demo mode only, a published demo account that still has the published demo password: its
+    sign-in screens show the current code, since whoever tries the demo has no authenticator app set up
+    for it."""
+    return bool(current_app.config.get("DEMO_MODE")) and is_demo_sign_in(email, password)
 
-    return password == DEMO_PASSWORD and email.strip().lower() in {e for e, _ in demo_accounts()}
+
+def _demo_help() -> dict:
+    """In demo mode, the published demo accounts that exist here and their password, for the sign-in page."""
+    if not current_app.config.get("DEMO_MODE"):
+        return {}
+    accounts = demo_accounts()
+    present = services.existing_emails([email for email, _ in accounts])
+    return {"demo_accounts": [(email, label) for email, label in accounts if email in present],
+            "demo_password": DEMO_PASSWORD}
 
 
 def _pending_user() -> User | None:
@@ -85,7 +95,8 @@ def login():
         if result.user is None:
             db.session.commit()
             form.email.errors.append(result.error)
-            return render_template("auth/login.html", form=form, locked=result.locked_until is not None), 200
+            return render_template("auth/login.html", form=form, locked=result.locked_until is not None,
+                                   **_demo_help()), 200
         user = result.user
         if not user.has_totp and not services.totp_required(user):
             return _finish(user, "password")
@@ -97,7 +108,7 @@ def login():
         if user.has_totp:
             return redirect(url_for("auth.second_factor"))
         return redirect(url_for("auth.set_up_second_factor"))
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form, **_demo_help())
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])

@@ -12,6 +12,7 @@ from werkzeug.datastructures import FileStorage
 
 from tracker.actions import services as actions
 from tracker.actions.models import Action, ActionStatus, StatusChange
+from tracker.demo.accounts import DEMO_PASSWORD, LEADS, STAFF_ACCOUNTS, demo_accounts
 from tracker.evidence.services import add_evidence
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation, RecommendationResponse, number_sort_key
@@ -42,29 +43,6 @@ KEYWORD_THEMES = {
     "home environment": "Home conditions", "exclusion from school": "Children missing education",
     "transient families": "Housing and transient families",
 }
-DEMO_PASSWORD = "demo-password-2026"
-
-STAFF_ACCOUNTS = [
-    ("admin@example.org", "Alex Morgan", Role.ADMIN, None),
-    ("business.unit@example.org", "Priya Shah", Role.BUSINESS_UNIT, None),
-    ("business.manager@example.org", "Sam Okafor", Role.BUSINESS_UNIT, None),
-    ("board@example.org", "Helen Price", Role.BOARD_MEMBER, None),
-    ("scrutineer@example.org", "Ruth Adams", Role.SCRUTINEER, None),
-]
-#: Named leads for the agencies that own actions: (short name, email, name).
-LEADS = [
-    ("WMP", "police.lead@example.org", "DI Chris Hall"),
-    ("BCPFT", "health.lead@example.org", "Jo Bennett"),
-    ("CSC", "csc.lead@example.org", "Maria Lopez"),
-    ("LEA", "education.lead@example.org", "Tom Reid"),
-    ("DGFT", "dgft.lead@example.org", "Aisha Khan"),
-    ("DCCG", "ccg.lead@example.org", "Mark Ellis"),
-    ("HCC", "childrens.centres.lead@example.org", "Lucy Ward"),
-    ("NPS", "probation.lead@example.org", "Dan Price"),
-    ("CRC", "crc.lead@example.org", "Nina Shaw"),
-    ("DSPP", "learning.lead@example.org", "Kate Bishop"),
-]
-
 #: Board recommendations addressed only to the partnership are given to an agency to deliver.
 BOARD_OWNERS = {
     ("CSPR-2021-01", "1"): "DSPP", ("CSPR-2021-01", "2"): "LEA", ("CSPR-2021-01", "3"): "CSC",
@@ -88,12 +66,6 @@ NARRATIVES = {
     "red": "Off track. The case-file audit that was to show the change has not started because the "
            "{agency} audit lead post is vacant. Escalated to the executive lead; a revised plan will follow.",
 }
-
-
-def demo_accounts() -> list[tuple[str, str]]:
-    out = [(email, role.label) for email, _, role, _ in STAFF_ACCOUNTS]
-    out += [(email, f"Agency lead, {short}") for short, email, _ in LEADS]
-    return out
 
 
 def _load() -> dict:

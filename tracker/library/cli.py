@@ -6,6 +6,8 @@ import click
 from flask import Flask
 
 from tracker.extensions import db
+from tracker.library.listing import parse_listing
+from tracker.library.services import import_listing
 
 
 def register(app: Flask) -> None:
@@ -14,9 +16,6 @@ def register(app: Flask) -> None:
     def import_national_listing_command(file: Path) -> None:
         """Load the listing into the library. Run again with a newer listing: entries already there
         are updated, none is doubled."""
-        from tracker.library.listing import parse_listing
-        from tracker.library.services import import_listing
-
         entries = parse_listing(file.read_text(encoding="utf-8", errors="replace"))
         if not entries:
             raise click.ClickException(f"No reviews found in {file}: is it the national repository listing?")

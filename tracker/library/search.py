@@ -38,16 +38,6 @@ class LibraryFilters:
     area: str = ""
     theme_id: int | None = None
 
-    @classmethod
-    def from_args(cls, args) -> "LibraryFilters":
-        from tracker.views_common import parse_id
-
-        year = parse_id(args.get("year"))
-        return cls(q=" ".join((args.get("q") or "").split())[:MAX_QUERY],
-                   year=year if year and 1900 < year < 2100 else None,
-                   area=" ".join((args.get("area") or "").split())[:200],
-                   theme_id=parse_id(args.get("theme")))
-
     @property
     def searching(self) -> bool:
         return bool(WORDS.search(self.q))

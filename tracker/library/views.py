@@ -12,6 +12,15 @@ from tracker.views_common import page_size, parse_id, require, signed_in_user
 
 bp = Blueprint("library", __name__, url_prefix="/library")
 
+def _filters(args) -> search.LibraryFilters:
+    """The search form's query string as filters: words trimmed to the longest query, a plausible year."""
+    year = parse_id(args.get("year"))
+    return search.LibraryFilters(q=" ".join((args.get("q") or "").split())[:search.MAX_QUERY],
+                                 year=year if year and 1900 < year < 2100 else None,
+                                 area=" ".join((args.get("area") or "").split())[:200],
+                                 theme_id=parse_id(args.get("theme")))
+
+
 def _require_reader() -> None:
     require(permissions.can_view_library(signed_in_user()))
 
@@ -19,7 +28,7 @@ def _require_reader() -> None:
 @bp.route("/")
 def index():
     _require_reader()
-    filters = search.LibraryFilters.from_args(request.args)
+    filters = _filters(request.args)
     page_number = parse_id(request.args.get("page")) or 1
     page = search.search_page(filters, page=page_number, per_page=page_size())
     years, areas, themes = search.facet_options()

@@ -32,7 +32,7 @@ from tracker.reminders.mail import Mailer, MailError, external_url, mail_status
 from tracker.reminders.models import MessageKind, MessageStatus, ReminderItem, ReminderMessage
 from tracker.reviews.models import Review
 from tracker.rounds.models import UpdateRequest, UpdateRound
-from tracker.settings import Settings
+from tracker.settings import Settings, load_settings
 from tracker.users.models import Agency, Role, User
 
 
@@ -330,6 +330,12 @@ def send_reminders(today: date, settings: Settings, *, on_recorded: Callable[[],
             _record(out, previous, today, error=str(error), result=result)
             on_recorded()
     return result
+
+
+def run_daily_reminders(day: date) -> RunResult:
+    """The day's run, for the command line and the task queue (outside any request): each message is
+    committed as soon as it is recorded, so a failure later in the run keeps what was sent."""
+    return send_reminders(day, load_settings(), on_recorded=db.session.commit)
 
 
 def _record(out: Outgoing, previous: ReminderMessage | None, today: date, *, error: str | None,

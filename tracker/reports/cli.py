@@ -6,7 +6,10 @@ from pathlib import Path
 import click
 from sqlalchemy import func, select
 
+from tracker.clock import today
 from tracker.extensions import db
+from tracker.reports.models import ReportStatus
+from tracker.reports.services import generate_report, request_report
 from tracker.users.models import User
 
 
@@ -28,10 +31,6 @@ def register(bp) -> None:
                   help="Where to write the PDF.")
     def board_report_command(as_at: date, review, agency, theme, as_user, output: Path) -> None:
         """Generate a board assurance report, keep it in the archive and write the PDF to a file."""
-        from tracker.clock import today
-        from tracker.reports.models import ReportStatus
-        from tracker.reports.services import generate_report, request_report
-
         user = None
         if as_user:
             user = db.session.scalar(select(User).where(func.lower(User.email) == as_user.strip().lower()))

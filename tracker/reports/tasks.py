@@ -1,7 +1,7 @@
 """Background generation through Huey, a maintained task queue.
 
 By default the queue is a SQLite file in the instance folder (`instance/huey.sqlite`), run by
-`huey_consumer tracker.reports.tasks.huey` (which `make run` starts beside the web server). A
+`huey_consumer tracker.reports.consumer.huey` (which `make run` starts beside the web server). A
 partnership that outgrows one machine sets TRACKER_REDIS_URL and runs consumers on any machine that
 shares the database. Tests (config TESTING or REPORTS_QUEUE_IMMEDIATE) run tasks at once, in memory.
 """
@@ -10,19 +10,26 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
 from huey import RedisHuey, SqliteHuey, crontab
 
-import tracker
+from tracker.clock import LONDON, today
+from tracker.extensions import db
+from tracker.reminders.mail import mail_status
+from tracker.reminders.services import run_daily_reminders
+from tracker.reports.models import BoardReport, ReportStatus
+from tracker.reports.services import generate_report
 
 
 def _instance_path() -> Path:
     """The same folder Flask uses: INSTANCE_PATH, or instance/ beside the package."""
     if path := os.environ.get("INSTANCE_PATH"):
         return Path(path).resolve()
-    return Path(tracker.__file__).resolve().parent.parent / "instance"
+    return Path(__file__).resolve().parents[2] / "instance"
 
 
 def make_huey():
@@ -37,6 +44,15 @@ huey = make_huey()
 
 _app: Flask | None = None
 _app_lock = threading.Lock()
+#: How a consumer process builds its application: set by tracker/reports/consumer.py, the module the
+#: consumer is started with (this module cannot import the application factory: the application
+#: imports this module through the reports' views).
+_app_factory: Callable[[], Flask] | None = None
+
+
+def set_app_factory(factory: Callable[[], Flask]) -> None:
+    global _app_factory
+    _app_factory = factory
 
 
 def _consumer_app() -> Flask:
@@ -44,9 +60,9 @@ def _consumer_app() -> Flask:
     global _app
     with _app_lock:
         if _app is None:
-            from tracker import create_app
-
-            _app = create_app()
+            if _app_factory is None:
+                raise RuntimeError("start the consumer with tracker.reports.consumer.huey")
+            _app = _app_factory()
         return _app
 
 
@@ -57,10 +73,6 @@ def configure(app: Flask) -> None:
 
 def run_generation(report_id: int) -> None:
     """Generate one queued report, committing each step so the progress page can show it."""
-    from tracker.extensions import db
-    from tracker.reports.models import BoardReport, ReportStatus
-    from tracker.reports.services import generate_report
-
     report = db.session.get(BoardReport, report_id)
     if report is None or report.status != ReportStatus.QUEUED:
         return
@@ -78,8 +90,6 @@ def generate_report_task(report_id: int) -> None:
         try:
             run_generation(report_id)
         finally:
-            from tracker.extensions import db
-
             db.session.remove()
 
 
@@ -93,29 +103,22 @@ def enqueue_report(report_id: int) -> None:
 # --- reminder emails ---------------------------------------------------------------------------------------
 
 
-def run_due_reminders(now_hour: int, day) -> str:
+def run_due_reminders(now_hour: int, day: date) -> str:
     """The day's reminders, once the configured hour (UK time) has come. The run is hourly and sending
     is idempotent per recipient and day, so a consumer that was down at the hour catches up, and a
     message that failed is tried again the next hour."""
-    from tracker.reminders.cli import run_reminders
-    from tracker.reminders.mail import mail_status
-
     config = current_app.config
     if not mail_status(config).configured:
         return "email reminders are not configured"
     if now_hour < int(config.get("REMINDER_HOUR", 7)):
         return "not yet time"
-    result = run_reminders(day)
+    result = run_daily_reminders(day)
     return f"{len(result.sent)} sent, {result.already_sent} already sent, {len(result.failed)} failed"
 
 
 @huey.periodic_task(crontab(minute="5"))
 def send_reminders_task() -> None:
     """Every hour at five past (`make run` starts the consumer, which runs periodic tasks)."""
-    from datetime import datetime
-
-    from tracker.clock import LONDON, today
-
     def run() -> None:
         summary = run_due_reminders(datetime.now(LONDON).hour, today())
         current_app.logger.info("reminders: %s", summary)
@@ -128,6 +131,4 @@ def send_reminders_task() -> None:
         try:
             run()
         finally:
-            from tracker.extensions import db
-
             db.session.remove()

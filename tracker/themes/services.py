@@ -2,12 +2,17 @@
 recurring learning across reviews. Counts come from grouped queries, never one query per row."""
 
 from sqlalchemy import case, delete, func, select, union, update
+from sqlalchemy.orm import joinedload
 
 from tracker import permissions
 from tracker.actions.models import LIVE_STATUSES, Action
+from tracker.audit.services import log_event
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.library.listing import keyword_key
+from tracker.library.models import library_review_themes
 from tracker.recommendations.models import Recommendation
+from tracker.reviews.models import Review
 from tracker.themes.models import Theme, ThemeAlias, recommendation_themes, review_themes
 from tracker.users.models import User
 
@@ -37,8 +42,6 @@ def save_theme(theme: Theme | None, *, name: str, description: str) -> Theme:
 
 
 def _keep_alias(name: str, theme: Theme) -> None:
-    from tracker.library.listing import keyword_key
-
     key = keyword_key(name)
     alias = db.session.scalar(select(ThemeAlias).where(ThemeAlias.key == key))
     if alias is None:
@@ -52,9 +55,6 @@ def merge_themes(merged: Theme, kept: Theme) -> dict[str, int]:
     the merged theme is tagged with the kept one instead (once), the merged theme's name and
     aliases become the kept theme's aliases, and the merged theme goes. Recorded in the audit
     trail with the number of links moved."""
-    from tracker.audit.services import log_event
-    from tracker.library.models import library_review_themes
-
     if merged.id == kept.id:
         raise DomainError("Choose a different theme to merge into.", field="into")
     moved = {}
@@ -135,18 +135,12 @@ def theme_counts(user: User, theme_ids: list[int]) -> dict[int, dict[str, int]]:
 
 
 def theme_reviews_query(theme: Theme):
-    from tracker.reviews.models import Review
-
     return (select(Review).join(review_themes, review_themes.c.review_id == Review.id)
             .where(review_themes.c.theme_id == theme.id)
             .order_by(Review.published_date.desc().nulls_last(), Review.reference))
 
 
 def theme_recommendations_query(theme: Theme):
-    from sqlalchemy.orm import joinedload
-
-    from tracker.reviews.models import Review
-
     return (select(Recommendation)
             .join(recommendation_themes, recommendation_themes.c.recommendation_id == Recommendation.id)
             .join(Recommendation.review)

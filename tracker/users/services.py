@@ -5,8 +5,10 @@ from functools import cache
 
 from sqlalchemy import func, select
 
+from tracker.actions.models import LIVE_STATUSES, Action
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.models_base import utcnow
 from tracker.users.models import Agency, Role, User
 
 MIN_PASSWORD_LENGTH = 12
@@ -84,8 +86,6 @@ def update_user(user: User, *, email: str, name: str, role: str, agency: Agency 
 def reset_password(user: User, password: str) -> None:
     """A new password (set by an administrator or by the user): every session of the user ends, and a
     temporary lock is lifted."""
-    from tracker.models_base import utcnow
-
     check_password_rules(password, user_inputs=(user.email, user.name))
     user.set_password(password)
     user.session_version += 1
@@ -167,8 +167,6 @@ def user_counts_by_agency(agency_ids: list[int]) -> dict[int, int]:
 
 def open_action_counts_by_agency(agency_ids: list[int]) -> dict[int, int]:
     """Live actions (open, in progress, submitted) owned by each of these agencies, in one query."""
-    from tracker.actions.models import LIVE_STATUSES, Action
-
     if not agency_ids:
         return {}
     rows = db.session.execute(

@@ -1,0 +1,100 @@
+"""The audit trail's pages, among the admin pages (/admin/audit and its CSV export). Administrators
+only; every other role gets 403, whatever the method. Records are read here, never changed."""
+
+import csv
+import io
+import json
+from datetime import UTC
+
+from flask import (
+    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, stream_with_context,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from tracker import permissions
+from tracker.audit.forms import KNOWN_EVENTS, AuditSearchForm
+from tracker.audit.queries import audit_query, change_lines, known_values
+from tracker.audit.services import log_event
+from tracker.clock import today
+from tracker.extensions import db
+from tracker.views_common import parse_id
+
+bp = Blueprint("audit", __name__, url_prefix="/admin")
+
+#: An export larger than this must be narrowed by the search first.
+AUDIT_EXPORT_MAX_ROWS = 100_000
+#: Spreadsheet programs run a cell that starts with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@bp.before_request
+def admins_only():
+    """Every audit page, GET or POST: sign in first, then administrators only."""
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if not permissions.can_admin(current_user):
+        abort(403)
+    return None
+
+
+def _search_form() -> AuditSearchForm:
+    form = AuditSearchForm(formdata=request.args)
+    form.set_choices(*known_values(KNOWN_EVENTS))
+    if request.args:
+        form.validate()
+    return form
+
+
+@bp.route("/audit")
+def search():
+    form = _search_form()
+    page = db.paginate(audit_query(form.filters()), page=max(parse_id(request.args.get("page")) or 1, 1),
+                       per_page=current_app.config["PAGE_SIZE"], max_per_page=100, error_out=False)
+    rows = [(record, change_lines(record.changes, record.event)) for record in page.items]
+    return render_template("audit/search.html", form=form, page=page, rows=rows,
+                           export_href=url_for("audit.export", **request.args.to_dict(flat=False)))
+
+
+def safe_cell(value) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+@bp.route("/audit.csv")
+def export():
+    form = _search_form()
+    if form.errors:
+        return redirect(url_for("audit.search", **request.args.to_dict(flat=False)))
+    filters = form.filters()
+    stmt = audit_query(filters)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    if total > AUDIT_EXPORT_MAX_ROWS:
+        flash(f"The search finds {total:,} records; narrow it to {AUDIT_EXPORT_MAX_ROWS:,} or fewer to export it.",
+              "error")
+        return redirect(url_for("audit.search", **request.args.to_dict(flat=False)))
+    described = ", ".join(f"{k}={v}" for k, v in filters.items() if v not in (None, "")) or "everything"
+    log_event("audit_exported", summary=f"Exported {total} audit records ({described})")
+    db.session.commit()
+
+    def rows():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["When (UTC)", "Who", "From where", "Event", "Record type", "Record ID", "Summary",
+                         "Changes"])
+        for record in db.session.scalars(stmt.execution_options(yield_per=500)):
+            writer.writerow([safe_cell(v) for v in (
+                record.at.astimezone(UTC).isoformat(timespec="seconds"), record.actor_label, record.remote_addr,
+                record.event, record.object_type, record.object_id, record.summary,
+                json.dumps(record.changes or {}, ensure_ascii=False, sort_keys=True))])
+            if buffer.tell() > 64 * 1024:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    filename = f"audit-trail-{today().isoformat()}.csv"
+    return Response(stream_with_context(rows()), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

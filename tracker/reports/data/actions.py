@@ -1,0 +1,203 @@
+"""The report's actions: each one as it stood on the as-at day, rated, and the lists and counts made
+from them (by agency and review; what changed since the previous report; what needs attention)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, select
+
+from tracker.actions.models import ALL_RATINGS, LIVE_STATUSES, Action, ActionStatus, Rating
+from tracker.actions.ratings import rate
+from tracker.evidence.models import EvidenceKind
+from tracker.extensions import db
+from tracker.reports.data.archive import ReportPeriod
+from tracker.reports.data.history import (
+    ActionFacts, ActionHistory, ActionState, DueMove, EvidenceRecord, UpdateRecord, uk_date,
+)
+from tracker.settings import Settings
+from tracker.users.models import Agency, User
+
+
+@dataclass
+class ActionLine:
+    id: int
+    review_reference: str
+    review_title: str
+    recommendation_number: str
+    description: str
+    owner: str
+    owner_short: str
+    lead: str
+    success_measure: str
+    original_due_date: date
+    due_date: date
+    status: str
+    status_label: str
+    rating: str
+    rating_label: str
+    reason: str
+    opened_date: date | None
+    submitted_date: date | None
+    assured_date: date | None
+    overdue: bool
+    latest_update: UpdateRecord | None
+    impact_evidence: list[EvidenceRecord] = field(default_factory=list)
+    completion_evidence: list[EvidenceRecord] = field(default_factory=list)
+    due_moves: list[DueMove] = field(default_factory=list)
+
+    @property
+    def reference(self) -> str:
+        return f"{self.review_reference} R{self.recommendation_number} A{self.id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in LIVE_STATUSES
+
+    @property
+    def completed_late(self) -> bool:
+        """Assured after the original due date (a moved date does not excuse it)."""
+        return self.assured_date is not None and self.assured_date > self.original_due_date
+
+
+@dataclass(frozen=True)
+class CountRow:
+    label: str
+    counts: dict[str, int]
+    overdue: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.get(r, 0) for r in ALL_RATINGS)
+
+
+@dataclass(frozen=True)
+class DueMoveLine:
+    action: ActionLine
+    move: DueMove
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an action sits: its recommendation's number and its review's reference and title."""
+
+    recommendation_number: str
+    review_reference: str
+    review_title: str
+
+
+def count_ratings(lines: Sequence[ActionLine]) -> dict[str, int]:
+    counts = dict.fromkeys(ALL_RATINGS, 0)
+    for line in lines:
+        counts[line.rating] += 1
+    return counts
+
+
+def load_action_rows(actions: Select) -> list:
+    """One query: the actions in scope with their owner and lead, by id."""
+    lead = User.__table__.alias("lead")
+    return db.session.execute(
+        select(Action.id, Action.recommendation_id, Action.review_id, Action.description, Action.success_measure,
+               Action.original_due_date, Action.due_date, Action.status, Action.opened_date, Action.created_at,
+               Agency.name.label("owner"), Agency.short_name.label("owner_short"), lead.c.name.label("lead"))
+        .join(Agency, Agency.id == Action.owner_agency_id)
+        .outerjoin(lead, lead.c.id == Action.lead_id)
+        .where(Action.id.in_(actions))
+        .order_by(Action.id)).all()
+
+
+@dataclass
+class RatedActions:
+    """The actions that existed on the as-at day, in id order, and how each stood at the period's start."""
+
+    lines: list[ActionLine]
+    at_start: dict[int, ActionState | None]
+    #: Each recommendation's action lines, in id order.
+    by_recommendation: dict[int, list[ActionLine]]
+
+
+def rate_actions(rows: list, placement: Callable[[int], Placement], history: ActionHistory, period: ReportPeriod,
+                 settings: Settings) -> RatedActions:
+    """Each action's state on the as-at day (skipping those not yet created), rated with the settings;
+    `placement` gives a recommendation's place by its id."""
+    as_at = period.as_at
+    lines: list[ActionLine] = []
+    at_start: dict[int, ActionState | None] = {}
+    by_recommendation: dict[int, list[ActionLine]] = defaultdict(list)
+    for row in rows:
+        facts = ActionFacts(row.id, row.original_due_date, row.due_date, row.status, row.opened_date, row.created_at)
+        state = history.state_at(facts, as_at)
+        if state is None:
+            continue
+        at_start[row.id] = history.state_at(facts, period.start)
+        result = rate(state, as_at, settings)
+        place = placement(row.recommendation_id)
+        items = history.evidence[row.id]
+        updates = history.updates[row.id]
+        line = ActionLine(
+            id=row.id, review_reference=place.review_reference, review_title=place.review_title,
+            recommendation_number=place.recommendation_number, description=row.description, owner=row.owner,
+            owner_short=row.owner_short, lead=row.lead or "No named lead", success_measure=row.success_measure,
+            original_due_date=row.original_due_date, due_date=state.due_date, status=state.status,
+            status_label=ActionStatus(state.status).label, rating=result.rating.value,
+            rating_label=settings.label(result.rating.value), reason=result.reason, opened_date=state.opened_date,
+            submitted_date=uk_date(state.submitted_at) if state.submitted_at else None,
+            assured_date=state.assured_date, overdue=state.is_overdue(as_at),
+            latest_update=updates[-1] if updates else None,  # ordered by date, then id
+            impact_evidence=[e for e in items if e.kind == EvidenceKind.IMPACT],
+            completion_evidence=[e for e in items if e.kind == EvidenceKind.COMPLETION],
+            due_moves=[m for m in history.due_moves[row.id] if m.on <= as_at],
+        )
+        lines.append(line)
+        by_recommendation[row.recommendation_id].append(line)
+    return RatedActions(lines=lines, at_start=at_start, by_recommendation=by_recommendation)
+
+
+def count_rows(lines: list[ActionLine], key: Callable[[ActionLine], str]) -> list[CountRow]:
+    """Rating counts and overdue actions for each value of `key`, by that value."""
+    groups: dict[str, list[ActionLine]] = defaultdict(list)
+    for line in lines:
+        groups[key(line)].append(line)
+    return [CountRow(name, count_ratings(group), sum(1 for line in group if line.overdue))
+            for name, group in sorted(groups.items())]
+
+
+@dataclass(frozen=True)
+class ActionLists:
+    """The report's lists of actions: what changed in the period and what needs attention."""
+
+    newly_overdue: list[ActionLine]
+    newly_assured: list[ActionLine]
+    due_dates_moved: list[DueMoveLine]
+    overdue: list[ActionLine]
+    red_and_amber: list[ActionLine]
+    awaiting_assurance: list[ActionLine]
+    #: Open work by owner, then due date.
+    open_actions: list[ActionLine]
+
+
+def action_lists(rated: RatedActions, period: ReportPeriod) -> ActionLists:
+    lines = rated.lines
+    was_overdue = {i for i, s in rated.at_start.items() if s is not None and s.is_overdue(period.start)}
+    was_assured = {i for i, s in rated.at_start.items() if s is not None and s.status == ActionStatus.ASSURED}
+    moved = [DueMoveLine(line, move) for line in lines for move in line.due_moves if move.on > period.start]
+    moved.sort(key=lambda m: (m.move.at, m.action.id))
+    by_due = sorted(lines, key=lambda line: (line.due_date, line.id))
+    red_and_amber = [line for line in by_due if line.rating in (Rating.RED, Rating.AMBER)]
+    red_and_amber.sort(key=lambda line: (line.rating != Rating.RED, line.due_date, line.id))
+    awaiting = [line for line in lines if line.status == ActionStatus.SUBMITTED]
+    awaiting.sort(key=lambda line: (line.submitted_date or period.as_at, line.id))
+    return ActionLists(
+        newly_overdue=[line for line in lines if line.overdue and line.id not in was_overdue],
+        newly_assured=[line for line in lines if line.status == ActionStatus.ASSURED
+                       and line.id not in was_assured],
+        due_dates_moved=moved,
+        overdue=[line for line in by_due if line.overdue],
+        red_and_amber=red_and_amber,
+        awaiting_assurance=awaiting,
+        open_actions=sorted((line for line in lines if line.is_open),
+                            key=lambda line: (line.owner, line.due_date, line.id)),
+    )

@@ -1,0 +1,96 @@
+"""Everything a board report prints, gathered section by section in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from tracker.actions.models import ALL_RATINGS, RATED
+from tracker.reports.data.actions import (
+    ActionLine, CountRow, DueMoveLine, action_lists, count_ratings, count_rows, load_action_rows, rate_actions,
+)
+from tracker.reports.data.archive import PastReport, load_period, ratings_over_time
+from tracker.reports.data.history import load_history
+from tracker.reports.data.reviews import (
+    LateMilestoneLine, ReviewSection, UnansweredRecommendation, late_milestones, load_reviews,
+    recommendation_sections, review_sections,
+)
+from tracker.reports.data.scope import ReportScope, in_scope
+from tracker.reports.data.scrutiny import ChallengeLine, RoundSummary, latest_round, open_challenges
+from tracker.reports.data.themes import ThemeLine, load_theme_links, theme_lines
+from tracker.settings import Settings
+
+
+@dataclass
+class ReportData:
+    scope: ReportScope
+    partnership: str
+    generated_by: str
+    generated_at: datetime
+    period_start: date
+    previous_report_date: date | None
+    labels: dict[str, str]
+    definitions: dict[str, str]
+    actions: list[ActionLine]
+    counts: dict[str, int]
+    by_agency: list[CountRow]
+    by_review: list[CountRow]
+    newly_overdue: list[ActionLine]
+    newly_assured: list[ActionLine]
+    due_dates_moved: list[DueMoveLine]
+    overdue: list[ActionLine]
+    red_and_amber: list[ActionLine]
+    awaiting_assurance: list[ActionLine]
+    unanswered: list[UnansweredRecommendation]
+    late_milestones: list[LateMilestoneLine]
+    open_challenges: list[ChallengeLine]
+    reviews: list[ReviewSection]
+    themes: list[ThemeLine]
+    open_actions: list[ActionLine]
+    history: list[PastReport]
+    latest_round: RoundSummary | None = None
+
+    @property
+    def as_at(self) -> date:
+        return self.scope.as_at
+
+    @property
+    def title(self) -> str:
+        return "Board assurance report"
+
+    @property
+    def rated_total(self) -> int:
+        return sum(self.counts[r] for r in RATED)
+
+
+def build_report_data(scope: ReportScope, settings: Settings, *, partnership: str, generated_by: str,
+                      generated_at: datetime) -> ReportData:
+    """Everything the report prints, in a fixed number of queries whatever the size of the data."""
+    selected = in_scope(scope)
+    period = load_period(scope)                                         # 1 query
+    records = load_reviews(selected, scope.as_at)                       # 3
+    action_rows = load_action_rows(selected.actions)                    # 1
+    history = load_history(selected.actions, scope.as_at)               # 4
+    theme_links = load_theme_links(selected)                            # 1
+    challenges = open_challenges(scope, selected)                       # 1
+    update_round = latest_round(selected, scope.as_at)                  # 1
+
+    rated = rate_actions(action_rows, records.placement, history, period, settings)
+    lists = action_lists(rated, period)
+    sections = recommendation_sections(records, rated.by_recommendation, scope.as_at)
+    reviews = review_sections(records, sections, settings, scope.as_at)
+    counts = count_ratings(rated.lines)
+    return ReportData(
+        scope=scope, partnership=partnership, generated_by=generated_by, generated_at=generated_at,
+        period_start=period.start,
+        previous_report_date=period.previous_report_date,
+        labels={r: settings.label(r) for r in ALL_RATINGS}, definitions=dict(settings.definitions),
+        actions=rated.lines, counts=counts, by_agency=count_rows(rated.lines, lambda line: line.owner),
+        by_review=count_rows(rated.lines, lambda line: line.review_reference),
+        newly_overdue=lists.newly_overdue, newly_assured=lists.newly_assured, due_dates_moved=lists.due_dates_moved,
+        overdue=lists.overdue, red_and_amber=lists.red_and_amber, awaiting_assurance=lists.awaiting_assurance,
+        unanswered=sections.unanswered, late_milestones=late_milestones(reviews, period),
+        open_challenges=challenges, reviews=reviews,
+        themes=theme_lines(theme_links, records, rated.by_recommendation, sections),
+        open_actions=lists.open_actions, history=ratings_over_time(period, counts), latest_round=update_round,
+    )

@@ -1,0 +1,189 @@
+"""The report's reviews and recommendations: each review with its milestones as known on the day,
+its recommendations with the formal responses recorded by then, and the actions under each."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from types import SimpleNamespace
+
+from sqlalchemy import and_, select
+
+from tracker.actions.ratings import format_date
+from tracker.extensions import db
+from tracker.recommendations.models import (
+    FormalResponse, Recommendation, RecommendationResponse, recommendation_addressees,
+)
+from tracker.reports.data.actions import ActionLine, Placement, count_ratings
+from tracker.reports.data.archive import ReportPeriod
+from tracker.reports.data.scope import InScope
+from tracker.reviews.clocks import clocks_from_settings
+from tracker.reviews.models import KEY_DATES, Review, ReviewStatus, ReviewType
+from tracker.reviews.milestones import milestones
+from tracker.settings import Settings
+from tracker.users.models import Agency
+
+
+@dataclass
+class RecommendationSection:
+    number: str
+    text: str
+    kind: str
+    addressed_to: list[str]
+    #: Each addressee's formal response recorded by the as-at date, e.g. "West Midlands Police: accepted
+    #: on 1 May 2025"; and the addressees with none.
+    responses: list[str] = field(default_factory=list)
+    missing_responses: list[str] = field(default_factory=list)
+    actions: list[ActionLine] = field(default_factory=list)
+
+
+@dataclass
+class MilestoneLine:
+    name: str
+    due_date: date | None
+    done_date: date | None
+    state: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class LateMilestoneLine:
+    review_reference: str
+    review_title: str
+    milestone: MilestoneLine
+
+
+@dataclass
+class ReviewSection:
+    reference: str
+    title: str
+    type_label: str
+    status_label: str
+    milestones: list[MilestoneLine]
+    recommendations: list[RecommendationSection]
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class UnansweredRecommendation:
+    review_reference: str
+    number: str
+    text: str
+    addressed_to: list[str]
+    #: The addressees with no formal response recorded by the as-at date.
+    missing: list[str]
+    deadline: date | None
+    overdue: bool
+
+
+@dataclass
+class ReviewRecords:
+    """The reviews and recommendations in scope (rows by id, in report order) with each
+    recommendation's addressees and the formal responses recorded by the as-at date."""
+
+    reviews: dict[int, object]
+    recommendations: dict[int, object]
+    addressees: dict[int, list[str]]
+    #: By recommendation, then addressee: (response, date).
+    responses: dict[int, dict[str, tuple[str, date]]]
+
+    def placement(self, recommendation_id: int) -> Placement:
+        rec = self.recommendations[recommendation_id]
+        review = self.reviews[rec.review_id]
+        return Placement(rec.number, review.reference, review.title)
+
+
+def load_reviews(selected: InScope, as_at: date) -> ReviewRecords:
+    """Three queries: the reviews, the recommendations and their addressees with their responses."""
+    review_rows = db.session.execute(
+        select(Review.id, Review.reference, Review.title, Review.review_type, Review.status,
+               Review.response_deadline, *(getattr(Review, name) for name, _ in KEY_DATES))
+        .where(Review.id.in_(selected.reviews))
+        .order_by(Review.reference)).all()
+    recs = db.session.execute(
+        select(Recommendation.id, Recommendation.review_id, Recommendation.number, Recommendation.sort_key,
+               Recommendation.text, Recommendation.kind)
+        .where(Recommendation.id.in_(selected.recommendations))
+        .order_by(Recommendation.review_id, Recommendation.sort_key, Recommendation.id)).all()
+    addressees: dict[int, list[str]] = defaultdict(list)
+    responses: dict[int, dict[str, tuple[str, date]]] = defaultdict(dict)
+    for rec_id, name, response, response_date in db.session.execute(
+            select(recommendation_addressees.c.recommendation_id, Agency.name, RecommendationResponse.response,
+                   RecommendationResponse.response_date)
+            .join(Agency, Agency.id == recommendation_addressees.c.agency_id)
+            .outerjoin(RecommendationResponse, and_(
+                RecommendationResponse.recommendation_id == recommendation_addressees.c.recommendation_id,
+                RecommendationResponse.agency_id == recommendation_addressees.c.agency_id,
+                RecommendationResponse.response_date <= as_at))
+            .where(recommendation_addressees.c.recommendation_id.in_(selected.recommendations))
+            .order_by(Agency.name)):
+        addressees[rec_id].append(name)
+        if response is not None:
+            responses[rec_id][name] = (response, response_date)
+    return ReviewRecords(reviews={r.id: r for r in review_rows}, recommendations={r.id: r for r in recs},
+                         addressees=addressees, responses=responses)
+
+
+@dataclass
+class RecommendationSections:
+    #: Each review's recommendation sections, in report order.
+    by_review: dict[int, list[RecommendationSection]]
+    #: Recommendations with an addressee whose formal response is not recorded (or with no addressee).
+    unanswered: list[UnansweredRecommendation]
+
+
+def recommendation_sections(records: ReviewRecords, actions: dict[int, list[ActionLine]],
+                            as_at: date) -> RecommendationSections:
+    """`actions`: each recommendation's action lines."""
+    unanswered = []
+    sections: dict[int, list[RecommendationSection]] = defaultdict(list)
+    for rec in records.recommendations.values():
+        review = records.reviews[rec.review_id]
+        answers = records.responses[rec.id]
+        addressed_to = records.addressees[rec.id]
+        missing = [name for name in addressed_to if name not in answers]
+        if missing or not addressed_to:
+            deadline = review.response_deadline
+            unanswered.append(UnansweredRecommendation(
+                review.reference, rec.number, rec.text, addressed_to, missing, deadline,
+                overdue=deadline is not None and as_at > deadline))
+        sections[rec.review_id].append(RecommendationSection(
+            number=rec.number, text=rec.text, kind=rec.kind, addressed_to=addressed_to,
+            responses=[f"{name}: {FormalResponse(r).label.lower()} on {format_date(on)}"
+                       for name, (r, on) in sorted(answers.items())],
+            missing_responses=missing, actions=actions[rec.id]))
+    return RecommendationSections(by_review=sections, unanswered=unanswered)
+
+
+def _key_dates_until(row, as_at: date) -> SimpleNamespace:
+    """A review's key dates as known on the day: later dates had not happened yet."""
+    values = {name: getattr(row, name) for name, _ in KEY_DATES}
+    values = {k: (v if v is not None and v <= as_at else None) for k, v in values.items()}
+    return SimpleNamespace(review_type=row.review_type, status=row.status, **values)
+
+
+def review_sections(records: ReviewRecords, sections: RecommendationSections,
+                    settings: Settings, as_at: date) -> list[ReviewSection]:
+    clocks = clocks_from_settings(settings)
+    out = []
+    for review in records.reviews.values():
+        at = _key_dates_until(review, as_at)
+        recommendations = sections.by_review[review.id]
+        out.append(ReviewSection(
+            reference=review.reference, title=review.title, type_label=ReviewType(review.review_type).label,
+            status_label=ReviewStatus(review.status).label,
+            milestones=[MilestoneLine(m.name, m.due_date, m.done_date, m.state, m.reason)
+                        for m in milestones(at, as_at, clocks)],
+            recommendations=recommendations,
+            counts=count_ratings([line for rec in recommendations for line in rec.actions])))
+    return out
+
+
+def late_milestones(reviews: list[ReviewSection], period: ReportPeriod) -> list[LateMilestoneLine]:
+    """Milestones still overdue on the day, or done late within the period."""
+    lines = [
+        LateMilestoneLine(section.reference, section.title, m) for section in reviews for m in section.milestones
+        if m.state == "overdue" or (m.state == "done_late" and period.start < m.done_date <= period.as_at)]
+    lines.sort(key=lambda line: (line.milestone.due_date, line.review_reference))
+    return lines

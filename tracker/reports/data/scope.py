@@ -1,0 +1,106 @@
+"""What a report covers: the as-at date and its optional filters, and the records they select."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+
+from tracker.actions.models import Action
+from tracker.errors import DomainError
+from tracker.extensions import db
+from tracker.recommendations.models import Recommendation, recommendation_addressees
+from tracker.reviews.models import Review
+from tracker.themes.models import Theme, recommendation_themes, review_themes
+from tracker.users.models import Agency
+
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """What a report covers: the as-at date and optional filters, already checked to exist."""
+
+    as_at: date
+    review_reference: str | None = None
+    agency_name: str | None = None
+    theme_name: str | None = None
+    review_id: int | None = None
+    agency_id: int | None = None
+    theme_id: int | None = None
+
+    @property
+    def description(self) -> str:
+        parts = []
+        if self.review_reference:
+            parts.append(f"review {self.review_reference}")
+        if self.agency_name:
+            parts.append(f"actions owned by {self.agency_name}")
+        if self.theme_name:
+            parts.append(f"theme “{self.theme_name}”")
+        return "; ".join(parts) if parts else "all reviews, all agencies"
+
+
+def resolve_scope(as_at: date, review: str | None = None, agency: str | None = None,
+                  theme: str | None = None) -> ReportScope:
+    """Check the filters name real records (agency by name or short name, any case)."""
+    review_id = agency_id = theme_id = None
+    review_ref = agency_name = theme_name = None
+    if review and review.strip():
+        row = db.session.execute(select(Review.id, Review.reference).where(
+            func.lower(Review.reference) == review.strip().lower())).first()
+        if row is None:
+            raise DomainError(f"There is no review with the reference {review.strip()}.", field="review")
+        review_id, review_ref = row
+    if agency and agency.strip():
+        text = agency.strip().lower()
+        row = db.session.execute(select(Agency.id, Agency.name).where(
+            or_(func.lower(Agency.name) == text, func.lower(Agency.short_name) == text))).first()
+        if row is None:
+            raise DomainError(f"There is no agency called {agency.strip()}.", field="agency")
+        agency_id, agency_name = row
+    if theme and theme.strip():
+        row = db.session.execute(select(Theme.id, Theme.name).where(
+            func.lower(Theme.name) == theme.strip().lower())).first()
+        if row is None:
+            raise DomainError(f"There is no theme called {theme.strip()}.", field="theme")
+        theme_id, theme_name = row
+    return ReportScope(as_at=as_at, review_reference=review_ref, agency_name=agency_name, theme_name=theme_name,
+                       review_id=review_id, agency_id=agency_id, theme_id=theme_id)
+
+
+@dataclass(frozen=True)
+class InScope:
+    """The ids of the recommendations and actions a scope selects, as subqueries (no list of ids
+    crosses to Python)."""
+
+    recommendations: Select
+    actions: Select
+
+    @property
+    def reviews(self) -> Select:
+        return select(Recommendation.review_id).where(Recommendation.id.in_(self.recommendations))
+
+
+def in_scope(scope: ReportScope) -> InScope:
+    recommendations = select(Recommendation.id)
+    if scope.review_id:
+        recommendations = recommendations.where(Recommendation.review_id == scope.review_id)
+    if scope.agency_id:
+        recommendations = recommendations.where(or_(
+            exists().where(and_(Action.recommendation_id == Recommendation.id,
+                                Action.owner_agency_id == scope.agency_id)),
+            exists().where(and_(recommendation_addressees.c.recommendation_id == Recommendation.id,
+                                recommendation_addressees.c.agency_id == scope.agency_id)),
+        ))
+    if scope.theme_id:
+        recommendations = recommendations.where(or_(
+            exists().where(and_(recommendation_themes.c.recommendation_id == Recommendation.id,
+                                recommendation_themes.c.theme_id == scope.theme_id)),
+            exists().where(and_(review_themes.c.review_id == Recommendation.review_id,
+                                review_themes.c.theme_id == scope.theme_id)),
+        ))
+    actions = select(Action.id).where(Action.recommendation_id.in_(recommendations))
+    if scope.agency_id:
+        actions = actions.where(Action.owner_agency_id == scope.agency_id)
+    return InScope(recommendations=recommendations, actions=actions)

@@ -1,0 +1,65 @@
+"""Recurring themes in the report: a theme counts for a review when the review or any of its
+recommendations has it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.reports.data.actions import ActionLine
+from tracker.reports.data.reviews import RecommendationSections, ReviewRecords
+from tracker.reports.data.scope import InScope
+from tracker.themes.models import Theme, recommendation_themes, review_themes
+
+
+@dataclass(frozen=True)
+class ThemeLine:
+    name: str
+    reviews: list[str]
+    recommendations: int
+    open_actions: int
+
+    @property
+    def recurring(self) -> bool:
+        return len(self.reviews) > 1
+
+
+def load_theme_links(selected: InScope) -> list:
+    """One query: (theme name, recommendation id, None) and (theme name, None, review id) for the
+    recommendations and reviews in scope."""
+    return db.session.execute(
+        select(Theme.name, recommendation_themes.c.recommendation_id, None)
+        .join(recommendation_themes, recommendation_themes.c.theme_id == Theme.id)
+        .where(recommendation_themes.c.recommendation_id.in_(selected.recommendations))
+        .union_all(
+            select(Theme.name, None, review_themes.c.review_id)
+            .join(review_themes, review_themes.c.theme_id == Theme.id)
+            .where(review_themes.c.review_id.in_(selected.reviews)))).all()
+
+
+def theme_lines(links: list, records: ReviewRecords, actions: dict[int, list[ActionLine]],
+                sections: RecommendationSections) -> list[ThemeLine]:
+    """Themes by the number of reviews, then open actions, then name. `actions`: each recommendation's
+    action lines."""
+    theme_reviews: dict[str, set[str]] = defaultdict(set)
+    theme_recs: dict[str, set[int]] = defaultdict(set)
+    theme_actions: dict[str, set[int]] = defaultdict(set)
+    for name, rec_id, review_id in links:
+        if rec_id is not None:
+            rec = records.recommendations.get(rec_id)
+            if rec is None:
+                continue
+            theme_reviews[name].add(records.reviews[rec.review_id].reference)
+            theme_recs[name].add(rec_id)
+            theme_actions[name].update(line.id for line in actions[rec_id] if line.is_open)
+        elif review_id in records.reviews:
+            theme_reviews[name].add(records.reviews[review_id].reference)
+            for rec in sections.by_review[review_id]:
+                theme_actions[name].update(line.id for line in rec.actions if line.is_open)
+    themes = [ThemeLine(name, sorted(theme_reviews[name]), len(theme_recs[name]), len(theme_actions[name]))
+              for name in theme_reviews]
+    themes.sort(key=lambda t: (-len(t.reviews), -t.open_actions, t.name))
+    return themes
