@@ -141,3 +141,25 @@ def test_footer_matches_govuk_frontend_less_the_crown_licence_and_copyright(app)
             ours = render_template_string(FRAME + "{{ footer(options) }}", options=options)
         expected = _without_crown_licence_and_copyright(fixture["html"])
         assert normalised(ours) == expected, f"{fixture['name']}:\n{pretty(expected)}\ngot\n{pretty(normalised(ours))}"
+
+
+#: The govuk-frontend-jinja macros the templates call, directly or through govuk-frontend-wtf's widgets.
+JINJA_MACROS = {"back-link": "govukBackLink", "button": "govukButton", "error-summary": "govukErrorSummary",
+                "notification-banner": "govukNotificationBanner", "select": "govukSelect",
+                "summary-list": "govukSummaryList", "input": "govukInput", "textarea": "govukTextarea",
+                "radios": "govukRadios", "checkboxes": "govukCheckboxes", "date-input": "govukDateInput",
+                "file-upload": "govukFileUpload", "password-input": "govukPasswordInput"}
+
+
+@pytest.mark.parametrize("component", sorted(JINJA_MACROS))
+def test_the_govuk_frontend_jinja_macros_we_use_match_govuk_frontend(app, component):
+    # govuk-frontend-jinja (PyPI) ports the macros; the CSS and JavaScript come from the npm package:
+    # every fixture of the pinned npm package must come out of the Python port the same.
+    macro = JINJA_MACROS[component]
+    template = (f'{{% from "govuk_frontend_jinja/components/{component}/macro.html" import {macro} %}}'
+                f"{{{{ {macro}(options) }}}}")
+    cases = fixtures(component).values()
+    assert len(cases) >= 5
+    with app.test_request_context("/"):
+        for fixture in cases:
+            _assert_same(render_template_string(template, options=fixture["options"]), fixture)
