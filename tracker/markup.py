@@ -9,8 +9,8 @@ globals, so templates call them as they called the macros: `brag_tag(rating, rea
 and the options of the filter lists, `select_options(field)`.
 
 Each GOV.UK component written here has one function taking the GOV.UK macro's own options (a subset:
-`govuk_tag`, `govuk_pagination`, `govuk_input`, `govuk_date_input`, and `select_options` for the
-options of govukSelect), which the app's functions call. tests/test_govuk_parity.py renders those with
+`govuk_tag`, `govuk_pagination`, `govuk_input`, `govuk_date_input`, `govuk_service_navigation` (the
+page frame's, `service_navigation` in templates), and `select_options` for the options of govukSelect), which the app's functions call. tests/test_govuk_parity.py renders those with
 the options of GOV.UK Frontend's own fixtures (node_modules/govuk-frontend, pinned by package-lock.json)
 and compares the HTML with the fixtures' expected HTML, so an upgrade that changes the markup fails
 there. `sort_header`, `date` and `theme_links` are our own pieces (no GOV.UK component has them).
@@ -169,6 +169,42 @@ def govuk_pagination(params: Mapping) -> str:
     return html + "</nav>"
 
 
+def govuk_service_navigation(params: Mapping) -> Markup:
+    """govukServiceNavigation: options serviceName, serviceUrl, ariaLabel, classes, navigation (href,
+    text, active, current). On every page: the macro (with the macros it calls) was a noticeable part
+    of every page's time, and a Jinja macro of our own still cost more than this function."""
+    name, classes = params.get("serviceName"), params.get("classes")
+    items = [item for item in params.get("navigation") or () if item]
+    tag = "section" if name else "div"
+    label = f'aria-label="{escape(params.get("ariaLabel") or "Service information")}" ' if name else ""
+    html = (f'<{tag} {label}class="govuk-service-navigation{" " + escape(classes) if classes else ""}" '
+            'data-module="govuk-service-navigation"><div class="govuk-width-container">'
+            '<div class="govuk-service-navigation__container">')
+    if name:
+        url = params.get("serviceUrl")
+        inner = (f'<a href="{escape(url)}" class="govuk-service-navigation__link">{escape(name)}</a>' if url else
+                 f'<span class="govuk-service-navigation__text">{escape(name)}</span>')
+        html += f'<span class="govuk-service-navigation__service-name">{inner}</span>'
+    if items:
+        html += '<nav aria-label="Menu" class="govuk-service-navigation__wrapper">'
+        if len(items) > 1:
+            html += ('<button type="button" class="govuk-service-navigation__toggle govuk-js-service-navigation-toggle" '
+                     'aria-controls="navigation" hidden aria-hidden="true">Menu</button>')
+        html += '<ul class="govuk-service-navigation__list" id="navigation">'
+        for item in items:
+            text = escape(item["text"])
+            if item.get("active") or item.get("current"):
+                html += ('<li class="govuk-service-navigation__item govuk-service-navigation__item--active">'
+                         f'<a class="govuk-service-navigation__link" href="{escape(item["href"])}" '
+                         f'aria-current="{"page" if item.get("current") else "true"}">'
+                         f'<strong class="govuk-service-navigation__active-fallback">{text}</strong></a></li>')
+            else:
+                html += (f'<li class="govuk-service-navigation__item"><a class="govuk-service-navigation__link" '
+                         f'href="{escape(item["href"])}">{text}</a></li>')
+        html += "</ul></nav>"
+    return Markup(html + f"</div></div></{tag}>")
+
+
 def search_input(name: str, label: str, value: str, hint: str | None = None, label_classes: str = "",
                  classes: str = "") -> Markup:
     """The words box of a list's filters: GOV.UK's text input (type search, no spellcheck), with a
@@ -295,3 +331,4 @@ def register(app) -> None:
     for function in (brag_tag, rating_count_tags, theme_links, date, sort_header, pagination, search_input, date_filter,
                      select_options):
         app.add_template_global(function, function.__name__)
+    app.add_template_global(govuk_service_navigation, "service_navigation")
