@@ -56,7 +56,7 @@ def brag_tag(rating: object, reason: str | None = None, label: str | None = None
     known = key in RATED
     text = label or (key.capitalize() if known else "Not rated")
     html = (f'<span class="app-brag{" app-brag--stacked" if stacked else ""}">'
-            + govuk_tag({"text": text, "classes": f"app-brag__tag app-brag__tag--{key if known else 'none'}"}))
+            + _tag(escape(text), f"app-brag__tag app-brag__tag--{key if known else 'none'}"))
     if reason:
         html += f' <span class="govuk-hint app-brag__reason">{escape(reason)}</span>'
     return Markup(html + "</span>")
@@ -65,7 +65,12 @@ def brag_tag(rating: object, reason: str | None = None, label: str | None = None
 def govuk_tag(params: Mapping) -> str:
     """govukTag: options text and classes."""
     classes = params.get("classes")
-    return f'<strong class="govuk-tag{" " + escape(classes) if classes else ""}">{escape(params["text"])}</strong>'
+    return _tag(escape(params["text"]), escape(classes) if classes else "")
+
+
+def _tag(text: str, classes: str) -> str:
+    """A tag from escaped text and classes: a list page writes hundreds, so no options to unpack."""
+    return f'<strong class="govuk-tag{" " + classes if classes else ""}">{text}</strong>'
 
 
 def rating_count_tags(counts: Mapping[str, int], label: Callable[[str], str]) -> Markup:
