@@ -4,36 +4,102 @@ Flask-SQLAlchemy's `db.paginate` runs the statement it is given as it stands, so
 builds its statement again, and SQLAlchemy works out the statement's cache key again; for a list
 page that was a large share of its time. `paginate` takes the parameters beside the statement, so
 the statement (or the part that costs, such as the rating's CASE) can be built once.
+
+`Page` is our own small class, not a subclass of Flask-SQLAlchemy's `Pagination` (whose query hooks
+are private): it has the attributes the pager reads (`markup.pagination`), the same as the
+`Pagination` that `db.paginate` returns on the simpler lists, so one pager serves both.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from math import ceil
 from typing import Any
 
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 
 from tracker.extensions import db
 
+MAX_PER_PAGE = 100
 
-class Page(Pagination):
-    """Flask-SQLAlchemy's pagination (the pager in the templates reads it), whose rows come from
-    `select` run with `params`, and whose total from `count` (a statement giving one number) or
-    `total` when the caller has it already."""
 
-    def _query_items(self) -> list[Any]:
-        stmt: Select = self._query_args["select"]
-        rows = db.session.execute(stmt.limit(self.per_page).offset(self._query_offset), self._query_args["params"])
-        return rows.all()
+@dataclass
+class Page:
+    """Page `page` (from 1) of `total` items, `per_page` to a page; `items` are this page's rows."""
 
-    def _query_count(self) -> int:
-        if self._query_args.get("total") is not None:
-            return self._query_args["total"]
-        return db.session.execute(self._query_args["count_select"], self._query_args["params"]).scalar_one()
+    page: int
+    per_page: int
+    total: int
+    items: list[Any] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return ceil(self.total / self.per_page) if self.total else 0
+
+    @property
+    def first(self) -> int:
+        """The number of the first item on the page, from 1; 0 when the page is empty."""
+        return (self.page - 1) * self.per_page + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        return max(self.first, self.first + len(self.items) - 1)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+    def iter_pages(self, *, left_edge: int = 2, left_current: int = 2, right_current: int = 4,
+                   right_edge: int = 2) -> Iterator[int | None]:
+        """The page numbers a pager shows: `left_edge` pages at the start, `left_current` before and
+        `right_current` after the current page, `right_edge` at the end, and None for each gap.
+        (The same numbers as Flask-SQLAlchemy's `Pagination.iter_pages`, which the other lists use.)"""
+        end = self.pages + 1
+        if end == 1:
+            return
+        left_end = min(1 + left_edge, end)
+        yield from range(1, left_end)
+        if left_end == end:
+            return
+        mid_start = max(left_end, self.page - left_current)
+        mid_end = min(self.page + right_current + 1, end)
+        if mid_start > left_end:
+            yield None
+        yield from range(mid_start, mid_end)
+        if mid_end == end:
+            return
+        right_start = max(mid_end, end - right_edge)
+        if right_start > mid_end:
+            yield None
+        yield from range(right_start, end)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.items)
 
 
 def paginate(stmt: Select, params: dict[str, Any] | None = None, *, page: int, per_page: int,
              count: Select | None = None, total: int | None = None) -> Page:
-    """The page `page` (out of range gives an empty page, never a 404) of `stmt`'s rows."""
+    """The page `page` (out of range gives an empty page, never a 404) of `stmt`'s rows, run with
+    `params`; the total comes from `count` (a statement giving one number, run with the same
+    parameters) or `total` when the caller has it already."""
     if count is None and total is None:
         raise ValueError("paginate needs a count statement or the total")
-    return Page(page=max(page, 1), per_page=per_page, max_per_page=100, error_out=False, count=True,
-                select=stmt, params=params or {}, count_select=count, total=total)
+    page, per_page = max(page, 1), min(max(per_page, 1), MAX_PER_PAGE)
+    params = params or {}
+    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page), params).all()
+    if total is None:
+        total = db.session.execute(count, params).scalar_one()
+    return Page(page=page, per_page=per_page, total=total, items=rows)

@@ -1,5 +1,6 @@
 """The benchmark as a test tier (`-m benchmark`, run by CI): ten years of data served by gunicorn with
-two workers, every key page within its budgets (scripts/bench.py, which the README documents).
+two workers, every key page within its budgets, stated as multiples of a bare Flask + Jinja + SQLite
+page measured in the same run (scripts/bench.py and scripts/bare_app.py, which the README documents).
 
 It builds its own databases in a temporary folder, so it measures the code and data of this checkout,
 and prints its table whether it passes or fails. This machine's speed varies by up to 40% from one
