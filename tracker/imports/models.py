@@ -1,6 +1,7 @@
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -30,11 +31,21 @@ class SourceDocument(db.Model):
     uploaded_by: Mapped[User | None] = relationship()
 
 
+class DraftState(StrEnum):
+    """A document's draft is "reading" while the import queue parses it (text recognition of a scan
+    takes minutes), then "ready" with its items, or "failed" with the message to show."""
+
+    READING = "reading"
+    READY = "ready"
+    FAILED = "failed"
+
+
 class ImportDraft(db.Model):
     """What was extracted from a document, as the user corrects it; nothing reaches the review until
     the user confirms. Kept server-side, keyed to the user who started it."""
 
     __tablename__ = "import_drafts"
+    __table_args__ = (CheckConstraint("state IN ('reading', 'ready', 'failed')", name="state"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -47,6 +58,11 @@ class ImportDraft(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     items: Mapped[list] = mapped_column(JSON, default=list)
     warnings: Mapped[list] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(10), default=DraftState.READY.value, server_default="ready")
+    progress: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: The text came from text recognition of a scanned PDF, so the user checks it more closely.
+    ocr: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

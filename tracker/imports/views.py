@@ -9,10 +9,11 @@ from tracker import permissions
 from tracker.clock import today
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.imports import cli, services
+from tracker.imports import cli, limits, services
 from tracker.imports import extract as ex
 from tracker.imports.forms import DocumentImportForm
-from tracker.imports.models import ImportDraft
+from tracker.imports.models import DraftState, ImportDraft
+from tracker.reports import tasks
 from tracker.reviews.models import Review
 from tracker.views_common import parse_id
 
@@ -45,6 +46,7 @@ def _load_draft(draft_id: int) -> ImportDraft:
 def new():
     _require_importer()
     form = DocumentImportForm()
+    form.file.description = f"{form.file.description}. {limits.describe_document_limits(_max_bytes())}"
     reviews = list(db.session.execute(select(Review.id, Review.reference, Review.title)
                                       .order_by(Review.reference).limit(1000)))
     form.target.choices = [SelectChoice("new", "A new review")] + [
@@ -76,9 +78,17 @@ def new():
                     form.form_errors.append(error.message)
             else:
                 db.session.commit()
-                flash(f"Found {len(draft.items)} items in {draft.original_filename}. Check them before you "
-                      f"confirm: nothing has been saved to the review yet.", "success")
-                return redirect(url_for("imports.draft", draft_id=draft.id))
+                tasks.enqueue_reading(draft.id)
+                db.session.refresh(draft)
+                if draft.state == DraftState.FAILED:  # read at once (immediate queue) and refused
+                    form.file.errors = list(form.file.errors) + [draft.error]
+                    services.discard_draft(draft)
+                    db.session.commit()
+                else:
+                    if draft.state == DraftState.READY:
+                        flash(f"Found {len(draft.items)} items in {draft.original_filename}. Check them before "
+                              f"you confirm: nothing has been saved to the review yet.", "success")
+                    return redirect(url_for("imports.draft", draft_id=draft.id))
     status = 200 if request.method == "GET" or not form.errors else 422
     return render_template("imports/new.html", form=form, drafts=drafts), status
 
@@ -95,6 +105,10 @@ def _items_from_form() -> list[dict]:
 def draft(draft_id: int):
     _require_importer()
     draft = _load_draft(draft_id)
+    if draft.state != DraftState.READY:
+        if request.method == "POST":
+            return redirect(url_for("imports.draft", draft_id=draft.id))
+        return render_template("imports/reading.html", draft=draft)
     error = None
     if request.method == "POST":
         operation = request.form.get("op", "save")
