@@ -1,5 +1,7 @@
 """Imports: upload or paste a review document, correct the draft, confirm it into the review."""
 
+from urllib.parse import quote
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -9,7 +11,7 @@ from tracker import permissions
 from tracker.clock import today
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.imports import cli, limits, services
+from tracker.imports import cli, limits, plans, reading, services
 from tracker.imports import extract as ex
 from tracker.imports.forms import DocumentImportForm
 from tracker.imports.models import DraftState, ImportDraft
@@ -191,7 +193,7 @@ def plan_upload(review_id: int):
             if ext not in ("xlsx", "csv"):
                 raise DomainError("The selected file must be an Excel (.xlsx) or CSV file.", field="file")
             services.check_file(f"plan.{ext}", data, _max_bytes())
-            rows = spreadsheet.read_rows(upload.filename, data)
+            rows = reading.read_plan(f"plan.{ext}", data)
         except DomainError as problem:
             error = problem.message
         else:
@@ -204,7 +206,8 @@ def plan_upload(review_id: int):
             db.session.add(draft)
             db.session.commit()
             return redirect(url_for("imports.plan_preview", draft_id=draft.id))
-    return render_template("imports/plan_upload.html", review=review, error=error), (422 if error else 200)
+    return render_template("imports/plan_upload.html", review=review, error=error,
+                           limits=limits.describe_plan_limits(_max_bytes())), (422 if error else 200)
 
 
 @bp.route("/plan-drafts/<int:draft_id>", methods=["GET", "POST"])
@@ -217,7 +220,7 @@ def plan_preview(draft_id: int):
     rows = draft.items
     header = rows[0]
     mapping = spreadsheet.guess_mapping(header)
-    if request.method == "POST":
+    if request.method == "POST" and any(name.startswith("map-") for name in request.form):
         mapping = {}
         for key, _ in spreadsheet.FIELDS:
             value = request.form.get(f"map-{key}", "")
@@ -233,8 +236,8 @@ def plan_preview(draft_id: int):
         error = problem.message
     if request.method == "POST" and request.form.get("op") == "import" and error is None:
         try:
-            result = spreadsheet.import_plan(draft.review, checked, by=_user(), today=today(),
-                                             skip_bad=request.form.get("skip_bad") == "yes")
+            result = plans.import_plan(draft.review, checked, by=_user(), today=today(),
+                                       skip_bad=request.form.get("skip_bad") == "yes")
         except DomainError as problem:
             db.session.rollback()
             draft = _load_draft(draft_id)
@@ -243,13 +246,18 @@ def plan_preview(draft_id: int):
             review_id = draft.review_id
             db.session.delete(draft)
             db.session.commit()
-            flash(f"Imported {result['recommendations']} recommendations and {result['actions']} actions"
-                  + (f"; {result['skipped']} bad rows skipped" if result["skipped"] else "") + ".", "success")
+            flash(f"Imported {result['recommendations']} recommendations and {result['actions']} actions; "
+                  f"{result['changed']} actions updated, {result['unchanged']} rows unchanged"
+                  + (f"; {result['skipped']} refused rows skipped" if result["skipped"] else "") + ".", "success")
             return redirect(url_for("reviews.show", review_id=review_id))
-    bad = [r for r in checked if not r.ok]
+    # The dry run: the same services, rolled back, so the list is what the import will do.
+    outcomes = plans.compare_plan(draft.review, checked, by=_user(), today=today(), save=False) if checked else []
+    refused = [o for o in outcomes if o.kind == plans.REFUSED]
+    counts = {kind: sum(o.kind == kind for o in outcomes) for kind in plans.OUTCOME_LABELS}
     status = 422 if (error and request.method == "POST") else 200
     return render_template("imports/plan_preview.html", draft=draft, header=header, mapping=mapping,
-                           fields=spreadsheet.FIELDS, checked=checked, bad=bad, error=error), status
+                           fields=spreadsheet.FIELDS, outcomes=outcomes, refused=refused, counts=counts,
+                           labels=plans.OUTCOME_LABELS, error=error), status
 
 
 @bp.route("/reviews/<int:review_id>/plan.<any(csv, xlsx):fmt>")
@@ -264,6 +272,13 @@ def plan_export(review_id: int, fmt: str):
     db.session.commit()
     mimetype = "text/csv" if fmt == "csv" else \
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    name = "".join(c if c.isalnum() or c in "-_" else "-" for c in review.reference)
     return Response(data, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="action-plan-{name}.{fmt}"'})
+                    headers={"Content-Disposition": attachment(f"action-plan-{review.reference}.{fmt}")})
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition that works for any name: an ASCII fallback, and the real name as UTF-8
+    in filename* (RFC 6266), since a header cannot carry "Łódź" or "Child Ş" as it is."""
+    cleaned = "".join(c if c.isalnum() or c in "-_." else "-" for c in filename)
+    fallback = "".join(c if c.isascii() else "-" for c in cleaned)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(cleaned)}"
