@@ -74,10 +74,14 @@ def test_a_scanned_upload_is_read_by_ocr_and_the_draft_says_so(client, login_as)
     assert "text came from text recognition (OCR)" in " ".join(page.text.split())
 
 
-def test_a_text_pdf_is_not_sent_to_ocr(client, login_as, monkeypatch):
+def test_a_text_pdf_is_not_sent_to_ocr(app, monkeypatch):
     from tests.imports_docs import briefing_pdf
 
-    assert ocr.has_text_layer(briefing_pdf())
+    monkeypatch.setattr("tracker.imports.ocr.ocr_pages", lambda *args: pytest.fail("a text PDF was sent to OCR"))
+    data = briefing_pdf()
+    assert ocr.has_text_layer(data)
+    result = services.extract_document("briefing.pdf", data, known_agencies=[])
+    assert not result.ocr and len(result.recommendations) == 4
 
 
 # --- In the background, with progress ------------------------------------------------------------

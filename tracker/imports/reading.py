@@ -27,7 +27,7 @@ class Reading:
 def _run(job: dict, data: bytes, on_progress: Callable[[str], None] | None) -> Reading:
     config = current_app.config
     timeout = float(config.get("IMPORT_PARSE_TIMEOUT", 300))
-    memory_mb = int(config.get("IMPORT_PARSE_MEMORY_MB", 1024))
+    memory_mb = int(config.get("IMPORT_PARSE_MEMORY_MB", 2048))
     payload = json.dumps(job).encode("utf-8") + b"\n" + data
     try:
         done = run_limited([sys.executable, "-m", "tracker.imports.parse_worker"], input=payload,
