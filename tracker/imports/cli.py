@@ -27,11 +27,12 @@ def register(bp: Blueprint) -> None:
                               review_type: str, new_reference: str | None) -> None:
         """Find the recommendations and learning points in a review document (PDF, .docx, .txt, .md)."""
         from tracker.clock import today
-        from tracker.imports import services
+        from tracker.imports import reading, services
 
         data = file.read_bytes()
         services.check_document(file.name, data, max(len(data), 1))
-        result = services.extract_document(file.name, data)
+        result = reading.read_document(file.name, data,
+                                       known_agencies=services.known_agency_names(services.all_agencies()))
         if as_json:
             click.echo(json.dumps([i.as_dict() for i in result.items], indent=2, ensure_ascii=False))
         else:

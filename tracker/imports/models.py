@@ -1,10 +1,11 @@
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.models_base import UTCDateTime, utcnow
+from tracker.models_base import UTCDateTime, enum_column, utcnow
 from tracker.reviews.models import Review
 from tracker.users.models import User
 
@@ -30,6 +31,15 @@ class SourceDocument(db.Model):
     uploaded_by: Mapped[User | None] = relationship()
 
 
+class DraftState(StrEnum):
+    """A document's draft is "reading" while the import queue parses it (text recognition of a scan
+    takes minutes), then "ready" with its items, or "failed" with the message to show."""
+
+    READING = "reading"
+    READY = "ready"
+    FAILED = "failed"
+
+
 class ImportDraft(db.Model):
     """What was extracted from a document, as the user corrects it; nothing reaches the review until
     the user confirms. Kept server-side, keyed to the user who started it."""
@@ -47,6 +57,12 @@ class ImportDraft(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     items: Mapped[list] = mapped_column(JSON, default=list)
     warnings: Mapped[list] = mapped_column(JSON, default=list)
+    state: Mapped[DraftState] = mapped_column(enum_column(DraftState, "state", 10), default=DraftState.READY,
+                                              server_default="ready")
+    progress: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: The text came from text recognition of a scanned PDF, so the user checks it more closely.
+    ocr: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,9 +19,10 @@ from tracker.errors import DomainError
 from tracker.evidence.services import check_file
 from tracker.extensions import db
 from tracker.imports import extract as ex
-from tracker.imports import spreadsheet
+from tracker.imports import limits, ocr
 from tracker.imports.matching import AgencyIndex, OwnerMatch, propose_short_name
-from tracker.imports.models import ImportDraft, SourceDocument
+from tracker.imports import reading
+from tracker.imports.models import DraftState, ImportDraft, SourceDocument
 from tracker.imports.text import text_from_file
 from tracker.recommendations.models import RecommendationKind
 from tracker.recommendations.services import create_recommendation
@@ -59,9 +61,30 @@ def all_agencies() -> list[Agency]:
     return list(db.session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.name)))
 
 
-def extract_document(filename: str, data: bytes) -> ex.Extraction:
-    text = text_from_file(filename, data)
-    return ex.extract(text, known_agencies=known_agency_names(all_agencies()))
+def extract_document(filename: str, data: bytes, *, known_agencies: list[str] | None = None,
+                     on_progress: Callable[[str], None] | None = None) -> ex.Extraction:
+    """The items of one document. A PDF with no text layer (a scan) is read by text recognition, page
+    by page, telling `on_progress`; the Extraction's `ocr` says so. Runs in the limited parsing
+    process (tracker.imports.reading), which passes the agency names since it has no database."""
+    if known_agencies is None:
+        known_agencies = known_agency_names(all_agencies())
+    scanned = Path(filename).suffix.lower() == ".pdf" and not ocr.has_text_layer(data)
+    if scanned:
+        pages = limits.pdf_page_count(data)
+        if pages > limits.MAX_SCANNED_PAGES:
+            raise DomainError(f"The PDF is a scan of {pages} pages; the most that text recognition reads is "
+                              f"{limits.MAX_SCANNED_PAGES}. Upload the part with the recommendations.", field="file")
+        # The other branch of issue 14 turns page texts into its document model (from_page_texts);
+        # until then the pages are joined and read as text.
+        text = "\n\n".join(ocr.ocr_pages(data, on_progress))
+    else:
+        text = text_from_file(filename, data)
+    if not text.strip():
+        raise DomainError("The document has no text in it." + (" Text recognition found none on its pages."
+                                                                if scanned else ""), field="file")
+    result = ex.extract(text, known_agencies=known_agencies)
+    result.ocr = scanned
+    return result
 
 
 def _store(data: bytes, ext: str) -> str:
@@ -89,12 +112,13 @@ def start_draft(*, by: User, filename: str | None, data: bytes | None, pasted: s
             raise DomainError("Enter the title of the new review, or choose an existing review", field="title")
         if new_review.get("review_type") not in {t.value for t in ReviewType}:
             raise DomainError("Select the type of the new review", field="review_type")
-    result = extract_document(original, data)
+    if ext in limits.ZIP_FORMATS:
+        limits.check_zip(data, ext)  # the central directory only: cheap, and refuses a zip bomb at once
     draft = ImportDraft(user_id=by.id, review_id=review.id if review else None,
                         new_review={} if review else new_review, original_filename=original,
                         stored_name=_store(data, ext), content_type=DOCUMENT_TYPES[ext], size_bytes=len(data),
-                        sha256=hashlib.sha256(data).hexdigest(),
-                        items=[i.as_dict() for i in result.items], warnings=list(result.warnings))
+                        sha256=hashlib.sha256(data).hexdigest(), items=[], warnings=[],
+                        state=DraftState.READING, progress="Waiting to start")
     db.session.add(draft)
     db.session.flush()
     return draft
@@ -110,13 +134,42 @@ def start_plan_draft(*, by: User, review: Review, filename: str, data: bytes, ma
     if ext not in ("xlsx", "csv"):
         raise DomainError("The selected file must be an Excel (.xlsx) or CSV file.", field="file")
     check_file(f"plan.{ext}", data, max_bytes)
-    rows = spreadsheet.read_rows(filename, data)
+    rows = reading.read_plan(f"plan.{ext}", data)
     draft = ImportDraft(user_id=by.id, review_id=review.id, new_review={"plan": True},
                         original_filename=filename[:255], stored_name="", content_type=ext, size_bytes=len(data),
                         sha256=hashlib.sha256(data).hexdigest(), items=rows, warnings=[])
     db.session.add(draft)
     db.session.flush()
     return draft
+
+
+def read_into_draft(draft: ImportDraft, on_progress: Callable[[], None] = lambda: None) -> None:
+    """Read the draft's stored document in the limited process (from the import queue) and keep its
+    items, or the reason it could not be read. `on_progress` is called after each change of
+    progress, so the caller can commit it for the waiting page. On failure the stored file is
+    removed: nothing of the document is kept."""
+    if draft.state != DraftState.READING:
+        return
+    path = storage_dir() / draft.stored_name
+
+    def progress(text: str) -> None:
+        draft.progress = text[:200]
+        on_progress()
+
+    progress("Reading the document")
+    try:
+        result = reading.read_document(draft.original_filename, path.read_bytes(),
+                                       known_agencies=known_agency_names(all_agencies()), on_progress=progress)
+    except (DomainError, OSError) as error:
+        draft.state, draft.progress = DraftState.FAILED, ""
+        draft.error = error.message if isinstance(error, DomainError) else "The uploaded file has gone: upload it again."
+        path.unlink(missing_ok=True)
+    else:
+        draft.items = [item.as_dict() for item in result.items]
+        draft.warnings = list(result.warnings)
+        draft.ocr = bool(getattr(result, "ocr", False))
+        draft.state, draft.progress = DraftState.READY, ""
+    db.session.flush()
 
 
 # --- Editing the draft ---------------------------------------------------------------------------
@@ -292,6 +345,8 @@ def confirm_items(*, items: list[dict], review: Review | None, new_review: dict 
 def confirm_draft(draft: ImportDraft, *, by: User, today: date) -> ImportSummary:
     if draft.user_id != by.id:
         raise DomainError("This draft belongs to someone else.")
+    if draft.state != DraftState.READY:
+        raise DomainError("The document has not been read yet.")
     source = {"original_filename": draft.original_filename, "stored_name": draft.stored_name,
               "content_type": draft.content_type, "size_bytes": draft.size_bytes, "sha256": draft.sha256}
     summary = confirm_items(items=list(draft.items), review=draft.review, new_review=draft.new_review,
@@ -314,7 +369,7 @@ def import_file(*, filename: str, data: bytes, review: Review | None, new_review
                 by: User | None = None) -> ImportSummary:
     """The command line's import: extract and confirm in one go, keeping the document."""
     ext = check_document(filename, data, max(len(data), 1))
-    result = extract_document(filename, data)
+    result = reading.read_document(filename, data, known_agencies=known_agency_names(all_agencies()))
     source = {"original_filename": secure_filename(Path(filename).name) or f"document.{ext}",
               "stored_name": _store(data, ext), "content_type": DOCUMENT_TYPES[ext], "size_bytes": len(data),
               "sha256": hashlib.sha256(data).hexdigest()}

@@ -1,10 +1,11 @@
-"""Action plans in and out of spreadsheets (XLSX and CSV).
+"""Action plans in and out of spreadsheets (XLSX and CSV); tracker.imports.plans compares and saves.
 
 Export writes one row per action (a recommendation with no action gets a row of its own) with every
-field the plan carries. Import reads such a sheet, maps its columns to those fields (by header, or as
-the user chooses), checks every row and reports each bad one with its row number and reason; nothing
-is saved unless every row is good or the user chooses to skip the bad ones. An export imported into
-another review gives back the same records."""
+field the plan carries, starting with the action's reference (ACT-12). Import reads such a sheet (in
+the limited parsing process), maps its columns to those fields (by header, or as the user chooses)
+and checks every row, reporting each bad one with its row number and reason. Rows whose reference
+names an action of the review update it; the others are added, so an export imported into another
+review gives back the same records, and imported back into its own review changes nothing."""
 
 from __future__ import annotations
 
@@ -16,18 +17,16 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from tracker.actions import services as action_services
-from tracker.actions.models import Action, ActionStatus, StatusChange
+from tracker.actions.models import Action, ActionStatus
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.imports import limits
 from tracker.imports.matching import AgencyIndex
-from tracker.models_base import utcnow
 from tracker.recommendations.models import Recommendation, RecommendationKind
-from tracker.recommendations.services import create_recommendation
 from tracker.reviews.models import Review
-from tracker.users.models import User
 
 FIELDS: list[tuple[str, str]] = [
+    ("action_reference", "Action reference"),
     ("recommendation_number", "Recommendation number"),
     ("recommendation_text", "Recommendation"),
     ("recommendation_kind", "Recommendation kind"),
@@ -39,6 +38,7 @@ FIELDS: list[tuple[str, str]] = [
     ("original_due_date", "Original due date"),
     ("success_measure", "Success measure"),
     ("status", "Status"),
+    ("change_reason", "Reason for change"),
 ]
 LABELS = dict(FIELDS)
 REQUIRED = ("recommendation_number", "recommendation_text")
@@ -51,8 +51,14 @@ _SYNONYMS = {
     "due_date": ("due", "deadline", "target date", "by when", "timescale"),
     "success_measure": ("measure of success", "success measures", "outcome", "impact measure"),
     "addressed_to": ("addressee", "addressees", "to"),
+    "action_reference": ("action ref", "action id", "reference"),
+    "change_reason": ("reason", "reason for the change", "change reason"),
 }
-MAX_ROWS = 5000
+MAX_ROWS = limits.MAX_PLAN_ROWS
+#: The same limits as the web forms (a recommendation number is 20 characters, a description 5,000...).
+MAX_LENGTHS = {"recommendation_number": 20, "recommendation_text": 20_000, "action": 5000, "success_measure": 5000,
+               "change_reason": 5000, "action_reference": 20}
+REFERENCE_PREFIX = "ACT-"
 
 
 # --- Reading -------------------------------------------------------------------------------------
@@ -82,12 +88,16 @@ def read_rows(filename: str, data: bytes) -> list[list[str]]:
             raise DomainError("The spreadsheet could not be read. Save it again as .xlsx or .csv.",
                               field="file") from error
         sheet = book.worksheets[0]
-        rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 1)]
+        rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
         book.close()
     elif name.endswith(".csv"):
         from tracker.imports.text import decode_text
 
-        rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(decode_text(data)))][: MAX_ROWS + 1]
+        try:
+            rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(decode_text(data)))][: MAX_ROWS + 2]
+        except csv.Error as error:  # a cell longer than the csv module's limit (131,072 characters)
+            raise DomainError(f"The CSV file could not be read ({error}): a cell may be far too long.",
+                              field="file") from error
     else:
         raise DomainError("The selected file must be an Excel (.xlsx) or CSV file.", field="file")
     rows = [[unsafe(c) for c in row] for row in rows]
@@ -95,6 +105,9 @@ def read_rows(filename: str, data: bytes) -> list[list[str]]:
         rows.pop()
     if len(rows) < 2:
         raise DomainError("The spreadsheet has no rows under its header row.", field="file")
+    if len(rows) > MAX_ROWS + 1:
+        raise DomainError(f"The spreadsheet has more than {MAX_ROWS:,} rows. Split it into smaller plans.",
+                          field="file")
     return rows
 
 
@@ -158,6 +171,11 @@ def check_rows(rows: list[list[str]], mapping: dict[str, int], agencies, users) 
             continue
         values = {k: (row[i] if i < len(row) else "").strip() for k, i in mapping.items()}
         item = PlanRow(n, values)
+        for key, most in MAX_LENGTHS.items():
+            if len(values.get(key, "")) > most:
+                item.errors.append(f"the {LABELS[key].lower()} is {len(values[key]):,} characters long; the most is "
+                                   f"{most:,}")
+                values[key] = values[key][:most]
         number, text = values.get("recommendation_number", ""), values.get("recommendation_text", "")
         if not number:
             item.errors.append("the recommendation number is empty")
@@ -212,55 +230,12 @@ def check_rows(rows: list[list[str]], mapping: dict[str, int], agencies, users) 
     return out
 
 
-# --- Saving --------------------------------------------------------------------------------------
-
-
-def import_plan(review: Review, checked: list[PlanRow], *, by: User, today: date, skip_bad: bool) -> dict[str, int]:
-    bad = [r for r in checked if not r.ok]
-    if bad and not skip_bad:
-        raise DomainError(f"{len(bad)} row{'s' if len(bad) != 1 else ''} cannot be imported. Correct the "
-                          f"spreadsheet, or choose to skip the bad rows.")
-    existing = {r.number.lower(): r for r in db.session.scalars(
-        select(Recommendation).where(Recommendation.review_id == review.id))}
-    recs = actions = 0
-    for row in checked:
-        if not row.ok:
-            continue
-        v = row.values
-        number = " ".join(v["recommendation_number"].split())
-        rec = existing.get(number.lower())
-        if rec is None:
-            rec = create_recommendation(review, number=number, text=v["recommendation_text"],
-                                        kind=v["recommendation_kind"], addressees=row.addressees, themes=[])
-            existing[number.lower()] = rec
-            recs += 1
-        if not v.get("action"):
-            continue
-        status = v.get("status") or ActionStatus.OPEN
-        action = action_services.create_action(rec, description=v["action"], owner=row.owner, lead=row.lead,
-                                               due_date=row.due, success_measure=v.get("success_measure", ""),
-                                               by=by, today=today, open_now=status != ActionStatus.DRAFT)
-        if row.original_due and row.original_due != row.due:
-            action.original_due_date = row.original_due
-        if status not in (ActionStatus.DRAFT, ActionStatus.OPEN):
-            # A plan brought in from elsewhere keeps the status it had there; the history says so.
-            now = utcnow()
-            db.session.add(StatusChange(action=action, from_status=action.status, to_status=status,
-                                        reason="Imported from an action plan spreadsheet", changed_by_id=by.id,
-                                        changed_at=now))
-            action.status = status
-            if status in (ActionStatus.SUBMITTED, ActionStatus.ASSURED):
-                action.submitted_at = now
-            if status == ActionStatus.ASSURED:
-                action.assured_at, action.assured_date = now, today
-            if status in (ActionStatus.WITHDRAWN, ActionStatus.SUPERSEDED):
-                action.status_reason = "Imported from an action plan spreadsheet"
-        actions += 1
-    db.session.flush()
-    return {"recommendations": recs, "actions": actions, "skipped": len(bad)}
-
-
 # --- Export --------------------------------------------------------------------------------------
+
+
+def action_reference(action: Action) -> str:
+    """How an exported plan names each action, so importing it back updates that action."""
+    return f"{REFERENCE_PREFIX}{action.id}"
 
 
 def plan_rows(review: Review) -> list[list[str]]:
@@ -273,11 +248,12 @@ def plan_rows(review: Review) -> list[list[str]]:
     for rec in recs:
         base = [rec.number, rec.text, rec.kind, "; ".join(a.name for a in rec.addressees)]
         if not rec.actions:
-            rows.append(base + [""] * 7)
-        for action in rec.actions:
-            rows.append(base + [action.description, action.owner_agency.name, action.lead.email if action.lead else "",
-                                action.due_date.isoformat(), action.original_due_date.isoformat(),
-                                action.success_measure, action.status])
+            rows.append([""] + base + [""] * 8)
+        for action in sorted(rec.actions, key=lambda a: a.id):
+            rows.append([action_reference(action)] + base
+                        + [action.description, action.owner_agency.name, action.lead.email if action.lead else "",
+                           action.due_date.isoformat(), action.original_due_date.isoformat(),
+                           action.success_measure, action.status, ""])
     return rows
 
 

@@ -1,5 +1,7 @@
 """Imports: upload or paste a review document, correct the draft, confirm it into the review."""
 
+from urllib.parse import quote
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -7,10 +9,11 @@ from wtforms.fields.choices import SelectChoice
 from tracker import permissions
 from tracker.clock import today
 from tracker.extensions import db
-from tracker.imports import cli, services
+from tracker.imports import cli, limits, plans, services
 from tracker.imports import extract as ex
 from tracker.imports.forms import DocumentImportForm
-from tracker.imports.models import ImportDraft
+from tracker.imports.models import DraftState, ImportDraft
+from tracker.reports import tasks
 from tracker.reviews.models import Review
 from tracker.views_common import attempt, parse_id, require, run_service, signed_in_user
 
@@ -37,6 +40,7 @@ def _load_draft(draft_id: int) -> ImportDraft:
 def new():
     _require_importer()
     form = DocumentImportForm()
+    form.file.description = f"{form.file.description}. {limits.describe_document_limits(_max_bytes())}"
     reviews = list(db.session.execute(select(Review.id, Review.reference, Review.title)
                                       .order_by(Review.reference).limit(1000)))
     form.target.choices = [SelectChoice("new", "A new review")] + [
@@ -60,9 +64,17 @@ def new():
                 new_review={"title": form.title.data, "reference": form.reference.data,
                             "review_type": form.review_type.data}, max_bytes=_max_bytes()))
             if draft:
-                flash(f"Found {len(draft.items)} items in {draft.original_filename}. Check them before you "
-                      f"confirm: nothing has been saved to the review yet.", "success")
-                return redirect(url_for("imports.draft", draft_id=draft.id))
+                tasks.enqueue_reading(draft.id)
+                db.session.refresh(draft)
+                if draft.state == DraftState.FAILED:  # read at once (immediate queue) and refused
+                    form.file.errors = list(form.file.errors) + [draft.error]
+                    services.discard_draft(draft)
+                    db.session.commit()
+                else:
+                    if draft.state == DraftState.READY:
+                        flash(f"Found {len(draft.items)} items in {draft.original_filename}. Check them before "
+                              f"you confirm: nothing has been saved to the review yet.", "success")
+                    return redirect(url_for("imports.draft", draft_id=draft.id))
     status = 200 if request.method == "GET" or not form.errors else 422
     return render_template("imports/new.html", form=form, drafts=drafts), status
 
@@ -78,6 +90,10 @@ def _items_from_form() -> list[dict]:
 def draft(draft_id: int):
     _require_importer()
     draft = _load_draft(draft_id)
+    if draft.state != DraftState.READY:
+        if request.method == "POST":
+            return redirect(url_for("imports.draft", draft_id=draft.id))
+        return render_template("imports/reading.html", draft=draft)
     error = None
     if request.method == "POST":
         operation = request.form.get("op", "save")
@@ -152,7 +168,8 @@ def plan_upload(review_id: int):
             error = refusal.message
         else:
             return redirect(url_for("imports.plan_preview", draft_id=draft.id))
-    return render_template("imports/plan_upload.html", review=review, error=error), (422 if error else 200)
+    return render_template("imports/plan_upload.html", review=review, error=error,
+                           limits=limits.describe_plan_limits(_max_bytes())), (422 if error else 200)
 
 
 @bp.route("/plan-drafts/<int:draft_id>", methods=["GET", "POST"])
@@ -164,7 +181,7 @@ def plan_preview(draft_id: int):
     rows = draft.items
     header = rows[0]
     mapping = spreadsheet.guess_mapping(header)
-    if request.method == "POST":
+    if request.method == "POST" and any(name.startswith("map-") for name in request.form):
         mapping = {}
         for key, _ in spreadsheet.FIELDS:
             value = request.form.get(f"map-{key}", "")
@@ -182,18 +199,23 @@ def plan_preview(draft_id: int):
             draft = _load_draft(draft_id)
             error = refusal.message
         else:
-            flash(f"Imported {result['recommendations']} recommendations and {result['actions']} actions"
-                  + (f"; {result['skipped']} bad rows skipped" if result["skipped"] else "") + ".", "success")
+            flash(f"Imported {result['recommendations']} recommendations and {result['actions']} actions; "
+                  f"{result['changed']} actions updated, {result['unchanged']} rows unchanged"
+                  + (f"; {result['skipped']} refused rows skipped" if result["skipped"] else "") + ".", "success")
             return redirect(url_for("reviews.show", review_id=review_id))
-    bad = [r for r in checked if not r.ok]
+    # The dry run: the same services, rolled back, so the list is what the import will do.
+    outcomes = plans.compare_plan(draft.review, checked, by=signed_in_user(), today=today(), save=False) if checked else []
+    refused = [o for o in outcomes if o.kind == plans.REFUSED]
+    counts = {kind: sum(o.kind == kind for o in outcomes) for kind in plans.OUTCOME_LABELS}
     status = 422 if (error and request.method == "POST") else 200
     return render_template("imports/plan_preview.html", draft=draft, header=header, mapping=mapping,
-                           fields=spreadsheet.FIELDS, checked=checked, bad=bad, error=error), status
+                           fields=spreadsheet.FIELDS, outcomes=outcomes, refused=refused, counts=counts,
+                           labels=plans.OUTCOME_LABELS, error=error), status
 
 
 def _import_plan(draft: ImportDraft, checked: list) -> dict:
     """Save the checked rows into the review; the draft has served its purpose."""
-    result = spreadsheet.import_plan(draft.review, checked, by=signed_in_user(), today=today(),
+    result = plans.import_plan(draft.review, checked, by=signed_in_user(), today=today(),
                                      skip_bad=request.form.get("skip_bad") == "yes")
     db.session.delete(draft)
     return result
@@ -210,6 +232,13 @@ def plan_export(review_id: int, fmt: str):
     db.session.commit()
     mimetype = "text/csv" if fmt == "csv" else \
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    name = "".join(c if c.isalnum() or c in "-_" else "-" for c in review.reference)
     return Response(data, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="action-plan-{name}.{fmt}"'})
+                    headers={"Content-Disposition": attachment(f"action-plan-{review.reference}.{fmt}")})
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition that works for any name: an ASCII fallback, and the real name as UTF-8
+    in filename* (RFC 6266), since a header cannot carry "Łódź" or "Child Ş" as it is."""
+    cleaned = "".join(c if c.isalnum() or c in "-_." else "-" for c in filename)
+    fallback = "".join(c if c.isascii() else "-" for c in cleaned)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(cleaned)}"

@@ -8,15 +8,13 @@ down. That process fetches nothing but files under the report's own asset folder
 from __future__ import annotations
 
 import json
-import os
-import resource
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 
+from tracker.limited import LimitExceeded, run_limited
 from tracker.reports.charts import report_charts
 from tracker.reports.data import ReportData
 
@@ -45,31 +43,19 @@ def render_report_html(data: ReportData) -> str:
     return template.render(data=data, charts=report_charts(data, prefix="pdf"))
 
 
-def _limits(memory_mb: int):
-    def apply() -> None:
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        os.setsid()
-    return apply
-
-
 def html_to_pdf(html: str, *, timeout: float | None = None, memory_mb: int | None = None) -> RenderedPdf:
     """Lay out the HTML in a separate, limited process and return the PDF bytes."""
     config = current_app.config
     timeout = timeout or config.get("REPORT_RENDER_TIMEOUT", 300)
     memory_mb = memory_mb or config.get("REPORT_RENDER_MEMORY_MB", 2048)
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "tracker.reports.pdf_worker", str(assets_dir())],
-            input=html.encode("utf-8"), capture_output=True, timeout=timeout, preexec_fn=_limits(memory_mb),
-            env=env, check=False)
-    except subprocess.TimeoutExpired as error:
-        raise RenderError(f"The PDF took longer than {timeout:.0f} seconds to lay out.") from error
+        done = run_limited([sys.executable, "-m", "tracker.reports.pdf_worker", str(assets_dir())],
+                           input=html.encode("utf-8"), timeout=timeout, memory_mb=memory_mb)
+    except LimitExceeded as error:
+        if error.kind == "time":
+            raise RenderError(f"The PDF took longer than {timeout:.0f} seconds to lay out.") from error
+        raise RenderError(f"The PDF could not be laid out within {memory_mb} MB of memory.") from error
     if done.returncode != 0:
-        tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
-        if done.returncode < 0 or "MemoryError" in "".join(tail):
-            raise RenderError(f"The PDF could not be laid out within {memory_mb} MB of memory.")
-        raise RenderError("The PDF could not be laid out: " + " ".join(tail))
+        raise RenderError("The PDF could not be laid out: " + done.stderr_tail())
     stats = json.loads(done.stderr.decode("utf-8").strip().splitlines()[-1])
     return RenderedPdf(done.stdout, stats["pages"], stats["seconds"], stats["peak_mb"], stats["cpu_seconds"])

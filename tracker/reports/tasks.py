@@ -1,4 +1,5 @@
-"""Background generation through Huey, a maintained task queue.
+"""Background work through Huey, a maintained task queue: board reports, reading uploaded documents,
+and the hourly reminders.
 
 By default the queue is a SQLite file in the instance folder (`instance/huey.sqlite`), run by
 `huey_consumer tracker.reports.consumer.huey` (which `make run` starts beside the web server). A
@@ -98,6 +99,45 @@ def enqueue_report(report_id: int) -> None:
     generate_report_task(report_id)
     if huey.immediate and has_app_context():
         current_app.logger.debug("board report %s generated in-process (immediate queue)", report_id)
+
+
+# --- reading uploaded documents ----------------------------------------------------------------------------
+
+
+def run_reading(draft_id: int) -> None:
+    """Read one uploaded document into its draft, committing each progress step so the waiting page
+    shows it ("Reading page 3 of 10")."""
+    from tracker.extensions import db
+    from tracker.imports.models import ImportDraft
+    from tracker.imports.services import read_into_draft
+
+    draft = db.session.get(ImportDraft, draft_id)
+    if draft is None:
+        return
+    read_into_draft(draft, on_progress=db.session.commit)
+    db.session.commit()
+
+
+@huey.task()
+def read_document_task(draft_id: int) -> None:
+    if has_app_context():
+        run_reading(draft_id)
+        return
+    app = _consumer_app()
+    with app.app_context():
+        try:
+            run_reading(draft_id)
+        finally:
+            from tracker.extensions import db
+
+            db.session.remove()
+
+
+def enqueue_reading(draft_id: int) -> None:
+    """Queue the document's reading; call after the request's commit so the consumer sees the draft.
+    (Here beside the report task: the consumer runs `tracker.reports.tasks.huey`, so every task is
+    registered by importing this module.)"""
+    read_document_task(draft_id)
 
 
 # --- reminder emails ---------------------------------------------------------------------------------------
