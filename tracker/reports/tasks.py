@@ -20,6 +20,8 @@ from huey import RedisHuey, SqliteHuey, crontab
 
 from tracker.clock import LONDON, today
 from tracker.extensions import db
+from tracker.imports.models import ImportDraft
+from tracker.imports.services import read_into_draft
 from tracker.reminders.mail import mail_status
 from tracker.reminders.services import run_daily_reminders
 from tracker.reports.models import BoardReport, ReportStatus
@@ -107,10 +109,6 @@ def enqueue_report(report_id: int) -> None:
 def run_reading(draft_id: int) -> None:
     """Read one uploaded document into its draft, committing each progress step so the waiting page
     shows it ("Reading page 3 of 10")."""
-    from tracker.extensions import db
-    from tracker.imports.models import ImportDraft
-    from tracker.imports.services import read_into_draft
-
     draft = db.session.get(ImportDraft, draft_id)
     if draft is None:
         return
@@ -128,8 +126,6 @@ def read_document_task(draft_id: int) -> None:
         try:
             run_reading(draft_id)
         finally:
-            from tracker.extensions import db
-
             db.session.remove()
 
 
