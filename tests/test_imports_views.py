@@ -44,7 +44,7 @@ def test_dry_run_json_on_both_seeds_saves_nothing(app):
     result = runner.invoke(args=["import-review", str(BRIEFING), "--dry-run", "--json"])
     assert result.exit_code == 0, result.output
     items = json.loads(result.stdout)
-    assert set(items[0]) == {"kind", "number", "text", "owner", "section"}
+    assert {"kind", "number", "text", "owner", "section", "page", "doubts"} <= set(items[0])
     assert Counter(i["kind"] for i in items) == {"recommendation": 4, "learning_point": 5}
     result = runner.invoke(args=["import-review", str(OVERVIEW), "--dry-run", "--json"])
     items = json.loads(result.stdout)

@@ -18,9 +18,9 @@ from tracker.errors import DomainError
 from tracker.evidence.services import check_file
 from tracker.extensions import db
 from tracker.imports import extract as ex
+from tracker.imports.document import read_document
 from tracker.imports.matching import AgencyIndex, OwnerMatch, propose_short_name
 from tracker.imports.models import ImportDraft, SourceDocument
-from tracker.imports.text import text_from_file
 from tracker.recommendations.models import RecommendationKind
 from tracker.recommendations.services import create_recommendation
 from tracker.reviews import services as review_services
@@ -29,7 +29,7 @@ from tracker.users.models import Agency, AgencyKind, User
 
 DOCUMENT_TYPES = {"pdf": "application/pdf",
                   "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                  "txt": "text/plain", "md": "text/markdown"}
+                  "txt": "text/plain", "md": "text/markdown", "html": "text/html"}
 
 
 def storage_dir() -> Path:
@@ -43,10 +43,12 @@ def check_document(filename: str, data: bytes, max_bytes: int) -> str:
     ext = Path(filename or "").suffix.lower().lstrip(".")
     if ext == "markdown":
         ext = "md"
+    if ext == "htm":
+        ext = "html"
     if ext not in DOCUMENT_TYPES:
-        raise DomainError("The selected file must be a PDF, Word (.docx), text (.txt) or Markdown (.md) file.",
-                          field="file")
-    check_file(f"document.{'txt' if ext == 'md' else ext}", data, max_bytes)
+        raise DomainError("The selected file must be a PDF, Word (.docx), web page (.html), text (.txt) or "
+                          "Markdown (.md) file.", field="file")
+    check_file(f"document.{'txt' if ext in ('md', 'html') else ext}", data, max_bytes)
     return ext
 
 
@@ -58,9 +60,14 @@ def all_agencies() -> list[Agency]:
     return list(db.session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.name)))
 
 
-def extract_document(filename: str, data: bytes) -> ex.Extraction:
-    text = text_from_file(filename, data)
-    return ex.extract(text, known_agencies=known_agency_names(all_agencies()))
+def extract_document(filename: str, data: bytes, known_agencies: list[str] | None = None) -> ex.Extraction:
+    """The one entry point for a document's items: a plain function of the bytes (and the agency names
+    to recognise) returning picklable plain data. Without `known_agencies` it reads the partnership's
+    agencies from the database, so inside another process pass them in."""
+    document = read_document(filename, data)
+    if known_agencies is None:
+        known_agencies = known_agency_names(all_agencies())
+    return ex.extract(document, known_agencies=known_agencies)
 
 
 def _store(data: bytes, ext: str) -> str:
