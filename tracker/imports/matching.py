@@ -7,7 +7,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tracker.users.models import Agency
+from tracker.users.models import Agency, AgencyKind
+
+#: "All agencies", "all partner agencies", "each relevant agency": one action per agency is proposed.
+ALL_AGENCIES = re.compile(r"^(?:all|each|every)\s+(?:of\s+the\s+)?(?:relevant\s+|partner\s+|statutory\s+|"
+                          r"safeguarding\s+)*(?:agencies|agency|partners|organisations|organizations)$|^all$", re.I)
 
 
 def owner_key(text: str) -> str:
@@ -23,6 +27,8 @@ class OwnerMatch:
     agencies: list[Agency] = field(default_factory=list)
     how: list[str] = field(default_factory=list)  # "name", "short name", "alias" for each agency
     proposed: list[str] = field(default_factory=list)  # names of agencies to create
+    #: "all agencies": every agency of the partnership, one action each
+    every_agency: bool = False
 
     @property
     def matched(self) -> bool:
@@ -31,6 +37,8 @@ class OwnerMatch:
 
 class AgencyIndex:
     def __init__(self, agencies: list[Agency]):
+        self.every = [a for a in agencies if getattr(a, "kind", None) == AgencyKind.AGENCY.value
+                      and (a.short_name or "").lower() != "all"]
         self.by_key: dict[str, tuple[Agency, str]] = {}
         for agency in agencies:
             for alias in agency.aliases or []:
@@ -59,6 +67,10 @@ class AgencyIndex:
         if not result.written:
             return result
         found = self.find(result.written)
+        if not found and ALL_AGENCIES.match(owner_key(result.written)) and self.every:
+            result.agencies, result.how = list(self.every), ["all agencies"] * len(self.every)
+            result.every_agency = True
+            return result
         if found:
             result.agencies, result.how = [found[0]], [found[1]]
             return result

@@ -7,17 +7,19 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.utils import secure_filename
 
+from tracker.actions.services import create_action
 from tracker.errors import DomainError
 from tracker.evidence.services import check_file
 from tracker.extensions import db
 from tracker.imports import extract as ex
+from tracker.imports.dates import parse_target_date
 from tracker.imports.document import read_document
 from tracker.imports.matching import AgencyIndex, OwnerMatch, propose_short_name
 from tracker.imports.models import ImportDraft, SourceDocument
@@ -30,6 +32,13 @@ from tracker.users.models import Agency, AgencyKind, User
 DOCUMENT_TYPES = {"pdf": "application/pdf",
                   "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                   "txt": "text/plain", "md": "text/markdown", "html": "text/html"}
+
+
+OCR_NOTICE = "The text came from OCR (the document is a scanned image): check the wording against the document."
+#: An action from a plan with no readable target date is due this long after the import, for the lead to adjust.
+DEFAULT_ACTION_DAYS = 182
+#: What a draft item keeps from extraction that the form does not post back.
+EXTRAS = ("page", "context", "doubts", "actions")
 
 
 def storage_dir() -> Path:
@@ -100,7 +109,8 @@ def start_draft(*, by: User, filename: str | None, data: bytes | None, pasted: s
                         new_review={} if review else new_review, original_filename=original,
                         stored_name=_store(data, ext), content_type=DOCUMENT_TYPES[ext], size_bytes=len(data),
                         sha256=hashlib.sha256(data).hexdigest(),
-                        items=[i.as_dict() for i in result.items], warnings=list(result.warnings))
+                        items=[i.as_dict() for i in result.items],
+                        warnings=list(result.warnings) + ([OCR_NOTICE] if result.ocr else []))
     db.session.add(draft)
     db.session.flush()
     return draft
@@ -110,7 +120,8 @@ def start_draft(*, by: User, filename: str | None, data: bytes | None, pasted: s
 
 
 def _blank_item(kind: str = ex.RECOMMENDATION) -> dict:
-    return {"kind": kind, "number": "", "text": "", "owner": "", "section": "Added by hand"}
+    return {"kind": kind, "number": "", "text": "", "owner": "", "section": "Added by hand", "page": None,
+            "context": "", "doubts": [], "actions": []}
 
 
 def _split_text(text: str) -> tuple[str, str] | None:
@@ -128,11 +139,14 @@ def edit_draft(draft: ImportDraft, items: list[dict], operation: str = "") -> st
     """Save the edited items, then apply one operation: "remove:N", "merge:N" (with the next item),
     "split:N", "add" or "add-learning". Returns a message for the user."""
     cleaned = []
-    for item in items:
+    before = list(draft.items or [])
+    for n, item in enumerate(items):
         kind = item.get("kind") if item.get("kind") in ex.KINDS else ex.RECOMMENDATION
+        extras = before[n] if n < len(before) and isinstance(before[n], dict) else {}
         cleaned.append({"kind": kind, "number": " ".join((item.get("number") or "").split())[:20],
                         "text": (item.get("text") or "").strip(), "owner": (item.get("owner") or "").strip()[:200],
-                        "section": (item.get("section") or "")[:200]})
+                        "section": (item.get("section") or "")[:200],
+                        **{k: extras.get(k, [] if k in ("doubts", "actions") else None) for k in EXTRAS}})
     message = "Draft saved."
     verb, _, index_text = operation.partition(":")
     index = int(index_text) if index_text.isdigit() else -1
@@ -143,6 +157,7 @@ def edit_draft(draft: ImportDraft, items: list[dict], operation: str = "") -> st
         first, second = cleaned[index], cleaned.pop(index + 1)
         first["text"] = (first["text"] + "\n" + second["text"]).strip()
         first["owner"] = first["owner"] or second["owner"]
+        first["actions"] = list(first.get("actions") or []) + list(second.get("actions") or [])
         message = f"Items {index + 1} and {index + 2} merged."
     elif verb == "split" and 0 <= index < len(cleaned):
         halves = _split_text(cleaned[index]["text"])
@@ -150,7 +165,7 @@ def edit_draft(draft: ImportDraft, items: list[dict], operation: str = "") -> st
             message = f"Item {index + 1} has only one sentence, so it cannot be split. Edit it instead."
         else:
             cleaned[index]["text"] = halves[0]
-            cleaned.insert(index + 1, dict(cleaned[index], text=halves[1], number=""))
+            cleaned.insert(index + 1, dict(cleaned[index], text=halves[1], number="", actions=[]))
             message = f"Item {index + 1} split in two: give the new item a number."
     elif verb == "add":
         cleaned.append(_blank_item(ex.LEARNING_POINT if index_text == "learning" else ex.RECOMMENDATION))
@@ -184,9 +199,12 @@ class ImportSummary:
     recommendations: int
     learning_points: int
     new_agencies: list[str]
+    actions: int = 0
 
     def describe(self) -> str:
         extra = f"; new agencies: {', '.join(self.new_agencies)}" if self.new_agencies else ""
+        if self.actions:
+            extra = f" with {self.actions} proposed action{'s' if self.actions != 1 else ''}" + extra
         return (f"{self.recommendations} recommendation{'s' if self.recommendations != 1 else ''} and "
                 f"{self.learning_points} learning point{'s' if self.learning_points != 1 else ''} imported into "
                 f"{self.review.reference}{extra}")
@@ -238,7 +256,8 @@ def confirm_items(*, items: list[dict], review: Review | None, new_review: dict 
             status=details.get("status") or ReviewStatus.PUBLISHED.value))
     taken = {a.short_name.lower() for a in agencies}
     created: dict[str, Agency] = {}
-    recommendations = learning = 0
+    recommendations = learning = actions = 0
+    index = AgencyIndex(agencies)
     for n, (item, match) in enumerate(zip(items, matches), start=1):
         text = item["text"].strip()
         try:
@@ -263,8 +282,11 @@ def confirm_items(*, items: list[dict], review: Review | None, new_review: dict 
                 kind = RecommendationKind.NATIONAL.value
             else:
                 kind = RecommendationKind.PARTNERSHIP.value
-            create_recommendation(review, number=number, text=text, kind=kind, addressees=addressees, themes=[])
+            recommendation = create_recommendation(review, number=number, text=text, kind=kind,
+                                                   addressees=addressees, themes=[])
             recommendations += 1
+            if by is not None:
+                actions += _create_actions(recommendation, item, match, addressees, index, by=by, today=today)
         except DomainError as error:
             raise DomainError(f"Item {n}: {error.message}", field="items") from error
     if source:
@@ -273,7 +295,33 @@ def confirm_items(*, items: list[dict], review: Review | None, new_review: dict 
         if not review.source_document:
             review.source_document = source["original_filename"][:255]
     db.session.flush()
-    return ImportSummary(review, recommendations, learning, [a.name for a in created.values()])
+    return ImportSummary(review, recommendations, learning, [a.name for a in created.values()], actions)
+
+
+def proposed_actions(item: dict, match: OwnerMatch) -> list[dict]:
+    """The actions confirming will create for a recommendation: the rows of its action plan, or one
+    per agency when it is addressed to all agencies."""
+    rows = [a for a in (item.get("actions") or []) if (a.get("description") or "").strip()]
+    if rows:
+        return rows
+    if match.every_agency:
+        return [{"description": item.get("text", ""), "lead": a.name, "target_date": "", "outcome": ""}
+                for a in match.agencies]
+    return []
+
+
+def _create_actions(recommendation, item: dict, match: OwnerMatch, addressees: list[Agency], index: AgencyIndex,
+                    *, by: User, today: date) -> int:
+    count = 0
+    for proposed in proposed_actions(item, match):
+        found = index.find(proposed.get("lead") or "")
+        owner = found[0] if found else addressees[0]
+        due = parse_target_date(proposed.get("target_date") or "") or today + timedelta(days=DEFAULT_ACTION_DAYS)
+        create_action(recommendation, description=proposed["description"].strip()[:4000], owner=owner, lead=None,
+                      due_date=max(due, today), success_measure=(proposed.get("outcome") or "").strip(), by=by,
+                      today=today, open_now=False)  # drafts: the business unit opens them once leads are named
+        count += 1
+    return count
 
 
 def confirm_draft(draft: ImportDraft, *, by: User, today: date) -> ImportSummary:
