@@ -25,6 +25,13 @@ def decode_text(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+#: Titles of the usual sections of a report, so "4. Conclusion" followed by its text is a heading.
+SECTION_WORDS = re.compile(
+    r"^(?:introduction|background|conclusions?|summary|executive summary|findings|key findings|analysis|learning|"
+    r"recommendations?|next steps|purpose(?: of the report)?|decisions? required|financial implications|"
+    r"legal implications|contact(?: officer)?|appendix|appendices|references|glossary|terms of reference|"
+    r"methodology|practice episodes|what happened|why it matters|the review|acknowledgements?|contents)$", re.I)
+REC_TITLE = re.compile(r"^(?:[\w’']+\s+){0,4}recommendations?\b(?:\s+[\w’']+){0,6}$", re.I)
 VERBISH = re.compile(r"\b(should|must|will|shall|would|could|is|are|was|were|be|been|has|have|had|need|needs|"
                      r"can|to ensure|include|includes|identified|ensure|consider|review)\b", re.I)
 
@@ -47,7 +54,7 @@ def _is_caps(text: str) -> bool:
         len(re.findall(r"[A-Z]{3,}", text)) >= 1
 
 
-def heading_guess(raw: str, text: str, alone: bool) -> tuple[str, int] | None:
+def heading_guess(raw: str, text: str, alone: bool, before: bool = False) -> tuple[str, int] | None:
     """(style, level) when a line of text reads as a heading."""
     stripped = raw.strip()
     md = re.match(r"^(#{1,6})\s+(.*)$", stripped)
@@ -61,16 +68,25 @@ def heading_guess(raw: str, text: str, alone: bool) -> tuple[str, int] | None:
         return ("bold", 0)
     if _is_caps(body) and not body.endswith((",", ";")) and not split_marker(body):
         return ("caps", 0)
-    numbered = re.match(r"^(?:section\s+)?(\d{1,2}(?:\.\d{1,2})*)\.?\s+([A-Z][^.;:]{1,80})$", body)
-    if numbered and alone and len(numbered.group(2).split()) <= 9 and not VERBISH.search(numbered.group(2)):
-        return ("numbered", numbered.group(1).count(".") + 1)
+    numbered = re.match(r"^(?:section\s+|part\s+)?(\d{1,2}(?:\.\d{1,2})*)(\.?)[:.]?\s+([A-Z][^.;:]{1,80})$", body,
+                        re.I)
+    if numbered:
+        title = numbered.group(3)
+        level = numbered.group(1).count(".") + 1
+        usual = SECTION_WORDS.match(title) or (REC_TITLE.match(title) and len(title.split()) <= 8)
+        if (alone or (before and (usual or not numbered.group(2)))) and len(title.split()) <= 9 and (
+                usual or not VERBISH.search(title)) and (usual or alone or not numbered.group(2)):
+            return ("numbered", level)
     if split_marker(body):
         return None
+    if before and SECTION_WORDS.match(body.rstrip(":").strip()):
+        return ("plain", 0)  # "Financial implications" followed at once by its text
     appendix = re.match(r"^(appendix|annex|annexe|part)\s+[A-Z0-9]{1,3}\b", body, re.I)
     if appendix and len(body.split()) <= 10 and not body.endswith((".", ",", ";")):
         return ("plain", 0)
     if (alone and len(body.split()) <= 9 and body[:1].isupper() and not re.search(r"[.;,]$", body)
-            and not VERBISH.search(body) and body.lower() not in ("none", "n/a", "nil", "not applicable")):
+            and (not VERBISH.search(body) or REC_TITLE.match(re.sub(r"^(?:section|part)\s+\d+\s*[:.-]\s*", "", body,
+                                                                     flags=re.I))) and body.lower() not in ("none", "n/a", "nil", "not applicable")):
         return ("plain", 0)
     return None
 
@@ -125,7 +141,7 @@ def _lines(text: str) -> list[_Line]:
         cleaned = re.sub(r"^#{1,6}\s+", "", cleaned).strip()
         if "\t" in cleaned:
             parts = [p.strip() for p in cleaned.split("\t") if p.strip()]
-            if len(parts) >= 2 and not split_marker(cleaned.replace("\t", " ")):
+            if len(parts) >= 3 or (len(parts) == 2 and not split_marker(cleaned.replace("\t", " "))):
                 lines.append(_Line(" ".join(parts), raw, page, cells=parts))
                 continue
             cleaned = " ".join(parts)
@@ -139,7 +155,7 @@ def _lines(text: str) -> list[_Line]:
             len(line.text.split()) <= 8 and nxt.cells is None
             and (split_marker(nxt.text) is not None or LABEL.match(nxt.text) is not None
                  or nxt.text.strip().lower().rstrip(".") in ("none", "n/a", "nil")))
-        line.heading = heading_guess(line.raw, line.text, before and after)
+        line.heading = heading_guess(line.raw, line.text, before and after, before)
     return lines
 
 

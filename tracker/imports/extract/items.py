@@ -17,6 +17,13 @@ from tracker.imports.extract.tables import parse_table
 LEAD_IN = re.compile(r"(?:\brecommendations?\b[^.]{0,80}|\brecommends?\b[^.]{0,60}|\bwe\s+recommend\b[^.]{0,40})"
                      r":\s*$", re.I)
 LEAD_IN_LEARNING = re.compile(r"\b(?:learning(?:\s+points?)?|lessons)\b[^.]{0,80}:\s*$", re.I)
+#: A committee paper's own decisions ("The Committee is asked to: a) note the report"), not a review's
+#: recommendations.
+DECISION = re.compile(r"^(?:the\s+)?(?:committee|board|executive|panel|cabinet|members?|group|forum|partnership|"
+                      r"council|meeting)\s+(?:is|are)\s+(?:asked|recommended|invited|requested)\s+to\b", re.I)
+#: A paragraph that talks about recommendations rather than making one.
+NARRATIVE = re.compile(r"\brecommendations?\b", re.I)
+ACTING = re.compile(r"\b(?:should|must|to ensure|needs? to|will|shall|ensure|review|develop|seek)\b", re.I)
 NONE_TEXT = re.compile(r"(none|n/?a|nil|no recommendations?(?: were| have been)? made\.?|"
                        r"no (?:single[- ]agency )?recommendations\.?)\.?", re.I)
 
@@ -90,6 +97,9 @@ def parse_section(block: Section, allow_labels: bool) -> list[Item]:
     table_items = parse_table(rows, mode, block.title,
                               block.owner)
     content = [line for line in block.lines if not line.is_row]
+    first = next((line for line in content if not line.blank), None)
+    if mode == "rec" and first is not None and DECISION.match(first.text):
+        return table_items  # the paper's decisions under its own "Recommendations" heading
     marks = [marker(line.text) if not line.blank else None for line in content]
     types = [m[0] for m in marks if m]
     if mode is None:
@@ -196,8 +206,11 @@ def _paragraph_items(content: list[Line], kind: str, block: Section) -> list[Ite
     owner_line = ""
     for lines, index in paragraphs:
         text = join_text(lines)
-        if not text or NONE_TEXT.fullmatch(text):
+        if not text or NONE_TEXT.fullmatch(text) or DECISION.match(text):
             continue
+        if NARRATIVE.search(text) and not ACTING.search(text) and not re.match(r"recommendations?\s+(?:to|for)\b",
+                                                                                text, re.I):
+            continue  # "Each agency has made its own recommendations, which are monitored by the Board."
         meta = META.match(text)
         if meta and items:
             items[-1].owner = meta.group("value").strip().rstrip(".")

@@ -39,10 +39,13 @@ class Item:
     doubts: list[str] = field(default_factory=list)
     actions: list[ProposedAction] = field(default_factory=list)
     block: int = field(default=-1, repr=False, compare=False)
+    #: the leads of its action-plan rows, the owner when the wording names none
+    lead_owner: str = field(default="", repr=False, compare=False)
 
     def as_dict(self) -> dict:
         out = asdict(self)
         out.pop("block")
+        out.pop("lead_owner")
         return out
 
 

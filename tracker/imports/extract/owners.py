@@ -32,6 +32,10 @@ _SUBJECT = re.compile(
     r"relevant|group|board|partnership|services?|team|trust))*?)\s+(?:should|must|to|will|shall|is\s+to|are\s+to|"
     r"needs?\s+to|seeks?|requests?|ensures?|is\s+asked|are\s+asked|is\s+recommended|are\s+recommended|considers?|"
     r"reviews?)\b")
+#: "That the ICB commissions ...", "the Board develops ..." after "The review recommends that:"
+_THAT = re.compile(r"^(?:[Tt]hat\s+)?(?:[Tt]he\s+)?(?P<owner>(?:[Aa]ll|[Ee]ach)\s+(?:\w+\s+)?(?:agencies|partners|agency)|"
+                   r"[A-Z][\w’'&./()-]*(?:\s+(?:[A-Z][\w’'&./()-]*|and|&|of|for|the|[Ss]ervices?|[Tt]eam))*)"
+                   r"\s+(?!and\b|or\b|of\b)[a-z]+\b")
 _ASKS = re.compile(rf"^(?:[Tt]hat\s+)?(?:[Tt]he\s+)?[\w’' ]{{2,60}}?\s+(?:should|must|will|to)\s+(?:ask|require|direct|"
                    rf"commission|invite)\s+(?:the\s+)?(?P<owner>{_WORD}(?:\s+{_WORD}){{0,7}}?)\s+to\b")
 
@@ -80,6 +84,9 @@ def subject_owner(text: str, known: set[str]) -> str:
         return asks.group("owner").strip()
     match = _SUBJECT.match(text)
     if not match:
+        that = _THAT.match(text)
+        if that and reads_like_organisation(that.group("owner"), known):
+            return that.group("owner").strip()
         return ""
     owner = match.group("owner").strip()
     if owner.lower() in GENERIC_SUBJECT or len(owner.split()) > 9:
@@ -99,12 +106,15 @@ def finish(items: list[Item], known: set[str]) -> list[Item]:
                 item.owner, item.text = owner, rest
             elif not item.owner and item.kind == RECOMMENDATION:
                 item.owner = subject_owner(item.text, known)
+            item.owner = item.owner or item.lead_owner
             if item.owner and not reads_like_organisation(item.owner, known) and item.owner.lower() != "all":
                 item.doubts.append(f"“{item.owner}” does not read like an organisation: check who it is for")
             if not item.owner:
                 item.doubts.append("No owner named in the document")
             elif ALL_AGENCIES.match(item.owner) or item.owner.lower() == "all":
                 item.doubts.append("Addressed to all agencies: one action per agency is proposed")
-        item.text = item.text.strip()
+        item.text = re.sub(r"\s*(?:;\s*(?:and|or)?|,\s*(?:and|or)?)$", "", item.text.strip())
+        if item.text[:1].islower():
+            item.text = item.text[0].upper() + item.text[1:]
         item.number = item.number.strip().rstrip(".")
     return [i for i in items if i.text]

@@ -14,7 +14,8 @@ from tracker.imports.extract.markers import LABEL, marker
 REC_HEADING = re.compile(
     r"^(?:(?:key|main|summary of(?: the)?|multi[- ]?agency|partnership|board|overview|review|final|national|"
     r"the|our|findings and|conclusions? and|learning and|issues and|areas for improvement and|(?-i:[A-Z]{2,6})|"
-    r"recommended actions and)\s+)*"
+    r"recommended actions and|local|strategic|system|practice|further|additional|other|specific|general|"
+    r"[\w’']+(?:'s|’s)|rapid review|safeguarding adults review|domestic homicide review)\s+)*"
     r"(?:recommendations?|recommended actions|key actions|actions|action plan)\b(?P<tail>.{0,60})$", re.I)
 SINGLE_HEADING = re.compile(
     r"(?:single|individual|own|internal)[- ]?agency\s+(?:recommendations|actions|action plans?)|"
@@ -43,7 +44,7 @@ VERBISH = re.compile(r"\b(should|must|will|shall|would|could|is|are|was|were|be|
 
 
 def heading_title(line: Line) -> str:
-    title = re.sub(r"^(?:section\s+)?\d{1,2}(?:\.\d{1,2})*\.?\s+", "", line.text.strip(), flags=re.I)
+    title = re.sub(r"^(?:(?:section|part)\s+)?\d{1,2}(?:\.\d{1,2})*\.?\s*[:.\-–—]?\s+", "", line.text.strip(), flags=re.I)
     return title.strip(" :.-–—*")
 
 

@@ -110,5 +110,5 @@ def _one_table(rows: list[Line], mode: str | None, section: str, owner: str) -> 
             if action.lead and action.lead not in leads:
                 leads.append(action.lead)
         if leads and not item.owner:
-            item.owner = ", ".join(leads)
+            item.lead_owner = ", ".join(leads)  # the owner when the recommendation's wording names none
     return items
