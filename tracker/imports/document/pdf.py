@@ -19,6 +19,12 @@ _END = re.compile(r"[.!?;:\"”’)]$")
 MAX_PAGES = 2000
 
 
+def _cell(text: str | None) -> str:
+    """A table cell's lines joined: a hyphen at a line end joins the words ("front-\nline")."""
+    text = re.sub(r"(?<=\w)-\s*\n\s*(?=\w)", "-", text or "")
+    return normalise(re.sub(r"\s+", " ", text)).strip()
+
+
 def _digits(text: str) -> str:
     return re.sub(r"\d+", "#", text.strip().lower())
 
@@ -30,25 +36,54 @@ def _inside(word: dict, box: tuple[float, float, float, float]) -> bool:
 
 
 def _columns(words: list[dict], width: float, height: float) -> list[list[dict]]:
-    """Two columns when a gutter down the middle of the page is crossed by (almost) no words."""
+    """Two columns when lines with words on both sides of a gutter down the middle are (almost) never
+    crossed by a word there: then the left column is read before the right."""
     body = [w for w in words if height * 0.08 < w["top"] < height * 0.92]
     if len(body) < 40:
         return [words]
-    for mid in (width / 2, width * 0.48, width * 0.52):
-        crossing = sum(1 for w in body if w["x0"] < mid - 2 and w["x1"] > mid + 2)
-        left = sum(1 for w in body if w["x1"] <= mid + 2)
-        if crossing <= len(body) * 0.03 and 0.2 * len(body) < left < 0.8 * len(body):
-            top = [w for w in words if w["top"] <= height * 0.08 or w["top"] >= height * 0.92]
-            return [top + [w for w in body if w["x1"] <= mid + 2], [w for w in body if w["x1"] > mid + 2]]
+    rows: dict[int, list[dict]] = {}
+    for w in body:
+        rows.setdefault(round(w["top"] / 3), []).append(w)
+    for mid in (width / 2, width * 0.47, width * 0.53):
+        left = right = crossing = 0
+        for row in rows.values():
+            if any(w["x0"] < mid - 2 and w["x1"] > mid + 2 for w in row):
+                crossing += 1
+                continue
+            left += any(w["x1"] <= mid + 2 for w in row)
+            right += any(w["x0"] >= mid - 2 for w in row)
+        if left >= 4 and right >= 4 and crossing <= (left + right) * 0.05:
+            return _split(words, mid, height)
     return [words]
+
+
+def _split(words: list[dict], mid: float, height: float) -> list[list[dict]]:
+    """Left and right columns; a line in the top or bottom band that runs across the gutter without a
+    gap there (a running header or footer) stays whole, in the first."""
+    left: list[dict] = []
+    right: list[dict] = []
+    band_rows: dict[int, list[dict]] = {}
+    for w in words:
+        if height * 0.08 < w["top"] < height * 0.92:
+            (left if w["x0"] < mid - 2 else right).append(w)
+        else:
+            band_rows.setdefault(round(w["top"] / 3), []).append(w)
+    for row in band_rows.values():
+        row.sort(key=lambda w: w["x0"])
+        gutter = any(a["x1"] <= mid <= b["x0"] and b["x0"] - a["x1"] > 12 for a, b in zip(row, row[1:]))
+        if gutter or all(w["x0"] >= mid - 2 for w in row) or all(w["x1"] <= mid + 2 for w in row):
+            for w in row:
+                (left if w["x0"] < mid - 2 else right).append(w)
+        else:
+            left.extend(row)
+    return [left, right]
 
 
 def _lines(words: list[dict], body: float) -> list[dict]:
     lines: list[dict] = []
     for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
         small = w["size"] < body * 0.8
-        if small and re.fullmatch(r"[\d*†‡§,]+", w["text"]):
-            continue  # a footnote marker, raised and small, whatever line it sits on
+        w["note_mark"] = small and bool(re.fullmatch(r"[\d*†‡§,]+", w["text"]))
         line = next((ln for ln in reversed(lines[-4:]) if abs(ln["top"] - w["top"]) < max(2.5, body * 0.4)
                      or (small and ln["top"] - 1 <= w["top"] <= ln["bottom"])), None)
         if line is None:
@@ -58,7 +93,9 @@ def _lines(words: list[dict], body: float) -> list[dict]:
         line["bottom"] = max(line["bottom"], w["bottom"])
     for ln in lines:
         ws = sorted(ln["words"], key=lambda w: w["x0"])
-        ln["text"] = normalise(" ".join(w["text"] for w in ws))
+        ln["full"] = normalise(" ".join(w["text"] for w in ws))
+        # footnote markers (small digits) are left out of the words, whatever line they sit on
+        ln["text"] = normalise(" ".join(w["text"] for w in ws if not w["note_mark"]))
         ln["size"] = max(w["size"] for w in ws)
         ln["bold"] = all("bold" in w["fontname"].lower() or "black" in w["fontname"].lower() for w in ws)
         ln["x0"] = ws[0]["x0"]
@@ -83,7 +120,7 @@ def read_pdf(data: bytes) -> Document:
                 words = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False)
                 tables = []
                 for table in page.find_tables():
-                    rows = [[normalise(re.sub(r"\s+", " ", c or "")).strip() for c in row] for row in table.extract()]
+                    rows = [[_cell(c) for c in row] for row in table.extract()]
                     rows = [r for r in rows if any(r)]
                     if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
                         tables.append((table.bbox, rows))
@@ -110,7 +147,7 @@ def read_pdf(data: bytes) -> Document:
                 ln["band"] = ln["top"] < height * 0.09 or ln["bottom"] > height * 0.91
                 ln["lower"] = ln["top"] > height * 0.6
         page_lines.append((columns, tables))
-    band_counts = Counter(_digits(ln["text"]) for columns, _ in page_lines for col in columns for ln in col
+    band_counts = Counter(_digits(ln["full"]) for columns, _ in page_lines for col in columns for ln in col
                           if ln["band"])
     repeated = {k for k, n in band_counts.items() if n >= 2 and n >= len(page_lines) * 0.4}
 
@@ -121,7 +158,9 @@ def read_pdf(data: bytes) -> Document:
             footnotes = False
             for ln in col:
                 text = ln["text"].strip()
-                if ln["band"] and (_digits(text) in repeated or PAGE_NO.match(text)):
+                if ln["band"] and (_digits(ln["full"]) in repeated or PAGE_NO.match(ln["full"].strip())):
+                    continue
+                if not text:
                     continue
                 if ln["lower"] and ln["size"] < body * 0.9 and (footnotes or re.match(r"^[\d*†‡]{1,3}[.)]?\s", text)):
                     footnotes = True  # footnote text runs to the bottom of the page
@@ -167,8 +206,9 @@ def _blocks(document: Document, events: list, page: int, body: float, heading_si
         if is_heading:
             close()
             style, level = ("styled", size_rank + 1) if size_rank is not None else ("bold", 0)
-            if heading is not None and not gap and heading.style == style and heading.level == level \
-                    and previous is not None and previous is heading_line:
+            wraps = previous is not None and 0 < ln["top"] - previous["top"] < ln["size"] * 1.7
+            if heading is not None and wraps and heading.style == style and heading.level == level \
+                    and previous is heading_line:
                 heading.lines.append(text)  # a heading that wraps onto a second line
                 heading.text = " ".join(heading.lines)
             else:

@@ -73,7 +73,8 @@ def heading_guess(raw: str, text: str, alone: bool, before: bool = False) -> tup
     if numbered:
         title = numbered.group(3)
         level = numbered.group(1).count(".") + 1
-        usual = SECTION_WORDS.match(title) or (REC_TITLE.match(title) and len(title.split()) <= 8)
+        usual = SECTION_WORDS.match(title) or (REC_TITLE.match(title) and len(title.split()) <= 8) or (
+            len(title.split()) <= 4 and not re.search(r"[.;,:?!]$", title))
         if (alone or (before and (usual or not numbered.group(2)))) and len(title.split()) <= 9 and (
                 usual or not VERBISH.search(title)) and (usual or alone or not numbered.group(2)):
             return ("numbered", level)
@@ -196,8 +197,8 @@ def read_plain(text: str) -> Document:
             close()
             nesting = marker[2] + (1 if line.indent >= 2 and marker[2] == 0 and marker[0][:1] in "-•*o▪◦–·" else 0)
             current = Block(LIST_ITEM, source=source, marker=marker[0], nesting=nesting, lines=[marker[1]])
-        elif current is None or current.kind == TABLE:
-            close()
+        elif current is None or current.kind == TABLE or LABEL.match(line.text):
+            close()  # a "Recommendation 2:" line starts its own paragraph
             current = Block(PARAGRAPH, source=source, lines=[line.text])
         else:
             current.lines.append(line.text)

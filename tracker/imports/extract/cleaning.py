@@ -33,7 +33,10 @@ def join_text(parts: list[str]) -> str:
             elif f"{prefix}-{joined[len(prefix):]}" in vocabulary:
                 keep = True
             else:
-                keep = prefix in _HYPHEN_KEEP or len(prefix) <= 1
+                # unknown: a real compound ("trauma-informed") when both halves are words of some length
+                suffix = joined[len(prefix):]
+                keep = prefix in _HYPHEN_KEEP or len(prefix) <= 1 or (
+                    len(prefix) >= 4 and len(suffix) >= 6 and suffix in vocabulary)
             out = out + part if keep else out[:-1] + part
         else:
             out = out + " " + part

@@ -24,6 +24,9 @@ DECISION = re.compile(r"^(?:the\s+)?(?:committee|board|executive|panel|cabinet|m
 #: A paragraph that talks about recommendations rather than making one.
 NARRATIVE = re.compile(r"\brecommendations?\b", re.I)
 ACTING = re.compile(r"\b(?:should|must|to ensure|needs? to|will|shall|ensure|review|develop|seek)\b", re.I)
+#: "The review identified learning in three areas: ..." describes the review, it is not an item.
+ABOUT_REVIEW = re.compile(r"^(?:the|this)\s+(?:review|panel|reviewer|report|SAR|DHR|CSPR)\s+(?:has\s+)?(?:identified|found|"
+                          r"highlighted|considered|examined|makes|made|sets out|describes)\b", re.I)
 NONE_TEXT = re.compile(r"(none|n/?a|nil|no recommendations?(?: were| have been)? made\.?|"
                        r"no (?:single[- ]agency )?recommendations\.?)\.?", re.I)
 
@@ -206,7 +209,7 @@ def _paragraph_items(content: list[Line], kind: str, block: Section) -> list[Ite
     owner_line = ""
     for lines, index in paragraphs:
         text = join_text(lines)
-        if not text or NONE_TEXT.fullmatch(text) or DECISION.match(text):
+        if not text or NONE_TEXT.fullmatch(text) or DECISION.match(text) or ABOUT_REVIEW.match(text):
             continue
         if NARRATIVE.search(text) and not ACTING.search(text) and not re.match(r"recommendations?\s+(?:to|for)\b",
                                                                                 text, re.I):

@@ -9,7 +9,7 @@ from tracker.imports.document.markers import BULLET, LETTER, NUMBERED
 
 CODE_NUM = r"(?:(?-i:[A-Z]{1,5})\s?)?\d{1,3}(?:\.\d{1,2})?[a-z]?"
 LABEL = re.compile(
-    rf"^(?:recommendation|recommendations|rec\.?|r)\s*(?:no\.?\s*|number\s*)?(?P<num>{CODE_NUM})"
+    rf"^(?:recommendation|recommendations|rec\.?)\s*(?:no\.?\s*|number\s*)?(?P<num>{CODE_NUM})"
     r"(?![\w/])\s*(?:[:.)\-–—]+\s*|\s+|$)(?P<rest>.*)$", re.I)
 LP_LABEL = re.compile(
     r"^(?:learning\s+point|learning|lesson|key\s+learning\s+point|key\s+learning)\s*(?:no\.?\s*)?"
