@@ -151,6 +151,11 @@ def read_pdf(data: bytes) -> Document:
                           if ln["band"])
     repeated = {k for k, n in band_counts.items() if n >= 2 and n >= len(page_lines) * 0.4}
 
+    # The usual distance between lines of a paragraph, over the whole document (a page of one-line
+    # paragraphs has no line of its own to measure).
+    pitches = sorted(b["top"] - a["top"] for columns, _ in page_lines for col in columns for a, b in zip(col, col[1:])
+                     if b["top"] > a["top"] and abs(a["size"] - body) < 0.5 and abs(b["size"] - body) < 0.5)
+    usual = pitches[len(pitches) // 4] if pitches else body * 1.2
     document = Document(pages=len(pages))
     for number, (columns, tables) in enumerate(page_lines, start=1):
         events: list[tuple[int, float, object]] = []  # (column, top, line or table)
@@ -171,14 +176,12 @@ def read_pdf(data: bytes) -> Document:
         for box, rows in tables:
             events.append((0, box[1], rows))
         events.sort(key=lambda e: (e[0], e[1]))
-        _blocks(document, events, number, body, heading_sizes)
+        _blocks(document, events, number, body, heading_sizes, usual)
     return document
 
 
-def _blocks(document: Document, events: list, page: int, body: float, heading_sizes: list[float]) -> None:
-    lines = [e[2] for e in events if isinstance(e[2], dict)]
-    gaps = sorted(b["top"] - a["top"] for a, b in zip(lines, lines[1:]) if b["top"] > a["top"])
-    usual = gaps[len(gaps) // 4] if gaps else body * 1.2
+def _blocks(document: Document, events: list, page: int, body: float, heading_sizes: list[float],
+            usual: float) -> None:
     current: Block | None = None
     previous = None
     heading: Block | None = None
