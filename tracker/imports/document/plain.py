@@ -106,7 +106,9 @@ def _lines(text: str) -> list[_Line]:
     text = normalise(text)
     pages = text.split("\f")
     numbered = len(pages) > 1
-    raw_lines = [(n if numbered else None, line) for n, page in enumerate(pages, start=1) for line in page.split("\n")]
+    # A page starts as after a blank line.
+    raw_lines = [(n if numbered else None, line) for n, page in enumerate(pages, start=1)
+                 for line in [""] * (n > 1) + page.split("\n")]
 
     def key(s: str) -> str:
         return re.sub(r"\d+", "#", clean_inline(s).strip().lower())

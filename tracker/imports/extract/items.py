@@ -177,7 +177,7 @@ def parse_section(block: Section, allow_labels: bool) -> list[Item]:
                 continue
         if skipping or current is None:
             continue
-        if mode is None and new_para and SENTENCE_END.search(current.text() or ".") \
+        if mode is None and new_para and current.parts and SENTENCE_END.search(current.text() or ".") \
                 and not line.text[:1].islower() and not (lead_in and mark):
             close()  # a labelled item outside a section ends with its paragraph
             continue

@@ -28,7 +28,7 @@ _PREFIX = re.compile(
     r"|^(?P<owner2>[A-Z][^:–—\n]{0,80}?)\s*(?:\s[-–—]\s+|:\s+)(?P<rest2>\S.*)$", re.S)
 _WORD = r"(?:[A-Z][\w’'&./()-]*|and|&|of|for|the|in|partner|relevant|all)"
 _SUBJECT = re.compile(
-    rf"^(?:[Tt]hat\s*)?(?:[Tt]he\s+)?(?P<owner>{_WORD}(?:\s+(?:[A-Z][\w’'&./()-]*|and|&|of|for|the|in|partner|agencies|"
+    rf"^(?:[Tt]hat\s*)?(?:[Tt]he\s+)?(?P<owner>{_WORD}(?:\s+(?:[A-Z][\w’'&./()-]*|and|&|of|for|the|in|partner|partners|agencies|"
     r"relevant|group|board|partnership|services?|team|trust))*?)\s+(?:should|must|to|will|shall|is\s+to|are\s+to|"
     r"needs?\s+to|seeks?|requests?|ensures?|is\s+asked|are\s+asked|is\s+recommended|are\s+recommended|considers?|"
     r"reviews?)\b")
