@@ -130,3 +130,10 @@ def test_bad_files_get_a_clear_message(name, data, message):
 
     with pytest.raises(DomainError, match=message):
         read_document(name, data)
+
+
+def test_the_partnership_named_generically_is_the_partnership_itself():
+    partnership = _Agency("Dudley Safeguarding People Partnership", "DSPP", "partnership")
+    index = AgencyIndex([partnership, _Agency("West Midlands Police", "WMP")])
+    assert index.match("Partnership").agencies == [partnership]
+    assert index.match("the Board").how == ["the partnership"]

@@ -14,6 +14,11 @@ ALL_AGENCIES = re.compile(r"^(?:all|each|every)\s+(?:of\s+the\s+)?(?:relevant\s+
                           r"safeguarding\s+)*(?:agencies|agency|partners|organisations|organizations)$|^all$", re.I)
 
 
+GENERIC_PARTNERSHIP = {"partnership", "safeguarding partnership", "safeguarding children partnership",
+                       "local safeguarding children partnership", "lscp", "scp", "board", "safeguarding board",
+                       "safeguarding adults board", "sab", "executive", "partnership executive"}
+
+
 def owner_key(text: str) -> str:
     text = (text or "").lower().replace("’", "'").replace("&", " and ")
     text = re.sub(r"'s\b", "s", text)
@@ -39,6 +44,8 @@ class AgencyIndex:
     def __init__(self, agencies: list[Agency]):
         self.every = [a for a in agencies if getattr(a, "kind", None) == AgencyKind.AGENCY.value
                       and (a.short_name or "").lower() != "all"]
+        self.partnerships = [a for a in agencies if getattr(a, "kind", None) == AgencyKind.PARTNERSHIP.value
+                             and (a.short_name or "").lower() != "all"]
         self.by_key: dict[str, tuple[Agency, str]] = {}
         for agency in agencies:
             for alias in agency.aliases or []:
@@ -57,6 +64,8 @@ class AgencyIndex:
         stripped = owner_key(re.sub(r"\([^)]*\)", "", text))  # "Dudley CCG (General Practice)"
         if stripped in self.by_key:
             return self.by_key[stripped]
+        if key in GENERIC_PARTNERSHIP and len(self.partnerships) == 1:
+            return self.partnerships[0], "the partnership"  # "The Partnership should..." in its own review
         for suffix in (" force", " service", " services", " team"):
             if key.endswith(suffix) and key[: -len(suffix)] in self.by_key:
                 return self.by_key[key[: -len(suffix)]]

@@ -83,7 +83,7 @@ def _extract(document: Document, known: set[str]) -> Extraction:
     result.items = finish(items, known)
     for item in result.items:
         item.page = page_of(document, item.block)
-        item.context = context_of(document, item.block)
+        item.context = item.context or context_of(document, item.block)
         if item.kind != LEARNING_POINT and len(item.text) < 25:
             item.doubts.append("Very short for a recommendation")
     numbers = Counter((i.kind, i.owner if i.kind == SINGLE_AGENCY else "", i.number) for i in result.items)

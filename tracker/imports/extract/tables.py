@@ -96,7 +96,8 @@ def _one_table(rows: list[Line], mode: str | None, section: str, owner: str) -> 
         if not text:
             continue
         previous_key = row_key
-        item = Item(kind, number or str(len(items) + 1), text, owner, section, block=row.block)
+        item = Item(kind, number or str(len(items) + 1), text, owner, section, block=row.block,
+                    context="; ".join(f"{h}: {c}" for h, c in zip(header, cells) if c.strip())[:240])
         if not number:
             item.doubts.append("No number in the table: numbered in the order found")
         if "action" in roles and action.description:
