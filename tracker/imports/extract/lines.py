@@ -53,6 +53,8 @@ def context_of(document: Document, index: int) -> str:
         return ""
     block = document.blocks[index]
     text = block.text if block.kind != TABLE else "; ".join(" | ".join(r) for r in block.rows[:3])
+    if block.marker:
+        text = f"{block.marker} {text}"  # as the document numbers it
     if index > 0 and len(text) < CONTEXT_CHARS // 2:
         before = document.blocks[index - 1]
         if before.kind != TABLE:
