@@ -17,7 +17,7 @@ import html
 import io
 import re
 
-from tracker.imports.document import HEADING, LIST_ITEM, PARAGRAPH, TABLE, Block, read_plain
+from tracker.imports.document import HEADING, LIST_ITEM, TABLE, Block, read_plain
 
 LAYOUTS = ("list", "label", "columns", "table", "wrap")
 _REC = re.compile(r"recommend", re.I)

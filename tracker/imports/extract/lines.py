@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tracker.imports.document.model import HEADING, LIST_ITEM, TABLE, Block, Document
+from tracker.imports.document.model import HEADING, LIST_ITEM, TABLE, Document
 
 CONTEXT_CHARS = 240
 
@@ -65,6 +65,3 @@ def context_of(document: Document, index: int) -> str:
 
 def page_of(document: Document, index: int) -> int | None:
     return document.blocks[index].source.page if 0 <= index < len(document.blocks) else None
-
-
-__all__ = ["Line", "to_lines", "context_of", "page_of", "Block", "LIST_ITEM"]
