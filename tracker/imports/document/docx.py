@@ -35,6 +35,47 @@ def _format(n: int, fmt: str) -> str:
     return str(n)
 
 
+class Styles:
+    """The document's styles read once from styles.xml (python-docx looks each one up by scanning them
+    all, which made a long document slow): name, base style, numbering, bold, outline level."""
+
+    def __init__(self, document):
+        self.by_id: dict[str, dict] = {}
+        self.default_paragraph = ""
+        for node in document.styles.element.findall(f"{W}style"):
+            style_id = node.get(f"{W}styleId") or ""
+            name = node.find(f"{W}name")
+            based = node.find(f"{W}basedOn")
+            ppr = node.find(f"{W}pPr")
+            rpr = node.find(f"{W}rPr")
+            num_pr = ppr.find(f"{W}numPr") if ppr is not None else None
+            outline = ppr.find(f"{W}outlineLvl") if ppr is not None else None
+            bold = rpr.find(f"{W}b") if rpr is not None else None
+            self.by_id[style_id] = {
+                "name": (name.get(f"{W}val") if name is not None else style_id) or "",
+                "based": based.get(f"{W}val") if based is not None else None,
+                "num": (num_pr.find(f"{W}numId"), num_pr.find(f"{W}ilvl")) if num_pr is not None else None,
+                "outline": outline.get(f"{W}val") if outline is not None else None,
+                "bold": bold is not None and bold.get(f"{W}val", "true") not in ("0", "false"),
+            }
+            if node.get(f"{W}type") == "paragraph" and node.get(f"{W}default") in ("1", "true"):
+                self.default_paragraph = style_id
+
+    def chain(self, style_id: str | None):
+        seen = set()
+        style_id = style_id or self.default_paragraph
+        while style_id and style_id in self.by_id and style_id not in seen:
+            seen.add(style_id)
+            yield self.by_id[style_id]
+            style_id = self.by_id[style_id]["based"]
+
+
+def _style_id(paragraph_element) -> str | None:
+    ppr = paragraph_element.find(f"{W}pPr")
+    style = ppr.find(f"{W}pStyle") if ppr is not None else None
+    return style.get(f"{W}val") if style is not None else None
+
+
 class Numbering:
     """Word's automatic list numbers, written out as the reader sees them."""
 
@@ -66,20 +107,24 @@ class Numbering:
                 for level, spec in abstract.get(ref.get(f"{W}val"), {}).items():
                     self.levels[(num_id, level)] = spec
 
-    def label(self, paragraph) -> tuple[str, int] | None:
+    def label(self, paragraph, styles: Styles) -> tuple[str, int] | None:
         """(marker, level) of a numbered or bulleted paragraph."""
-        ppr = paragraph._p.pPr
-        num_pr = ppr.numPr if ppr is not None else None
-        style = paragraph.style
-        while num_pr is None and style is not None:
-            spr = style.element.pPr
-            num_pr = spr.numPr if spr is not None else None
-            style = style.base_style
-        if num_pr is None or num_pr.numId is None or num_pr.numId.val == 0:
+        ppr = paragraph.find(f"{W}pPr")
+        num_pr = ppr.find(f"{W}numPr") if ppr is not None else None
+        num_node = ilvl_node = None
+        if num_pr is not None:
+            num_node, ilvl_node = num_pr.find(f"{W}numId"), num_pr.find(f"{W}ilvl")
+        else:
+            for style in styles.chain(_style_id(paragraph)):
+                if style["num"] is not None:
+                    num_node, ilvl_node = style["num"]
+                    break
+        if num_node is None or num_node.get(f"{W}val") in (None, "0"):
             return None
-        num_id = str(num_pr.numId.val)
-        level = int(num_pr.ilvl.val) if num_pr.ilvl is not None else 0
-        fallback = ("decimal", f"%{level + 1}.", 1) if "number" in (paragraph.style.name or "").lower() \
+        style_name = next((st["name"] for st in styles.chain(_style_id(paragraph))), "")
+        num_id = num_node.get(f"{W}val")
+        level = int(ilvl_node.get(f"{W}val", "0")) if ilvl_node is not None else 0
+        fallback = ("decimal", f"%{level + 1}.", 1) if "number" in style_name.lower() \
             else ("bullet", "•", 1)
         fmt, text, _ = self.levels.get((num_id, level), fallback)
         # Lists that share an abstract definition share their counters (Word's usual behaviour).
@@ -99,35 +144,42 @@ class Numbering:
         return (re.sub(r"%(\d)", value, text).strip() or "•", level)
 
 
-def _paragraph_text(paragraph) -> tuple[str, bool]:
-    """The paragraph's words without footnote references; whether every word is bold."""
+def _paragraph_text(paragraph, styles: Styles) -> tuple[str, bool]:
+    """The paragraph's words without footnote references or typed footnote markers; whether every
+    word is bold (directly or through its character style)."""
     parts, bold_flags = [], []
-    for run in paragraph.runs:
-        element = run._r
-        if element.find(f"{W}footnoteReference") is not None or element.find(f"{W}endnoteReference") is not None:
+    for run in paragraph.iter(f"{W}r"):
+        if run.find(f"{W}footnoteReference") is not None or run.find(f"{W}endnoteReference") is not None:
             continue
-        text = run.text
-        if run.font.superscript and re.fullmatch(r"[\d*†‡,\s]*", text or ""):
+        text = "".join((t.text or "") if t.tag == f"{W}t" else ("\t" if t.tag == f"{W}tab" else " ")
+                       for t in run if t.tag in (f"{W}t", f"{W}tab", f"{W}br"))
+        rpr = run.find(f"{W}rPr")
+        vertical = rpr.find(f"{W}vertAlign") if rpr is not None else None
+        if vertical is not None and vertical.get(f"{W}val") == "superscript" and re.fullmatch(r"[\d*†‡,\s]*", text):
             continue  # a typed footnote marker
         if text:
             parts.append(text)
             if text.strip():
-                bold_flags.append(bool(run.bold or (run.style is not None and run.style.font.bold)))
-    text = "".join(parts)
-    return text, bool(bold_flags) and all(bold_flags)
+                bold = rpr.find(f"{W}b") if rpr is not None else None
+                run_style = rpr.find(f"{W}rStyle") if rpr is not None else None
+                if bold is not None:
+                    bold_flags.append(bold.get(f"{W}val", "true") not in ("0", "false"))
+                else:
+                    bold_flags.append(any(st["bold"] for st in styles.chain(
+                        run_style.get(f"{W}val") if run_style is not None else "\0")))
+    return "".join(parts), bool(bold_flags) and all(bold_flags)
 
 
-def _heading_level(paragraph) -> int:
-    style = paragraph.style
-    while style is not None:
-        name = (style.name or "").lower()
-        match = re.match(r"heading\s*(\d)", name)
+def _heading_level(paragraph, styles: Styles) -> int:
+    for style in styles.chain(_style_id(paragraph)):
+        match = re.match(r"heading\s*(\d)", style["name"].lower())
         if match:
             return int(match.group(1))
-        if name == "title":
+        if style["name"].lower() == "title":
             return 1
-        style = style.base_style
-    ppr = paragraph._p.pPr
+        if style["outline"] is not None and style["outline"].isdigit() and int(style["outline"]) < 9:
+            return int(style["outline"]) + 1
+    ppr = paragraph.find(f"{W}pPr")
     outline = ppr.find(f"{W}outlineLvl") if ppr is not None else None
     if outline is not None and outline.get(f"{W}val", "9").isdigit() and int(outline.get(f"{W}val")) < 9:
         return int(outline.get(f"{W}val")) + 1
@@ -137,7 +189,6 @@ def _heading_level(paragraph) -> int:
 def read_docx(data: bytes) -> Document:
     import docx  # python-docx imports lxml and more: loaded only when a Word file is read
     from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     try:
         word = docx.Document(io.BytesIO(data))
@@ -145,16 +196,16 @@ def read_docx(data: bytes) -> Document:
         raise DomainError("The Word file could not be read. Save it again as .docx, or paste its text.",
                           field="file") from error
     numbering = Numbering(word)
+    styles = Styles(word)
     document = Document(pages=0)
     for child in word.element.body.iterchildren():
         if child.tag == f"{W}p":
-            paragraph = Paragraph(child, word)
-            text, bold = _paragraph_text(paragraph)
+            text, bold = _paragraph_text(child, styles)
             text = re.sub(r"\s+", " ", text.replace("\t", " ")).strip()
             if not text:
                 continue
-            level = _heading_level(paragraph)
-            label = numbering.label(paragraph)
+            level = _heading_level(child, styles)
+            label = numbering.label(child, styles)
             if level:
                 if label and label[0] != "•":
                     text = f"{label[0]} {text}"

@@ -119,7 +119,9 @@ def read_pdf(data: bytes) -> Document:
             for page in pdf.pages:
                 words = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False)
                 tables = []
-                for table in page.find_tables():
+                # Ruled tables only: the table finder is slow, so pages without drawn lines skip it.
+                ruled = len(page.edges) >= 4
+                for table in page.find_tables() if ruled else []:
                     rows = [[_cell(c) for c in row] for row in table.extract()]
                     rows = [r for r in rows if any(r)]
                     if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
