@@ -4,9 +4,10 @@ real reports take."""
 import pytest
 
 from tests.imports_docs import briefing_pdf, overview_docx, seed_text
+from tracker.imports.document import read_docx, read_pdf
 from tracker.imports.extract import LEARNING_POINT, RECOMMENDATION, SINGLE_AGENCY, extract, join_text, split_summary
 from tracker.imports.matching import AgencyIndex, owner_key
-from tracker.imports.text import docx_text, pdf_text
+
 
 APPENDIX_COUNTS = {
     "Black Country Partnership NHS Foundation Trust": 12, "Dudley Clinical Commissioning Group": 3,
@@ -58,9 +59,10 @@ def test_overview_seed_has_nine_board_recommendations_and_the_appendix_by_agency
 
 
 def test_pdf_with_running_header_page_numbers_footnote_and_hyphenation():
-    text = pdf_text(briefing_pdf())
+    document = read_pdf(briefing_pdf())
+    text = "\n".join(b.text for b in document.blocks)
     assert "OFFICIAL" not in text and "Page 1 of" not in text
-    result = extract(text)
+    result = extract(document)
     _check_briefing(result)
     joined = " ".join(i.text for i in result.items)
     assert "‐" not in joined and "proced-" not in joined and "Working Together to Safeguard" not in joined
@@ -68,7 +70,7 @@ def test_pdf_with_running_header_page_numbers_footnote_and_hyphenation():
 
 
 def test_word_file_with_heading_styles_automatic_numbers_and_a_footnote_marker():
-    result = extract(docx_text(overview_docx()))
+    result = extract(read_docx(overview_docx()))
     assert [r.number for r in result.recommendations] == [str(n) for n in range(1, 10)]
     assert result.recommendations[0].text.endswith("concerning a child's welfare.")
     assert _counts_by_heading(result) == APPENDIX_COUNTS

@@ -4,7 +4,7 @@ action plan spreadsheet round-trip."""
 import io
 import json
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -44,7 +44,7 @@ def test_dry_run_json_on_both_seeds_saves_nothing(app):
     result = runner.invoke(args=["import-review", str(BRIEFING), "--dry-run", "--json"])
     assert result.exit_code == 0, result.output
     items = json.loads(result.stdout)
-    assert set(items[0]) == {"kind", "number", "text", "owner", "section"}
+    assert {"kind", "number", "text", "owner", "section", "page", "doubts"} <= set(items[0])
     assert Counter(i["kind"] for i in items) == {"recommendation": 4, "learning_point": 5}
     result = runner.invoke(args=["import-review", str(OVERVIEW), "--dry-run", "--json"])
     items = json.loads(result.stdout)
@@ -241,3 +241,66 @@ def test_bad_rows_are_reported_with_their_numbers_and_nothing_saved_unless_skipp
     assert _count(Action) == before
     response = client.post(url, data={"op": "import", "skip_bad": "yes", **mapping})
     assert response.status_code == 302 and _count(Action) == before + 1
+
+
+PLAN = """Child M review: action plan
+
+| Rec no | Recommendation | Action | Lead | Target date | Outcome measure |
+|---|---|---|---|---|---|
+| 1 | West Midlands Police should check adults in the household. | Update the checklist | West Midlands Police | 30/09/2026 | Checklist in use |
+| 1 | | Audit ten strategy discussions | West Midlands Police | ongoing | Audit report |
+
+Recommendations
+
+2. All partner agencies should promote the escalation policy to their staff.
+3. Records should be kept of every missing episode.
+"""
+
+
+def test_draft_shows_each_items_source_and_doubts_and_confirm_creates_the_proposed_actions(client, login_as):
+    from tests.imports_build import to_pdf
+    from tracker.actions.models import Action
+
+    partnership, police = _agencies()
+    council = Agency(name="Dudley Council", short_name="DMBC", kind="agency", aliases=[])
+    db.session.add(council)
+    db.session.commit()
+    login_as(Role.BUSINESS_UNIT)
+    response = _upload(client, file=(io.BytesIO(to_pdf(PLAN)), "plan.pdf"), title="Child M")
+    assert response.status_code == 302
+    draft = db.session.scalar(select(ImportDraft))
+    assert [(i["number"], len(i["actions"])) for i in draft.items] == [("1", 2), ("2", 0), ("3", 0)]
+    page = client.get(f"/imports/drafts/{draft.id}").text
+    assert page.count("Page 1") >= 3 and "All partner agencies should promote" in page
+    assert "2 proposed actions, created as drafts when you confirm" in page and "Checklist in use" in page
+    assert "<td class=\"govuk-table__cell\">ongoing</td>" in page  # the target date as written
+    assert "(one for each agency)" in page and "addressed to each of Dudley Council, West Midlands Police" in page
+    assert "items to check" in page and "No owner named in the document" in page  # item 3, "Records"
+    response = client.post(f"/imports/drafts/{draft.id}", data={
+        "count": "3", "op": "confirm", **{f"items-{n}-{k}": v for n, item in enumerate(draft.items)
+                                         for k, v in item.items() if isinstance(v, str)}})
+    assert response.status_code == 302, response.text
+    review = db.session.scalar(select(Review))
+    recs = {r.number: r for r in review.recommendations}
+    plan_actions = sorted(recs["1"].actions, key=lambda a: a.description)
+    assert [(a.description, a.owner_agency, a.due_date, a.success_measure, a.status) for a in plan_actions] == [
+        ("Audit ten strategy discussions", police, factories.TODAY + timedelta(days=182),
+         "Audit report", "draft"),
+        ("Update the checklist", police, date(2026, 9, 30), "Checklist in use", "draft")]
+    assert sorted(a.owner_agency.short_name for a in recs["2"].actions) == ["DMBC", "WMP"]
+    assert sorted(a.short_name for a in recs["2"].addressees) == ["DMBC", "WMP"]
+    assert _count(Action) == 4
+
+
+def test_draft_says_when_the_text_came_from_ocr(client, login_as, monkeypatch):
+    from tracker.imports import services
+    from tracker.imports.document import from_page_texts
+
+    pages = ["Child Q review", "Recommendations\n\n1. West Midlands Police should review welfare checks."]
+    monkeypatch.setattr(services, "read_document", lambda filename, data: from_page_texts(pages, ocr=True))
+    login_as(Role.BUSINESS_UNIT)
+    assert _upload(client, file=(io.BytesIO(b"%PDF-1.4 scanned"), "scan.pdf"), title="Child Q").status_code == 302
+    draft = db.session.scalar(select(ImportDraft))
+    assert draft.items[0]["page"] == 2
+    page = client.get(f"/imports/drafts/{draft.id}").text
+    assert "The text came from OCR" in page and "Page 2" in page

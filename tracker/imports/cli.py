@@ -25,7 +25,7 @@ def register(bp: Blueprint) -> None:
     @click.option("--reference", "new_reference", help="Reference of the new review (made up if not given).")
     def import_review_command(file: Path, dry_run: bool, as_json: bool, reference: str | None, title: str | None,
                               review_type: str, new_reference: str | None) -> None:
-        """Find the recommendations and learning points in a review document (PDF, .docx, .txt, .md)."""
+        """Find the recommendations and learning points in a review document (PDF, .docx, .html, .txt, .md)."""
         from tracker.clock import today
         from tracker.imports import reading, services
 

@@ -13,7 +13,7 @@ from tracker.reviews.models import ReviewType
 
 class DocumentImportForm(FlaskForm):
     file = FileField("Upload the review document", widget=GovFileInput(),
-                     description="A PDF, Word (.docx), text (.txt) or Markdown (.md) file")
+                     description="A PDF, Word (.docx), web page (.html), text (.txt) or Markdown (.md) file")
     pasted = TextAreaField("Or paste the text of the document", widget=GovTextArea(),
                            validators=[Length(max=2_000_000, message="The pasted text is too long")])
     target = SelectField("Add the items to", widget=GovSelect(), coerce=str,

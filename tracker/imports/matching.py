@@ -7,7 +7,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tracker.users.models import Agency
+from tracker.users.models import Agency, AgencyKind
+
+#: "All agencies", "all partner agencies", "each relevant agency": one action per agency is proposed.
+ALL_AGENCIES = re.compile(r"^(?:all|each|every)\s+(?:of\s+the\s+)?(?:relevant\s+|partner\s+|statutory\s+|"
+                          r"safeguarding\s+)*(?:agencies|agency|partners|organisations|organizations)$|^all$", re.I)
+
+
+GENERIC_PARTNERSHIP = {"partnership", "safeguarding partnership", "safeguarding children partnership",
+                       "local safeguarding children partnership", "lscp", "scp", "board", "safeguarding board",
+                       "safeguarding adults board", "sab", "executive", "partnership executive"}
 
 
 def owner_key(text: str) -> str:
@@ -23,6 +32,8 @@ class OwnerMatch:
     agencies: list[Agency] = field(default_factory=list)
     how: list[str] = field(default_factory=list)  # "name", "short name", "alias" for each agency
     proposed: list[str] = field(default_factory=list)  # names of agencies to create
+    #: "all agencies": every agency of the partnership, one action each
+    every_agency: bool = False
 
     @property
     def matched(self) -> bool:
@@ -31,6 +42,10 @@ class OwnerMatch:
 
 class AgencyIndex:
     def __init__(self, agencies: list[Agency]):
+        self.every = [a for a in agencies if getattr(a, "kind", None) == AgencyKind.AGENCY.value
+                      and (a.short_name or "").lower() != "all"]
+        self.partnerships = [a for a in agencies if getattr(a, "kind", None) == AgencyKind.PARTNERSHIP.value
+                             and (a.short_name or "").lower() != "all"]
         self.by_key: dict[str, tuple[Agency, str]] = {}
         for agency in agencies:
             for alias in agency.aliases or []:
@@ -49,6 +64,8 @@ class AgencyIndex:
         stripped = owner_key(re.sub(r"\([^)]*\)", "", text))  # "Dudley CCG (General Practice)"
         if stripped in self.by_key:
             return self.by_key[stripped]
+        if key in GENERIC_PARTNERSHIP and len(self.partnerships) == 1:
+            return self.partnerships[0], "the partnership"  # "The Partnership should..." in its own review
         for suffix in (" force", " service", " services", " team"):
             if key.endswith(suffix) and key[: -len(suffix)] in self.by_key:
                 return self.by_key[key[: -len(suffix)]]
@@ -59,6 +76,10 @@ class AgencyIndex:
         if not result.written:
             return result
         found = self.find(result.written)
+        if not found and ALL_AGENCIES.match(owner_key(result.written)) and self.every:
+            result.agencies, result.how = list(self.every), ["all agencies"] * len(self.every)
+            result.every_agency = True
+            return result
         if found:
             result.agencies, result.how = [found[0]], [found[1]]
             return result

@@ -15,6 +15,7 @@ from flask import current_app
 
 from tracker.errors import DomainError
 from tracker.imports import extract as ex
+from tracker.imports.extract.model import ProposedAction
 from tracker.limited import LimitExceeded, run_limited
 
 
@@ -54,10 +55,11 @@ def read_document(filename: str, data: bytes, *, known_agencies: list[str],
     reading = _run({"job": "document", "filename": filename, "agencies": known_agencies}, data, on_progress)
     fields = reading.result["extraction"]
     ocr = fields.pop("ocr", False)
-    fields["items"] = [ex.Item(**item) for item in fields["items"]]
+    fields["items"] = [ex.Item(**{**item, "actions": [ProposedAction(**a) for a in item.get("actions", [])]})
+                       for item in fields["items"]]
     known = {f.name for f in dataclasses.fields(ex.Extraction)}
     result = ex.Extraction(**{k: v for k, v in fields.items() if k in known})
-    result.ocr = ocr  # a field of Extraction once the document model (issue 14, points 1-5) is merged
+    result.ocr = ocr
     result.stats = reading.stats
     return result
 

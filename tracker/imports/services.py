@@ -8,22 +8,23 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.utils import secure_filename
 
+from tracker.actions.services import create_action
 from tracker.errors import DomainError
 from tracker.evidence.services import check_file
 from tracker.extensions import db
 from tracker.imports import extract as ex
-from tracker.imports import limits, ocr
+from tracker.imports import limits, ocr, reading
+from tracker.imports.dates import parse_target_date
+from tracker.imports.document import from_page_texts, read_document
 from tracker.imports.matching import AgencyIndex, OwnerMatch, propose_short_name
-from tracker.imports import reading
 from tracker.imports.models import DraftState, ImportDraft, SourceDocument
-from tracker.imports.text import text_from_file
 from tracker.recommendations.models import RecommendationKind
 from tracker.recommendations.services import create_recommendation
 from tracker.reviews import services as review_services
@@ -32,7 +33,13 @@ from tracker.users.models import Agency, AgencyKind, User
 
 DOCUMENT_TYPES = {"pdf": "application/pdf",
                   "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                  "txt": "text/plain", "md": "text/markdown"}
+                  "txt": "text/plain", "md": "text/markdown", "html": "text/html"}
+
+
+#: An action from a plan with no readable target date is due this long after the import, for the lead to adjust.
+DEFAULT_ACTION_DAYS = 182
+#: What a draft item keeps from extraction that the form does not post back.
+EXTRAS = ("page", "context", "doubts", "actions")
 
 
 def storage_dir() -> Path:
@@ -46,10 +53,12 @@ def check_document(filename: str, data: bytes, max_bytes: int) -> str:
     ext = Path(filename or "").suffix.lower().lstrip(".")
     if ext == "markdown":
         ext = "md"
+    if ext == "htm":
+        ext = "html"
     if ext not in DOCUMENT_TYPES:
-        raise DomainError("The selected file must be a PDF, Word (.docx), text (.txt) or Markdown (.md) file.",
-                          field="file")
-    check_file(f"document.{'txt' if ext == 'md' else ext}", data, max_bytes)
+        raise DomainError("The selected file must be a PDF, Word (.docx), web page (.html), text (.txt) or "
+                          "Markdown (.md) file.", field="file")
+    check_file(f"document.{'txt' if ext in ('md', 'html') else ext}", data, max_bytes)
     return ext
 
 
@@ -63,9 +72,11 @@ def all_agencies() -> list[Agency]:
 
 def extract_document(filename: str, data: bytes, *, known_agencies: list[str] | None = None,
                      on_progress: Callable[[str], None] | None = None) -> ex.Extraction:
-    """The items of one document. A PDF with no text layer (a scan) is read by text recognition, page
-    by page, telling `on_progress`; the Extraction's `ocr` says so. Runs in the limited parsing
-    process (tracker.imports.reading), which passes the agency names since it has no database."""
+    """The one entry point for a document's items: a plain function of the bytes (and the agency names
+    to recognise) returning picklable plain data. It runs in the limited parsing process
+    (tracker.imports.reading), which passes the agency names since it has no database; without them
+    it reads the partnership's agencies. A PDF with no text layer (a scan) is read by text
+    recognition, page by page, telling `on_progress`; the Extraction's `ocr` says so."""
     if known_agencies is None:
         known_agencies = known_agency_names(all_agencies())
     scanned = Path(filename).suffix.lower() == ".pdf" and not ocr.has_text_layer(data)
@@ -74,16 +85,14 @@ def extract_document(filename: str, data: bytes, *, known_agencies: list[str] | 
         if pages > limits.MAX_SCANNED_PAGES:
             raise DomainError(f"The PDF is a scan of {pages} pages; the most that text recognition reads is "
                               f"{limits.MAX_SCANNED_PAGES}. Upload the part with the recommendations.", field="file")
-        # The other branch of issue 14 turns page texts into its document model (from_page_texts);
-        # until then the pages are joined and read as text.
-        text = "\n\n".join(ocr.ocr_pages(data, on_progress))
+        document = from_page_texts(ocr.ocr_pages(data, on_progress), ocr=True)
     else:
-        text = text_from_file(filename, data)
-    if not text.strip():
+        document = read_document(filename, data)
+    if not document.blocks:
         raise DomainError("The document has no text in it." + (" Text recognition found none on its pages."
                                                                 if scanned else ""), field="file")
-    result = ex.extract(text, known_agencies=known_agencies)
-    result.ocr = scanned
+    result = ex.extract(document, known_agencies=known_agencies)
+    result.ocr = scanned or document.ocr
     return result
 
 
@@ -176,7 +185,8 @@ def read_into_draft(draft: ImportDraft, on_progress: Callable[[], None] = lambda
 
 
 def _blank_item(kind: str = ex.RECOMMENDATION) -> dict:
-    return {"kind": kind, "number": "", "text": "", "owner": "", "section": "Added by hand"}
+    return {"kind": kind, "number": "", "text": "", "owner": "", "section": "Added by hand", "page": None,
+            "context": "", "doubts": [], "actions": []}
 
 
 def _split_text(text: str) -> tuple[str, str] | None:
@@ -194,11 +204,14 @@ def edit_draft(draft: ImportDraft, items: list[dict], operation: str = "") -> st
     """Save the edited items, then apply one operation: "remove:N", "merge:N" (with the next item),
     "split:N", "add" or "add-learning". Returns a message for the user."""
     cleaned = []
-    for item in items:
+    before = list(draft.items or [])
+    for n, item in enumerate(items):
         kind = item.get("kind") if item.get("kind") in ex.KINDS else ex.RECOMMENDATION
+        extras = before[n] if n < len(before) and isinstance(before[n], dict) else {}
         cleaned.append({"kind": kind, "number": " ".join((item.get("number") or "").split())[:20],
                         "text": (item.get("text") or "").strip(), "owner": (item.get("owner") or "").strip()[:200],
-                        "section": (item.get("section") or "")[:200]})
+                        "section": (item.get("section") or "")[:200],
+                        **{k: extras.get(k, [] if k in ("doubts", "actions") else None) for k in EXTRAS}})
     message = "Draft saved."
     verb, _, index_text = operation.partition(":")
     index = int(index_text) if index_text.isdigit() else -1
@@ -209,6 +222,7 @@ def edit_draft(draft: ImportDraft, items: list[dict], operation: str = "") -> st
         first, second = cleaned[index], cleaned.pop(index + 1)
         first["text"] = (first["text"] + "\n" + second["text"]).strip()
         first["owner"] = first["owner"] or second["owner"]
+        first["actions"] = list(first.get("actions") or []) + list(second.get("actions") or [])
         message = f"Items {index + 1} and {index + 2} merged."
     elif verb == "split" and 0 <= index < len(cleaned):
         halves = _split_text(cleaned[index]["text"])
@@ -216,7 +230,7 @@ def edit_draft(draft: ImportDraft, items: list[dict], operation: str = "") -> st
             message = f"Item {index + 1} has only one sentence, so it cannot be split. Edit it instead."
         else:
             cleaned[index]["text"] = halves[0]
-            cleaned.insert(index + 1, dict(cleaned[index], text=halves[1], number=""))
+            cleaned.insert(index + 1, dict(cleaned[index], text=halves[1], number="", actions=[]))
             message = f"Item {index + 1} split in two: give the new item a number."
     elif verb == "add":
         cleaned.append(_blank_item(ex.LEARNING_POINT if index_text == "learning" else ex.RECOMMENDATION))
@@ -250,9 +264,12 @@ class ImportSummary:
     recommendations: int
     learning_points: int
     new_agencies: list[str]
+    actions: int = 0
 
     def describe(self) -> str:
         extra = f"; new agencies: {', '.join(self.new_agencies)}" if self.new_agencies else ""
+        if self.actions:
+            extra = f" with {self.actions} proposed action{'s' if self.actions != 1 else ''}" + extra
         return (f"{self.recommendations} recommendation{'s' if self.recommendations != 1 else ''} and "
                 f"{self.learning_points} learning point{'s' if self.learning_points != 1 else ''} imported into "
                 f"{self.review.reference}{extra}")
@@ -304,7 +321,8 @@ def confirm_items(*, items: list[dict], review: Review | None, new_review: dict 
             status=details.get("status") or ReviewStatus.PUBLISHED))
     taken = {a.short_name.lower() for a in agencies}
     created: dict[str, Agency] = {}
-    recommendations = learning = 0
+    recommendations = learning = actions = 0
+    index = AgencyIndex(agencies)
     for n, (item, match) in enumerate(zip(items, matches), start=1):
         text = item["text"].strip()
         try:
@@ -329,8 +347,11 @@ def confirm_items(*, items: list[dict], review: Review | None, new_review: dict 
                 kind = RecommendationKind.NATIONAL
             else:
                 kind = RecommendationKind.PARTNERSHIP
-            create_recommendation(review, number=number, text=text, kind=kind, addressees=addressees, themes=[])
+            recommendation = create_recommendation(review, number=number, text=text, kind=kind,
+                                                   addressees=addressees, themes=[])
             recommendations += 1
+            if by is not None:
+                actions += _create_actions(recommendation, item, match, addressees, index, by=by, today=today)
         except DomainError as error:
             raise DomainError(f"Item {n}: {error.message}", field="items") from error
     if source:
@@ -339,7 +360,33 @@ def confirm_items(*, items: list[dict], review: Review | None, new_review: dict 
         if not review.source_document:
             review.source_document = source["original_filename"][:255]
     db.session.flush()
-    return ImportSummary(review, recommendations, learning, [a.name for a in created.values()])
+    return ImportSummary(review, recommendations, learning, [a.name for a in created.values()], actions)
+
+
+def proposed_actions(item: dict, match: OwnerMatch) -> list[dict]:
+    """The actions confirming will create for a recommendation: the rows of its action plan, or one
+    per agency when it is addressed to all agencies."""
+    rows = [a for a in (item.get("actions") or []) if (a.get("description") or "").strip()]
+    if rows:
+        return rows
+    if match.every_agency:
+        return [{"description": item.get("text", ""), "lead": a.name, "target_date": "", "outcome": ""}
+                for a in match.agencies]
+    return []
+
+
+def _create_actions(recommendation, item: dict, match: OwnerMatch, addressees: list[Agency], index: AgencyIndex,
+                    *, by: User, today: date) -> int:
+    count = 0
+    for proposed in proposed_actions(item, match):
+        found = index.find(proposed.get("lead") or "")
+        owner = found[0] if found else addressees[0]
+        due = parse_target_date(proposed.get("target_date") or "") or today + timedelta(days=DEFAULT_ACTION_DAYS)
+        create_action(recommendation, description=proposed["description"].strip()[:4000], owner=owner, lead=None,
+                      due_date=max(due, today), success_measure=(proposed.get("outcome") or "").strip(), by=by,
+                      today=today, open_now=False)  # drafts: the business unit opens them once leads are named
+        count += 1
+    return count
 
 
 def confirm_draft(draft: ImportDraft, *, by: User, today: date) -> ImportSummary:

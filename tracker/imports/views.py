@@ -116,7 +116,11 @@ def draft(draft_id: int):
     agencies = services.all_agencies()
     matches = services.match_owners(draft.items, agencies)
     fallback = services.default_owner(agencies)
-    return render_template("imports/draft.html", draft=draft, items=list(enumerate(zip(draft.items, matches))),
+    proposals = [services.proposed_actions(item, match) if item.get("kind") != ex.LEARNING_POINT else []
+                 for item, match in zip(draft.items, matches)]
+    flagged = [n for n, item in enumerate(draft.items) if item.get("doubts")]
+    return render_template("imports/draft.html", draft=draft,
+                           items=list(enumerate(zip(draft.items, matches, proposals))), flagged=flagged,
                            kinds=ex.KIND_LABELS, agencies=agencies, fallback=fallback, error=error), (422 if error else 200)
 
 
