@@ -123,6 +123,7 @@ def app(database_uri, tmp_path):
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": database_uri,
         "UPLOAD_FOLDER": str(tmp_path / "evidence"),
+        "IMPORT_FOLDER": str(tmp_path / "imports"),  # per test: xdist workers must not share stored documents
         "FIXED_TODAY": TEST_TODAY,
     })
     app.test_client_class = FreshContextClient

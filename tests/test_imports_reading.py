@@ -70,8 +70,10 @@ def test_a_scanned_upload_is_read_by_ocr_and_the_draft_says_so(client, login_as)
     assert draft.state == DraftState.READY and draft.ocr
     assert [i["number"] for i in draft.items if i["kind"] == "recommendation"] == ["1", "2", "3"]
     assert "audit neglect assessments" in draft.items[1]["text"]
+    assert all(item["page"] in (1, 2) for item in draft.items)  # each item keeps the page it was read from
     page = client.get(response.headers["Location"])
     assert "text came from text recognition (OCR)" in " ".join(page.text.split())
+    assert f"Page {draft.items[0]['page']}" in page.text
 
 
 def test_a_text_pdf_is_not_sent_to_ocr(app, monkeypatch):
@@ -133,7 +135,7 @@ def test_the_web_worker_never_parses_the_document(client, login_as, monkeypatch)
     def parsed_here(*args, **kwargs):
         raise AssertionError("parsed in the web worker")
 
-    monkeypatch.setattr("tracker.imports.services.text_from_file", parsed_here)
+    monkeypatch.setattr("tracker.imports.services.read_document", parsed_here)
     monkeypatch.setattr("tracker.imports.services.ex.extract", parsed_here)
     login_as(Role.BUSINESS_UNIT)
     assert _upload(client, overview_docx(), "overview.docx").status_code == 302

@@ -290,17 +290,3 @@ def test_draft_shows_each_items_source_and_doubts_and_confirm_creates_the_propos
     assert sorted(a.owner_agency.short_name for a in recs["2"].actions) == ["DMBC", "WMP"]
     assert sorted(a.short_name for a in recs["2"].addressees) == ["DMBC", "WMP"]
     assert _count(Action) == 4
-
-
-def test_draft_says_when_the_text_came_from_ocr(client, login_as, monkeypatch):
-    from tracker.imports import services
-    from tracker.imports.document import from_page_texts
-
-    pages = ["Child Q review", "Recommendations\n\n1. West Midlands Police should review welfare checks."]
-    monkeypatch.setattr(services, "read_document", lambda filename, data: from_page_texts(pages, ocr=True))
-    login_as(Role.BUSINESS_UNIT)
-    assert _upload(client, file=(io.BytesIO(b"%PDF-1.4 scanned"), "scan.pdf"), title="Child Q").status_code == 302
-    draft = db.session.scalar(select(ImportDraft))
-    assert draft.items[0]["page"] == 2
-    page = client.get(f"/imports/drafts/{draft.id}").text
-    assert "The text came from OCR" in page and "Page 2" in page

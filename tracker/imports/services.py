@@ -43,7 +43,7 @@ EXTRAS = ("page", "context", "doubts", "actions")
 
 
 def storage_dir() -> Path:
-    path = Path(current_app.instance_path) / "imports"
+    path = Path(current_app.config.get("IMPORT_FOLDER") or Path(current_app.instance_path) / "imports")
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -53,14 +53,3 @@ class Document:
         if block.source.paragraph is None:
             block.source.paragraph = len(self.blocks) + 1
         self.blocks.append(block)
-
-
-def from_page_texts(pages: list[str], *, ocr: bool = False) -> Document:
-    """A document from the text of each page (pages numbered from 1): OCR output and text with page
-    breaks go through here, read as plain text."""
-    from tracker.imports.document.plain import read_plain  # plain imports this module: a cycle otherwise
-
-    document = read_plain("\f".join(pages))
-    document.ocr = ocr
-    document.pages = max(len(pages), document.pages)
-    return document

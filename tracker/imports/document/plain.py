@@ -209,3 +209,12 @@ def read_plain(text: str) -> Document:
     close()
     document.pages = pages
     return document
+
+
+def from_page_texts(pages: list[str], *, ocr: bool = False) -> Document:
+    """A document from the text of each page (pages numbered from 1): OCR output and text with page
+    breaks go through here, read as plain text."""
+    document = read_plain("\f".join(pages))
+    document.ocr = ocr
+    document.pages = max(len(pages), document.pages)
+    return document
