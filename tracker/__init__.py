@@ -18,6 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure(app, test_config)
     register_extensions(app)
     register_templates(app)
+    register_routing(app)
     register_blueprints(app)
     register_security(app)
     register_error_handlers(app)
@@ -124,6 +125,12 @@ def register_templates(app: Flask) -> None:
     template_filters.register(app)
     markup.register(app)
     register_context(app)
+
+
+def register_routing(app: Flask) -> None:
+    from tracker.routing import register
+
+    register(app)
 
 
 def register_blueprints(app: Flask) -> None:

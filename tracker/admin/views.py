@@ -111,7 +111,7 @@ def new_user():
     return render_template("admin/user_form.html", form=form, user=None)
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 def edit_user(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = forms.EditUserForm(data={
@@ -129,7 +129,7 @@ def edit_user(user_id: int):
     return render_template("admin/user_form.html", form=form, user=user, is_self=user.id == signed_in_user().id)
 
 
-@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>/password", methods=["GET", "POST"])
 def reset_password(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = forms.ResetPasswordForm()
@@ -167,7 +167,7 @@ def new_agency():
     return _save_agency(form, None)
 
 
-@bp.route("/agencies/<int:agency_id>", methods=["GET", "POST"])
+@bp.route("/agencies/<id:agency_id>", methods=["GET", "POST"])
 def edit_agency(agency_id: int):
     agency = db.session.get(Agency, agency_id) or abort(404)
     form = forms.AgencyForm(data={"name": agency.name, "short_name": agency.short_name, "kind": agency.kind,

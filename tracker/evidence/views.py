@@ -78,7 +78,7 @@ def new():
     return _render(form, action, 200 if not form.errors else 422)
 
 
-@bp.route("/<int:evidence_id>/download")
+@bp.route("/<id:evidence_id>/download")
 def download(evidence_id: int):
     """Files are served only here, after the same check as the action page, as attachments."""
     evidence = db.session.get(Evidence, evidence_id)

@@ -79,13 +79,13 @@ def new():
         (200 if not form.errors else 422)
 
 
-@bp.get("/<int:report_id>")
+@bp.get("/<id:report_id>")
 def show(report_id: int):
     report = _load(report_id)
     return render_template("reports/show.html", report=report, back_href=url_for("reports.index"))
 
 
-@bp.get("/<int:report_id>/report.pdf")
+@bp.get("/<id:report_id>/report.pdf")
 def download(report_id: int):
     report = _load(report_id)
     if report.status != ReportStatus.DONE:
@@ -112,12 +112,12 @@ def _export(report_id: int, kind: str):
         "Content-Disposition": f'attachment; filename="{exports.filename(data, kind)}"'})
 
 
-@bp.get("/<int:report_id>/actions.csv")
+@bp.get("/<id:report_id>/actions.csv")
 def export_csv(report_id: int):
     return _export(report_id, "csv")
 
 
-@bp.get("/<int:report_id>/actions.xlsx")
+@bp.get("/<id:report_id>/actions.xlsx")
 def export_xlsx(report_id: int):
     return _export(report_id, "xlsx")
 
