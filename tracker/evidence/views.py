@@ -11,6 +11,7 @@ from tracker.evidence import services
 from tracker.evidence.forms import EvidenceForm
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
+from tracker.main.errors import error_page
 from tracker.settings import load_settings
 from tracker.views_common import parse_id, require, run_service, signed_in_user
 
@@ -51,7 +52,7 @@ def too_large(error):
     the file field (what was typed is lost with the body) rather than a bare error page."""
     action = _action_from_args() if request.endpoint == "evidence.new" else None
     if action is None or not permissions.can_add_evidence(signed_in_user(), action):
-        return render_template("errors/413.html", max_upload_text=size_text(max_upload_bytes())), 413
+        return error_page("errors/413.html", 413, max_upload_text=size_text(max_upload_bytes()))
     form = EvidenceForm(formdata=None)
     form.effective_date.data = today()
     form.file.errors = [f"The selected file must be smaller than {size_text(max_upload_bytes())}"]
