@@ -128,9 +128,10 @@ def register_templates(app: Flask) -> None:
 
 
 def register_routing(app: Flask) -> None:
-    from tracker.routing import register
+    from tracker import downloads, routing
 
-    register(app)
+    routing.register(app)
+    downloads.register(app)
 
 
 def register_blueprints(app: Flask) -> None:

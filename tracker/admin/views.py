@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime, time, timedelta
 
 from flask import (
-    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, stream_with_context,
+    Blueprint, abort, current_app, flash, redirect, render_template, request, stream_with_context,
     url_for,
 )
 from flask_login import login_user
@@ -20,6 +20,7 @@ from tracker.audit.models import AuditRecord
 from tracker.audit.services import log_event
 from tracker.clock import today
 from tracker.errors import DomainError  # the clock form places a refusal on its row
+from tracker.downloads import attachment
 from tracker.extensions import db
 from tracker.reminders.mail import mail_status
 from tracker.settings import load_settings, save_settings
@@ -406,5 +407,4 @@ def audit_export():
         yield buffer.getvalue()
 
     filename = f"audit-trail-{today().isoformat()}.csv"
-    return Response(stream_with_context(rows()), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return attachment(stream_with_context(rows()), filename, "text/csv")

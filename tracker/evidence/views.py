@@ -10,6 +10,7 @@ from tracker.clock import today
 from tracker.evidence import services
 from tracker.evidence.forms import EvidenceForm
 from tracker.evidence.models import Evidence
+from tracker.downloads import content_disposition
 from tracker.extensions import db
 from tracker.main.errors import error_page
 from tracker.settings import load_settings
@@ -93,8 +94,8 @@ def download(evidence_id: int):
         abort(404)
     log_event("evidence_downloaded", obj=evidence, summary=evidence.original_filename or "")
     db.session.commit()
-    response = send_file(path, as_attachment=True, download_name=evidence.original_filename or path.name,
-                         mimetype=evidence.content_type or "application/octet-stream", max_age=0)
+    response = send_file(path, mimetype=evidence.content_type or "application/octet-stream", max_age=0)
+    response.headers["Content-Disposition"] = content_disposition(evidence.original_filename or path.name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store, private"
     return response
