@@ -1,6 +1,7 @@
 """Signing in: passwords with a temporary lock after repeated failures, and time-based one-time
 codes (TOTP, RFC 6238) with single-use recovery codes as a second factor. Every outcome is audited."""
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -9,8 +10,10 @@ from datetime import datetime, timedelta
 import pyotp
 from flask import current_app
 from sqlalchemy import func
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.audit.services import log_event
+from tracker.auth import notices
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
@@ -48,21 +51,38 @@ def record_failure(user: User | None, now: datetime, what: str) -> None:
         user.failed_sign_ins = 0
         log_event("account_locked", obj=user, summary=f"{user.email} locked after repeated failed {what}",
                   changes={"locked_until": [None, user.locked_until.isoformat()]})
+        notices.account_locked(user)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash of a random password, made once by the same function (so the same method and cost) as
+    User.set_password: an unknown email costs the same work as a known one."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def _password_matches(user: User | None, password: str) -> bool:
+    """Exactly one password hash checked, whether or not the account exists, is active or is locked."""
+    if user is None:
+        check_password_hash(_dummy_hash(), password or "")
+        return False
+    return user.check_password(password or "")
 
 
 def check_password(email: str, password: str) -> SignInResult:
-    """The first factor. A locked account is refused even with the right password."""
+    """The first factor. A locked account is refused even with the right password, in the same words
+    as a wrong password and after the same work as any other attempt, so the page tells nobody
+    whether an email has an account or whether it is locked; the owner learns of a lock by email."""
     now = utcnow()
     email = (email or "").strip()
     user = db.session.scalar(db.select(User).where(func.lower(User.email) == email.lower()))
+    matches = _password_matches(user, password)
     if user is not None and is_locked(user, now):
         log_event("sign_in_failed", obj=user, summary=f"Refused sign-in for {email[:254]}: account locked")
-        return SignInResult(None, _lock_message(user.locked_until), user.locked_until)
-    if user is None or not user.active or not user.check_password(password):
+        return SignInResult(None, NOT_RIGHT)
+    if user is None or not user.active or not matches:
         log_event("sign_in_failed", obj=user, summary=f"Failed sign-in for {email[:254]}")
         record_failure(user if user is not None and user.active else None, now, "sign-ins")
-        if user is not None and is_locked(user, now):
-            return SignInResult(None, _lock_message(user.locked_until), user.locked_until)
         return SignInResult(None, NOT_RIGHT)
     return SignInResult(user)
 
