@@ -158,7 +158,29 @@ def enable_totp(user: User, secret: str, code: str) -> list[str]:
         raise DomainError("The code is not right. Enter the 6-digit code your app shows now.", field="code")
     user.totp_secret, user.totp_enabled_at, user.totp_last_step = secret, now, step
     log_event("two_factor_enabled", obj=user, summary=f"{user.email} set up a second factor")
-    return new_recovery_codes(user)
+    codes = new_recovery_codes(user)
+    notices.account_changed(user, "second factor")
+    return codes
+
+
+def replace_recovery_codes(user: User) -> list[str]:
+    """New recovery codes from the account page: a change to the second factor, so the owner is told."""
+    codes = new_recovery_codes(user)
+    notices.account_changed(user, "second factor")
+    return codes
+
+
+def confirm_password(user: User, password: str) -> bool:
+    """The password again, before a change to how the account signs in; a wrong one counts towards
+    the lock as a failed sign-in does (so the caller commits either way)."""
+    now = utcnow()
+    if not is_locked(user, now) and user.check_password(password or ""):
+        log_event("password_confirmed", obj=user, actor=user, summary=f"{user.email} confirmed their password")
+        return True
+    if not is_locked(user, now):
+        record_failure(user, now, "password confirmations")
+    log_event("password_confirmation_failed", obj=user, summary=f"Wrong password confirmation for {user.email}")
+    return False
 
 
 def check_second_factor(user: User, code: str) -> SignInResult:
@@ -189,6 +211,7 @@ def disable_totp(user: User) -> None:
     user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
     user.recovery_codes = []
     log_event("two_factor_disabled", obj=user, summary=f"Second factor removed for {user.email}")
+    notices.account_changed(user, "second factor")
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -201,6 +224,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise DomainError("The new password must be different from the current one", field="password")
     reset_password(user, new)
     log_event("password_changed", obj=user, summary=f"{user.email} changed their password")
+    notices.account_changed(user, "password")
 
 
 def sign_out_everywhere(user: User) -> None:
