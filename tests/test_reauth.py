@@ -9,7 +9,7 @@ import pytest
 
 from tests.factories import PASSWORD, make_user
 from tests.smtp_server import SMTPServer
-from tracker.auth import views as auth_views
+from tracker.auth import reauth
 from tracker.extensions import db
 from tracker.users.models import Role, User
 
@@ -48,7 +48,7 @@ def test_a_confirmation_lasts_a_few_minutes_only(client, lead, monkeypatch):
     client.post("/account/confirm-password", data={"password": PASSWORD})
     assert client.get("/account/two-step").status_code == 200
     later = time.time() + 6 * 60
-    monkeypatch.setattr(auth_views.time, "time", lambda: later)
+    monkeypatch.setattr(reauth.time, "time", lambda: later)
     assert client.get("/account/two-step").status_code == 302
 
 
@@ -70,7 +70,7 @@ def test_new_recovery_codes_need_the_password_again(client, login_as, smtp):
     codes_before = list(db.session.get(User, user.id).recovery_codes)
     session_cookie_time = time.time() + 10 * 60
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(auth_views.time, "time", lambda: session_cookie_time)
+        patch.setattr(reauth.time, "time", lambda: session_cookie_time)
         response = client.post("/account/recovery-codes")
     assert response.status_code == 302 and response.location.startswith("/account/confirm-password")
     assert db.session.get(User, user.id).recovery_codes == codes_before
@@ -85,3 +85,30 @@ def test_a_password_change_asks_for_the_current_one_and_tells_the_owner(client, 
     [notice] = smtp.inbox.to(lead.email)
     assert notice["Subject"] == "Your Follow Through password was changed"
     assert "If this was not you" in notice.get_content()
+
+
+def test_changing_an_email_address_needs_the_password_again_and_tells_both_addresses(client, login_as, smtp):
+    target = make_user(Role.BOARD_MEMBER, email="old.address@example.org", name="Bryn")
+    db.session.commit()
+    login_as(Role.ADMIN)
+    form = {"name": "Bryn", "email": "new.address@example.org", "role": "board_member", "active": "y"}
+    response = client.post(f"/admin/users/{target.id}", data=form)
+    assert response.status_code == 302
+    assert response.location == f"/account/confirm-password?next=/admin/users/{target.id}"
+    assert db.session.get(User, target.id).email == "old.address@example.org"
+    assert client.post(response.location, data={"password": PASSWORD}).location == f"/admin/users/{target.id}"
+    assert client.post(f"/admin/users/{target.id}", data=form).status_code == 302
+    assert db.session.get(User, target.id).email == "new.address@example.org"
+    for address in ("new.address@example.org", "old.address@example.org"):
+        [notice] = smtp.inbox.to(address)
+        assert notice["Subject"] == "Your Follow Through email address was changed"
+
+
+def test_other_changes_to_an_account_need_no_confirmation(client, login_as):
+    target = make_user(Role.BOARD_MEMBER, email="same@example.org", name="Bryn")
+    db.session.commit()
+    login_as(Role.ADMIN)
+    response = client.post(f"/admin/users/{target.id}", data={"name": "Bryn Jones", "email": "SAME@example.org",
+                                                               "role": "board_member", "active": "y"})
+    assert response.status_code == 302 and response.location == "/admin/users"
+    assert db.session.get(User, target.id).name == "Bryn Jones"

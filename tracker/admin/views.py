@@ -18,6 +18,7 @@ from tracker import permissions
 from tracker.admin import forms
 from tracker.audit.models import AuditRecord
 from tracker.audit.services import log_event
+from tracker.auth import reauth
 from tracker.clock import today
 from tracker.errors import DomainError  # the clock form places a refusal on its row
 from tracker.downloads import attachment
@@ -121,6 +122,9 @@ def edit_user(user_id: int):
     })
     form.set_agencies(_all_agencies())
     if form.validate_on_submit():
+        if form.email.data.strip().lower() != user.email.lower() and not reauth.recently_confirmed():
+            # An email address is where a password reset and every account notice go.
+            return reauth.confirm_first(url_for("admin.edit_user", user_id=user.id))
         agency = db.session.get(Agency, int(form.agency_id.data)) if form.agency_id.data else None
         if run_service(form, lambda: users.update_user(user, email=form.email.data, name=form.name.data,
                                                        role=form.role.data, agency=agency, active=form.active.data,

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import logout_user
 
-from tracker.auth import services, sessions
+from tracker.auth import reauth, services, sessions
 from tracker.auth.forms import ChangePasswordForm, CodeForm, ConfirmForm, ConfirmPasswordForm, EnrolForm, SignInForm
 from tracker.extensions import db, limiter
 from tracker.users.models import User
@@ -20,22 +20,6 @@ bp = Blueprint("auth", __name__)
 
 PENDING = "pending_sign_in"
 PENDING_SECONDS = 5 * 60
-CONFIRMED_AT = "password_confirmed_at"
-
-
-def _reauth_minutes() -> int:
-    return int(current_app.config.get("REAUTH_MINUTES", 5))
-
-
-def _password_recently_confirmed() -> bool:
-    at = session.get(CONFIRMED_AT)
-    return isinstance(at, (int, float)) and 0 <= time.time() - at <= _reauth_minutes() * 60
-
-
-def _confirm_password_first():
-    """To the "confirm your password" step, and back here (a GET) or to the account page afterwards."""
-    back = request.path if request.method == "GET" else url_for("auth.account")
-    return redirect(url_for("auth.confirm_password", next=back))
 
 
 def _safe_next(target: str | None) -> str:
@@ -196,18 +180,18 @@ def account():
 
 @bp.route("/account/confirm-password", methods=["GET", "POST"])
 def confirm_password():
-    """The password again within the last few minutes before the second factor changes (the password
-    change asks for the current one on its own form)."""
+    """The password again within the last few minutes before the second factor or an email address
+    changes (the password change asks for the current one on its own form)."""
     user = signed_in_user()
     form = ConfirmPasswordForm()
     if form.validate_on_submit():
         confirmed = services.confirm_password(user, form.password.data)
         db.session.commit()  # a failure counts towards the lock
         if confirmed:
-            session[CONFIRMED_AT] = time.time()
+            reauth.record()
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append("Your password is not right")
-    return render_template("auth/confirm_password.html", form=form, minutes=_reauth_minutes(),
+    return render_template("auth/confirm_password.html", form=form, minutes=reauth.minutes(),
                            back_href=url_for("auth.account")), 200 if not form.errors else 422
 
 
@@ -228,8 +212,8 @@ def change_password():
 def two_step():
     """Set up (or move to a new phone) the second factor, from the account page."""
     user = signed_in_user()
-    if not _password_recently_confirmed():
-        return _confirm_password_first()
+    if not reauth.recently_confirmed():
+        return reauth.confirm_first()
     secret = session.get("new_totp_secret")
     if not secret or request.method == "GET":
         secret = session["new_totp_secret"] = services.new_totp_secret()
@@ -251,8 +235,8 @@ def recovery_codes():
     form = ConfirmForm()
     if not user.has_totp or not form.validate_on_submit():
         return redirect(url_for("auth.account"))
-    if not _password_recently_confirmed():
-        return _confirm_password_first()
+    if not reauth.recently_confirmed():
+        return reauth.confirm_first()
     codes = services.replace_recovery_codes(user)
     db.session.commit()
     return render_template("auth/recovery_codes.html", codes=codes, next_href=url_for("auth.account"),
