@@ -65,3 +65,25 @@ def test_the_largest_id_is_an_ordinary_not_found(app, client, login_as):
 def test_urls_are_built_with_the_id_converter(app):
     with app.test_request_context():
         assert url_for("actions.show", action_id=42) == "/actions/42"
+
+
+HOSTILE_QUERY = {"page": "99999999999999999999", "per_page": "-1", "size": "1e308", "sort": "'; DROP TABLE users;--",
+                 "dir": "sideways", "from": "2026-13-45", "to": "0000-00-00", "as_at": "99999-1-1", "date": "²",
+                 "review": "99999999999999999999", "agency": "%00", "theme": "-1", "status": "\x00", "q": "x" * 5000,
+                 "role": "<script>", "type": "ℌ", "year": "1e9", "action_id": "99999999999999999999"}
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.AGENCY_LEAD])
+def test_hostile_query_strings_on_every_page_are_never_a_server_error(app, client, login_as, role):
+    """Every GET page without path values, with page numbers, sizes, dates and sort keys out of
+    range: a page, a 400 or a 404, never a 5xx."""
+    app.config["PROPAGATE_TEST_ERRORS"] = False
+    login_as(role)
+    checked = 0
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.arguments or "GET" not in rule.methods or rule.endpoint in ("static", "auth.logout"):
+            continue
+        response = client.get(rule.rule, query_string=HOSTILE_QUERY)
+        assert response.status_code < 500, f"{rule.rule}: {response.status_code}"
+        checked += 1
+    assert checked > 20
