@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import PASSWORD, make_user
+from tests.smtp_server import SMTPServer
 from tracker import config as config_module
 from tracker.audit.models import AuditRecord
 from tracker.auth import sessions
@@ -42,17 +43,24 @@ class Clock:
 # --- throttling and lockout ---------------------------------------------------------------------------
 
 
-def test_repeated_failures_lock_the_account_for_a_while(app, client, monkeypatch):
+def test_repeated_failures_lock_the_account_for_a_while(app, client, monkeypatch, tmp_path):
     user = make_user(Role.AGENCY_LEAD)
     db.session.commit()
-    for _ in range(4):
-        page = _sign_in(client, user, "wrong-password-x").get_data(as_text=True)
-        assert "The email address or password is not right" in page
-    page = _sign_in(client, user, "wrong-password-x").get_data(as_text=True)
-    assert "locked for a short time after too many failed sign-ins" in page
-    # Even the right password is refused while the lock lasts, with the same clear message.
-    response = _sign_in(client, user)
-    assert response.status_code == 200 and "locked for a short time" in response.get_data(as_text=True)
+    with SMTPServer(tmp_path) as smtp:
+        app.config.update(smtp.config())
+        for _ in range(4):
+            page = _sign_in(client, user, "wrong-password-x").get_data(as_text=True)
+            assert "The email address or password is not right" in page
+        assert smtp.inbox.to(user.email) == []
+        locking = _sign_in(client, user, "wrong-password-x").get_data(as_text=True)
+        # Even the right password is refused while the lock lasts, in the words of a wrong password:
+        # the page tells nobody the account exists and is locked; its owner is told by email.
+        right = _sign_in(client, user)
+        [notice] = smtp.inbox.to(user.email)
+    assert "locked for 15 minutes" in notice.get_content() and "locked" in notice["Subject"]
+    assert right.status_code == 200
+    for page in (locking, right.get_data(as_text=True)):
+        assert "The email address or password is not right" in page and "locked" not in page
     assert {"sign_in_failed", "account_locked"} <= set(_events(user))
     # Once the lock has passed, the right password works again.
     from tracker.auth import services
@@ -295,3 +303,31 @@ def test_the_account_page_for_every_role(app, client, login_as):
         page = client.get("/account").get_data(as_text=True)
         assert "Change" in page and "Two-step sign-in" in page
         client.post("/sign-out")
+
+
+# --- the same answer whether or not the account exists ------------------------------------------------
+
+
+def _median_seconds(client, email: str, runs: int) -> float:
+    import statistics
+    import time
+
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.post("/sign-in", data={"email": email, "password": "not-the-password-1"})
+        times.append(time.perf_counter() - started)
+        assert "The email address or password is not right" in response.get_data(as_text=True)
+    return statistics.median(times)
+
+
+def test_an_unknown_email_costs_the_same_work_as_a_known_one(app, client):
+    app.config.update(LOCKOUT_THRESHOLD=10_000, SIGN_IN_RATE_LIMIT="10000 per minute")
+    user = make_user(Role.BUSINESS_UNIT)
+    user.set_password("the real password for timing")  # the production method and cost, not the factory's
+    db.session.commit()
+    _median_seconds(client, user.email, 2)  # warm up: the dummy hash is made once, on first use
+    _median_seconds(client, "nobody@example.org", 2)
+    known = _median_seconds(client, user.email, 15)
+    unknown = _median_seconds(client, "nobody-at-all@example.org", 15)
+    assert 0.6 < unknown / known < 1.67, (known, unknown)

@@ -113,6 +113,7 @@ def test_agency_leads_may_choose_it_and_a_setting_requires_it_for_all(required, 
     lead = make_user(Role.AGENCY_LEAD)
     db.session.commit()
     assert _sign_in(client, lead).headers["Location"] == "/"  # not required for a lead
+    assert client.post("/account/confirm-password", data={"password": PASSWORD}).status_code == 302
     page = client.get("/account/two-step").get_data(as_text=True)
     secret = _secret(page)
     page = client.post("/account/two-step", data={"code": pyotp.TOTP(secret).now()}).get_data(as_text=True)
@@ -132,6 +133,7 @@ def test_new_recovery_codes_replace_the_old(required, client):
     admin = make_user(Role.ADMIN)
     db.session.commit()
     _, old = _enrol(client, admin)
+    assert client.post("/account/confirm-password", data={"password": PASSWORD}).status_code == 302
     page = client.post("/account/recovery-codes").get_data(as_text=True)
     new = re.findall(r'<code class="app-code">([0-9a-f]{6}-[0-9a-f]{6})</code>', page)
     assert len(new) == 10 and not set(new) & set(old)

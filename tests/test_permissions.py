@@ -114,6 +114,7 @@ MATRIX: dict[str, Rule] = {
     "auth.keep_alive": Rule("read"),
     "auth.account": Rule("read"),
     "auth.change_password": Rule("read"),
+    "auth.confirm_password": Rule("read"),
     "auth.two_step": Rule("read"),
     "auth.recovery_codes": Rule("read"),
     "main.home": Rule("read"),

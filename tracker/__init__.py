@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure(app, test_config)
     register_extensions(app)
     register_templates(app)
+    register_routing(app)
     register_blueprints(app)
     register_security(app)
     register_error_handlers(app)
@@ -87,7 +88,7 @@ def _tune_sqlite(engine, *, busy_timeout_ms: int) -> None:
     (A deferred BEGIN that reads and then writes fails at once with "database is locked" when another
     process wrote in between: the busy timeout cannot help it.) Other transactions (GET pages, the
     command line, test bodies) keep pysqlite's own behaviour: reads outside a transaction, BEGIN
-    before the first write."""
+    before the first write. lower() folds every letter, not ASCII only."""
     from flask import has_request_context, request
     from sqlalchemy import event
 
@@ -100,11 +101,19 @@ def _tune_sqlite(engine, *, busy_timeout_ms: int) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
+        # SQLite's own lower() folds ASCII only ("ŁÓDŹ" stays as it is); every case-insensitive match
+        # in the code is func.lower(column) == value.lower(), so lower() must be Python's, as
+        # PostgreSQL's is for every letter. No index is built on lower(), so none goes stale.
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         if has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS"):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 def register_templates(app: Flask) -> None:
@@ -127,6 +136,12 @@ def register_templates(app: Flask) -> None:
     template_filters.register(app)
     markup.register(app)
     register_context(app)
+
+
+def register_routing(app: Flask) -> None:
+    from tracker import routing
+
+    routing.register(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -133,7 +133,7 @@ def queue():
 # --- the action page -------------------------------------------------------------------------------------
 
 
-@bp.route("/<int:action_id>")
+@bp.route("/<id:action_id>")
 def show(action_id: int):
     day, settings = today(), load_settings()
     action = load_action(
@@ -228,7 +228,7 @@ def new():
                            back_href=url_for("reviews.show", review_id=recommendation.review_id)), form_status(form)
 
 
-@bp.route("/<int:action_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:action_id>/edit", methods=["GET", "POST"])
 def edit(action_id: int):
     user = signed_in_user()
     action = load_action(action_id)
@@ -252,7 +252,7 @@ def edit(action_id: int):
     return render_template("actions/edit.html", form=form, action=action, back_href=_back(action)), form_status(form)
 
 
-@bp.route("/<int:action_id>/due-date", methods=["GET", "POST"])
+@bp.route("/<id:action_id>/due-date", methods=["GET", "POST"])
 def move_due_date(action_id: int):
     user = signed_in_user()
     action = load_action(action_id)
@@ -268,7 +268,7 @@ def move_due_date(action_id: int):
 # --- the workflow ----------------------------------------------------------------------------------------
 
 
-@bp.route("/<int:action_id>/update", methods=["GET", "POST"])
+@bp.route("/<id:action_id>/update", methods=["GET", "POST"])
 def update(action_id: int):
     user, day, settings = signed_in_user(), today(), load_settings()
     action = load_action(action_id)
@@ -286,7 +286,7 @@ def update(action_id: int):
     return render_template("actions/update.html", form=form, action=action, back_href=_back(action)), form_status(form)
 
 
-@bp.route("/<int:action_id>/submit", methods=["GET", "POST"])
+@bp.route("/<id:action_id>/submit", methods=["GET", "POST"])
 def submit(action_id: int):
     user = signed_in_user()
     action = load_action(action_id, selectinload(Action.evidence).selectinload(Evidence.supplied_by))
@@ -311,7 +311,7 @@ def _decided_meanwhile(user: User, action: Action) -> bool:
             and bool(action.decisions))
 
 
-@bp.route("/<int:action_id>/decide", methods=["GET", "POST"])
+@bp.route("/<id:action_id>/decide", methods=["GET", "POST"])
 def decide(action_id: int):
     user = signed_in_user()
     action = load_action(action_id, selectinload(Action.evidence).selectinload(Evidence.supplied_by))
@@ -332,7 +332,7 @@ def decide(action_id: int):
     return render_template("actions/decide.html", form=form, action=action, back_href=_back(action)), form_status(form)
 
 
-@bp.route("/<int:action_id>/close", methods=["GET", "POST"])
+@bp.route("/<id:action_id>/close", methods=["GET", "POST"])
 def close(action_id: int):
     user = signed_in_user()
     action = load_action(action_id)
@@ -346,7 +346,7 @@ def close(action_id: int):
     return render_template("actions/close.html", form=form, action=action, back_href=_back(action)), form_status(form)
 
 
-@bp.route("/<int:action_id>/open", methods=["POST"], endpoint="open")
+@bp.route("/<id:action_id>/open", methods=["POST"], endpoint="open")
 def open_action(action_id: int):
     user = signed_in_user()
     action = load_action(action_id)
@@ -365,7 +365,7 @@ def open_action(action_id: int):
 # --- due-date requests ---------------------------------------------------------------------------------
 
 
-@bp.route("/<int:action_id>/due-date-request", methods=["GET", "POST"])
+@bp.route("/<id:action_id>/due-date-request", methods=["GET", "POST"])
 def request_due_date(action_id: int):
     """The agency lead asks the business unit for a new due date; one request waits at a time."""
     user, day = signed_in_user(), today()
@@ -382,7 +382,7 @@ def request_due_date(action_id: int):
                            back_href=_back(action)), form_status(form)
 
 
-@bp.route("/<int:action_id>/due-date-request/decision", methods=["GET", "POST"])
+@bp.route("/<id:action_id>/due-date-request/decision", methods=["GET", "POST"])
 def decide_due_date(action_id: int):
     """The business unit approves (the date moves, into the history) or declines with a note."""
     user = signed_in_user()
@@ -440,7 +440,7 @@ def impact_reviews_due():
     return render_template("actions/impact_reviews.html", page=page, today=day)
 
 
-@bp.route("/<int:action_id>/impact-review", methods=["GET", "POST"])
+@bp.route("/<id:action_id>/impact-review", methods=["GET", "POST"])
 def impact_review(action_id: int):
     """The business unit records whether the change has lasted."""
     user, day = signed_in_user(), today()

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from tracker import permissions
 from tracker.admin import forms
+from tracker.auth import reauth
 from tracker.errors import DomainError  # the clock form places a refusal on its row
 from tracker.extensions import db
 from tracker.reminders.mail import mail_status
@@ -95,7 +96,7 @@ def new_user():
     return render_template("admin/user_form.html", form=form, user=None)
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 def edit_user(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = forms.EditUserForm(data={
@@ -104,6 +105,9 @@ def edit_user(user_id: int):
     })
     form.set_agencies(_all_agencies())
     if form.validate_on_submit():
+        if form.email.data.strip().lower() != user.email.lower() and not reauth.recently_confirmed():
+            # An email address is where a password reset and every account notice go.
+            return reauth.confirm_first(url_for("admin.edit_user", user_id=user.id))
         agency = db.session.get(Agency, int(form.agency_id.data)) if form.agency_id.data else None
         if run_service(form, lambda: users.update_user(user, email=form.email.data, name=form.name.data,
                                                        role=form.role.data, agency=agency, active=form.active.data,
@@ -113,7 +117,7 @@ def edit_user(user_id: int):
     return render_template("admin/user_form.html", form=form, user=user, is_self=user.id == signed_in_user().id)
 
 
-@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>/password", methods=["GET", "POST"])
 def reset_password(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = forms.ResetPasswordForm()
@@ -151,7 +155,7 @@ def new_agency():
     return _save_agency(form, None)
 
 
-@bp.route("/agencies/<int:agency_id>", methods=["GET", "POST"])
+@bp.route("/agencies/<id:agency_id>", methods=["GET", "POST"])
 def edit_agency(agency_id: int):
     agency = db.session.get(Agency, agency_id) or abort(404)
     form = forms.AgencyForm(data={"name": agency.name, "short_name": agency.short_name, "kind": agency.kind,

@@ -7,7 +7,7 @@ import json
 from datetime import UTC
 
 from flask import (
-    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, stream_with_context,
+    Blueprint, abort, current_app, flash, redirect, render_template, request, stream_with_context,
     url_for,
 )
 from flask_login import current_user
@@ -18,6 +18,7 @@ from tracker.audit.forms import KNOWN_EVENTS, AuditSearchForm
 from tracker.audit.queries import audit_query, change_lines, known_values
 from tracker.audit.services import log_event
 from tracker.clock import today
+from tracker.downloads import attachment
 from tracker.extensions import db
 from tracker.views_common import parse_id
 
@@ -96,5 +97,4 @@ def export():
         yield buffer.getvalue()
 
     filename = f"audit-trail-{today().isoformat()}.csv"
-    return Response(stream_with_context(rows()), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return attachment(stream_with_context(rows()), filename, "text/csv")

@@ -47,3 +47,9 @@ class ConfirmForm(FlaskForm):
     """A button that only carries the CSRF token."""
 
     submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class ConfirmPasswordForm(FlaskForm):
+    password = PasswordField("Password", widget=GovPasswordInput(),
+                             validators=[DataRequired(message="Enter your password")])
+    submit = SubmitField("Continue", widget=GovSubmitInput())

@@ -1,6 +1,7 @@
 """Signing in: passwords with a temporary lock after repeated failures, and time-based one-time
 codes (TOTP, RFC 6238) with single-use recovery codes as a second factor. Every outcome is audited."""
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -9,8 +10,10 @@ from datetime import datetime, timedelta
 import pyotp
 from flask import current_app
 from sqlalchemy import func
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.audit.services import log_event
+from tracker.auth import notices
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
@@ -48,21 +51,38 @@ def record_failure(user: User | None, now: datetime, what: str) -> None:
         user.failed_sign_ins = 0
         log_event("account_locked", obj=user, summary=f"{user.email} locked after repeated failed {what}",
                   changes={"locked_until": [None, user.locked_until.isoformat()]})
+        notices.account_locked(user)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash of a random password, made once by the same function (so the same method and cost) as
+    User.set_password: an unknown email costs the same work as a known one."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def _password_matches(user: User | None, password: str) -> bool:
+    """Exactly one password hash checked, whether or not the account exists, is active or is locked."""
+    if user is None:
+        check_password_hash(_dummy_hash(), password or "")
+        return False
+    return user.check_password(password or "")
 
 
 def check_password(email: str, password: str) -> SignInResult:
-    """The first factor. A locked account is refused even with the right password."""
+    """The first factor. A locked account is refused even with the right password, in the same words
+    as a wrong password and after the same work as any other attempt, so the page tells nobody
+    whether an email has an account or whether it is locked; the owner learns of a lock by email."""
     now = utcnow()
     email = (email or "").strip()
     user = db.session.scalar(db.select(User).where(func.lower(User.email) == email.lower()))
+    matches = _password_matches(user, password)
     if user is not None and is_locked(user, now):
         log_event("sign_in_failed", obj=user, summary=f"Refused sign-in for {email[:254]}: account locked")
-        return SignInResult(None, _lock_message(user.locked_until), user.locked_until)
-    if user is None or not user.active or not user.check_password(password):
+        return SignInResult(None, NOT_RIGHT)
+    if user is None or not user.active or not matches:
         log_event("sign_in_failed", obj=user, summary=f"Failed sign-in for {email[:254]}")
         record_failure(user if user is not None and user.active else None, now, "sign-ins")
-        if user is not None and is_locked(user, now):
-            return SignInResult(None, _lock_message(user.locked_until), user.locked_until)
         return SignInResult(None, NOT_RIGHT)
     return SignInResult(user)
 
@@ -138,7 +158,29 @@ def enable_totp(user: User, secret: str, code: str) -> list[str]:
         raise DomainError("The code is not right. Enter the 6-digit code your app shows now.", field="code")
     user.totp_secret, user.totp_enabled_at, user.totp_last_step = secret, now, step
     log_event("two_factor_enabled", obj=user, summary=f"{user.email} set up a second factor")
-    return new_recovery_codes(user)
+    codes = new_recovery_codes(user)
+    notices.account_changed(user, "second factor")
+    return codes
+
+
+def replace_recovery_codes(user: User) -> list[str]:
+    """New recovery codes from the account page: a change to the second factor, so the owner is told."""
+    codes = new_recovery_codes(user)
+    notices.account_changed(user, "second factor")
+    return codes
+
+
+def confirm_password(user: User, password: str) -> bool:
+    """The password again, before a change to how the account signs in; a wrong one counts towards
+    the lock as a failed sign-in does (so the caller commits either way)."""
+    now = utcnow()
+    if not is_locked(user, now) and user.check_password(password or ""):
+        log_event("password_confirmed", obj=user, actor=user, summary=f"{user.email} confirmed their password")
+        return True
+    if not is_locked(user, now):
+        record_failure(user, now, "password confirmations")
+    log_event("password_confirmation_failed", obj=user, summary=f"Wrong password confirmation for {user.email}")
+    return False
 
 
 def check_second_factor(user: User, code: str) -> SignInResult:
@@ -169,6 +211,7 @@ def disable_totp(user: User) -> None:
     user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
     user.recovery_codes = []
     log_event("two_factor_disabled", obj=user, summary=f"Second factor removed for {user.email}")
+    notices.account_changed(user, "second factor")
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -179,6 +222,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise DomainError("The new password must be different from the current one", field="password")
     reset_password(user, new)
     log_event("password_changed", obj=user, summary=f"{user.email} changed their password")
+    notices.account_changed(user, "password")
 
 
 def sign_out_everywhere(user: User) -> None:

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import logout_user
 
-from tracker.auth import services, sessions
-from tracker.auth.forms import ChangePasswordForm, CodeForm, ConfirmForm, EnrolForm, SignInForm
+from tracker.auth import reauth, services, sessions
+from tracker.auth.forms import ChangePasswordForm, CodeForm, ConfirmForm, ConfirmPasswordForm, EnrolForm, SignInForm
 from tracker.demo.accounts import DEMO_PASSWORD, demo_accounts, is_demo_sign_in
 from tracker.extensions import db, limiter
 from tracker.users.models import User
@@ -189,6 +189,23 @@ def account():
                            codes_left=len(user.recovery_codes or []), form=ConfirmForm())
 
 
+@bp.route("/account/confirm-password", methods=["GET", "POST"])
+def confirm_password():
+    """The password again within the last few minutes before the second factor or an email address
+    changes (the password change asks for the current one on its own form)."""
+    user = signed_in_user()
+    form = ConfirmPasswordForm()
+    if form.validate_on_submit():
+        confirmed = services.confirm_password(user, form.password.data)
+        db.session.commit()  # a failure counts towards the lock
+        if confirmed:
+            reauth.record()
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append("Your password is not right")
+    return render_template("auth/confirm_password.html", form=form, minutes=reauth.minutes(),
+                           back_href=url_for("auth.account")), 200 if not form.errors else 422
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 def change_password():
     user = signed_in_user()
@@ -206,6 +223,8 @@ def change_password():
 def two_step():
     """Set up (or move to a new phone) the second factor, from the account page."""
     user = signed_in_user()
+    if not reauth.recently_confirmed():
+        return reauth.confirm_first()
     secret = session.get("new_totp_secret")
     if not secret or request.method == "GET":
         secret = session["new_totp_secret"] = services.new_totp_secret()
@@ -227,7 +246,9 @@ def recovery_codes():
     form = ConfirmForm()
     if not user.has_totp or not form.validate_on_submit():
         return redirect(url_for("auth.account"))
-    codes = services.new_recovery_codes(user)
+    if not reauth.recently_confirmed():
+        return reauth.confirm_first()
+    codes = services.replace_recovery_codes(user)
     db.session.commit()
     return render_template("auth/recovery_codes.html", codes=codes, next_href=url_for("auth.account"),
                            first_time=False)

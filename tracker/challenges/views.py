@@ -103,12 +103,12 @@ def _show(challenge: Challenge, message_form=None, close_form=None, status=200):
                            back_href=url_for("challenges.index"), back_text="All challenges"), status
 
 
-@bp.route("/<int:challenge_id>")
+@bp.route("/<id:challenge_id>")
 def show(challenge_id: int):
     return _show(_load(challenge_id))
 
 
-@bp.route("/<int:challenge_id>/messages", methods=["POST"])
+@bp.route("/<id:challenge_id>/messages", methods=["POST"])
 def reply(challenge_id: int):
     user = signed_in_user()
     challenge = _load(challenge_id)
@@ -122,7 +122,7 @@ def reply(challenge_id: int):
     return _show(challenge, message_form=form, status=422)
 
 
-@bp.route("/<int:challenge_id>/close", methods=["POST"])
+@bp.route("/<id:challenge_id>/close", methods=["POST"])
 def close(challenge_id: int):
     user = signed_in_user()
     challenge = _load(challenge_id)

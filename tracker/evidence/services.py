@@ -12,12 +12,12 @@ from urllib.parse import urlparse
 import filetype
 from flask import current_app
 from werkzeug.datastructures import FileStorage
-from werkzeug.utils import secure_filename
 
 from tracker.actions.models import Action
 from tracker.errors import DomainError
 from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.extensions import db
+from tracker.filenames import clean_filename
 from tracker.users.models import User
 
 OOXML = {"docx", "xlsx", "pptx"}
@@ -135,7 +135,7 @@ def add_evidence(action: Action, *, by: User, kind: str, title: str, description
         allowed = check_file(upload.filename, data, max_bytes)
         ext = Path(upload.filename).suffix.lower()
         evidence.stored_name = secrets.token_hex(16) + ext
-        evidence.original_filename = secure_filename(upload.filename) or f"evidence{ext}"
+        evidence.original_filename = clean_filename(upload.filename) or f"evidence{ext}"
         evidence.content_type = allowed.content_type
         evidence.size_bytes = len(data)
         evidence.sha256 = hashlib.sha256(data).hexdigest()

@@ -10,7 +10,9 @@ from tracker.clock import today
 from tracker.evidence import services
 from tracker.evidence.forms import EvidenceForm
 from tracker.evidence.models import Evidence
+from tracker.downloads import content_disposition
 from tracker.extensions import db
+from tracker.main.errors import error_page
 from tracker.settings import load_settings
 from tracker.views_common import parse_id, require, run_service, signed_in_user
 
@@ -51,7 +53,7 @@ def too_large(error):
     the file field (what was typed is lost with the body) rather than a bare error page."""
     action = _action_from_args() if request.endpoint == "evidence.new" else None
     if action is None or not permissions.can_add_evidence(signed_in_user(), action):
-        return render_template("errors/413.html", max_upload_text=size_text(max_upload_bytes())), 413
+        return error_page("errors/413.html", 413, max_upload_text=size_text(max_upload_bytes()))
     form = EvidenceForm(formdata=None)
     form.effective_date.data = today()
     form.file.errors = [f"The selected file must be smaller than {size_text(max_upload_bytes())}"]
@@ -78,7 +80,7 @@ def new():
     return _render(form, action, 200 if not form.errors else 422)
 
 
-@bp.route("/<int:evidence_id>/download")
+@bp.route("/<id:evidence_id>/download")
 def download(evidence_id: int):
     """Files are served only here, after the same check as the action page, as attachments."""
     evidence = db.session.get(Evidence, evidence_id)
@@ -92,8 +94,8 @@ def download(evidence_id: int):
         abort(404)
     log_event("evidence_downloaded", obj=evidence, summary=evidence.original_filename or "")
     db.session.commit()
-    response = send_file(path, as_attachment=True, download_name=evidence.original_filename or path.name,
-                         mimetype=evidence.content_type or "application/octet-stream", max_age=0)
+    response = send_file(path, mimetype=evidence.content_type or "application/octet-stream", max_age=0)
+    response.headers["Content-Disposition"] = content_disposition(evidence.original_filename or path.name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store, private"
     return response

@@ -1,6 +1,5 @@
 """Imports: upload or paste a review document, correct the draft, confirm it into the review."""
 
-from urllib.parse import quote
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -8,6 +7,8 @@ from wtforms.fields.choices import SelectChoice
 
 from tracker import permissions
 from tracker.clock import today
+from tracker.audit.services import log_event
+from tracker.downloads import attachment
 from tracker.extensions import db
 from tracker.imports import cli, limits, plans, services
 from tracker.imports import extract as ex
@@ -86,7 +87,7 @@ def _items_from_form() -> list[dict]:
              "section": request.form.get(f"items-{i}-section", "")} for i in range(count)]
 
 
-@bp.route("/drafts/<int:draft_id>", methods=["GET", "POST"])
+@bp.route("/drafts/<id:draft_id>", methods=["GET", "POST"])
 def draft(draft_id: int):
     _require_importer()
     draft = _load_draft(draft_id)
@@ -124,7 +125,7 @@ def draft(draft_id: int):
                            kinds=ex.KIND_LABELS, agencies=agencies, fallback=fallback, error=error), (422 if error else 200)
 
 
-@bp.route("/drafts/<int:draft_id>/discard", methods=["POST"])
+@bp.route("/drafts/<id:draft_id>/discard", methods=["POST"])
 def discard(draft_id: int):
     _require_importer()
     draft = _load_draft(draft_id)
@@ -136,7 +137,6 @@ def discard(draft_id: int):
 
 # --- Action plan spreadsheets --------------------------------------------------------------------
 
-from flask import Response  # noqa: E402
 
 from tracker.imports import spreadsheet  # noqa: E402
 from tracker.users.models import User  # noqa: E402
@@ -157,7 +157,7 @@ def plan_start():
     return render_template("imports/plan_start.html", reviews=reviews)
 
 
-@bp.route("/reviews/<int:review_id>/plan", methods=["GET", "POST"])
+@bp.route("/reviews/<id:review_id>/plan", methods=["GET", "POST"])
 def plan_upload(review_id: int):
     _require_importer()
     review = _load_review(review_id)
@@ -176,7 +176,7 @@ def plan_upload(review_id: int):
                            limits=limits.describe_plan_limits(_max_bytes())), (422 if error else 200)
 
 
-@bp.route("/plan-drafts/<int:draft_id>", methods=["GET", "POST"])
+@bp.route("/plan-drafts/<id:draft_id>", methods=["GET", "POST"])
 def plan_preview(draft_id: int):
     _require_importer()
     draft = _load_draft(draft_id)
@@ -225,24 +225,13 @@ def _import_plan(draft: ImportDraft, checked: list) -> dict:
     return result
 
 
-@bp.route("/reviews/<int:review_id>/plan.<any(csv, xlsx):fmt>")
+@bp.route("/reviews/<id:review_id>/plan.<any(csv, xlsx):fmt>")
 def plan_export(review_id: int, fmt: str):
     _require_importer()
     review = _load_review(review_id)
-    from tracker.audit.services import log_event
-
     data = spreadsheet.export_csv(review) if fmt == "csv" else spreadsheet.export_xlsx(review)
     log_event("export", obj=review, summary=f"Action plan of {review.reference} exported as {fmt.upper()}")
     db.session.commit()
     mimetype = "text/csv" if fmt == "csv" else \
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(data, mimetype=mimetype,
-                    headers={"Content-Disposition": attachment(f"action-plan-{review.reference}.{fmt}")})
-
-
-def attachment(filename: str) -> str:
-    """A Content-Disposition that works for any name: an ASCII fallback, and the real name as UTF-8
-    in filename* (RFC 6266), since a header cannot carry "Łódź" or "Child Ş" as it is."""
-    cleaned = "".join(c if c.isalnum() or c in "-_." else "-" for c in filename)
-    fallback = "".join(c if c.isascii() else "-" for c in cleaned)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(cleaned)}"
+    return attachment(data, f"action-plan-{review.reference}.{fmt}", mimetype)

@@ -38,7 +38,7 @@ def index():
                            snippets=search.snippets(ids, filters))
 
 
-@bp.route("/<int:entry_id>")
+@bp.route("/<id:entry_id>")
 def show(entry_id: int):
     _require_reader()
     entry = db.session.scalar(select(LibraryReview).where(LibraryReview.id == entry_id)

@@ -38,7 +38,7 @@ def _load(recommendation_id: int, *, full: bool = False) -> Recommendation:
     return recommendation
 
 
-@bp.route("/<int:recommendation_id>")
+@bp.route("/<id:recommendation_id>")
 def show(recommendation_id: int):
     user = signed_in_user()
     require(permissions.can_view_reviews(user))
@@ -97,7 +97,7 @@ def new():
                            back_href=url_for("reviews.show", review_id=review.id))
 
 
-@bp.route("/<int:recommendation_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:recommendation_id>/edit", methods=["GET", "POST"])
 def edit(recommendation_id: int):
     _require_manager()
     recommendation = _load(recommendation_id, full=True)
@@ -118,7 +118,7 @@ def edit(recommendation_id: int):
                            back_href=url_for("reviews.show", review_id=review.id))
 
 
-@bp.route("/<int:recommendation_id>/responses/<int:agency_id>", methods=["GET", "POST"])
+@bp.route("/<id:recommendation_id>/responses/<id:agency_id>", methods=["GET", "POST"])
 def respond(recommendation_id: int, agency_id: int):
     """Record (or correct) one addressee's formal response. An agency lead answers for their own
     agency only; another agency's response is not found."""

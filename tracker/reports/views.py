@@ -3,12 +3,13 @@ downloads of the stored PDF and the XLSX and CSV exports, and the dashboard of c
 
 Board members and the scrutineer list and download; only the business unit and admins generate."""
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from tracker import permissions
 from tracker.audit.services import log_event
 from tracker.clock import today
+from tracker.downloads import attachment
 from tracker.extensions import db
 from tracker.reports import exports, services
 from tracker.reports.charts import report_charts
@@ -79,13 +80,13 @@ def new():
         (200 if not form.errors else 422)
 
 
-@bp.get("/<int:report_id>")
+@bp.get("/<id:report_id>")
 def show(report_id: int):
     report = _load(report_id)
     return render_template("reports/show.html", report=report, back_href=url_for("reports.index"))
 
 
-@bp.get("/<int:report_id>/report.pdf")
+@bp.get("/<id:report_id>/report.pdf")
 def download(report_id: int):
     report = _load(report_id)
     if report.status != ReportStatus.DONE:
@@ -93,9 +94,8 @@ def download(report_id: int):
     pdf = services.verified_pdf(report)
     log_event("report_download", obj=report, summary=f"Downloaded board report {report.id} ({report.sha256})")
     db.session.commit()
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{report.filename}"',
-        "ETag": f'"{report.sha256}"', "X-Content-SHA256": report.sha256})
+    return attachment(pdf, report.filename, "application/pdf",
+                      ETag=f'"{report.sha256}"', X_Content_SHA256=report.sha256)
 
 
 def _export(report_id: int, kind: str):
@@ -108,16 +108,15 @@ def _export(report_id: int, kind: str):
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     log_event("report_export", obj=report, summary=f"Exported the actions of board report {report.id} as {kind}")
     db.session.commit()
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{exports.filename(data, kind)}"'})
+    return attachment(body, exports.filename(data, kind), mimetype)
 
 
-@bp.get("/<int:report_id>/actions.csv")
+@bp.get("/<id:report_id>/actions.csv")
 def export_csv(report_id: int):
     return _export(report_id, "csv")
 
 
-@bp.get("/<int:report_id>/actions.xlsx")
+@bp.get("/<id:report_id>/actions.xlsx")
 def export_xlsx(report_id: int):
     return _export(report_id, "xlsx")
 

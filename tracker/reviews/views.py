@@ -73,7 +73,7 @@ def _load_review(review_id: int, *, full: bool = False) -> Review:
     return review
 
 
-@bp.route("/<int:review_id>")
+@bp.route("/<id:review_id>")
 def show(review_id: int):
     user = signed_in_user()
     require(permissions.can_view_reviews(user))
@@ -131,7 +131,7 @@ def new():
                            back_href=url_for("reviews.index")), 200
 
 
-@bp.route("/<int:review_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:review_id>/edit", methods=["GET", "POST"])
 def edit(review_id: int):
     _require_manager()
     review = _load_review(review_id)
@@ -158,7 +158,7 @@ def _save_point(form: LearningPointForm) -> dict:
             "shared_how": form.shared_how.data or None, "shared_date": form.shared_date.data, "today": today()}
 
 
-@bp.route("/<int:review_id>/learning-points/new", methods=["GET", "POST"])
+@bp.route("/<id:review_id>/learning-points/new", methods=["GET", "POST"])
 def new_learning_point(review_id: int):
     _require_manager()
     review = _load_review(review_id)
@@ -174,7 +174,7 @@ def new_learning_point(review_id: int):
                            back_href=url_for("reviews.show", review_id=review.id))
 
 
-@bp.route("/<int:review_id>/learning-points/<int:point_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:review_id>/learning-points/<id:point_id>/edit", methods=["GET", "POST"])
 def edit_learning_point(review_id: int, point_id: int):
     _require_manager()
     point = db.session.get(LearningPoint, point_id)

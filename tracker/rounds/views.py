@@ -58,7 +58,7 @@ def new():
     return render_template("rounds/new.html", form=form), form_status(form)
 
 
-@bp.route("/<int:round_id>")
+@bp.route("/<id:round_id>")
 def show(round_id: int):
     """Who has and has not responded: counts by agency, then the requests themselves, filtered and paged."""
     user = signed_in_user()
@@ -92,7 +92,7 @@ def show(round_id: int):
                            today=today())
 
 
-@bp.route("/<int:round_id>/close", methods=["GET", "POST"])
+@bp.route("/<id:round_id>/close", methods=["GET", "POST"])
 def close(round_id: int):
     user = signed_in_user()
     require(permissions.can_manage_rounds(user))

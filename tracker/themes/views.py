@@ -36,7 +36,7 @@ def index():
     return render_template("themes/index.html", page=page, counts=counts, sort=sort, direction=direction)
 
 
-@bp.route("/<int:theme_id>")
+@bp.route("/<id:theme_id>")
 def show(theme_id: int):
     theme = db.session.get(Theme, theme_id) or abort(404)
     user = signed_in_user()
@@ -51,7 +51,7 @@ def show(theme_id: int):
                            library_page_url=lambda number: current_url_with(library_page=number) + "#library")
 
 
-@bp.route("/<int:theme_id>/merge", methods=["GET", "POST"])
+@bp.route("/<id:theme_id>/merge", methods=["GET", "POST"])
 def merge(theme_id: int):
     theme = db.session.get(Theme, theme_id) or abort(404)
     require(permissions.can_manage_themes(signed_in_user()))
@@ -76,7 +76,7 @@ def new():
     return _save(ThemeForm(), None)
 
 
-@bp.route("/<int:theme_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:theme_id>/edit", methods=["GET", "POST"])
 def edit(theme_id: int):
     theme = db.session.get(Theme, theme_id) or abort(404)
     require(permissions.can_manage_themes(signed_in_user()))

@@ -6,6 +6,7 @@ from functools import cache
 from sqlalchemy import func, select
 
 from tracker.actions.models import LIVE_STATUSES, Action
+from tracker.auth import notices
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
@@ -78,7 +79,10 @@ def update_user(user: User, *, email: str, name: str, role: str, agency: Agency 
         raise DomainError("You cannot change your own role or disable your own account.", field="role")
     if user.active and not active:
         user.session_version += 1  # ends every session of a disabled account
+    old_email = user.email
     user.email, user.name, user.role, user.active = email, name.strip(), role, active
+    if old_email.lower() != email:
+        notices.account_changed(user, "email address", to=old_email)
     user.agency = agency if role == Role.AGENCY_LEAD else None
     db.session.flush()
 

@@ -1,0 +1,53 @@
+"""Telling account owners, by email, what happened to their account: a lock after failed sign-ins
+(which the sign-in page itself no longer reveals), a changed password, email address or second
+factor. Sent through the reminders' mail module when mail is configured; a failure is logged, never
+shown, so it cannot block a sign-in or a change."""
+
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, make_msgid
+
+from flask import current_app
+
+from tracker.models_base import utcnow
+from tracker.reminders.mail import MailError, Mailer, mail_status
+from tracker.users.models import User
+
+SIGN_OFF = ("If this was not you, contact your safeguarding partnership's business unit straight away.\n\n"
+            "This is an automatic message from Follow Through.")
+
+
+def account_locked(user: User) -> None:
+    minutes = int(current_app.config["LOCKOUT_MINUTES"])
+    _send(user, "Your Follow Through account has been locked for a short time",
+          f"There were several failed attempts to sign in to your Follow Through account ({user.email}). "
+          f"To protect it, the account is locked for {minutes} minutes. After that you can sign in as usual, "
+          f"or an administrator can reset your password.")
+
+
+def account_changed(user: User, what: str, *, to: str | None = None) -> None:
+    """`what`: "password", "email address", "second factor"; `to`: another address to tell as well
+    (the old one, when the email address changes)."""
+    text = f"The {what} of your Follow Through account was changed."
+    _send(user, f"Your Follow Through {what} was changed", text)
+    if to and to.lower() != user.email.lower():
+        _send(user, f"Your Follow Through {what} was changed", text, address=to)
+
+
+def _send(user: User, subject: str, text: str, *, address: str | None = None) -> None:
+    config = current_app.config
+    if not mail_status(config).configured:
+        return
+    sender = config["MAIL_SENDER"]
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = formataddr((user.name, address or user.email))
+    message["Subject"] = subject
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip("> ") or None)
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(f"{text}\n\n{SIGN_OFF}\n")
+    try:
+        with Mailer(config) as mailer:
+            mailer.send(message)
+    except MailError as error:
+        current_app.logger.warning("Account notice to user %s not sent: %s", user.id, error)
