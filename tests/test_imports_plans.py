@@ -221,7 +221,7 @@ def test_download_names_that_latin1_cannot_carry(client, login_as, plan):
     assert response.status_code == 200
     disposition = response.headers["Content-Disposition"]
     assert "filename*=UTF-8''action-plan-CSPR-%C5%81%C3%B3d%C5%BA-1.csv" in disposition
-    assert 'filename="action-plan-CSPR---d--1.csv"' in disposition
+    assert 'filename="action-plan-CSPR-Lodz-1.csv"' in disposition  # the ASCII fallback, transliterated
     disposition.encode("latin-1")  # a header Werkzeug can send
 
 

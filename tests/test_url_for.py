@@ -9,7 +9,7 @@ import pytest
 from flask import render_template_string
 
 ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\((?P<options>[^)]*)\))?:)?(?P<name>\w+)>")
-SAMPLES = {"int": 7, "path": "folder/file name.pdf", "default": "some value/ü", "string": "some value/ü"}
+SAMPLES = {"int": 7, "id": 7, "path": "folder/file name.pdf", "default": "some value/ü", "string": "some value/ü"}
 
 
 def _sample_values(rule) -> dict:
