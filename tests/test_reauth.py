@@ -2,10 +2,11 @@
 the last few minutes, and the owner is told by email."""
 
 import re
-import time
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
+import time_machine
 
 from tests.factories import PASSWORD, make_user
 from tests.smtp_server import SMTPServer
@@ -44,12 +45,18 @@ def test_the_second_factor_cannot_be_set_up_without_the_password_again(client, l
     assert client.get("/account/two-step").status_code == 200
 
 
-def test_a_confirmation_lasts_a_few_minutes_only(client, lead, monkeypatch):
-    client.post("/account/confirm-password", data={"password": PASSWORD})
-    assert client.get("/account/two-step").status_code == 200
-    later = time.time() + 6 * 60
-    monkeypatch.setattr(reauth.time, "time", lambda: later)
-    assert client.get("/account/two-step").status_code == 302
+#: A fixed moment for the tests that move the clock past the confirmation's few minutes.
+MOMENT = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
+
+
+def test_a_confirmation_lasts_a_few_minutes_only(client, login_as):
+    with time_machine.travel(MOMENT, tick=False) as clock:
+        login_as(Role.AGENCY_LEAD)
+        client.post("/account/confirm-password", data={"password": PASSWORD})
+        clock.shift(timedelta(minutes=reauth.minutes() - 1))
+        assert client.get("/account/two-step").status_code == 200
+        clock.shift(timedelta(minutes=2))
+        assert client.get("/account/two-step").status_code == 302
 
 
 def test_wrong_confirmations_count_towards_the_lock(client, lead):
@@ -68,9 +75,7 @@ def test_new_recovery_codes_need_the_password_again(client, login_as, smtp):
     client.post("/account/two-step", data={"code": pyotp.TOTP(secret).now()})
     assert [m["Subject"] for m in smtp.inbox.to(user.email)] == ["Your Follow Through second factor was changed"]
     codes_before = list(db.session.get(User, user.id).recovery_codes)
-    session_cookie_time = time.time() + 10 * 60
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(reauth.time, "time", lambda: session_cookie_time)
+    with time_machine.travel(timedelta(minutes=reauth.minutes() + 5)):  # relative to the moment now
         response = client.post("/account/recovery-codes")
     assert response.status_code == 302 and response.location.startswith("/account/confirm-password")
     assert db.session.get(User, user.id).recovery_codes == codes_before
