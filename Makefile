@@ -41,14 +41,15 @@ dev: install
 # with the wall clock moved (far future, the last day of a month, the Sunday the clocks change: a test
 # that reads the real clock fails the day it is written), the browser tier, the fast tier on a real
 # PostgreSQL, then the benchmark tier (on a quiet machine: nothing else runs beside it).
-FAST := not browser and not postgres and not benchmark
+FAST := not browser and not postgres and not benchmark and not ops
 MOVED_CLOCK ?= 2038-10-31T00:59:30
 test: install
 	scripts/install_test_deps.sh
 	$(BIN)/pytest -n auto -m "$(FAST)"
 	$(BIN)/pytest -n auto -m "$(FAST)" --clock=$(MOVED_CLOCK) -q
 	$(BIN)/pytest -m browser
-	$(BIN)/pytest -n auto --db=postgres -m "not browser and not benchmark"
+	$(BIN)/pytest -m ops
+	$(BIN)/pytest -n auto --db=postgres -m "not browser and not benchmark and not ops"
 	$(BIN)/pytest -m benchmark
 
 test-fast: install
@@ -63,7 +64,7 @@ test-browser: install
 
 test-postgres: install
 	scripts/install_test_deps.sh
-	$(BIN)/pytest -n auto --db=postgres -m "not browser and not benchmark"
+	$(BIN)/pytest -n auto --db=postgres -m "not browser and not benchmark and not ops"
 
 test-benchmark: install
 	$(BIN)/pytest -m benchmark
