@@ -2,7 +2,8 @@
 # What `make run` runs (tests/test_ops_serve.py runs this same file): the schema upgraded once, the
 # demo data if the database is empty, then gunicorn (tracker/ops/gunicorn_conf.py: workers from the
 # core count, JSON access log) with the Huey queue consumer beside it. Both stop on Ctrl-C or SIGTERM:
-# gunicorn finishes the requests in progress (graceful timeout), the consumer its current task.
+# gunicorn finishes the requests in progress (graceful timeout), the consumer its current task (it is
+# sent SIGINT, Huey's graceful stop).
 #
 # BIN (the virtualenv's bin folder) and PORT come from the Makefile; INSTANCE_PATH, if set, moves the
 # database, the queue, the uploads and the secret key to another folder.
@@ -24,7 +25,8 @@ TRACKER_DEMO_MODE=1 "$BIN/gunicorn" -c tracker/ops/gunicorn_conf.py --bind "127.
 web=$!
 stop() {
     trap - INT TERM
-    kill -TERM "$web" "$consumer" 2>/dev/null || true
+    kill -TERM "$web" 2>/dev/null || true
+    kill -INT "$consumer" 2>/dev/null || true  # Huey's graceful stop: the task in progress finishes
     status=0
     wait "$web" || status=$?
     wait "$consumer" || true
@@ -34,6 +36,6 @@ trap stop INT TERM
 status=0
 wait "$web" || status=$?
 # gunicorn stopped by itself (it could not start, or a worker could not boot): stop the consumer too.
-kill -TERM "$consumer" 2>/dev/null || true
+kill -INT "$consumer" 2>/dev/null || true
 wait "$consumer" || true
 exit "$status"
