@@ -106,6 +106,9 @@ ENVIRONMENT_SETTINGS = (
     ("S3_SECRET_KEY", str), ("S3_REGION", str),
 )
 
+#: Read as TRACKER_<name> or, as before, without the prefix.
+UNPREFIXED_TOO = ("SECRET_KEY", "PARTNERSHIP_NAME")
+
 
 def load_environment(app) -> None:
     """DATABASE_URL, SECRET_KEY, PARTNERSHIP_NAME and TRACKER_* variables override config
@@ -116,7 +119,7 @@ def load_environment(app) -> None:
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
         app.config["SQLALCHEMY_DATABASE_URI"] = url
-    for key in ("SECRET_KEY", "PARTNERSHIP_NAME"):
+    for key in UNPREFIXED_TOO:
         if value := os.environ.get(f"TRACKER_{key}") or os.environ.get(key):
             app.config[key] = value
     for key, kind in ENVIRONMENT_SETTINGS:
