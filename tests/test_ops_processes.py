@@ -8,8 +8,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import sqlalchemy
 from alembic.script import ScriptDirectory
+
+from tracker.ops.cli import MIGRATION_LOCK_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -61,3 +64,35 @@ def test_gunicorn_refuses_to_start_in_production_with_an_unsafe_setting(tmp_path
     assert "TRACKER_SECRET_KEY: the secret key is a published example" in result.stderr
     assert "TRACKER_HTTPS" in result.stderr and "TRACKER_BASE_URL" in result.stderr
     assert "Booting worker" not in result.stderr  # refused by the master, before any worker
+
+
+def test_migrate_once_on_postgresql_waits_for_the_advisory_lock(postgres_server, tmp_path):
+    """The postgres tier (`--db=postgres`) only: another server holds the lock, this one waits."""
+    if postgres_server is None:
+        pytest.skip("runs in the postgres tier (--db=postgres)")
+    admin = sqlalchemy.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sqlalchemy.text("CREATE DATABASE tracker_migrate_once"))
+    url = postgres_server.replace("/postgres?", "/tracker_migrate_once?")
+    engine = sqlalchemy.create_engine(url)
+    holder = engine.connect()
+    holder.execute(sqlalchemy.text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+    holder.commit()
+    env = _environment(tmp_path, TRACKER_DATABASE_URL=url)
+    process = subprocess.Popen([str(BIN / "flask"), "migrate-once"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(8)
+        assert process.poll() is None  # waiting for the lock
+        with engine.connect() as connection:
+            assert not sqlalchemy.inspect(connection).has_table("alembic_version")
+    finally:
+        holder.execute(sqlalchemy.text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        holder.close()
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    with engine.connect() as connection:
+        head = connection.execute(sqlalchemy.text("SELECT version_num FROM alembic_version")).scalar()
+    engine.dispose()
+    admin.dispose()
+    assert head == ScriptDirectory(str(ROOT / "migrations")).get_current_head()
