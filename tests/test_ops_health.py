@@ -22,8 +22,23 @@ def test_healthz_answers_without_touching_the_database(app, client):
     assert queries == []
 
 
-def test_healthz_answers_when_the_database_is_gone(tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/folder/db.sqlite"})
+@pytest.fixture
+def other_app():
+    """Another app (other settings); its database connections are closed at the end."""
+    made = []
+
+    def make(**config):
+        made.append(create_app(config))
+        return made[-1]
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_healthz_answers_when_the_database_is_gone(tmp_path, other_app):
+    app = other_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/missing/folder/db.sqlite")
     client = app.test_client()
     assert client.get("/healthz").status_code == 200
     response = client.get("/readyz")
@@ -119,14 +134,14 @@ def test_log_lines_outside_a_request_have_no_ids():
     (2, "https, http", True),  # two proxies: the outer one's word (second from the right)
     (2, "https", False),  # fewer values than hops: ignored
 ])
-def test_proxy_hops_decide_which_forwarded_headers_are_believed(database_uri, hops, forwarded, secure):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "PROXY_HOPS": hops})
+def test_proxy_hops_decide_which_forwarded_headers_are_believed(database_uri, other_app, hops, forwarded, secure):
+    app = other_app(SQLALCHEMY_DATABASE_URI=database_uri, PROXY_HOPS=hops)
     response = app.test_client().get("/sign-in", headers={"X-Forwarded-Proto": forwarded})
     assert ("Strict-Transport-Security" in response.headers) is secure
 
 
-def test_the_older_proxy_switch_means_one_hop(database_uri):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "PROXY_FIX": True})
+def test_the_older_proxy_switch_means_one_hop(database_uri, other_app):
+    app = other_app(SQLALCHEMY_DATABASE_URI=database_uri, PROXY_FIX=True)
     assert "Strict-Transport-Security" in app.test_client().get(
         "/sign-in", headers={"X-Forwarded-Proto": "https"}).headers
 

@@ -46,12 +46,23 @@ def redis_url(tmp_path_factory):
         process.wait(timeout=10)
 
 
-def _server(database_uri, tmp_path, **config):
-    """One more app server on the same database, with its own instance-like folders."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "UPLOAD_FOLDER": str(tmp_path / "evidence"),
-                      "FIXED_TODAY": factories.TODAY} | config)
-    app.test_client_class = FreshContextClient
-    return app
+@pytest.fixture
+def servers(database_uri, tmp_path):
+    """Makes more app servers on the test's database, each with its own folders; their database
+    connections are closed at the end."""
+    made = []
+
+    def make(name: str, **config):
+        app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "UPLOAD_FOLDER": str(tmp_path / name / "evidence"),
+                          "FIXED_TODAY": factories.TODAY} | config)
+        app.test_client_class = FreshContextClient
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
 
 
 def _browser(server):
@@ -65,35 +76,35 @@ def _sign_in(client, user, password="wrong-password-x"):
     return client.post("/sign-in", data={"email": user.email, "password": password})
 
 
-def _attempts_until_refused(database_uri, tmp_path, storage_uri) -> list[int]:
+def _attempts_until_refused(servers, storage_uri) -> list[int]:
     """Two attempts on server A, then two on server B (a new server: a new limiter storage)."""
     limits = {"RATELIMIT_STORAGE_URI": storage_uri, "SIGN_IN_RATE_LIMIT": "3 per minute", "LOCKOUT_THRESHOLD": 100}
     user = factories.make_user(Role.SCRUTINEER)
     db.session.commit()
-    server_a = _server(database_uri, tmp_path / "a", **limits)
+    server_a = servers("a", **limits)
     statuses = [_sign_in(_browser(server_a), user).status_code for _ in range(2)]
-    server_b = _server(database_uri, tmp_path / "b", **limits)
+    server_b = servers("b", **limits)
     statuses += [_sign_in(_browser(server_b), user).status_code for _ in range(2)]
     return statuses
 
 
 @needs_redis
-def test_the_sign_in_limit_is_counted_across_servers_in_redis(app, database_uri, tmp_path, redis_url):
+def test_the_sign_in_limit_is_counted_across_servers_in_redis(app, servers, redis_url):
     redis.Redis.from_url(redis_url).flushdb()
-    assert _attempts_until_refused(database_uri, tmp_path, redis_url) == [200, 200, 200, 429]
+    assert _attempts_until_refused(servers, redis_url) == [200, 200, 200, 429]
     keys = redis.Redis.from_url(redis_url).keys("LIMITS:*")
     assert keys, "the count is kept in Redis"
 
 
-def test_in_memory_the_limit_is_counted_per_server(app, database_uri, tmp_path):
+def test_in_memory_the_limit_is_counted_per_server(app, servers):
     """What Redis fixes: each server (each worker) counts on its own, so the limit never bites here."""
-    assert _attempts_until_refused(database_uri, tmp_path, "memory://") == [200, 200, 200, 200]
+    assert _attempts_until_refused(servers, "memory://") == [200, 200, 200, 200]
 
 
-def test_an_account_locked_on_one_server_is_locked_on_the_other(app, database_uri, tmp_path):
+def test_an_account_locked_on_one_server_is_locked_on_the_other(app, servers):
     user = factories.make_user(Role.SCRUTINEER)
     db.session.commit()
-    server_a, server_b = _server(database_uri, tmp_path / "a"), _server(database_uri, tmp_path / "b")
+    server_a, server_b = servers("a"), servers("b")
     for _ in range(app.config["LOCKOUT_THRESHOLD"]):
         _sign_in(_browser(server_a), user)
     db.session.refresh(user)
@@ -103,10 +114,10 @@ def test_an_account_locked_on_one_server_is_locked_on_the_other(app, database_ur
     assert refused.status_code == 200 and "The email address or password is not right" in refused.get_data(as_text=True)
 
 
-def test_a_session_ended_on_one_server_is_refused_on_the_other(app, database_uri, tmp_path):
+def test_a_session_ended_on_one_server_is_refused_on_the_other(app, servers):
     user = factories.make_user(Role.SCRUTINEER)
     db.session.commit()
-    server_a, server_b = _server(database_uri, tmp_path / "a"), _server(database_uri, tmp_path / "b")
+    server_a, server_b = servers("a"), servers("b")
     browser_a = _browser(server_a)
     assert _sign_in(browser_a, user, password=factories.PASSWORD).status_code == 302
     cookie = browser_a.get_cookie("session").value
