@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: install run test test-fast test-clock test-browser test-postgres test-benchmark bench clean-assets
+.PHONY: install run dev test test-fast test-clock test-browser test-postgres test-benchmark bench clean-assets
 
 install: $(VENV)/.installed tracker/static/govuk/.built
 
@@ -23,33 +23,33 @@ tracker/static/govuk/.built: node_modules/.installed scripts/build_assets.py
 	$(BIN)/python scripts/build_assets.py
 	touch $@
 
+# gunicorn (tracker/ops/gunicorn_conf.py) with the queue consumer beside it: scripts/run.sh says how.
 run: install
-	$(BIN)/flask db upgrade
+	@BIN=$(BIN) PORT=$(PORT) scripts/run.sh
+
+# The reloading development server (Flask's, with the debugger): code changes apply at once. The
+# queue consumer runs beside it as in `make run`.
+dev: install
+	$(BIN)/flask migrate-once
 	$(BIN)/flask demo-data --if-empty
-	@echo
-	@echo "Follow Through is starting at http://127.0.0.1:$(PORT)/"
 	@$(BIN)/flask sign-in-help
-	@echo
-	@# The web server runs in demo mode (TRACKER_DEMO_MODE=1): the sign-in page lists the demo accounts.
-	@# Board reports are generated in the background by a Huey consumer (queue in instance/huey.sqlite,
-	@# or Redis when TRACKER_REDIS_URL is set); it runs beside the web server and stops with it. It also runs
-	@# the periodic tasks (no --no-periodic): the hourly reminder-email job (tracker/reports/tasks.py).
 	@$(BIN)/huey_consumer tracker.reports.consumer.huey --workers 2 --worker-type thread --quiet & \
 	consumer=$$!; trap 'kill $$consumer 2>/dev/null; wait $$consumer 2>/dev/null' EXIT INT TERM; \
-	TRACKER_DEMO_MODE=1 $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	TRACKER_DEMO_MODE=1 $(BIN)/flask run --debug --host 127.0.0.1 --port $(PORT)
 
 # The whole suite: the fast tier on SQLite (in parallel, one database per worker), the fast tier again
 # with the wall clock moved (far future, the last day of a month, the Sunday the clocks change: a test
 # that reads the real clock fails the day it is written), the browser tier, the fast tier on a real
 # PostgreSQL, then the benchmark tier (on a quiet machine: nothing else runs beside it).
-FAST := not browser and not postgres and not benchmark
+FAST := not browser and not postgres and not benchmark and not ops
 MOVED_CLOCK ?= 2038-10-31T00:59:30
 test: install
 	scripts/install_test_deps.sh
 	$(BIN)/pytest -n auto -m "$(FAST)"
 	$(BIN)/pytest -n auto -m "$(FAST)" --clock=$(MOVED_CLOCK) -q
 	$(BIN)/pytest -m browser
-	$(BIN)/pytest -n auto --db=postgres -m "not browser and not benchmark"
+	$(BIN)/pytest -m ops
+	$(BIN)/pytest -n auto --db=postgres -m "not browser and not benchmark and not ops"
 	$(BIN)/pytest -m benchmark
 
 test-fast: install
@@ -64,7 +64,7 @@ test-browser: install
 
 test-postgres: install
 	scripts/install_test_deps.sh
-	$(BIN)/pytest -n auto --db=postgres -m "not browser and not benchmark"
+	$(BIN)/pytest -n auto --db=postgres -m "not browser and not benchmark and not ops"
 
 test-benchmark: install
 	$(BIN)/pytest -m benchmark

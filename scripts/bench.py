@@ -214,6 +214,20 @@ def workers_cpu_seconds(master: int) -> float | None:
     return total
 
 
+def workers_rss_mb(master: int) -> list[float]:
+    """Resident memory of each of gunicorn's workers, in MB, from /proc (empty where there is none):
+    the figure for sizing a server (README: Deploying, Sizing)."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if int(fields.get("PPid", "0").strip()) == master and "VmRSS" in fields:
+            sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+    return sorted(sizes)
+
+
 def measure(port: int, email: str | None, path: str, requests: int, concurrency: int, master: int) -> dict:
     """`email` None: no sign-in (the bare page)."""
     if email is None:
@@ -325,6 +339,7 @@ def main() -> int:
             for name, email, path, _ in pages:
                 result = measure(port, email, path.format(**ids), args.requests, args.concurrency, process.pid)
                 results.setdefault(name, []).append({**result, "ratio": result["cpu"] / ceiling["cpu"]})
+        rss = workers_rss_mb(process.pid)
     finally:
         for server in (process, bare):
             server.send_signal(signal.SIGTERM)
@@ -365,6 +380,8 @@ def main() -> int:
         print(f"{name:28} {queries[0]:>7} {queries[1]:>6}  {median:>9.1f} {p95:>7.1f} "
               f"{rps:>6.0f}  {rps_range:>13}  {cpu:>6.1f}  {ratio:>6.1f}  {verdict}")
     print()
+    if rss:
+        print(f"Memory per worker after the runs (RSS): {', '.join(f'{m:.0f} MB' for m in rss)}\n")
     if targets_missed:
         print("Targets not yet met (issue 13: medians under 50 ms, lists within 3x, pages within 10x):\n  "
               + "\n  ".join(targets_missed))

@@ -17,7 +17,8 @@ from tracker.users.models import Role
 from tracker.views_common import is_public
 
 #: The pages anyone may open. A new public page is a decision: add it here as well as marking it @public.
-PUBLIC = {"static", "auth.login", "auth.second_factor", "auth.set_up_second_factor"}
+#: The health checks are for load balancers, which never sign in; they show no data (tracker/ops/health.py).
+PUBLIC = {"static", "auth.login", "auth.second_factor", "auth.set_up_second_factor", "ops.healthz", "ops.readyz"}
 ALREADY_DECIDED = "Someone else has already accepted or returned this action"
 
 

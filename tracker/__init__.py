@@ -6,6 +6,7 @@ which must load WeasyPrint alone, in a limited process) and the models Alembic a
 Module-level imports here would load every blueprint, form and template helper into each of them."""
 
 import os
+import sys
 
 from flask import Flask
 
@@ -22,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     configure(app, test_config)
     register_extensions(app)
+    register_request_ids(app)
     register_templates(app)
     register_routing(app)
     register_blueprints(app)
@@ -37,6 +39,10 @@ def configure(app: Flask, test_config: dict | None) -> None:
         app.config.from_object(config_module.Config)
         app.config.from_pyfile("config.py", silent=True)
         config_module.load_environment(app)
+        if "check-config" not in sys.argv[1:]:  # the command that lists the problems must start to list them
+            from tracker.ops import checks
+
+            checks.refuse_unsafe(app.config)
     else:
         app.config.from_object(config_module.TestConfig)
         app.config.from_mapping(test_config)
@@ -51,10 +57,10 @@ def register_extensions(app: Flask) -> None:
     from tracker.users.models import SIGNED_IN_USER
 
     config_module.check(app)
-    if app.config.get("PROXY_FIX"):
+    if hops := config_module.proxy_hops(app.config):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
@@ -116,6 +122,13 @@ def _unicode_lower(value):
     return value.lower() if isinstance(value, str) else value
 
 
+def register_request_ids(app: Flask) -> None:
+    """First of the request hooks: every log line of a request carries its id."""
+    from tracker.ops import logs
+
+    logs.register(app)
+
+
 def register_templates(app: Flask) -> None:
     from govuk_frontend_wtf.main import WTFormsHelpers
     from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
@@ -159,12 +172,13 @@ def register_blueprints(app: Flask) -> None:
     from tracker.rounds.views import bp as rounds_bp
     from tracker.themes.views import bp as themes_bp
     from tracker.library.views import bp as library_bp
+    from tracker.ops.health import bp as ops_bp
 
     app.register_blueprint(imports_bp)
     for bp in (auth_bp, main_bp, reviews_bp, recommendations_bp, actions_bp, evidence_bp, admin_bp, audit_bp,
                themes_bp, library_bp):
         app.register_blueprint(bp)
-    for bp in (reports_bp, challenges_bp, rounds_bp):
+    for bp in (reports_bp, challenges_bp, rounds_bp, ops_bp):
         app.register_blueprint(bp)
 
 

@@ -18,6 +18,7 @@ from tracker.demo.large import build_large
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.library import cli as library_cli
+from tracker.ops import cli as ops_cli
 from tracker.reminders import cli as reminders_cli
 from tracker.reviews.models import Review
 from tracker.users.models import Agency, Role, User
@@ -137,4 +138,5 @@ def register(app: Flask) -> None:
     backup.register(app)  # flask backup / flask restore
     library_cli.register(app)  # flask import-national-listing
     reminders_cli.register(app)  # flask send-reminders
+    ops_cli.register(app)  # flask check-config, flask migrate-once
     report_refusals(app.cli)  # last: the blueprints' commands (import-review, board-report) are in by now

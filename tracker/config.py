@@ -57,6 +57,28 @@ class Config:
     # demo accounts and their password, and shows those accounts their current second-factor code.
     # Never on a live service.
     DEMO_MODE = False
+    # Running in production (the "Deploying" section of the README lists every setting). ENV is
+    # "production" to refuse to start with an unsafe setting (tracker/ops/checks.py has the rules).
+    ENV = "development"
+    # How many app servers share the database, and how many gunicorn workers each runs (None: from
+    # the core count, tracker/ops/checks.py web_workers): the checks need both, nothing else does.
+    SERVERS = 1
+    WORKERS: int | None = None
+    # Redis: the task queue (tracker/reports/tasks.py reads TRACKER_REDIS_URL itself) and, unless
+    # RATELIMIT_STORAGE_URI says otherwise, the sign-in rate limits.
+    REDIS_URL: str | None = None
+    # Trusted proxies in front of the app servers: how many X-Forwarded-For/-Proto/-Host hops to believe.
+    PROXY_HOPS = 0
+    # File storage (evidence, archived reports, source documents): "local" (UPLOAD_FOLDER under the
+    # instance folder) or "s3". The storage backend reads the S3_* settings.
+    STORAGE = "local"
+    S3_ENDPOINT: str | None = None
+    S3_BUCKET: str | None = None
+    S3_ACCESS_KEY: str | None = None
+    S3_SECRET_KEY: str | None = None
+    S3_REGION: str | None = None
+    # SECRET_KEY_FROM_FILE is set when the key was generated into instance/secret_key (one per server).
+    SECRET_KEY_FROM_FILE = False
 
 
 class TestConfig(Config):
@@ -70,25 +92,41 @@ class TestConfig(Config):
     TOTP_REQUIRED_ROLES = ()
 
 
+#: TRACKER_<name> variables read by load_environment, and how each is read. The README's "Settings"
+#: table lists every one (tests/test_ops_settings.py checks that it does).
+ENVIRONMENT_SETTINGS = (
+    ("IDLE_TIMEOUT_MINUTES", int), ("ABSOLUTE_TIMEOUT_HOURS", int), ("LOCKOUT_THRESHOLD", int),
+    ("LOCKOUT_MINUTES", int), ("RATELIMIT_STORAGE_URI", str), ("SIGN_IN_RATE_LIMIT", str),
+    ("TOTP_REQUIRED_FOR_ALL", "flag"), ("SESSION_COOKIE_SECURE", "flag"), ("PROXY_FIX", "flag"),
+    ("MAIL_SERVER", str), ("MAIL_PORT", int), ("MAIL_SECURITY", str), ("MAIL_USERNAME", str),
+    ("MAIL_PASSWORD", str), ("MAIL_SENDER", str), ("MAIL_TIMEOUT_SECONDS", int), ("MAIL_CA_FILE", str),
+    ("BASE_URL", str), ("REMINDER_HOUR", int), ("DEMO_MODE", "flag"),
+    ("ENV", str), ("SERVERS", int), ("WORKERS", int), ("REDIS_URL", str), ("PROXY_HOPS", int),
+    ("STORAGE", str), ("S3_ENDPOINT", str), ("S3_BUCKET", str), ("S3_ACCESS_KEY", str),
+    ("S3_SECRET_KEY", str), ("S3_REGION", str),
+)
+
+#: Read as TRACKER_<name> or, as before, without the prefix.
+UNPREFIXED_TOO = ("SECRET_KEY", "PARTNERSHIP_NAME")
+
+
 def load_environment(app) -> None:
-    """DATABASE_URL, SECRET_KEY, PARTNERSHIP_NAME and TRACKER_* variables override config."""
-    if url := os.environ.get("DATABASE_URL"):
+    """DATABASE_URL, SECRET_KEY, PARTNERSHIP_NAME and TRACKER_* variables override config
+    (TRACKER_DATABASE_URL and TRACKER_SECRET_KEY are the same as the first two)."""
+    if url := os.environ.get("TRACKER_DATABASE_URL") or os.environ.get("DATABASE_URL"):
         if url.startswith("postgres://"):
             url = "postgresql://" + url.removeprefix("postgres://")
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
         app.config["SQLALCHEMY_DATABASE_URI"] = url
-    for key in ("SECRET_KEY", "PARTNERSHIP_NAME"):
-        if value := os.environ.get(key):
+    for key in UNPREFIXED_TOO:
+        if value := os.environ.get(f"TRACKER_{key}") or os.environ.get(key):
             app.config[key] = value
-    for key, kind in (("IDLE_TIMEOUT_MINUTES", int), ("ABSOLUTE_TIMEOUT_HOURS", int), ("LOCKOUT_THRESHOLD", int),
-                      ("LOCKOUT_MINUTES", int), ("RATELIMIT_STORAGE_URI", str), ("SIGN_IN_RATE_LIMIT", str),
-                      ("TOTP_REQUIRED_FOR_ALL", _flag), ("SESSION_COOKIE_SECURE", _flag), ("PROXY_FIX", _flag),
-                      ("MAIL_SERVER", str), ("MAIL_PORT", int), ("MAIL_SECURITY", str), ("MAIL_USERNAME", str),
-                      ("MAIL_PASSWORD", str), ("MAIL_SENDER", str), ("MAIL_TIMEOUT_SECONDS", int), ("MAIL_CA_FILE", str),
-                      ("BASE_URL", str), ("REMINDER_HOUR", int), ("DEMO_MODE", _flag)):
+    for key, kind in ENVIRONMENT_SETTINGS:
         if (value := os.environ.get(f"TRACKER_{key}")) is not None:
-            app.config[key] = kind(value)
+            app.config[key] = _flag(value) if kind == "flag" else kind(value)
+    if app.config.get("REDIS_URL") and "TRACKER_RATELIMIT_STORAGE_URI" not in os.environ:
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     if (roles := os.environ.get("TRACKER_TOTP_REQUIRED_ROLES")) is not None:  # e.g. "admin,business_unit" or ""
         app.config["TOTP_REQUIRED_ROLES"] = tuple(r.strip() for r in roles.split(",") if r.strip())
     if _flag(os.environ.get("TRACKER_HTTPS", "")):
@@ -103,12 +141,18 @@ def load_environment(app) -> None:
             key_file.write_text(os.urandom(32).hex())
             key_file.chmod(0o600)
         app.config["SECRET_KEY"] = key_file.read_text().strip()
+        app.config["SECRET_KEY_FROM_FILE"] = True
     app.config.setdefault("UPLOAD_FOLDER", str(Path(app.instance_path) / "evidence"))
     app.config["MAX_CONTENT_LENGTH"] = app.config["EVIDENCE_MAX_BYTES"] + 1024 * 1024
 
 
 def _flag(value: str) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def proxy_hops(config) -> int:
+    """PROXY_HOPS, or one hop for the older switch TRACKER_PROXY_FIX=1."""
+    return int(config.get("PROXY_HOPS") or 0) or (1 if config.get("PROXY_FIX") else 0)
 
 
 def check(app) -> None:
