@@ -220,7 +220,7 @@ def new():
         action = run_service(form, lambda: services.create_action(
             recommendation, description=form.description.data, owner=owner, lead=lead,
             due_date=form.due_date.data, success_measure=form.success_measure.data or "", by=user,
-            today=today(), open_now=form.open_now.data))
+            today=today(), open_now=form.open_now.data, new_work=True))
         if action:
             flash("Action created." if form.open_now.data else "Action saved as a draft.", "success")
             return redirect(_back(action))
@@ -259,7 +259,8 @@ def move_due_date(action_id: int):
     require(permissions.can_move_due_date(user, action))
     form = DueDateForm()
     if form.validate_on_submit():
-        if run_service(form, lambda: services.move_due_date(action, form.due_date.data, form.reason.data, user)):
+        if run_service(form, lambda: services.move_due_date(action, form.due_date.data, form.reason.data, user,
+                                                           today())):
             flash("Due date moved.", "success")
             return redirect(_back(action))
     return render_template("actions/due_date.html", form=form, action=action, back_href=_back(action)), form_status(form)
