@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: install run dev test test-fast test-clock test-browser test-postgres test-benchmark bench clean-assets
+.PHONY: install run dev test test-fast test-clock test-browser test-postgres test-fuzz test-benchmark bench clean-assets
 
 install: $(VENV)/.installed tracker/static/govuk/.built
 
@@ -41,15 +41,16 @@ dev: install
 # with the wall clock moved (far future, the last day of a month, the Sunday the clocks change: a test
 # that reads the real clock fails the day it is written), the browser tier, the fast tier on a real
 # PostgreSQL, then the benchmark tier (on a quiet machine: nothing else runs beside it).
-FAST := not browser and not postgres and not benchmark and not ops
+FAST := not browser and not postgres and not benchmark and not ops and not fuzz
 MOVED_CLOCK ?= 2038-10-31T00:59:30
 test: install
 	scripts/install_test_deps.sh
 	$(BIN)/pytest -n auto -m "$(FAST)"
 	$(BIN)/pytest -n auto -m "$(FAST)" --clock=$(MOVED_CLOCK) -q
+	$(BIN)/pytest -m fuzz
 	$(BIN)/pytest -m browser
 	$(BIN)/pytest -m ops
-	$(BIN)/pytest -n auto --db=postgres -m "not browser and not benchmark and not ops"
+	$(BIN)/pytest -n auto --db=postgres -m "not browser and not benchmark and not ops and not fuzz"
 	$(BIN)/pytest -m benchmark
 
 test-fast: install
@@ -64,7 +65,10 @@ test-browser: install
 
 test-postgres: install
 	scripts/install_test_deps.sh
-	$(BIN)/pytest -n auto --db=postgres -m "not browser and not benchmark and not ops"
+	$(BIN)/pytest -n auto --db=postgres -m "not browser and not benchmark and not ops and not fuzz"
+
+test-fuzz: install
+	$(BIN)/pytest -m fuzz
 
 test-benchmark: install
 	$(BIN)/pytest -m benchmark

@@ -132,7 +132,7 @@ def test_the_business_unit_raises_and_closes_too(app, client, login_as, world):
     ({"agency_id": "", "text": "Why?"}, "Select the agency that must answer"),
     ({"agency_id": "x", "text": "Why?"}, "Select the agency that must answer"),
     ({"text": "   "}, "Enter the challenge"),
-    ({"text": "y" * 5001}, "The challenge must be 5000 characters or fewer"),
+    ({"text": "y" * 5001}, "The challenge must be 5,000 characters or fewer"),
 ])
 def test_raising_with_bad_input_explains_and_keeps_what_was_typed(app, client, login_as, world, data, message):
     login_as(Role.SCRUTINEER)

@@ -33,6 +33,9 @@ class Config:
     SIGN_IN_RATE_LIMIT = "30 per minute;300 per hour"
     LOCKOUT_THRESHOLD = 5  # failures in a row before the account is locked
     LOCKOUT_MINUTES = 15
+    # Changing the second factor, the email address or the password needs the password again when it
+    # was last entered more than this long ago.
+    REAUTH_MINUTES = 5
     # Second factor (TOTP with recovery codes): required for these roles, or for everyone.
     TOTP_REQUIRED_ROLES = ("admin", "business_unit")
     TOTP_REQUIRED_FOR_ALL = False
@@ -96,7 +99,7 @@ class TestConfig(Config):
 #: table lists every one (tests/test_ops_settings.py checks that it does).
 ENVIRONMENT_SETTINGS = (
     ("IDLE_TIMEOUT_MINUTES", int), ("ABSOLUTE_TIMEOUT_HOURS", int), ("LOCKOUT_THRESHOLD", int),
-    ("LOCKOUT_MINUTES", int), ("RATELIMIT_STORAGE_URI", str), ("SIGN_IN_RATE_LIMIT", str),
+    ("LOCKOUT_MINUTES", int), ("REAUTH_MINUTES", int), ("RATELIMIT_STORAGE_URI", str), ("SIGN_IN_RATE_LIMIT", str),
     ("TOTP_REQUIRED_FOR_ALL", "flag"), ("SESSION_COOKIE_SECURE", "flag"), ("PROXY_FIX", "flag"),
     ("MAIL_SERVER", str), ("MAIL_PORT", int), ("MAIL_SECURITY", str), ("MAIL_USERNAME", str),
     ("MAIL_PASSWORD", str), ("MAIL_SENDER", str), ("MAIL_TIMEOUT_SECONDS", int), ("MAIL_CA_FILE", str),

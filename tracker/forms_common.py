@@ -4,7 +4,7 @@ from datetime import date
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import Field
-from wtforms.validators import StopValidation
+from wtforms.validators import Length, StopValidation
 
 PARTS = ("day", "month", "year")
 
@@ -52,3 +52,9 @@ class GovukDateField(Field):
         if self.required and self.data is None and self.raw_data is None:
             name = self.label.text
             raise StopValidation(f"Enter {name[0].lower()}{name[1:]}")
+
+
+def within(limit: int, what: str) -> Length:
+    """A text field's maximum, from tracker/lengths.py, in the GOV.UK words: "Title must be 200
+    characters or fewer"."""
+    return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")

@@ -9,9 +9,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import BooleanField, Form, HiddenField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
-from tracker.forms_common import GovukDateField
+from tracker import lengths
+from tracker.forms_common import GovukDateField, within
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -56,7 +57,7 @@ class ActionFilterForm(Form):
 class ActionForm(FlaskForm):
     description = TextAreaField("Description of the action", widget=GovTextArea(),
                                 validators=[DataRequired("Enter a description of the action"),
-                                            Length(max=5000, message="Description must be 5,000 characters or fewer")])
+                                            within(lengths.DESCRIPTION, "Description")])
     owner_agency_id = SelectField("Owner", widget=GovSelect(), coerce=str,
                                   invalid_choice_message="Choose the agency that owns the action",
                                   validators=[DataRequired("Choose the agency that owns the action")])
@@ -65,8 +66,7 @@ class ActionForm(FlaskForm):
                           description="A named agency lead in the owning agency. You can add one later.")
     success_measure = TextAreaField("Success measure", widget=GovTextArea(),
                                     description="How the board will know practice has changed.",
-                                    validators=[Length(max=5000, message="Success measure must be 5,000 "
-                                                                         "characters or fewer")])
+                                    validators=[within(lengths.DESCRIPTION, "Success measure")])
 
 
 class NewActionForm(ActionForm):
@@ -84,7 +84,8 @@ class EditActionForm(ActionForm):
 class DueDateForm(FlaskForm):
     due_date = GovukDateField("New due date")
     reason = TextAreaField("Reason for the change", widget=GovTextArea(),
-                           validators=[DataRequired("Enter the reason the due date is moving")])
+                           validators=[DataRequired("Enter the reason the due date is moving"),
+                                       within(lengths.REASON, "The reason")])
     submit = SubmitField("Move the due date", widget=GovSubmitInput())
 
 
@@ -92,7 +93,7 @@ class DueDateRequestForm(FlaskForm):
     due_date = GovukDateField("New due date you are asking for")
     reason = TextAreaField("Why does the due date need to move?", widget=GovTextArea(),
                            validators=[DataRequired("Enter the reason the due date needs to move"),
-                                       Length(max=5000, message="The reason must be 5,000 characters or fewer")])
+                                       within(lengths.REASON, "The reason")])
     submit = SubmitField("Send the request", widget=GovSubmitInput())
 
 
@@ -103,7 +104,7 @@ class DueDateDecisionForm(FlaskForm):
                           invalid_choice_message="Choose approve or decline")
     note = TextAreaField("Note to the agency lead", widget=GovTextArea(),
                          description="Required when you decline.",
-                         validators=[Length(max=5000, message="The note must be 5,000 characters or fewer")])
+                         validators=[within(lengths.REASON, "The note")])
     submit = SubmitField("Record decision", widget=GovSubmitInput())
 
 
@@ -115,7 +116,7 @@ class ImpactReviewForm(FlaskForm):
     note = TextAreaField("What did you find, and what follows?", widget=GovTextArea(),
                          description="Required unless the change is sustained: for example an audit result, and "
                                      "any follow-up action.",
-                         validators=[Length(max=10000, message="The note must be 10,000 characters or fewer")])
+                         validators=[within(lengths.NARRATIVE, "The note")])
     next_review_date = GovukDateField("Check again on (optional)", required=False,
                                       description="Set a date to bring the action back for another impact review.")
     submit = SubmitField("Record the impact review", widget=GovSubmitInput())
@@ -126,7 +127,7 @@ class ProgressForm(FlaskForm):
                                  invalid_choice_message="Choose a rating")
     narrative = TextAreaField("What has happened since the last update?", widget=GovTextArea(),
                               description="Required for an Amber or Red rating.",
-                              validators=[Length(max=10000, message="The update must be 10,000 characters or fewer")])
+                              validators=[within(lengths.NARRATIVE, "The update")])
     update_date = GovukDateField("Date of the update")
     submit = SubmitField("Post update", widget=GovSubmitInput())
 
@@ -139,7 +140,8 @@ class ProgressForm(FlaskForm):
 
 
 class SubmitForm(FlaskForm):
-    note = TextAreaField("Note for the business unit (optional)", widget=GovTextArea())
+    note = TextAreaField("Note for the business unit (optional)", widget=GovTextArea(),
+                         validators=[within(lengths.REASON, "The note")])
     submit = SubmitField("Submit for assurance", widget=GovSubmitInput())
 
 
@@ -149,7 +151,8 @@ class DecisionForm(FlaskForm):
                                    ("return", "Return to the agency: more is needed")]),
                           invalid_choice_message="Choose accept or return")
     reason = TextAreaField("Reason", widget=GovTextArea(),
-                           validators=[DataRequired("Enter the reason for your decision")])
+                           validators=[DataRequired("Enter the reason for your decision"),
+                                       within(lengths.REASON, "The reason")])
     submit = SubmitField("Record decision", widget=GovSubmitInput())
 
 
@@ -159,7 +162,8 @@ class CloseForm(FlaskForm):
                                  ("superseded", "Superseded: other work replaces it")]),
                         invalid_choice_message="Choose withdrawn or superseded")
     reason = TextAreaField("Reason", widget=GovTextArea(),
-                           validators=[DataRequired("Enter the reason for closing the action")])
+                           validators=[DataRequired("Enter the reason for closing the action"),
+                                       within(lengths.REASON, "The reason")])
     submit = SubmitField("Close the action", widget=GovSubmitInput())
 
 

@@ -1,9 +1,10 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker import lengths
 from tracker.extensions import db
 from tracker.models_base import UTCDateTime, enum_column, utcnow
 from tracker.recommendations.models import Recommendation
@@ -77,15 +78,15 @@ class Action(db.Model):
                                                    index=True)
     # Copied from the recommendation so lists filter by review without a join.
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
-    description: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(String(lengths.DESCRIPTION))
     owner_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    success_measure: Mapped[str] = mapped_column(Text, default="")
+    success_measure: Mapped[str] = mapped_column(String(lengths.DESCRIPTION), default="")
     original_due_date: Mapped[date] = mapped_column(Date)
     due_date: Mapped[date] = mapped_column(Date, index=True)
     status: Mapped[ActionStatus] = mapped_column(enum_column(ActionStatus, "status", 20), default=ActionStatus.DRAFT,
                                                  index=True)
-    status_reason: Mapped[str] = mapped_column(Text, default="")
+    status_reason: Mapped[str] = mapped_column(String(lengths.REASON), default="")
     opened_date: Mapped[date | None] = mapped_column(Date)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -165,7 +166,7 @@ class StatusChange(db.Model):
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str] = mapped_column(String(20))
-    reason: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(String(lengths.REASON), default="")
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -186,7 +187,7 @@ class DueDateChange(db.Model):
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
     old_date: Mapped[date] = mapped_column(Date)
     new_date: Mapped[date] = mapped_column(Date)
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(lengths.REASON))
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -207,7 +208,7 @@ class ProgressUpdate(db.Model):
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     update_date: Mapped[date] = mapped_column(Date)
-    narrative: Mapped[str] = mapped_column(Text, default="")
+    narrative: Mapped[str] = mapped_column(String(lengths.NARRATIVE), default="")
     proposed_rating: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The update round this update answered, if it was posted while a round asked for it.
@@ -229,7 +230,7 @@ class AssuranceDecision(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
     decision: Mapped[Decision] = mapped_column(enum_column(Decision, "decision", 10))
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(lengths.REASON))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -271,12 +272,12 @@ class DueDateRequest(db.Model):
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
     current_due_date: Mapped[date] = mapped_column(Date)
     requested_date: Mapped[date] = mapped_column(Date)
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(lengths.REASON))
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     status: Mapped[RequestStatus] = mapped_column(enum_column(RequestStatus, "status", 10),
                                                   default=RequestStatus.PENDING)
-    decision_note: Mapped[str] = mapped_column(Text, default="")
+    decision_note: Mapped[str] = mapped_column(String(lengths.REASON), default="")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -313,7 +314,7 @@ class ImpactReview(db.Model):
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
     due_date: Mapped[date | None] = mapped_column(Date)
     outcome: Mapped[ImpactOutcome] = mapped_column(enum_column(ImpactOutcome, "outcome", 20))
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(String(lengths.NARRATIVE), default="")
     next_review_date: Mapped[date | None] = mapped_column(Date)
     reviewed_date: Mapped[date] = mapped_column(Date)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

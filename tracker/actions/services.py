@@ -8,13 +8,14 @@ from tracker.actions.models import (
     Action, ActionStatus, AssuranceDecision, Decision, DueDateChange, DueDateRequest, ImpactOutcome, ImpactReview,
     ProgressUpdate, Rating, RequestStatus, StatusChange,
 )
+from tracker import dates
 from tracker.errors import DomainError
 from tracker.evidence.models import EvidenceKind
 from tracker.extensions import db
 from tracker.models_base import utcnow
 from tracker.recommendations.models import Recommendation
 from tracker.rounds.services import answer_requests
-from tracker.reviews.milestones import add_months
+from tracker.reviews.milestones import KEY_DATE_FIELDS, add_months
 from tracker.settings import Settings
 from tracker.users.models import STAFF_ROLES, Agency, Role, User
 
@@ -86,10 +87,36 @@ def move_status(action: Action, to: ActionStatus, by: User, *, reason: str = "",
     return change
 
 
+def review_start(review) -> date | None:
+    """The first recorded key date of a review (the incident, the decision, the commissioning...):
+    no action of the review is due before it."""
+    recorded = [getattr(review, name) for name in KEY_DATE_FIELDS if getattr(review, name, None)]
+    return min(recorded) if recorded else None
+
+
+def check_due_date(due_date: date, review, today: date, *, label: str = "Due date", field: str = "due_date",
+                   not_before_today: bool = False) -> None:
+    """A due date that makes sense: not before the review began (nor before today when a new action is
+    typed in), and within the planning horizon."""
+    start = review_start(review) if review is not None else None
+    if not_before_today and (start is None or start < today):
+        dates.check_planned(due_date, today, label=label, field=field, not_before=today, not_before_what="today")
+    else:
+        dates.check_planned(due_date, today, label=label, field=field, not_before=start,
+                            not_before_what="the start of the review" if start else "")
+
+
 def create_action(recommendation: Recommendation, *, description: str, owner: Agency, lead: User | None,
-                  due_date: date, success_measure: str, by: User, today: date, open_now: bool = True) -> Action:
+                  due_date: date, success_measure: str, by: User, today: date, open_now: bool = True,
+                  new_work: bool = False) -> Action:
+    """`new_work`: typed in on the form, so due today or later and not before the review began (an
+    imported plan may carry the past)."""
     if lead is not None and lead.agency_id != owner.id:
         raise DomainError(f"{lead.name} is not a lead in {owner.name}.", field="lead_id")
+    if new_work:
+        check_due_date(due_date, recommendation.review, today, not_before_today=True)
+    else:  # another system's plan, or records brought in: only the outer range
+        dates.check_planned(due_date, today, label="Due date", field="due_date")
     action = Action(
         recommendation=recommendation, review_id=recommendation.review_id, description=description.strip(),
         owner_agency=owner, lead=lead, original_due_date=due_date, due_date=due_date,
@@ -117,8 +144,11 @@ def edit_action(action: Action, *, description: str, owner: Agency, lead: User |
     db.session.flush()
 
 
-def move_due_date(action: Action, new_date: date, reason: str, by: User) -> DueDateChange:
-    """Every move keeps the original date and needs a reason."""
+def move_due_date(action: Action, new_date: date, reason: str, by: User, today: date | None = None) -> DueDateChange:
+    """Every move keeps the original date and needs a reason; with `today`, the new date is checked
+    for sense (check_due_date)."""
+    if today is not None and new_date is not None:
+        check_due_date(new_date, action.recommendation.review, today, label="The new due date")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Enter the reason the due date is moving.", field="reason")
@@ -145,6 +175,7 @@ def record_progress(action: Action, *, by: User, narrative: str, proposed_rating
                           field="narrative")
     if update_date > today:
         raise DomainError("The date of the update cannot be in the future.", field="update_date")
+    dates.check_past(update_date, today, label="The date of the update", field="update_date")
     if action.status not in (S.OPEN, S.IN_PROGRESS):
         raise DomainError(f"Updates cannot be posted on an action that is {action.status_label.lower()}.")
     update = ProgressUpdate(action=action, author_id=by.id, narrative=narrative,
@@ -216,6 +247,7 @@ def request_due_date(action: Action, new_date: date, reason: str, by: User, toda
         raise DomainError("The new due date is the same as the current one.", field="due_date")
     if new_date < today:
         raise DomainError("The new due date cannot be in the past.", field="due_date")
+    check_due_date(new_date, action.recommendation.review, today, label="The new due date")
     if not reason:
         raise DomainError("Enter the reason the due date needs to move.", field="reason")
     request = DueDateRequest(action=action, current_due_date=action.due_date, requested_date=new_date,
@@ -231,7 +263,7 @@ def approve_due_date_request(request: DueDateRequest, by: User, note: str = "") 
     action's history with the lead's reason."""
     _check_pending(request)
     requester = request.requested_by.name if request.requested_by else "the agency lead"
-    change = move_due_date(request.action, request.requested_date, f"Requested by {requester}: {request.reason}", by)
+    change = move_due_date(request.action, request.requested_date, f"Requested by {requester}: {request.reason}", by)  # checked when asked
     _decide_request(request, RequestStatus.APPROVED, by, note)
     return change
 
@@ -275,6 +307,7 @@ def record_impact_review(action: Action, *, outcome: str, note: str, next_review
         raise DomainError("Enter what was found and what follows.", field="note")
     if next_review_date is not None and next_review_date <= today:
         raise DomainError("The next impact review must be after today.", field="next_review_date")
+    dates.check_planned(next_review_date, today, label="The next impact review", field="next_review_date")
     review = ImpactReview(action=action, due_date=action.impact_review_date, outcome=outcome, note=note,
                           next_review_date=next_review_date, reviewed_date=today, recorded_by_id=by.id,
                           recorded_at=utcnow())

@@ -220,7 +220,7 @@ def new():
         action = run_service(form, lambda: services.create_action(
             recommendation, description=form.description.data, owner=owner, lead=lead,
             due_date=form.due_date.data, success_measure=form.success_measure.data or "", by=user,
-            today=today(), open_now=form.open_now.data))
+            today=today(), open_now=form.open_now.data, new_work=True))
         if action:
             flash("Action created." if form.open_now.data else "Action saved as a draft.", "success")
             return redirect(_back(action))
@@ -232,10 +232,12 @@ def new():
 def edit(action_id: int):
     user = signed_in_user()
     action = load_action(action_id)
-    require(permissions.can_edit_action(user, action))
     form = EditActionForm(obj=action if request.method == "GET" else None)
     form.owner_agency_id.choices = _owner_choices()
     form.lead_id.choices = _lead_choices(include=action.lead)
+    if refused := _moved_on(user, action, permissions.can_edit_action(user, action), permissions.is_staff(user),
+                            form, "actions/edit.html"):
+        return refused
     if request.method == "GET":
         form.owner_agency_id.data = str(action.owner_agency_id)
         form.lead_id.data = str(action.lead_id) if action.lead_id else ""
@@ -256,10 +258,13 @@ def edit(action_id: int):
 def move_due_date(action_id: int):
     user = signed_in_user()
     action = load_action(action_id)
-    require(permissions.can_move_due_date(user, action))
     form = DueDateForm()
+    if refused := _moved_on(user, action, permissions.can_move_due_date(user, action), permissions.is_staff(user),
+                            form, "actions/due_date.html"):
+        return refused
     if form.validate_on_submit():
-        if run_service(form, lambda: services.move_due_date(action, form.due_date.data, form.reason.data, user)):
+        if run_service(form, lambda: services.move_due_date(action, form.due_date.data, form.reason.data, user,
+                                                           today())):
             flash("Due date moved.", "success")
             return redirect(_back(action))
     return render_template("actions/due_date.html", form=form, action=action, back_href=_back(action)), form_status(form)
@@ -272,9 +277,11 @@ def move_due_date(action_id: int):
 def update(action_id: int):
     user, day, settings = signed_in_user(), today(), load_settings()
     action = load_action(action_id)
-    require(permissions.can_update_progress(user, action))
     form = ProgressForm()
     form.set_labels(settings)
+    if refused := _moved_on(user, action, permissions.can_update_progress(user, action), _works_on(user, action),
+                            form, "actions/update.html"):
+        return refused
     if request.method == "GET":
         form.update_date.data = day
     if form.validate_on_submit():
@@ -290,13 +297,37 @@ def update(action_id: int):
 def submit(action_id: int):
     user = signed_in_user()
     action = load_action(action_id, selectinload(Action.evidence).selectinload(Evidence.supplied_by))
-    require(permissions.can_submit(user, action))
     form = SubmitForm()
+    if refused := _moved_on(user, action, permissions.can_submit(user, action), _works_on(user, action),
+                            form, "actions/submit.html"):
+        return refused
     if form.validate_on_submit():
         if run_service(form, lambda: services.submit_for_assurance(action, user, today(), note=form.note.data or "")):
             flash("Action submitted for assurance.", "success")
             return redirect(_back(action))
     return render_template("actions/submit.html", form=form, action=action, back_href=_back(action)), form_status(form)
+
+
+CHANGED_MEANWHILE = ("Someone else changed this action while you were working on it: it is now {status}. "
+                     "Open the action to see what changed.")
+
+
+def _moved_on(user: User, action: Action, allowed: bool, may_work_on_it: bool, form, template: str):
+    """Two people act on one action at once (one submits while the other posts an update, one closes
+    while the other moves its date): the loser, who may still work on the action and is refused only
+    because its status moved on, gets the form again with what they typed and a message, not a bare
+    403. (On SQLite the second request waits and reads the moved action; on PostgreSQL the version
+    check stops it at its write: run_service's `changed_meanwhile`.) None when the request may go on."""
+    if allowed:
+        return None
+    if request.method == "POST" and may_work_on_it:
+        form.form_errors.append(CHANGED_MEANWHILE.format(status=action.status_label.lower()))
+        return render_template(template, form=form, action=action, back_href=_back(action)), 422
+    abort(403)
+
+
+def _works_on(user: User, action: Action) -> bool:
+    return permissions.is_staff(user) or permissions.is_own_agency(user, action)
 
 
 ALREADY_DECIDED = "Someone else has already accepted or returned this action. Open the action to see their decision."
@@ -336,8 +367,10 @@ def decide(action_id: int):
 def close(action_id: int):
     user = signed_in_user()
     action = load_action(action_id)
-    require(permissions.can_withdraw(user, action))
     form = CloseForm()
+    if refused := _moved_on(user, action, permissions.can_withdraw(user, action), permissions.is_staff(user),
+                            form, "actions/close.html"):
+        return refused
     if form.validate_on_submit():
         if run_service(form, lambda: services.close_action(
                 action, ActionStatus(form.status.data), user, form.reason.data, today())):

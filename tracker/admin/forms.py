@@ -10,6 +10,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, StopValidation
 
+from tracker import lengths
+from tracker.forms_common import within
 from tracker.actions.models import Rating
 from tracker.settings import DEFAULT_LABELS, WEEKDAYS
 from tracker.users.models import ROLE_LABELS, AgencyKind
@@ -78,10 +80,10 @@ def _agency_choices(agencies) -> list[tuple[str, str]]:
 class _UserFields(FlaskForm):
     name = StringField("Full name", widget=GovTextInput(),
                        validators=[DataRequired("Enter the person's full name"),
-                                   Length(max=200, message="Full name must be 200 characters or fewer")])
+                                   within(lengths.PERSON_NAME, "Full name")])
     email = StringField("Email address", widget=GovTextInput(),
                         validators=[DataRequired("Enter the person's email address"),
-                                    Length(max=254, message="Email address must be 254 characters or fewer"),
+                                    within(lengths.EMAIL, "Email address"),
                                     Email(EMAIL_FORMAT)])
     role = RadioField("Role", widget=GovRadioInput(), choices=_choices(role_choices()),
                       validate_choice=False, validators=[DataRequired("Choose a role")])
@@ -106,7 +108,7 @@ class NewUserForm(_UserFields):
                                          "securely; they can use it to sign in straight away.",
                              validators=[DataRequired("Enter an initial password"),
                                          Length(min=MIN_PASSWORD_LENGTH, message=PASSWORD_LENGTH),
-                                         Length(max=200, message="The password must be 200 characters or fewer")])
+                                         within(lengths.PASSWORD, "The password")])
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
 
@@ -121,9 +123,10 @@ class ResetPasswordForm(FlaskForm):
                              description=f"At least {MIN_PASSWORD_LENGTH} characters.",
                              validators=[DataRequired("Enter a new password"),
                                          Length(min=MIN_PASSWORD_LENGTH, message=PASSWORD_LENGTH),
-                                         Length(max=200, message="The password must be 200 characters or fewer")])
+                                         within(lengths.PASSWORD, "The password")])
     confirm = PasswordField("Confirm the new password", widget=GovPasswordInput(),
                             validators=[DataRequired("Enter the new password again"),
+                                        within(lengths.PASSWORD, "The password"),
                                         EqualTo("password", "The passwords do not match")])
     submit = SubmitField("Set new password", widget=GovSubmitInput())
 
@@ -131,17 +134,17 @@ class ResetPasswordForm(FlaskForm):
 class AgencyForm(FlaskForm):
     name = StringField("Name", widget=GovTextInput(),
                        validators=[DataRequired("Enter the agency's name"),
-                                   Length(max=200, message="Name must be 200 characters or fewer")])
+                                   within(lengths.AGENCY_NAME, "Name")])
     short_name = StringField("Short name", widget=GovTextInput(),
                              description="Shown in tables and on reports, for example “WMP” or “DGFT”.",
                              validators=[DataRequired("Enter a short name"),
-                                         Length(max=40, message="Short name must be 40 characters or fewer")])
+                                         within(lengths.SHORT_NAME, "Short name")])
     kind = RadioField("Kind of owner", widget=GovRadioInput(), choices=_choices(kind_choices()), validate_choice=False,
                       validators=[DataRequired("Choose the kind of owner")])
     aliases = TextAreaField("Other names", widget=GovTextArea(),
                             description="One a line. The importer recognises these in review documents, "
                                         "for example “Police” or “West Midlands Police”.",
-                            validators=[Length(max=4000, message="Other names must be 4,000 characters or fewer")])
+                            validators=[within(lengths.ALIASES, "Other names")])
     active = BooleanField("This owner can be given new actions", widget=GovCheckboxInput(), default=True)
     submit = SubmitField("Save agency", widget=GovSubmitInput())
 
@@ -183,11 +186,11 @@ def _add_rating_fields() -> None:
         setattr(SettingsForm, f"label_{key}", StringField(
             f"Label for {name}", widget=GovTextInput(),
             validators=[DataRequired(f"Enter a label for {name}"),
-                        Length(max=30, message=f"The label for {name} must be 30 characters or fewer")]))
+                        within(lengths.LABEL, f"The label for {name}")]))
         setattr(SettingsForm, f"definition_{key}", TextAreaField(
             f"What {name} means", widget=GovTextArea(),
             validators=[DataRequired(f"Enter what {name} means"),
-                        Length(max=300, message=f"What {name} means must be 300 characters or fewer")]))
+                        within(lengths.LABEL_DEFINITION, f"What {name} means")]))
 
 
 _add_rating_fields()
@@ -199,13 +202,14 @@ class ClockRowForm(Form):
     """One milestone of a review type. Shape only: tracker/reviews/clocks.py checks the rules and
     says which milestone a message is about."""
 
-    name = StringField("Milestone", widget=GovTextInput())
+    name = StringField("Milestone", widget=GovTextInput(), validators=[within(lengths.MILESTONE, "Milestone")])
     start = SelectField("Clock starts from", widget=GovSelect(), validate_choice=False)
-    amount = StringField("Time allowed", widget=GovTextInput())
+    amount = StringField("Time allowed", widget=GovTextInput(), validators=[within(lengths.NUMBER, "Time allowed")])
     unit = SelectField("Counted in", widget=GovSelect(), validate_choice=False)
     fallback_start = SelectField("While that date is not recorded, start from", widget=GovSelect(),
                                  validate_choice=False)
-    fallback_amount = StringField("Time allowed from that date", widget=GovTextInput())
+    fallback_amount = StringField("Time allowed from that date", widget=GovTextInput(),
+                                  validators=[within(lengths.NUMBER, "Time allowed from that date")])
     fallback_unit = SelectField("Counted in", widget=GovSelect(), validate_choice=False)
     done = SelectField("Done on", widget=GovSelect(), validate_choice=False)
     passed_by = SelectField("A missing date is not a missed deadline once the review is",

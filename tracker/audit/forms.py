@@ -6,7 +6,8 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, StopValidation
 
-from tracker.forms_common import GovukDateField
+from tracker import lengths
+from tracker.forms_common import GovukDateField, within
 
 
 def _choices(pairs) -> list[SelectChoice]:
@@ -25,7 +26,7 @@ class AuditSearchForm(FlaskForm):
         csrf = False
 
     actor = StringField("Who (email contains)", widget=GovTextInput(),
-                        validators=[Optional(), Length(max=254, message="Who must be 254 characters or fewer")])
+                        validators=[Optional(), within(lengths.EMAIL, "Who")])
     event = SelectField("Event", widget=GovSelect(), validate_choice=False)
     object_type = SelectField("Record type", widget=GovSelect(), validate_choice=False)
     object_id = StringField("Record ID", widget=GovTextInput(),

@@ -1,8 +1,9 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from tracker import lengths
 from tracker.extensions import db
 from tracker.models_base import UTCDateTime, utcnow
 
@@ -22,4 +23,4 @@ class AuditRecord(db.Model):
     object_type: Mapped[str] = mapped_column(String(40), default="")
     object_id: Mapped[int | None] = mapped_column()
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
-    summary: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(String(lengths.SYSTEM_TEXT), default="")

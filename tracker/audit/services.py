@@ -9,8 +9,10 @@ from flask import has_request_context, request
 from sqlalchemy import event, inspect, insert
 from sqlalchemy.orm import Session
 
+from tracker import lengths
 from tracker.audit.models import AuditRecord
 from tracker.extensions import db
+from tracker.lengths import cut
 from tracker.models_base import utcnow
 from tracker.users.current import signed_in_user
 
@@ -112,5 +114,5 @@ def log_event(event_name: str, *, obj=None, summary: str = "", actor=None, chang
     db.session.add(AuditRecord(
         at=utcnow(), actor_id=actor_id, actor_label=label, remote_addr=addr, event=event_name,
         object_type=type(obj).__name__ if obj is not None else "",
-        object_id=getattr(obj, "id", None), changes=changes or {}, summary=summary,
+        object_id=getattr(obj, "id", None), changes=changes or {}, summary=cut(summary, lengths.SYSTEM_TEXT),
     ))

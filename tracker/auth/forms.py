@@ -1,16 +1,20 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo
+
+from tracker import lengths
+from tracker.forms_common import within
 
 
 class SignInForm(FlaskForm):
     email = StringField("Email address", widget=GovTextInput(),
                         validators=[DataRequired("Enter your email address"),
                                     Email("Enter an email address in the correct format, like name@example.org"),
-                                    Length(max=254)])
+                                    within(lengths.EMAIL, "Email address")])
     password = PasswordField("Password", widget=GovPasswordInput(),
-                             validators=[DataRequired("Enter your password"), Length(max=200)])
+                             validators=[DataRequired("Enter your password"),
+                                         within(lengths.PASSWORD, "The password")])
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
@@ -18,7 +22,7 @@ class CodeForm(FlaskForm):
     code = StringField("Security code", widget=GovTextInput(),
                        description="The 6-digit code from your authenticator app, or one of your recovery codes",
                        validators=[DataRequired("Enter the security code"),
-                                   Length(max=40, message="Security code must be 40 characters or fewer")])
+                                   within(lengths.SECURITY_CODE, "Security code")])
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
@@ -26,19 +30,21 @@ class EnrolForm(FlaskForm):
     code = StringField("Code from your app", widget=GovTextInput(),
                        description="Enter the 6-digit code your app shows for Follow Through",
                        validators=[DataRequired("Enter the 6-digit code from your app"),
-                                   Length(max=20, message="Code must be 20 characters or fewer")])
+                                   within(lengths.NUMBER, "Code")])
     submit = SubmitField("Turn on two-step sign-in", widget=GovSubmitInput())
 
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField("Current password", widget=GovPasswordInput(),
-                                     validators=[DataRequired("Enter your current password"), Length(max=200)])
+                                     validators=[DataRequired("Enter your current password"),
+                                                 within(lengths.PASSWORD, "The password")])
     password = PasswordField("New password", widget=GovPasswordInput(),
                              description="At least 12 characters. Three or more unrelated words work well.",
                              validators=[DataRequired("Enter a new password"),
-                                         Length(max=200, message="The password must be 200 characters or fewer")])
+                                         within(lengths.PASSWORD, "The password")])
     confirm = PasswordField("Confirm the new password", widget=GovPasswordInput(),
                             validators=[DataRequired("Enter the new password again"),
+                                        within(lengths.PASSWORD, "The password"),
                                         EqualTo("password", "The passwords do not match")])
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
@@ -51,5 +57,6 @@ class ConfirmForm(FlaskForm):
 
 class ConfirmPasswordForm(FlaskForm):
     password = PasswordField("Password", widget=GovPasswordInput(),
-                             validators=[DataRequired(message="Enter your password")])
+                             validators=[DataRequired(message="Enter your password"),
+                                         within(lengths.PASSWORD, "The password")])
     submit = SubmitField("Continue", widget=GovSubmitInput())

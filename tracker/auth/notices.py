@@ -1,13 +1,19 @@
 """Telling account owners, by email, what happened to their account: a lock after failed sign-ins
 (which the sign-in page itself no longer reveals), a changed password, email address or second
 factor. Sent through the reminders' mail module when mail is configured; a failure is logged, never
-shown, so it cannot block a sign-in or a change."""
+shown, so it cannot block a sign-in or a change.
+
+A message is built at once but sent only when the database session commits (and dropped if it rolls
+back): the owner is never told of a change that did not happen."""
 
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 
 from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
+from tracker.extensions import db
 from tracker.models_base import utcnow
 from tracker.reminders.mail import MailError, Mailer, mail_status
 from tracker.users.models import User
@@ -46,8 +52,23 @@ def _send(user: User, subject: str, text: str, *, address: str | None = None) ->
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip("> ") or None)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(f"{text}\n\n{SIGN_OFF}\n")
-    try:
-        with Mailer(config) as mailer:
-            mailer.send(message)
-    except MailError as error:
-        current_app.logger.warning("Account notice to user %s not sent: %s", user.id, error)
+    session = db.session()
+    session.info.setdefault(PENDING, []).append((current_app._get_current_object(), user.id, message))
+
+
+PENDING = "pending_account_notices"
+
+
+@event.listens_for(Session, "after_commit")
+def _send_pending(session: Session) -> None:
+    for app, user_id, message in session.info.pop(PENDING, []):
+        try:
+            with Mailer(app.config) as mailer:
+                mailer.send(message)
+        except MailError as error:
+            app.logger.warning("Account notice to user %s not sent: %s", user_id, error)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_pending(session: Session, previous_transaction) -> None:
+    session.info.pop(PENDING, None)

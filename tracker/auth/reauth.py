@@ -9,7 +9,7 @@ CONFIRMED_AT = "password_confirmed_at"
 
 
 def minutes() -> int:
-    return int(current_app.config.get("REAUTH_MINUTES", 5))
+    return int(current_app.config["REAUTH_MINUTES"])
 
 
 def record() -> None:

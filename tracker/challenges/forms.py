@@ -3,9 +3,11 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea
 from wtforms import SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
-from tracker.challenges.services import MESSAGE_MAX
+from tracker import lengths
+from tracker.forms_common import within
+
 
 
 class RaiseChallengeForm(FlaskForm):
@@ -13,18 +15,18 @@ class RaiseChallengeForm(FlaskForm):
                             validators=[DataRequired("Select the agency that must answer")])
     text = TextAreaField("Your challenge", widget=GovTextArea(), validators=[
         DataRequired("Enter the challenge"),
-        Length(max=MESSAGE_MAX, message=f"The challenge must be {MESSAGE_MAX} characters or fewer")])
+        within(lengths.MESSAGE, "The challenge")])
     submit = SubmitField("Raise the challenge", widget=GovSubmitInput())
 
 
 class MessageForm(FlaskForm):
     text = TextAreaField("Your message", widget=GovTextArea(), validators=[
         DataRequired("Enter your message"),
-        Length(max=MESSAGE_MAX, message=f"Your message must be {MESSAGE_MAX} characters or fewer")])
+        within(lengths.MESSAGE, "Your message")])
     submit = SubmitField("Send", widget=GovSubmitInput())
 
 
 class CloseChallengeForm(FlaskForm):
     note = TextAreaField("Closing note (optional)", widget=GovTextArea(), validators=[
-        Optional(), Length(max=MESSAGE_MAX, message=f"The closing note must be {MESSAGE_MAX} characters or fewer")])
+        Optional(), within(lengths.MESSAGE, "The closing note")])
     submit = SubmitField("Close the challenge", widget=GovSubmitInput())

@@ -4,9 +4,10 @@ agency about a review, a recommendation or an action, and the thread of messages
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker import lengths
 from tracker.extensions import db
 from tracker.models_base import UTCDateTime, enum_column, utcnow
 from tracker.users.models import Agency, User
@@ -106,7 +107,7 @@ class ChallengeMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(String(lengths.MESSAGE))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     challenge: Mapped[Challenge] = relationship(back_populates="messages")

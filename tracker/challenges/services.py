@@ -11,6 +11,7 @@ from tracker import permissions
 from tracker.actions.models import Action
 from tracker.clock import LONDON
 from tracker.challenges.models import Challenge, ChallengeMessage, ChallengeStatus
+from tracker import lengths
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
@@ -18,7 +19,7 @@ from tracker.recommendations.models import Recommendation
 from tracker.reviews.models import Review
 from tracker.users.models import Agency, Role, User
 
-MESSAGE_MAX = 5000
+MESSAGE_MAX = lengths.MESSAGE
 
 Subject = Review | Recommendation | Action
 
@@ -28,7 +29,7 @@ def _text(text: str, what: str) -> str:
     if not text:
         raise DomainError(f"Enter {what}", field="text")
     if len(text) > MESSAGE_MAX:
-        raise DomainError(f"{what[0].upper()}{what[1:]} must be {MESSAGE_MAX} characters or fewer", field="text")
+        raise DomainError(f"{what[0].upper()}{what[1:]} must be {MESSAGE_MAX:,} characters or fewer", field="text")
     return text
 
 

@@ -4,12 +4,13 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
+from tracker import lengths
 from tracker.evidence.models import EvidenceKind
 from tracker.evidence.services import ALLOWED_LIST_TEXT
 from tracker.actions.forms import choices
-from tracker.forms_common import GovukDateField
+from tracker.forms_common import GovukDateField, within
 
 
 class EvidenceForm(FlaskForm):
@@ -21,14 +22,14 @@ class EvidenceForm(FlaskForm):
                       invalid_choice_message="Choose completion or impact")
     title = StringField("Title", widget=GovTextInput(),
                         validators=[DataRequired("Enter a title for the evidence"),
-                                    Length(max=200, message="Title must be 200 characters or fewer")])
+                                    within(lengths.TITLE, "Title")])
     description = TextAreaField("Description (optional)", widget=GovTextArea(),
-                                validators=[Length(max=5000, message="Description must be 5,000 characters or fewer")])
+                                validators=[within(lengths.DESCRIPTION, "Description")])
     effective_date = GovukDateField("Date the evidence applies from",
                                     description="For example the date of the audit or of the training.")
     file = FileField("Upload a file", widget=GovFileInput(),
                      description=f"A {ALLOWED_LIST_TEXT} file.")
     link_url = StringField("Or give a link", widget=GovTextInput(),
                            description="A web address starting with https://, for example a published report.",
-                           validators=[Length(max=2000, message="The link must be 2,000 characters or fewer")])
+                           validators=[within(lengths.LINK, "The link")])
     submit = SubmitField("Add evidence", widget=GovSubmitInput())

@@ -1,10 +1,11 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.actions.models import Action
+from tracker import lengths
 from tracker.extensions import db
 from tracker.models_base import UTCDateTime, enum_column, utcnow
 from tracker.users.models import User
@@ -31,7 +32,7 @@ class Evidence(db.Model):
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
     kind: Mapped[EvidenceKind] = mapped_column(enum_column(EvidenceKind, "kind", 20))
     title: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(String(lengths.DESCRIPTION), default="")
     link_url: Mapped[str | None] = mapped_column(String(2000))
     stored_name: Mapped[str | None] = mapped_column(String(80), unique=True)
     original_filename: Mapped[str | None] = mapped_column(String(255))

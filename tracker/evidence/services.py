@@ -14,6 +14,7 @@ from flask import current_app
 from werkzeug.datastructures import FileStorage
 
 from tracker.actions.models import Action
+from tracker import dates
 from tracker.errors import DomainError
 from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.extensions import db
@@ -125,6 +126,7 @@ def add_evidence(action: Action, *, by: User, kind: str, title: str, description
         raise DomainError(f"Evidence cannot be added to an action that is {action.status_label.lower()}.")
     if effective_date > today:
         raise DomainError("The date the evidence applies from cannot be in the future.", field="effective_date")
+    dates.check_past(effective_date, today, label="The date the evidence applies from", field="effective_date")
     has_file = upload is not None and bool(upload.filename)
     if has_file == bool(link_url and link_url.strip()):
         raise DomainError("Upload a file or give a link, but not both.", field="file")

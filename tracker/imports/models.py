@@ -1,9 +1,10 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, String, Text, false
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker import lengths
 from tracker.extensions import db
 from tracker.models_base import UTCDateTime, enum_column, utcnow
 from tracker.reviews.models import Review
@@ -23,7 +24,7 @@ class SourceDocument(db.Model):
     content_type: Mapped[str] = mapped_column(String(120))
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
-    summary: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(String(lengths.SYSTEM_TEXT), default="")
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -60,7 +61,7 @@ class ImportDraft(db.Model):
     state: Mapped[DraftState] = mapped_column(enum_column(DraftState, "state", 10), default=DraftState.READY,
                                               server_default="ready")
     progress: Mapped[str] = mapped_column(String(200), default="", server_default="")
-    error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    error: Mapped[str] = mapped_column(String(lengths.SYSTEM_TEXT), default="", server_default="")
     #: The text came from text recognition of a scanned PDF, so the user checks it more closely.
     ocr: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

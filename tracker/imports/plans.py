@@ -94,7 +94,7 @@ def _update(action: Action, row: PlanRow, changes: list[tuple[str, str, str]], *
         if not reason:
             raise DomainError(f"the due date moves from {action.due_date:%d/%m/%Y} to {row.due:%d/%m/%Y}: enter "
                               f"why in the “{LABELS['change_reason']}” column")
-        action_services.move_due_date(action, row.due, reason, by)
+        action_services.move_due_date(action, row.due, reason, by, today)
     if LABELS["status"] in labels:
         _move_status(action, ActionStatus(v["status"]), reason=reason, by=by, today=today)
 

@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.utils import secure_filename
 
+from tracker import lengths
 from tracker.actions.services import create_action
 from tracker.errors import DomainError
 from tracker.evidence.services import check_file
@@ -307,6 +308,7 @@ def confirm_items(*, items: list[dict], review: Review | None, new_review: dict 
     fallback = default_owner(agencies)
     matches = match_owners(items, agencies)
     for n, (item, match) in enumerate(zip(items, matches), start=1):
+        _check_lengths(n, item)
         if item["kind"] == ex.LEARNING_POINT:
             if not str(item.get("number", "")).strip().isdigit():
                 raise DomainError(f"Item {n}: a learning point's number must be a whole number", field="items")
@@ -363,6 +365,21 @@ def confirm_items(*, items: list[dict], review: Review | None, new_review: dict 
     return ImportSummary(review, recommendations, learning, [a.name for a in created.values()], actions)
 
 
+def _check_lengths(n: int, item: dict) -> None:
+    """The limits of the forms (tracker/lengths.py), item by item, before anything is written."""
+    what = "learning point" if item["kind"] == ex.LEARNING_POINT else "recommendation"
+    checks = [(f"the {what}", (item.get("text") or "").strip(),
+               lengths.NARRATIVE if item["kind"] == ex.LEARNING_POINT else lengths.LONG_TEXT),
+              (f"the {what}'s number", str(item.get("number") or "").strip(), lengths.ITEM_NUMBER)]
+    for a, action in enumerate(item.get("actions") or [], start=1):
+        checks += [(f"action {a}'s description", (action.get("description") or "").strip(), lengths.DESCRIPTION),
+                   (f"action {a}'s outcome", (action.get("outcome") or "").strip(), lengths.DESCRIPTION)]
+    for label, value, most in checks:
+        if len(value) > most:
+            raise DomainError(f"Item {n}: {label} is {len(value):,} characters long; the most is {most:,}. "
+                              f"Shorten it before importing.", field="items")
+
+
 def proposed_actions(item: dict, match: OwnerMatch) -> list[dict]:
     """The actions confirming will create for a recommendation: the rows of its action plan, or one
     per agency when it is addressed to all agencies."""
@@ -382,7 +399,7 @@ def _create_actions(recommendation, item: dict, match: OwnerMatch, addressees: l
         found = index.find(proposed.get("lead") or "")
         owner = found[0] if found else addressees[0]
         due = parse_target_date(proposed.get("target_date") or "") or today + timedelta(days=DEFAULT_ACTION_DAYS)
-        create_action(recommendation, description=proposed["description"].strip()[:4000], owner=owner, lead=None,
+        create_action(recommendation, description=proposed["description"].strip()[:lengths.DESCRIPTION], owner=owner, lead=None,
                       due_date=max(due, today), success_measure=(proposed.get("outcome") or "").strip(), by=by,
                       today=today, open_now=False)  # drafts: the business unit opens them once leads are named
         count += 1

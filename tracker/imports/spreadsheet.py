@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from tracker import lengths
 from tracker.actions.models import Action, ActionStatus
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -55,9 +56,10 @@ _SYNONYMS = {
     "change_reason": ("reason", "reason for the change", "change reason"),
 }
 MAX_ROWS = limits.MAX_PLAN_ROWS
-#: The same limits as the web forms (a recommendation number is 20 characters, a description 5,000...).
-MAX_LENGTHS = {"recommendation_number": 20, "recommendation_text": 20_000, "action": 5000, "success_measure": 5000,
-               "change_reason": 5000, "action_reference": 20}
+#: The same limits as the web forms, from the one table (tracker/lengths.py).
+MAX_LENGTHS = {"recommendation_number": lengths.ITEM_NUMBER, "recommendation_text": lengths.LONG_TEXT,
+               "action": lengths.DESCRIPTION, "success_measure": lengths.DESCRIPTION, "change_reason": lengths.REASON,
+               "action_reference": lengths.NUMBER}
 REFERENCE_PREFIX = "ACT-"
 
 

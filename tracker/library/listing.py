@@ -9,6 +9,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from tracker import lengths
+from tracker.lengths import cut
+
 HEADING = re.compile(r"^((?:19|20)\d{2})\s*[–—-]\s*(.+?)\s+[–—-]\s+(.+?)\s*$")
 SECTION = re.compile(r"^Case reviews published in ((?:19|20)\d{2})\b")
 #: The listing ends where the repository's own search box is offered; what follows is other pages.
@@ -89,8 +92,10 @@ def _entry(heading: re.Match, body: list[str], section_year: int | None) -> List
     learning = ""
     if match := LEARNING.search(text):
         learning, text = text[match.end():].strip(), text[:match.start()].strip()
-    return ListingEntry(year=int(heading.group(1)), area=_squash(heading.group(2)), title=_squash(heading.group(3)),
-                        summary=text, learning=learning, recommendations=recommendations, keywords=keywords,
+    return ListingEntry(year=int(heading.group(1)), area=cut(_squash(heading.group(2)), 200),
+                        title=cut(_squash(heading.group(3)), 300), summary=cut(text, lengths.LIBRARY_TEXT),
+                        learning=cut(learning, lengths.LIBRARY_TEXT),
+                        recommendations=cut(recommendations, lengths.LIBRARY_TEXT), keywords=keywords,
                         section_year=section_year)
 
 

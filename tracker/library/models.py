@@ -1,8 +1,9 @@
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker import lengths
 from tracker.extensions import db
 from tracker.models_base import UTCDateTime, utcnow
 from tracker.themes.models import Theme
@@ -27,11 +28,11 @@ class LibraryReview(db.Model):
     year: Mapped[int] = mapped_column(Integer, index=True)
     area: Mapped[str] = mapped_column(String(200), index=True)
     title: Mapped[str] = mapped_column(String(300))
-    summary: Mapped[str] = mapped_column(Text, default="")
-    learning: Mapped[str] = mapped_column(Text, default="")
-    recommendations: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(String(lengths.LIBRARY_TEXT), default="")
+    learning: Mapped[str] = mapped_column(String(lengths.LIBRARY_TEXT), default="")
+    recommendations: Mapped[str] = mapped_column(String(lengths.LIBRARY_TEXT), default="")
     #: The keywords as the listing gives them, comma separated (themes carry the recurring ones).
-    keywords: Mapped[str] = mapped_column(Text, default="")
+    keywords: Mapped[str] = mapped_column(String(lengths.LIBRARY_TEXT), default="")
     #: Position on the listing page, to keep its order within a year.
     position: Mapped[int] = mapped_column(Integer, default=0)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -5,9 +5,10 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, ValidationError
 
-from tracker.forms_common import GovukDateField
+from tracker import lengths
+from tracker.forms_common import GovukDateField, within
 from tracker.recommendations.models import FormalResponse, RecommendationKind
 from tracker.reviews.forms import CheckboxesField
 
@@ -17,10 +18,10 @@ class RecommendationForm(FlaskForm):
         "Recommendation number", widget=GovTextInput(),
         description="As written in the report, for example 3 or BCPFT-2",
         validators=[DataRequired("Enter the recommendation number"),
-                    Length(max=20, message="Recommendation number must be 20 characters or fewer")])
+                    within(lengths.ITEM_NUMBER, "Recommendation number")])
     text = TextAreaField("Recommendation", widget=GovTextArea(),
                          validators=[DataRequired("Enter the recommendation"),
-                                     Length(max=20000, message="Recommendation must be 20,000 characters or fewer")])
+                                     within(lengths.LONG_TEXT, "Recommendation")])
     kind = RadioField("Kind of recommendation", widget=GovRadioInput(),
                       choices=[SelectChoice(k.value, k.label) for k in RecommendationKind],
                       invalid_choice_message="Select the kind of recommendation")
@@ -42,7 +43,7 @@ class FormalResponseForm(FlaskForm):
     reasons = TextAreaField(
         "Reasons", widget=GovTextArea(),
         description="Required when the recommendation was partly accepted or not accepted",
-        validators=[Length(max=20000, message="Reasons must be 20,000 characters or fewer")])
+        validators=[within(lengths.LONG_TEXT, "Reasons")])
     response_date = GovukDateField("Date of the response", description="For example, 27 3 2025")
     submit = SubmitField("Save response", widget=GovSubmitInput())
 

@@ -1,9 +1,10 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker import lengths
 from tracker.extensions import db
 from tracker.models_base import UTCDateTime, enum_column, utcnow
 from tracker.reviews.models import Review
@@ -51,7 +52,7 @@ class Recommendation(db.Model):
     number: Mapped[str] = mapped_column(String(20))
     # Sorts "2" before "10" and keeps "BCPFT-3" after the board's own numbers.
     sort_key: Mapped[str] = mapped_column(String(40), default="")
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(String(lengths.LONG_TEXT))
     kind: Mapped[RecommendationKind] = mapped_column(enum_column(RecommendationKind, "kind", 20),
                                                      default=RecommendationKind.PARTNERSHIP, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -100,7 +101,7 @@ class RecommendationResponse(db.Model):
                                                    index=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
     response: Mapped[FormalResponse] = mapped_column(enum_column(FormalResponse, "response", 20))
-    reasons: Mapped[str] = mapped_column(Text, default="")
+    reasons: Mapped[str] = mapped_column(String(lengths.LONG_TEXT), default="")
     response_date: Mapped[date] = mapped_column(Date)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

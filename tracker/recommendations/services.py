@@ -7,6 +7,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from tracker.actions.ratings import format_date
+from tracker import dates
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
@@ -77,6 +78,7 @@ def record_formal_response(recommendation: Recommendation, agency: Agency, *, re
     if response_date > today:
         raise DomainError(f"Date of the response must be today ({format_date(today)}) or in the past",
                           field="response_date")
+    dates.check_past(response_date, today, label="Date of the response", field="response_date")
     record = recommendation.response_from(agency.id)
     if record is None:
         record = RecommendationResponse(recommendation=recommendation, agency=agency)

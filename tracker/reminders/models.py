@@ -5,10 +5,11 @@ in a day; a failed send stays on the row (and a later run that day retries it)."
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.actions.models import Action
+from tracker import lengths
 from tracker.extensions import db
 from tracker.models_base import UTCDateTime, enum_column, utcnow
 from tracker.users.models import User
@@ -43,7 +44,7 @@ class ReminderMessage(db.Model):
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     subject: Mapped[str] = mapped_column(String(300))
     status: Mapped[MessageStatus] = mapped_column(enum_column(MessageStatus, "status", 10))
-    error: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str] = mapped_column(String(lengths.SYSTEM_TEXT), default="")
 
     recipient: Mapped[User | None] = relationship()
     items: Mapped[list["ReminderItem"]] = relationship(back_populates="message", cascade="all, delete-orphan",

@@ -20,11 +20,13 @@ from email.utils import formataddr, format_datetime, make_msgid
 from flask import current_app
 from sqlalchemy import select
 
+from tracker import lengths
 from tracker.actions.models import WORKING_STATUSES, Action
 from tracker.actions.ratings import format_date
 from tracker.audit.services import log_event
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.lengths import cut
 from tracker.models_base import utcnow
 from tracker.recommendations.models import Recommendation
 from tracker.recommendations.services import outstanding_responses
@@ -346,7 +348,7 @@ def _record(out: Outgoing, previous: ReminderMessage | None, today: date, *, err
     message.subject = out.subject[:300]
     message.sent_at = utcnow()
     message.status = MessageStatus.FAILED if error else MessageStatus.SENT
-    message.error = error or ""
+    message.error = cut(error, lengths.SYSTEM_TEXT)
     if previous is None:
         db.session.add(message)
     else:

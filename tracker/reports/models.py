@@ -3,9 +3,10 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from tracker import lengths
 from tracker.extensions import db
 from tracker.models_base import UTCDateTime, enum_column, utcnow
 from tracker.users.models import User
@@ -44,7 +45,7 @@ class BoardReport(db.Model):
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     progress: Mapped[str] = mapped_column(String(200), default="")
-    error: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str] = mapped_column(String(lengths.SYSTEM_TEXT), default="")
     action_count: Mapped[int | None] = mapped_column(Integer)
     page_count: Mapped[int | None] = mapped_column(Integer)
     # Counts by rating (red, amber, green, blue) as at the report's date: the "ratings over time" chart.

@@ -10,8 +10,10 @@ from datetime import date
 
 from flask import current_app
 
+from tracker import lengths
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.lengths import cut
 from tracker.models_base import utcnow
 from tracker.reports.data import RATED, ReportData, ReportScope, build_report_data, resolve_scope
 from tracker.reports.models import BoardReport, ReportStatus
@@ -85,7 +87,7 @@ def store_pdf(report: BoardReport, pdf: bytes, *, pages: int, data: ReportData) 
 
 def _fail(report: BoardReport, message: str) -> BoardReport:
     report.status = ReportStatus.FAILED
-    report.error = message
+    report.error = cut(message, lengths.SYSTEM_TEXT)
     report.progress = "Failed"
     report.finished_at = utcnow()
     db.session.flush()

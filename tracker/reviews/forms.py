@@ -7,9 +7,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
 
-from tracker.forms_common import GovukDateField
+from tracker import lengths
+from tracker.forms_common import GovukDateField, within
 from tracker.reviews.models import KEY_DATES, ReviewStatus, ReviewType, SharedHow
 
 
@@ -33,11 +34,11 @@ class ReviewForm(FlaskForm):
     reference = StringField(
         "Reference", widget=GovTextInput(), description="For example, CSPR-2025-03",
         validators=[DataRequired("Enter the review's reference"),
-                    Length(max=40, message="Reference must be 40 characters or fewer")])
+                    within(lengths.REFERENCE, "Reference")])
     title = StringField(
         "Title", widget=GovTextInput(), description="The child's or adult's pseudonym, for example Child Y",
         validators=[DataRequired("Enter the review's title"),
-                    Length(max=200, message="Title must be 200 characters or fewer")])
+                    within(lengths.TITLE, "Title")])
     review_type = _radios("Type of review", "Select the type of review",
                           [SelectChoice(t.value, t.label) for t in ReviewType])
     status = SelectField("Status", widget=GovSelect(),
@@ -45,9 +46,9 @@ class ReviewForm(FlaskForm):
                          invalid_choice_message="Select the status of the review")
     lead_reviewer = StringField(
         "Lead reviewer (optional)", widget=GovTextInput(),
-        validators=[Optional(), Length(max=200, message="Lead reviewer must be 200 characters or fewer")])
+        validators=[Optional(), within(lengths.PERSON_NAME, "Lead reviewer")])
     summary = TextAreaField("Summary (optional)", widget=GovTextArea(),
-                            validators=[Length(max=20000, message="Summary must be 20,000 characters or fewer")])
+                            validators=[within(lengths.LONG_TEXT, "Summary")])
     themes = CheckboxesField("Themes (optional)")
     incident_date = GovukDateField("Serious incident date", required=False)
     notification_date = GovukDateField("Notification date", required=False,
@@ -74,10 +75,11 @@ class LearningPointForm(FlaskForm):
     number = StringField(
         "Learning point number", widget=GovTextInput(),
         validators=[DataRequired("Enter the learning point number"),
+                    within(lengths.NUMBER, "Learning point number"),
                     Regexp(r"^\s*\d{1,4}\s*$", message="Learning point number must be a whole number, like 3")])
     text = TextAreaField("Learning point", widget=GovTextArea(),
                          validators=[DataRequired("Enter the learning point"),
-                                     Length(max=10000, message="Learning point must be 10,000 characters or fewer")])
+                                     within(lengths.NARRATIVE, "Learning point")])
     shared_how = _radios("How was it shared?", "Select how the learning point was shared",
                          [SelectChoice("", "Not shared yet")] + [SelectChoice(s.value, s.label) for s in SharedHow],
                          default="")

@@ -1,9 +1,10 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker import lengths
 from tracker.extensions import db
 from tracker.models_base import UTCDateTime, enum_column, utcnow
 from tracker.themes.models import Theme, review_themes
@@ -79,7 +80,7 @@ class Review(db.Model):
     status: Mapped[ReviewStatus] = mapped_column(enum_column(ReviewStatus, "status", 20), index=True,
                                                  default=ReviewStatus.NOTIFIED)
     lead_reviewer: Mapped[str] = mapped_column(String(200), default="")
-    summary: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(String(lengths.LONG_TEXT), default="")
     incident_date: Mapped[date | None] = mapped_column(Date)
     notification_date: Mapped[date | None] = mapped_column(Date)
     rapid_review_date: Mapped[date | None] = mapped_column(Date)
@@ -137,7 +138,7 @@ class LearningPoint(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(String(lengths.NARRATIVE))
     shared_how: Mapped[SharedHow | None] = mapped_column(enum_column(SharedHow, "shared_how", 20))
     shared_date: Mapped[date | None] = mapped_column(Date)
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from tracker.actions.ratings import format_date
+from tracker import dates
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.reviews.milestones import KEY_DATE_FIELDS, KEY_DATE_LABELS
@@ -65,7 +66,21 @@ def response_deadline(published: date | None, chosen: date | None, response_days
     return chosen
 
 
-def _apply(review: Review, details: ReviewDetails, response_days: int) -> None:
+def check_key_dates_make_sense(dates_: dict[str, date | None], today: date | None) -> None:
+    """Each key date happened: on or after the earliest date the tracker knows, and (given today) not
+    in the future."""
+    for name in KEY_DATE_FIELDS:
+        value = dates_.get(name)
+        if value is None:
+            continue
+        label = f"{KEY_DATE_LABELS[name]} date"
+        if today is None:
+            dates.check_past(value, date.max, label=label, field=name)
+        else:
+            dates.check_past(value, today, label=label, field=name)
+
+
+def _apply(review: Review, details: ReviewDetails, response_days: int, today: date | None = None) -> None:
     reference = details.reference.strip()
     taken = db.session.scalar(select(Review.id).where(func.lower(Review.reference) == reference.lower(),
                                                       Review.id != (review.id or 0)))
@@ -75,8 +90,17 @@ def _apply(review: Review, details: ReviewDetails, response_days: int) -> None:
         raise DomainError("Select the type of review", field="review_type")
     if details.status not in {s.value for s in ReviewStatus}:
         raise DomainError("Select the status of the review", field="status")
+    check_key_dates_make_sense(details.dates, today)
     check_key_date_order(details.dates)
-    deadline = response_deadline(details.dates.get("published_date"), details.response_deadline, response_days)
+    published, chosen = details.dates.get("published_date"), details.response_deadline
+    if (review.published_date is not None and published != review.published_date and chosen is not None
+            and chosen == review.response_deadline == review.published_date + timedelta(days=response_days)):
+        # The deadline shown on the form was the one worked out from the old published date: the
+        # corrected date gives a new one.
+        chosen = None
+    deadline = response_deadline(published, chosen, response_days)
+    if deadline is not None and chosen is not None:
+        dates.check_planned(deadline, today or deadline, label="Response deadline", field="response_deadline")
     review.reference = reference
     review.title = details.title.strip()
     review.review_type = details.review_type
@@ -89,16 +113,21 @@ def _apply(review: Review, details: ReviewDetails, response_days: int) -> None:
     review.response_deadline = deadline
 
 
-def create_review(details: ReviewDetails, response_days: int = Settings.response_days) -> Review:
+def create_review(details: ReviewDetails, response_days: int = Settings.response_days,
+                  today: date | None = None) -> Review:
+    """`today` (from the forms): key dates in the future are refused."""
     review = Review()
-    _apply(review, details, response_days)
+    _apply(review, details, response_days, today)
     db.session.add(review)
     db.session.flush()
     return review
 
 
-def update_review(review: Review, details: ReviewDetails, response_days: int = Settings.response_days) -> None:
-    _apply(review, details, response_days)
+def update_review(review: Review, details: ReviewDetails, response_days: int = Settings.response_days,
+                  today: date | None = None) -> None:
+    """Correcting the published date works the response deadline out again (when it was the one
+    worked out from the old date)."""
+    _apply(review, details, response_days, today)
     db.session.flush()
 
 
@@ -121,6 +150,7 @@ def _check_learning_point(review: Review, number: int, text: str, shared_how: st
         raise DomainError("Select how the learning point was shared", field="shared_how")
     if shared_date and shared_date > today:
         raise DomainError("Date shared must be today or in the past", field="shared_date")
+    dates.check_past(shared_date, today, label="Date shared", field="shared_date")
 
 
 def add_learning_point(review: Review, *, number: int, text: str, shared_how: str | None,

@@ -123,7 +123,7 @@ def new():
     form, themes = _review_form(None)
     if form.validate_on_submit():
         review = run_service(form, lambda: services.create_review(_details(form, themes),
-                                                                  load_settings().response_days))
+                                                                  load_settings().response_days, today()))
         if review:
             flash(f"Review {review.reference} created", "success")
             return redirect(url_for("reviews.show", review_id=review.id))
@@ -141,7 +141,8 @@ def edit(review_id: int):
     back_href, title = url_for("reviews.show", review_id=review_id), f"Edit review {review.reference}"
     if form.validate_on_submit():
         if conflicts.save_edit(form, review, lambda: services.update_review(review, _details(form, themes),
-                                                                             load_settings().response_days),
+                                                                             load_settings().response_days,
+                                                                             today()),
                                reload=lambda: _load_review(review_id), kind="review", title=title,
                                back_href=back_href):
             flash(f"Review {review.reference} updated", "success")

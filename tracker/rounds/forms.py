@@ -5,16 +5,17 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
 from wtforms import RadioField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
-from tracker.forms_common import GovukDateField
+from tracker import lengths
+from tracker.forms_common import GovukDateField, within
 
 
 class NewRoundForm(FlaskForm):
     name = StringField("Name of the round", widget=GovTextInput(),
                        description="Say what it is for, for example “Quarter 3 update for the March board”",
                        validators=[DataRequired("Enter a name for the round"),
-                                   Length(max=200, message="The name must be 200 characters or fewer")])
+                                   within(lengths.TITLE, "The name")])
     deadline = GovukDateField("Deadline for updates", description="For example, 28 2 2026")
     submit = SubmitField("Open the round and ask for updates", widget=GovSubmitInput())
 

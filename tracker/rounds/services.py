@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import case, func, select
 
 from tracker.actions.models import WORKING_STATUSES, Action, ProgressUpdate
+from tracker import dates
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
@@ -23,6 +24,7 @@ def open_round(*, name: str, deadline: date, by: User, today: date) -> UpdateRou
         raise DomainError("Enter a name for the round.", field="name")
     if deadline < today:
         raise DomainError("The deadline cannot be in the past.", field="deadline")
+    dates.check_planned(deadline, today, label="The deadline", field="deadline")
     actions = db.session.execute(
         select(Action.id, Action.owner_agency_id, Action.lead_id)
         .where(Action.status.in_(WORKING_STATUSES)).order_by(Action.id)).all()

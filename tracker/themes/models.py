@@ -1,6 +1,7 @@
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column
 
+from tracker import lengths
 from tracker.extensions import db
 
 review_themes = Table(
@@ -25,7 +26,7 @@ class Theme(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(String(lengths.THEME_DESCRIPTION), default="")
 
     def __repr__(self) -> str:
         return f"<Theme {self.name}>"
