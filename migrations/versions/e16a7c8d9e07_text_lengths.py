@@ -57,12 +57,37 @@ def _by_table():
     return tables.items()
 
 
+#: The library's full-text index on SQLite (revision 5b1e7c2a9d01) is kept current by triggers on
+#: library_reviews; SQLite's batch mode rebuilds the table, which drops them, so they are made again.
+FTS_COLUMNS = "title, summary, learning, recommendations, keywords"
+
+
+def _library_triggers_again():
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    new = ", ".join(f"new.{c.strip()}" for c in FTS_COLUMNS.split(","))
+    old = ", ".join(f"old.{c.strip()}" for c in FTS_COLUMNS.split(","))
+    for trigger in ("insert", "delete", "update"):
+        op.execute(f"DROP TRIGGER IF EXISTS library_reviews_fts_{trigger}")
+    op.execute(f"CREATE TRIGGER library_reviews_fts_insert AFTER INSERT ON library_reviews BEGIN "
+               f"INSERT INTO library_reviews_fts(rowid, {FTS_COLUMNS}) VALUES (new.id, {new}); END")
+    op.execute(f"CREATE TRIGGER library_reviews_fts_delete AFTER DELETE ON library_reviews BEGIN "
+               f"INSERT INTO library_reviews_fts(library_reviews_fts, rowid, {FTS_COLUMNS}) "
+               f"VALUES ('delete', old.id, {old}); END")
+    op.execute(f"CREATE TRIGGER library_reviews_fts_update AFTER UPDATE ON library_reviews BEGIN "
+               f"INSERT INTO library_reviews_fts(library_reviews_fts, rowid, {FTS_COLUMNS}) "
+               f"VALUES ('delete', old.id, {old}); "
+               f"INSERT INTO library_reviews_fts(rowid, {FTS_COLUMNS}) VALUES (new.id, {new}); END")
+    op.execute("INSERT INTO library_reviews_fts(library_reviews_fts) VALUES ('rebuild')")
+
+
 def upgrade():
     for table, columns in _by_table():
         with op.batch_alter_table(table, schema=None) as batch_op:
             for column, length in columns:
                 batch_op.alter_column(column, type_=sa.String(length=length), existing_type=sa.Text(),
                                       existing_nullable=False)
+    _library_triggers_again()
 
 
 def downgrade():
@@ -71,3 +96,4 @@ def downgrade():
             for column, length in columns:
                 batch_op.alter_column(column, type_=sa.Text(), existing_type=sa.String(length=length),
                                       existing_nullable=False)
+    _library_triggers_again()
