@@ -117,8 +117,8 @@ def edit_action(action: Action, *, description: str, owner: Agency, lead: User |
     db.session.flush()
 
 
-def move_due_date(action: Action, new_date: date, reason: str, by: User) -> DueDateChange:
-    """Every move keeps the original date and needs a reason."""
+def move_due_date(action: Action, new_date: date, reason: str, by: User, *, flush: bool = True) -> DueDateChange:
+    """Every move keeps the original date and needs a reason. (A bulk move flushes once at the end.)"""
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Enter the reason the due date is moving.", field="reason")
@@ -130,7 +130,8 @@ def move_due_date(action: Action, new_date: date, reason: str, by: User) -> DueD
                            changed_by_id=by.id, changed_at=utcnow())
     action.due_date = new_date
     db.session.add(change)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return change
 
 
