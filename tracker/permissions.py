@@ -264,3 +264,20 @@ def round_agency_scope(user: User) -> int | None:
 
 TEMPLATE_PREDICATES["can_view_rounds"] = can_view_rounds
 TEMPLATE_PREDICATES["can_manage_rounds"] = can_manage_rounds
+
+
+# --- bulk changes ---
+
+def can_bulk_change(user: User) -> bool:
+    """Change many actions in one step (lead, due dates, update round): the business unit, which
+    runs the tracker; each action is still checked by the single-action rule."""
+    return is_staff(user)
+
+
+def can_hand_over(user: User) -> bool:
+    """Hand a leaver's actions, requests and rounds to a successor: from the user admin pages."""
+    return is_admin(user)
+
+
+TEMPLATE_PREDICATES["can_bulk_change"] = can_bulk_change
+TEMPLATE_PREDICATES["can_hand_over"] = can_hand_over

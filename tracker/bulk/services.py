@@ -94,6 +94,11 @@ def _line(action: Action, before: str, after: str, refusal: str = "") -> Line:
                 action.description, before, after, refusal)
 
 
+def _day(value: date) -> str:
+    """A date as the pages write it: 2 June 2025."""
+    return f"{value.day} {value:%B %Y}"
+
+
 def _lead_name(user: User | None) -> str:
     return user.name if user is not None else "No lead named"
 
@@ -146,7 +151,7 @@ def preview_move_due_dates(actions: list[Action], new_date: date | None, reason:
             refusal = "It is already due on that date."
         else:
             refusal = ""
-        lines.append(_line(action, action.due_date.isoformat(), new_date.isoformat(), refusal))
+        lines.append(_line(action, _day(action.due_date), _day(new_date), refusal))
     return Preview(lines)
 
 
