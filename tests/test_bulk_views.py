@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from tests.factories import TODAY, make_action, make_agency, make_recommendation, make_user
-from tracker.actions.models import Action
+from tracker.actions.models import Action, DueDateChange
 from tracker.extensions import db
 from tracker.users.models import Role
 
@@ -126,3 +126,36 @@ def test_one_action_per_agency_from_the_recommendation_page(client, login_as, wo
     made = db.session.scalars(select(Action).where(Action.recommendation_id == rec.id)).all()
     assert {(a.owner_agency_id, a.lead_id, a.due_date) for a in made} == {
         (police, world["pam"].id, TODAY + timedelta(days=30)), (health, None, TODAY + timedelta(days=60))}
+
+
+def _many_actions(world, n):
+    """n open police actions inserted at once (the services would take far longer for the benchmark)."""
+    rec = make_recommendation(addressees=[world["police"]])
+    made = [Action(recommendation=rec, review_id=rec.review_id, description=f"Bulk action {i}",
+                   owner_agency=world["police"], lead=world["pat"], original_due_date=TODAY + timedelta(days=30),
+                   due_date=TODAY + timedelta(days=30), status="open", opened_date=TODAY, created_by_id=world["staff"].id)
+            for i in range(n)]
+    db.session.add_all(made)
+    db.session.commit()
+    return made
+
+
+def due_date_move_form(made, new_date):
+    form = [("action_id", str(a.id)) for a in made] + [("version", f"{a.id}:{a.version}") for a in made]
+    return MultiDict(form + [("operation", "due_date"), ("reason", "Procedure rewritten")] + _date("due_date", new_date))
+
+
+def test_a_bulk_change_runs_the_same_number_of_queries_for_5_or_50_actions(client, login_as, world):
+    from tests.test_query_counts import counting  # the shared statement counter
+
+    login_as(Role.BUSINESS_UNIT)
+    counts = []
+    for n in (5, 50):
+        form = due_date_move_form(_many_actions(world, n), TODAY + timedelta(days=40 + n))
+        with counting() as statements:
+            assert client.post("/actions/bulk/confirm", data=form).status_code == 302
+        counts.append(len(statements))
+    assert counts[0] == counts[1], (counts, sorted({s[:70] for s in statements}))
+    moved = db.session.scalar(select(func.count()).select_from(DueDateChange).where(
+        DueDateChange.new_date == TODAY + timedelta(days=90)))
+    assert moved == 50

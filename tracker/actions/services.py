@@ -117,21 +117,24 @@ def edit_action(action: Action, *, description: str, owner: Agency, lead: User |
     db.session.flush()
 
 
-def move_due_date(action: Action, new_date: date, reason: str, by: User, *, flush: bool = True) -> DueDateChange:
-    """Every move keeps the original date and needs a reason. (A bulk move flushes once at the end.)"""
-    reason = (reason or "").strip()
-    if not reason:
+def check_due_date_move(action: Action, new_date: date, reason: str) -> None:
+    """The due-date rule, for one move or many: a reason, a different date, and not once submitted."""
+    if not (reason or "").strip():
         raise DomainError("Enter the reason the due date is moving.", field="reason")
     if new_date == action.due_date:
         raise DomainError("The new due date is the same as the current one.", field="due_date")
     if action.is_closed or action.status == S.SUBMITTED:
         raise DomainError("The due date of a submitted or closed action cannot move.")
-    change = DueDateChange(action=action, old_date=action.due_date, new_date=new_date, reason=reason,
+
+
+def move_due_date(action: Action, new_date: date, reason: str, by: User) -> DueDateChange:
+    """Every move keeps the original date and needs a reason."""
+    check_due_date_move(action, new_date, reason)
+    change = DueDateChange(action=action, old_date=action.due_date, new_date=new_date, reason=reason.strip(),
                            changed_by_id=by.id, changed_at=utcnow())
     action.due_date = new_date
     db.session.add(change)
-    if flush:
-        db.session.flush()
+    db.session.flush()
     return change
 
 

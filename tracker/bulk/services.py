@@ -13,16 +13,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import joinedload
 
 from tracker import permissions
 from tracker.actions import services as actions_services
 from tracker.actions.models import (
-    LIVE_STATUSES, UNSUBMITTED_STATUSES, WORKING_STATUSES, Action, ActionStatus, DueDateRequest, RequestStatus,
+    LIVE_STATUSES, WORKING_STATUSES, Action, ActionStatus, DueDateChange, DueDateRequest, RequestStatus,
 )
+from tracker.audit.services import record_bulk
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.models_base import utcnow
 from tracker.recommendations.models import Recommendation
 from tracker.reviews.models import Review
 from tracker.rounds.models import UpdateRequest, UpdateRound
@@ -126,11 +128,8 @@ def preview_reassign(actions: list[Action], lead: User | None, by: User) -> Prev
 
 def apply_reassign(actions: list[Action], lead: User | None, by: User, versions: Mapping[int, int]) -> Preview:
     preview = _checked(preview_reassign(actions, lead, by), versions)
-    chosen = {line.action_id for line in preview.changing}
-    for action in actions:
-        if action.id in chosen:
-            action.lead = lead
-    db.session.flush()
+    chosen = [a for a in actions if a.id in preview.versions]
+    _update_actions(chosen, versions, {a.id: {"lead_id": (a.lead_id, lead.id)} for a in chosen})
     return preview
 
 
@@ -145,12 +144,11 @@ def preview_move_due_dates(actions: list[Action], new_date: date | None, reason:
         raise DomainError("Enter the reason the due dates are moving.", field="reason")
     lines = []
     for action in actions:
-        if not permissions.can_move_due_date(by, action) or action.status not in UNSUBMITTED_STATUSES:
-            refusal = "The due date of a submitted or closed action cannot move."
-        elif action.due_date == new_date:
-            refusal = "It is already due on that date."
-        else:
-            refusal = ""
+        try:
+            actions_services.check_due_date_move(action, new_date, reason)
+            refusal = "" if permissions.can_move_due_date(by, action) else "You cannot move its due date."
+        except DomainError as error:
+            refusal = error.message
         lines.append(_line(action, _day(action.due_date), _day(new_date), refusal))
     return Preview(lines)
 
@@ -158,11 +156,18 @@ def preview_move_due_dates(actions: list[Action], new_date: date | None, reason:
 def apply_move_due_dates(actions: list[Action], new_date: date | None, reason: str, by: User,
                          versions: Mapping[int, int]) -> Preview:
     preview = _checked(preview_move_due_dates(actions, new_date, reason, by), versions)
-    chosen = {line.action_id for line in preview.changing}
-    for action in actions:
-        if action.id in chosen:
-            actions_services.move_due_date(action, new_date, reason, by, flush=False)
-    db.session.flush()
+    chosen = [a for a in actions if a.id in preview.versions]
+    now, reason = utcnow(), reason.strip()
+    old_dates = {a.id: a.due_date for a in chosen}  # read before the write expires the objects
+    _update_actions(chosen, versions, {a.id: {"due_date": (a.due_date, new_date)} for a in chosen})
+    # The history rows move_due_date would add, in one insert (with their ids, for the audit).
+    made = db.session.execute(insert(DueDateChange).returning(DueDateChange.id, DueDateChange.action_id), [
+        {"action_id": action_id, "old_date": old_dates[action_id], "new_date": new_date, "reason": reason,
+         "changed_by_id": by.id, "changed_at": now} for action_id in old_dates]).all()
+    record_bulk([("create", "DueDateChange", change_id, {
+        "action_id": (None, action_id), "old_date": (None, old_dates[action_id]), "new_date": (None, new_date),
+        "reason": (None, reason), "changed_by_id": (None, by.id), "changed_at": (None, now)})
+        for change_id, action_id in made])
     return preview
 
 
@@ -197,11 +202,35 @@ def preview_add_to_round(actions: list[Action], round_: UpdateRound | None, by: 
 def apply_add_to_round(actions: list[Action], round_: UpdateRound | None, by: User,
                        versions: Mapping[int, int]) -> Preview:
     preview = _checked(preview_add_to_round(actions, round_, by), versions)
-    chosen = {line.action_id for line in preview.changing}
-    db.session.add_all(UpdateRequest(round_id=round_.id, action_id=a.id, agency_id=a.owner_agency_id,
-                                     lead_id=a.lead_id) for a in actions if a.id in chosen)
-    db.session.flush()
+    rows = [{"round_id": round_.id, "action_id": a.id, "agency_id": a.owner_agency_id, "lead_id": a.lead_id}
+            for a in actions if a.id in preview.versions]
+    made = db.session.execute(insert(UpdateRequest).returning(UpdateRequest.id), rows).scalars().all()
+    record_bulk([("create", "UpdateRequest", request_id, {key: (None, value) for key, value in row.items()})
+                 for request_id, row in zip(made, rows, strict=True)])
     return preview
+
+
+def _update_actions(chosen: list[Action], versions: Mapping[int, int],
+                    changes: dict[int, dict[str, tuple]]) -> None:
+    """Write the changes to the chosen actions in one statement, each only if it still has the version
+    the preview saw (else nothing is written: the view rolls back), bump each version as the single
+    edits do, and audit each action. The loaded objects are expired, so nothing stale is read after."""
+    if not chosen:
+        return
+    table = Action.__table__
+    columns = list(next(iter(changes.values())))
+    now = utcnow()
+    result = db.session.connection().execute(
+        update(table).where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+        .values(version=table.c.version + 1, updated_at=now, **{c: bindparam(f"b_{c}") for c in columns}),
+        [{"b_id": a.id, "b_version": versions[a.id], **{f"b_{c}": changes[a.id][c][1] for c in columns}}
+         for a in chosen])
+    if result.rowcount != len(chosen):
+        raise DomainError(CHANGED_MEANWHILE)
+    record_bulk([("update", "Action", a.id, {**changes[a.id], "version": (versions[a.id], versions[a.id] + 1)})
+                 for a in chosen])
+    for action in chosen:
+        db.session.expire(action)
 
 
 def _checked(preview: Preview, versions: Mapping[int, int]) -> Preview:
@@ -291,15 +320,18 @@ def hand_over(person: User, successor: User | None, fingerprint: str) -> HandOve
     if held.fingerprint != fingerprint:
         raise DomainError("What this person holds changed after the preview was shown. Check the new "
                           "preview and confirm again.")
-    for action in held.actions:
-        action.lead = successor
-    for request in held.update_requests:
-        request.lead_id = successor.id
-    for request in held.due_date_requests:
-        request.requested_by_id = successor.id
-    for round_ in held.rounds:
-        round_.opened_by_id = successor.id
-    db.session.flush()
+    _update_actions(held.actions, {a.id: a.version for a in held.actions},
+                    {a.id: {"lead_id": (person.id, successor.id)} for a in held.actions})
+    for model, column, records in ((UpdateRequest, "lead_id", held.update_requests),
+                                   (DueDateRequest, "requested_by_id", held.due_date_requests),
+                                   (UpdateRound, "opened_by_id", held.rounds)):
+        ids = [r.id for r in records]
+        if ids:
+            db.session.execute(update(model).where(model.id.in_(ids)).values({column: successor.id}),
+                               execution_options={"synchronize_session": False})
+            record_bulk([("update", model.__name__, i, {column: (person.id, successor.id)}) for i in ids])
+            for record in records:
+                db.session.expire(record)
     return held
 
 
