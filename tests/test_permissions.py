@@ -58,6 +58,10 @@ class Rule:
             return role in CHALLENGERS
         if self.kind == "challenge_read":
             return role in READERS or side == "own"
+        if self.kind == "agency_lead":
+            return role is Role.AGENCY_LEAD
+        if self.kind == "own_cover":  # the lead who named the deputy, no one else
+            return role is Role.AGENCY_LEAD
         if self.kind == "challenge_talk":  # the challengers, and the addressed agency's lead
             return role in CHALLENGERS or (role is Role.AGENCY_LEAD and side == "own")
         raise AssertionError(self.kind)
@@ -69,6 +73,8 @@ class Rule:
             return 404
         if self.kind == "staff_draft" and role in STAFF:
             return 404  # someone else's draft is not said to exist
+        if self.kind == "own_cover":
+            return 404  # someone else's cover is not said to exist
         return 403
 
     @property
@@ -102,6 +108,17 @@ def round_id(w, side):
                         by=w.users[Role.BUSINESS_UNIT], today=TODAY)
     db.session.commit()
     return {"round_id": round_.id}
+
+
+def deputy_id(w, side):
+    """The signed-in agency lead's cover by a lead of another agency."""
+    from tracker.deputies.services import name_deputy
+
+    lead = w.users[Role.AGENCY_LEAD]
+    record = name_deputy(lead, make_user(Role.AGENCY_LEAD, agency=w.other_agency), start=TODAY, end=TODAY,
+                         by=lead, today=TODAY)
+    db.session.commit()
+    return {"deputy_id": record.id}
 
 
 MATRIX: dict[str, Rule] = {
@@ -195,6 +212,15 @@ MATRIX: dict[str, Rule] = {
     "rounds.show": Rule("read", round_id),
     "rounds.new": Rule("staff"),
     "rounds.close": Rule("staff", round_id),
+    # Bulk changes (issue 18): the business unit; the hand-over from the user admin pages.
+    "bulk.choose": Rule("staff"),
+    "bulk.preview": Rule("staff"),
+    "bulk.confirm": Rule("staff"),
+    "bulk.per_agency": Rule("staff", lambda w, s: {"recommendation_id": w.recommendation.id}),
+    "bulk.hand_over": Rule("admin", lambda w, s: {"user_id": w.users[Role.AGENCY_LEAD].id}),
+    # Deputies: an agency lead names one from their account, and only they end it.
+    "deputies.index": Rule("agency_lead"),
+    "deputies.end": Rule("own_cover", deputy_id),
 }
 SKIPPED = {"static"}  # files only; no records behind it
 

@@ -8,6 +8,7 @@ from tracker.actions.models import (
     Action, ActionStatus, AssuranceDecision, Decision, DueDateChange, DueDateRequest, ImpactOutcome, ImpactReview,
     ProgressUpdate, Rating, RequestStatus, StatusChange,
 )
+from tracker import permissions
 from tracker.errors import DomainError
 from tracker.evidence.models import EvidenceKind
 from tracker.extensions import db
@@ -16,7 +17,7 @@ from tracker.recommendations.models import Recommendation
 from tracker.rounds.services import answer_requests
 from tracker.reviews.milestones import add_months
 from tracker.settings import Settings
-from tracker.users.models import STAFF_ROLES, Agency, Role, User
+from tracker.users.models import STAFF_ROLES, Agency, User
 
 S = ActionStatus
 
@@ -55,7 +56,7 @@ def move_status(action: Action, to: ActionStatus, by: User, *, reason: str = "",
     is_staff = by.has_role(*STAFF_ROLES)
     if move.staff_only and not is_staff:
         raise DomainError("Only the business unit can do that.")
-    if not is_staff and not (by.has_role(Role.AGENCY_LEAD) and by.agency_id == action.owner_agency_id):
+    if not permissions.works_on(by, action):
         raise DomainError("Only the owning agency's lead or the business unit can do that.")
     reason = (reason or "").strip()
     if move.needs_reason and not reason:
