@@ -121,6 +121,17 @@ def deputy_id(w, side):
     return {"deputy_id": record.id}
 
 
+def update_id(w, side):
+    """A progress update posted by the action's own lead just now (within the withdrawal period)."""
+    from tracker.actions.services import record_progress
+
+    action = w.actions[side]
+    update = record_progress(action, by=action.lead, narrative="News.", proposed_rating="green", update_date=TODAY,
+                             today=TODAY)
+    db.session.commit()
+    return {"action_id": action.id, "update_id": update.id}
+
+
 MATRIX: dict[str, Rule] = {
     "auth.login": Rule("public"),
     "auth.logout": Rule("read"),
@@ -221,6 +232,10 @@ MATRIX: dict[str, Rule] = {
     # Deputies: an agency lead names one from their account, and only they end it.
     "deputies.index": Rule("agency_lead"),
     "deputies.end": Rule("own_cover", deputy_id),
+    # Withdrawing a mistake: the author within the period (here: the own agency's lead), or staff.
+    "withdrawals.update": Rule("action_work", update_id),
+    "withdrawals.evidence": Rule("action_work", lambda w, s: {"action_id": w.actions[s].id,
+                                                              "evidence_id": w.evidence[s].id}),
 }
 SKIPPED = {"static"}  # files only; no records behind it
 

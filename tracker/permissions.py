@@ -5,11 +5,15 @@ may not do. Board members and the scrutineer read but never write."""
 from flask import has_app_context
 from sqlalchemy import false, or_, select, true
 
+from datetime import timedelta
+
 from tracker import clock
 from tracker.actions.models import UNSUBMITTED_STATUSES, WORKING_STATUSES, Action, ActionStatus
 from tracker.challenges.models import Challenge
 from tracker.deputies.models import Deputy
 from tracker.extensions import db
+from tracker.models_base import utcnow
+from tracker.settings import load_settings
 from tracker.users.models import READ_ALL_ROLES, STAFF_ROLES, Role, User
 
 
@@ -324,3 +328,21 @@ def can_name_deputy(user: User) -> bool:
 
 
 TEMPLATE_PREDICATES["can_name_deputy"] = can_name_deputy
+
+
+# --- withdrawing a mistake ---
+
+def can_withdraw_entry(user: User, action: Action, entry) -> bool:
+    """A progress update or an evidence file withdrawn as a mistake: the business unit at any time, its
+    author within the set period (settings: withdraw_days) while they still work on the action; never
+    on a closed action (its record is final), never twice."""
+    if not can_view_action(user, action) or action.is_closed or entry.withdrawn_at is not None:
+        return False
+    if is_staff(user):
+        return True
+    author_id = getattr(entry, "author_id", None) or getattr(entry, "supplied_by_id", None)
+    return (author_id == user.id and works_on(user, action)
+            and utcnow() - entry.created_at <= timedelta(days=load_settings().withdraw_days))
+
+
+TEMPLATE_PREDICATES["can_withdraw_entry"] = can_withdraw_entry

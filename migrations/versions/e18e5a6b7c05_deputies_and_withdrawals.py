@@ -1,4 +1,4 @@
-"""deputies
+"""deputies and withdrawals
 
 Revision ID: e18e5a6b7c05
 Revises: b3f9d2c7e5a1
@@ -38,9 +38,21 @@ def upgrade():
     with op.batch_alter_table('deputies', schema=None) as batch_op:
         batch_op.create_index('ix_deputies_deputy_period', ['deputy_id', 'start_date', 'end_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_deputies_lead_id'), ['lead_id'], unique=False)
+    for table in ('progress_updates', 'evidence'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('withdrawn_at', tracker.models_base.UTCDateTime(timezone=True), nullable=True))
+            batch_op.add_column(sa.Column('withdrawn_by_id', sa.Integer(), nullable=True))
+            batch_op.add_column(sa.Column('withdrawal_reason', sa.Text(), server_default='', nullable=False))
+            batch_op.create_foreign_key(batch_op.f(f'fk_{table}_withdrawn_by_id_users'), 'users', ['withdrawn_by_id'], ['id'])
 
 
 def downgrade():
+    for table in ('evidence', 'progress_updates'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_constraint(batch_op.f(f'fk_{table}_withdrawn_by_id_users'), type_='foreignkey')
+            batch_op.drop_column('withdrawal_reason')
+            batch_op.drop_column('withdrawn_by_id')
+            batch_op.drop_column('withdrawn_at')
     with op.batch_alter_table('deputies', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_deputies_lead_id'))
         batch_op.drop_index('ix_deputies_deputy_period')
