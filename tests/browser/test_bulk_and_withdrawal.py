@@ -1,0 +1,67 @@
+"""Issue 18 in the browser: a bulk change of due dates with its preview, and a withdrawn update; axe
+finds nothing on the new pages. Screenshots go to test-artifacts/."""
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from tests.browser.conftest import LIVE, shot, sign_in
+from tests.browser.test_accessibility import check_axe
+
+
+def test_business_unit_moves_due_dates_in_bulk_after_a_preview(page):
+    sign_in(page, "business.unit@example.org")
+    page.goto("/actions/?status=open")
+    boxes = page.locator("input[name='action_id']")
+    expect(boxes.first).to_be_visible()
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.get_by_role("button", name="Change the selected actions").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change 2 selected actions")
+    check_axe(page, "bulk change: choose")
+    page.get_by_label("Move the due dates").check()
+    page.get_by_role("button", name="Preview the change").click()  # no date or reason: errors, nothing lost
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the new due date")
+    check_axe(page, "bulk change: choose with errors")
+    page.get_by_label("Day").fill("30")
+    page.get_by_label("Month").fill("6")
+    page.get_by_label("Year").fill("2027")
+    page.get_by_label("Reason the due dates are moving").fill("The new neglect procedure is delayed by a quarter.")
+    page.get_by_role("button", name="Preview the change").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check the change: move the due dates")
+    expect(page.locator("table").first).to_contain_text("30 June 2027")
+    check_axe(page, "bulk change: preview")
+    shot(page, "bulk-change-preview")
+    page.get_by_role("button", name="Confirm the change").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("2 actions changed")
+
+
+def _action_with_update() -> int:
+    from tracker.actions.models import Action, ProgressUpdate
+    from tracker.extensions import db
+
+    with LIVE["app"].app_context():
+        action_id = db.session.scalar(
+            select(Action.id).join(ProgressUpdate, ProgressUpdate.action_id == Action.id)
+            .where(Action.status == "in_progress", ProgressUpdate.withdrawn_at.is_(None))
+            .order_by(Action.id).limit(1))
+        db.session.remove()
+    assert action_id
+    return action_id
+
+
+def test_business_unit_withdraws_a_mistaken_update(page):
+    action_id = _action_with_update()
+    sign_in(page, "business.unit@example.org")
+    page.goto(f"/actions/{action_id}")
+    link = page.locator(f"a[href^='/actions/{action_id}/updates/']").first
+    href = link.get_attribute("href")
+    link.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Withdraw this update")
+    page.get_by_role("button", name="Withdraw it").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the reason for withdrawing it")
+    check_axe(page, "withdraw an update, with errors")
+    page.get_by_label("Why are you withdrawing it?").fill("Posted on the wrong action by mistake.")
+    shot(page, "withdraw-update")
+    page.get_by_role("button", name="Withdraw it").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("The update was withdrawn")
+    expect(page.locator(f"a[href='{href}']")).to_have_count(0)
