@@ -65,3 +65,33 @@ def test_business_unit_withdraws_a_mistaken_update(page):
     page.get_by_role("button", name="Withdraw it").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("The update was withdrawn")
     expect(page.locator(f"a[href='{href}']")).to_have_count(0)
+
+
+def _ids() -> tuple[int, int]:
+    from tracker.recommendations.models import Recommendation
+    from tracker.extensions import db
+    from tracker.users.models import User
+
+    with LIVE["app"].app_context():
+        rec = db.session.scalar(select(Recommendation.id).order_by(Recommendation.id).limit(1))
+        lead = db.session.scalar(select(User.id).where(User.email == "police.lead@example.org"))
+        db.session.remove()
+    return rec, lead
+
+
+def test_the_other_new_pages_pass_axe(page):
+    rec, lead = _ids()
+    sign_in(page, "business.unit@example.org")
+    page.goto(f"/recommendations/{rec}/actions-per-agency")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add one action per agency")
+    check_axe(page, "one action per agency")
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "admin@example.org")
+    page.goto(f"/admin/users/{lead}/hand-over")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hand over")
+    check_axe(page, "hand-over")
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "police.lead@example.org")
+    page.goto("/account/deputies/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your deputy")
+    check_axe(page, "deputies")
