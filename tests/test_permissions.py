@@ -232,6 +232,7 @@ MATRIX: dict[str, Rule] = {
     # Deputies: an agency lead names one from their account, and only they end it.
     "deputies.index": Rule("agency_lead"),
     "deputies.end": Rule("own_cover", deputy_id),
+    "timeline.show": Rule("action_read", action_id),
     # Withdrawing a mistake: the author within the period (here: the own agency's lead), or staff.
     "withdrawals.update": Rule("action_work", update_id),
     "withdrawals.evidence": Rule("action_work", lambda w, s: {"action_id": w.actions[s].id,

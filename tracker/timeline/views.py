@@ -1,0 +1,21 @@
+"""The action's timeline page."""
+
+from flask import Blueprint, abort, render_template
+
+from tracker import permissions
+from tracker.actions.models import Action
+from tracker.extensions import db
+from tracker.timeline.services import LIMIT, action_timeline
+from tracker.views_common import signed_in_user
+
+bp = Blueprint("timeline", __name__, url_prefix="/actions")
+
+
+@bp.route("/<id:action_id>/timeline")
+def show(action_id: int):
+    user = signed_in_user()
+    action = db.session.get(Action, action_id)
+    if action is None or not permissions.can_view_action(user, action):
+        abort(404)
+    entries, more = action_timeline(action.id, user)
+    return render_template("timeline/show.html", action=action, entries=entries, more=more, limit=LIMIT)
