@@ -58,6 +58,8 @@ class Rule:
             return role in CHALLENGERS
         if self.kind == "challenge_read":
             return role in READERS or side == "own"
+        if self.kind == "action_comment":  # the lead's side, the business unit and the scrutineer
+            return role in CHALLENGERS or (role is Role.AGENCY_LEAD and side == "own")
         if self.kind == "agency_lead":
             return role is Role.AGENCY_LEAD
         if self.kind == "own_cover":  # the lead who named the deputy, no one else
@@ -79,7 +81,8 @@ class Rule:
 
     @property
     def sided(self) -> bool:
-        return self.kind in ("action_read", "action_work", "staff_action", "staff_draft", "challenge_read",
+        return self.kind in ("action_read", "action_work", "action_comment", "staff_action", "staff_draft",
+                             "challenge_read",
                              "challenge_talk", "challenge_close")
 
 
@@ -130,6 +133,16 @@ def update_id(w, side):
                              today=TODAY)
     db.session.commit()
     return {"action_id": action.id, "update_id": update.id}
+
+
+def comment_id(w, side):
+    """A comment by the action's own lead just now."""
+    from tracker.comments.services import post_comment
+
+    action = w.actions[side]
+    comment, _ = post_comment(action, by=action.lead, text="A comment.")
+    db.session.commit()
+    return {"action_id": action.id, "comment_id": comment.id}
 
 
 MATRIX: dict[str, Rule] = {
@@ -233,6 +246,9 @@ MATRIX: dict[str, Rule] = {
     "deputies.index": Rule("agency_lead"),
     "deputies.end": Rule("own_cover", deputy_id),
     "timeline.show": Rule("action_read", action_id),
+    "comments.post": Rule("action_comment", action_id),
+    "comments.notifications": Rule("read"),
+    "withdrawals.comment": Rule("action_work", comment_id),
     # Withdrawing a mistake: the author within the period (here: the own agency's lead), or staff.
     "withdrawals.update": Rule("action_work", update_id),
     "withdrawals.evidence": Rule("action_work", lambda w, s: {"action_id": w.actions[s].id,

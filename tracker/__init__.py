@@ -152,6 +152,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.deputies.views import bp as deputies_bp
     from tracker.withdrawals.views import bp as withdrawals_bp
     from tracker.timeline.views import bp as timeline_bp
+    from tracker.comments.views import bp as comments_bp
     from tracker.auth.views import bp as auth_bp
     from tracker.challenges.views import bp as challenges_bp
     from tracker.evidence.views import bp as evidence_bp
@@ -168,7 +169,7 @@ def register_blueprints(app: Flask) -> None:
     for bp in (auth_bp, main_bp, reviews_bp, recommendations_bp, actions_bp, evidence_bp, admin_bp, audit_bp,
                themes_bp, library_bp):
         app.register_blueprint(bp)
-    for bp in (reports_bp, challenges_bp, rounds_bp, bulk_bp, deputies_bp, withdrawals_bp, timeline_bp):
+    for bp in (reports_bp, challenges_bp, rounds_bp, bulk_bp, deputies_bp, withdrawals_bp, timeline_bp, comments_bp):
         app.register_blueprint(bp)
 
 

@@ -346,3 +346,14 @@ def can_withdraw_entry(user: User, action: Action, entry) -> bool:
 
 
 TEMPLATE_PREDICATES["can_withdraw_entry"] = can_withdraw_entry
+
+
+# --- comments ---
+
+def can_comment(user: User, action: Action) -> bool:
+    """Comments are between the lead (their agency's leads, a deputy), the business unit and the
+    scrutineer; board members read them."""
+    return can_view_action(user, action) and (works_on(user, action) or user.has_role(Role.SCRUTINEER))
+
+
+TEMPLATE_PREDICATES["can_comment"] = can_comment

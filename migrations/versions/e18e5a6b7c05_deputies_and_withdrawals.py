@@ -1,4 +1,4 @@
-"""deputies and withdrawals
+"""deputies, withdrawals and comments
 
 Revision ID: e18e5a6b7c05
 Revises: b3f9d2c7e5a1
@@ -44,9 +44,48 @@ def upgrade():
             batch_op.add_column(sa.Column('withdrawn_by_id', sa.Integer(), nullable=True))
             batch_op.add_column(sa.Column('withdrawal_reason', sa.Text(), server_default='', nullable=False))
             batch_op.create_foreign_key(batch_op.f(f'fk_{table}_withdrawn_by_id_users'), 'users', ['withdrawn_by_id'], ['id'])
+    op.create_table('comments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('action_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('created_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('withdrawn_at', tracker.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('withdrawn_by_id', sa.Integer(), nullable=True),
+    sa.Column('withdrawal_reason', sa.Text(), server_default='', nullable=False),
+    sa.ForeignKeyConstraint(['action_id'], ['actions.id'], name=op.f('fk_comments_action_id_actions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_comments_author_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['withdrawn_by_id'], ['users.id'], name=op.f('fk_comments_withdrawn_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_comments'))
+    )
+    with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.create_index('ix_comments_action_created', ['action_id', 'created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_comments_author_id'), ['author_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_comments_created_at'), ['created_at'], unique=False)
+    op.create_table('comment_mentions',
+    sa.Column('comment_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['comment_id'], ['comments.id'], name=op.f('fk_comment_mentions_comment_id_comments'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_comment_mentions_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('comment_id', 'user_id', name=op.f('pk_comment_mentions'))
+    )
+    with op.batch_alter_table('comment_mentions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_comment_mentions_user_id'), ['user_id'], unique=False)
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('notify_digest', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('notify_digest')
+    with op.batch_alter_table('comment_mentions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_comment_mentions_user_id'))
+    op.drop_table('comment_mentions')
+    with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_comments_created_at'))
+        batch_op.drop_index(batch_op.f('ix_comments_author_id'))
+        batch_op.drop_index('ix_comments_action_created')
+    op.drop_table('comments')
     for table in ('evidence', 'progress_updates'):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_constraint(batch_op.f(f'fk_{table}_withdrawn_by_id_users'), type_='foreignkey')

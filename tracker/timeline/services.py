@@ -17,6 +17,7 @@ from tracker.actions.models import (
     ActionStatus, AssuranceDecision, DueDateChange, DueDateRequest, ProgressUpdate, StatusChange,
 )
 from tracker.challenges.models import Challenge
+from tracker.comments.models import Comment
 from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.extensions import db
 from tracker.reminders.models import MessageKind, ReminderItem, ReminderMessage
@@ -29,10 +30,17 @@ LIMIT = 200
 @dataclass(frozen=True)
 class Entry:
     at: datetime
-    kind: str  # update | evidence | status | decision | due_date | request | challenge | email
+    kind: str  # comment | update | evidence | status | decision | due_date | request | challenge | email
     title: str
     who: str
     text: str = ""
+    comment_id: int | None = None  # a comment, which its author (or the business unit) may withdraw
+    author_id: int | None = None
+    withdrawn_at: None = None
+
+    @property
+    def created_at(self) -> datetime:
+        return self.at
 
 
 def _label(status: str | None) -> str:
@@ -91,5 +99,10 @@ def action_timeline(action_id: int, user: User, limit: int = LIMIT) -> tuple[lis
         entries.append(Entry(r.sent_at, "email", f"Email sent: {MessageKind(r.kind).label}"
                              if r.status == "sent" else "Email failed", "Follow Through (the daily reminder job)",
                              f"To {r.recipient_name}"))
+    for r in rows(select(Comment.id, Comment.created_at, Comment.author_id, Comment.text, name)
+                  .outerjoin(who, who.id == Comment.author_id)
+                  .where(Comment.action_id == action_id, Comment.withdrawn_at.is_(None)), Comment.created_at):
+        entries.append(Entry(r.created_at, "comment", "Comment", r.name or "Unknown", r.text, comment_id=r.id,
+                             author_id=r.author_id))
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit], len(entries) > limit

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, render_template
 from tracker import permissions
 from tracker.actions.models import Action
 from tracker.extensions import db
-from tracker.timeline.services import LIMIT, action_timeline
+from tracker.comments.views import timeline_page
 from tracker.views_common import signed_in_user
 
 bp = Blueprint("timeline", __name__, url_prefix="/actions")
@@ -17,5 +17,4 @@ def show(action_id: int):
     action = db.session.get(Action, action_id)
     if action is None or not permissions.can_view_action(user, action):
         abort(404)
-    entries, more = action_timeline(action.id, user)
-    return render_template("timeline/show.html", action=action, entries=entries, more=more, limit=LIMIT)
+    return timeline_page(action)

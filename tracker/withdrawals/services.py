@@ -1,4 +1,4 @@
-"""Withdraw a progress update or an evidence file posted by mistake. Nothing is deleted: the row is
+"""Withdraw a progress update, an evidence file or a comment posted by mistake. Nothing is deleted: the row is
 marked withdrawn (who, when, why), so it leaves the action's current pages, lists and reports (the
 Action.updates and Action.evidence relationships skip it) but stays in the audit trail and in the
 as-at history of any day before the withdrawal (tracker/reports/data/history.py)."""
@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from tracker import permissions
 from tracker.actions.models import Action, ProgressUpdate
+from tracker.comments.models import Comment
 from tracker.errors import DomainError
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
@@ -14,7 +15,7 @@ from tracker.models_base import utcnow
 from tracker.users.models import User
 
 
-def withdraw(action: Action, entry: ProgressUpdate | Evidence, *, by: User, reason: str) -> None:
+def withdraw(action: Action, entry: ProgressUpdate | Evidence | Comment, *, by: User, reason: str) -> None:
     reason = (reason or "").strip()
     if entry.action_id != action.id:
         raise DomainError("That record belongs to another action.")

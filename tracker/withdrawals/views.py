@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length
 
 from tracker import permissions
 from tracker.actions.models import Action, ProgressUpdate
+from tracker.comments.models import Comment
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.views_common import form_status, require, run_service, signed_in_user
@@ -36,6 +37,8 @@ def _page(model, action_id: int, entry_id: int, what: str):
     if form.validate_on_submit() and run_service(form, lambda: services.withdraw(
             action, entry, by=user, reason=form.reason.data)):
         flash(f"The {what} was withdrawn. It stays in the audit trail.", "success")
+        if model is Comment:
+            return redirect(url_for("timeline.show", action_id=action.id))
         return redirect(url_for("actions.show", action_id=action.id))
     return render_template("withdrawals/withdraw.html", form=form, action=action, entry=entry, what=what), \
         form_status(form)
@@ -49,3 +52,8 @@ def update(action_id: int, update_id: int):
 @bp.route("/<id:action_id>/evidence/<id:evidence_id>/withdraw", methods=["GET", "POST"])
 def evidence(action_id: int, evidence_id: int):
     return _page(Evidence, action_id, evidence_id, "evidence")
+
+
+@bp.route("/<id:action_id>/comments/<id:comment_id>/withdraw", methods=["GET", "POST"])
+def comment(action_id: int, comment_id: int):
+    return _page(Comment, action_id, comment_id, "comment")
