@@ -95,3 +95,41 @@ def test_the_other_new_pages_pass_axe(page):
     page.goto("/account/deputies/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your deputy")
     check_axe(page, "deputies")
+
+
+def _police_action() -> int:
+    """A West Midlands Police action, which the police lead may see (so a mention reaches them)."""
+    from tracker.actions.models import Action
+    from tracker.extensions import db
+    from tracker.users.models import Agency
+
+    with LIVE["app"].app_context():
+        action_id = db.session.scalar(select(Action.id).join(Agency, Agency.id == Action.owner_agency_id)
+                                      .where(Agency.short_name == "WMP").order_by(Action.id).limit(1))
+        db.session.remove()
+    assert action_id
+    return action_id
+
+
+def test_a_comment_with_a_mention_sends_an_email(page, tmp_path):
+    from tests.smtp_server import SMTPServer
+
+    action_id = _police_action()
+    with SMTPServer(tmp_path) as server:
+        saved = {key: LIVE["app"].config.get(key) for key in server.config()}
+        LIVE["app"].config.update(server.config())
+        try:
+            sign_in(page, "business.unit@example.org")
+            page.goto(f"/actions/{action_id}")
+            page.get_by_role("link", name="The whole story of this action in one timeline").click()
+            expect(page.get_by_role("heading", level=1)).to_have_text("Timeline")
+            check_axe(page, "timeline")
+            page.get_by_label("Add a comment").fill("@police.lead@example.org can you add the audit results?")
+            page.get_by_role("button", name="Post the comment").click()
+            expect(page.locator(".govuk-notification-banner")).to_contain_text("DI Chris Hall told")
+            expect(page.locator(".app-timeline")).to_contain_text("can you add the audit results?")
+            shot(page, "timeline-with-comment")
+        finally:
+            LIVE["app"].config.update(saved)
+        assert [m["To"] for m in server.messages] == ["DI Chris Hall <police.lead@example.org>"]
+        assert "can you add the audit results?" in server.messages[0].get_body().get_content()
