@@ -16,7 +16,6 @@ from tracker.reminders.services import mentions_section, DigestContext
 from tracker.settings import Settings
 from tracker.timeline.services import action_timeline
 from tracker.users.models import Role
-from tracker.withdrawals.services import withdraw
 
 
 @pytest.fixture

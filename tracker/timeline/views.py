@@ -1,6 +1,6 @@
 """The action's timeline page."""
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort
 
 from tracker import permissions
 from tracker.actions.models import Action
