@@ -58,6 +58,12 @@ class Rule:
             return role in CHALLENGERS
         if self.kind == "challenge_read":
             return role in READERS or side == "own"
+        if self.kind == "action_comment":  # the lead's side, the business unit and the scrutineer
+            return role in CHALLENGERS or (role is Role.AGENCY_LEAD and side == "own")
+        if self.kind == "agency_lead":
+            return role is Role.AGENCY_LEAD
+        if self.kind == "own_cover":  # the lead who named the deputy, no one else
+            return role is Role.AGENCY_LEAD
         if self.kind == "challenge_talk":  # the challengers, and the addressed agency's lead
             return role in CHALLENGERS or (role is Role.AGENCY_LEAD and side == "own")
         raise AssertionError(self.kind)
@@ -69,11 +75,14 @@ class Rule:
             return 404
         if self.kind == "staff_draft" and role in STAFF:
             return 404  # someone else's draft is not said to exist
+        if self.kind == "own_cover":
+            return 404  # someone else's cover is not said to exist
         return 403
 
     @property
     def sided(self) -> bool:
-        return self.kind in ("action_read", "action_work", "staff_action", "staff_draft", "challenge_read",
+        return self.kind in ("action_read", "action_work", "action_comment", "staff_action", "staff_draft",
+                             "challenge_read",
                              "challenge_talk", "challenge_close")
 
 
@@ -102,6 +111,38 @@ def round_id(w, side):
                         by=w.users[Role.BUSINESS_UNIT], today=TODAY)
     db.session.commit()
     return {"round_id": round_.id}
+
+
+def deputy_id(w, side):
+    """The signed-in agency lead's cover by a lead of another agency."""
+    from tracker.deputies.services import name_deputy
+
+    lead = w.users[Role.AGENCY_LEAD]
+    record = name_deputy(lead, make_user(Role.AGENCY_LEAD, agency=w.other_agency), start=TODAY, end=TODAY,
+                         by=lead, today=TODAY)
+    db.session.commit()
+    return {"deputy_id": record.id}
+
+
+def update_id(w, side):
+    """A progress update posted by the action's own lead just now (within the withdrawal period)."""
+    from tracker.actions.services import record_progress
+
+    action = w.actions[side]
+    update = record_progress(action, by=action.lead, narrative="News.", proposed_rating="green", update_date=TODAY,
+                             today=TODAY)
+    db.session.commit()
+    return {"action_id": action.id, "update_id": update.id}
+
+
+def comment_id(w, side):
+    """A comment by the action's own lead just now."""
+    from tracker.comments.services import post_comment
+
+    action = w.actions[side]
+    comment, _ = post_comment(action, by=action.lead, text="A comment.")
+    db.session.commit()
+    return {"action_id": action.id, "comment_id": comment.id}
 
 
 MATRIX: dict[str, Rule] = {
@@ -195,6 +236,23 @@ MATRIX: dict[str, Rule] = {
     "rounds.show": Rule("read", round_id),
     "rounds.new": Rule("staff"),
     "rounds.close": Rule("staff", round_id),
+    # Bulk changes (issue 18): the business unit; the hand-over from the user admin pages.
+    "bulk.choose": Rule("staff"),
+    "bulk.preview": Rule("staff"),
+    "bulk.confirm": Rule("staff"),
+    "bulk.per_agency": Rule("staff", lambda w, s: {"recommendation_id": w.recommendation.id}),
+    "bulk.hand_over": Rule("admin", lambda w, s: {"user_id": w.users[Role.AGENCY_LEAD].id}),
+    # Deputies: an agency lead names one from their account, and only they end it.
+    "deputies.index": Rule("agency_lead"),
+    "deputies.end": Rule("own_cover", deputy_id),
+    "timeline.show": Rule("action_read", action_id),
+    "comments.post": Rule("action_comment", action_id),
+    "comments.notifications": Rule("read"),
+    "withdrawals.comment": Rule("action_work", comment_id),
+    # Withdrawing a mistake: the author within the period (here: the own agency's lead), or staff.
+    "withdrawals.update": Rule("action_work", update_id),
+    "withdrawals.evidence": Rule("action_work", lambda w, s: {"action_id": w.actions[s].id,
+                                                              "evidence_id": w.evidence[s].id}),
 }
 SKIPPED = {"static"}  # files only; no records behind it
 

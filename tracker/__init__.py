@@ -162,23 +162,29 @@ def register_blueprints(app: Flask) -> None:
     from tracker.admin.views import bp as admin_bp
     from tracker.audit.views import bp as audit_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.bulk.views import bp as bulk_bp
     from tracker.challenges.views import bp as challenges_bp
+    from tracker.comments.views import bp as comments_bp
+    from tracker.deputies.views import bp as deputies_bp
     from tracker.evidence.views import bp as evidence_bp
     from tracker.imports.views import bp as imports_bp
+    from tracker.library.views import bp as library_bp
     from tracker.main.views import bp as main_bp
+    from tracker.ops.health import bp as ops_bp
     from tracker.recommendations.views import bp as recommendations_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.reviews.views import bp as reviews_bp
     from tracker.rounds.views import bp as rounds_bp
     from tracker.themes.views import bp as themes_bp
-    from tracker.library.views import bp as library_bp
-    from tracker.ops.health import bp as ops_bp
+    from tracker.timeline.views import bp as timeline_bp
+    from tracker.withdrawals.views import bp as withdrawals_bp
 
     app.register_blueprint(imports_bp)
     for bp in (auth_bp, main_bp, reviews_bp, recommendations_bp, actions_bp, evidence_bp, admin_bp, audit_bp,
                themes_bp, library_bp):
         app.register_blueprint(bp)
-    for bp in (reports_bp, challenges_bp, rounds_bp, ops_bp):
+    for bp in (reports_bp, challenges_bp, rounds_bp, ops_bp, bulk_bp, deputies_bp, withdrawals_bp, timeline_bp,
+               comments_bp):
         app.register_blueprint(bp)
 
 

@@ -2,10 +2,18 @@
 records); templates call the same functions through a context processor to hide what a user
 may not do. Board members and the scrutineer read but never write."""
 
-from sqlalchemy import false, true
+from flask import has_app_context
+from sqlalchemy import false, or_, select, true
 
+from datetime import timedelta
+
+from tracker import clock
 from tracker.actions.models import UNSUBMITTED_STATUSES, WORKING_STATUSES, Action, ActionStatus
 from tracker.challenges.models import Challenge
+from tracker.deputies.models import Deputy
+from tracker.extensions import db
+from tracker.models_base import utcnow
+from tracker.settings import load_settings
 from tracker.users.models import READ_ALL_ROLES, STAFF_ROLES, Role, User
 
 
@@ -32,9 +40,32 @@ def is_own_agency(user: User, action: Action) -> bool:
             and user.agency_id is not None and user.agency_id == action.owner_agency_id)
 
 
+def acting_for(user: User) -> frozenset[int]:
+    """The leads whose actions this agency lead covers today as their named deputy. One query per
+    request: the answer is kept on the user object, which lives for one request."""
+    if not (_signed_in(user) and user.has_role(Role.AGENCY_LEAD)) or not has_app_context():
+        return frozenset()
+    day = clock.today()
+    cached = user.__dict__.get("_acting_for")
+    if cached is None or cached[0] != day:
+        leads = frozenset(db.session.scalars(select(Deputy.lead_id).where(
+            Deputy.deputy_id == user.id, Deputy.ended_at.is_(None), Deputy.start_date <= day,
+            Deputy.end_date >= day)))
+        cached = (day, leads)
+        user.__dict__["_acting_for"] = cached
+    return cached[1]
+
+
+def is_deputy_for(user: User, action: Action) -> bool:
+    """A named deputy acts on the lead's actions for the period, as the lead's agency would."""
+    return action.lead_id is not None and action.lead_id in acting_for(user)
+
+
 def can_view_action(user: User, action: Action) -> bool:
-    """Agency leads see only their own agency's actions; the other roles see all of them."""
-    return _signed_in(user) and (user.has_role(*READ_ALL_ROLES) or is_own_agency(user, action))
+    """Agency leads see only their own agency's actions (and those of a lead they deputise for); the
+    other roles see all of them."""
+    return _signed_in(user) and (user.has_role(*READ_ALL_ROLES) or is_own_agency(user, action)
+                                 or is_deputy_for(user, action))
 
 
 def visible_actions_filter(user: User):
@@ -44,7 +75,9 @@ def visible_actions_filter(user: User):
     if user.has_role(*READ_ALL_ROLES):
         return true()
     if user.has_role(Role.AGENCY_LEAD) and user.agency_id:
-        return Action.owner_agency_id == user.agency_id
+        leads = acting_for(user)
+        own = Action.owner_agency_id == user.agency_id
+        return or_(own, Action.lead_id.in_(sorted(leads))) if leads else own
     return false()
 
 
@@ -67,8 +100,12 @@ def can_move_due_date(user: User, action: Action) -> bool:
     return is_staff(user) and action.status in UNSUBMITTED_STATUSES
 
 
-def _works_on(user: User, action: Action) -> bool:
-    return is_staff(user) or is_own_agency(user, action)
+def works_on(user: User, action: Action) -> bool:
+    """The business unit, the owning agency's leads, and the lead's deputy while the cover lasts."""
+    return is_staff(user) or is_own_agency(user, action) or is_deputy_for(user, action)
+
+
+_works_on = works_on
 
 
 def can_update_progress(user: User, action: Action) -> bool:
@@ -264,3 +301,59 @@ def round_agency_scope(user: User) -> int | None:
 
 TEMPLATE_PREDICATES["can_view_rounds"] = can_view_rounds
 TEMPLATE_PREDICATES["can_manage_rounds"] = can_manage_rounds
+
+
+# --- bulk changes ---
+
+def can_bulk_change(user: User) -> bool:
+    """Change many actions in one step (lead, due dates, update round): the business unit, which
+    runs the tracker; each action is still checked by the single-action rule."""
+    return is_staff(user)
+
+
+def can_hand_over(user: User) -> bool:
+    """Hand a leaver's actions, requests and rounds to a successor: from the user admin pages."""
+    return is_admin(user)
+
+
+TEMPLATE_PREDICATES["can_bulk_change"] = can_bulk_change
+TEMPLATE_PREDICATES["can_hand_over"] = can_hand_over
+
+
+# --- deputies ---
+
+def can_name_deputy(user: User) -> bool:
+    """An agency lead names a deputy to act on their actions while they are away."""
+    return _signed_in(user) and user.has_role(Role.AGENCY_LEAD)
+
+
+TEMPLATE_PREDICATES["can_name_deputy"] = can_name_deputy
+
+
+# --- withdrawing a mistake ---
+
+def can_withdraw_entry(user: User, action: Action, entry) -> bool:
+    """A progress update or an evidence file withdrawn as a mistake: the business unit at any time, its
+    author within the set period (settings: withdraw_days) while they still work on the action; never
+    on a closed action (its record is final), never twice."""
+    if not can_view_action(user, action) or action.is_closed or entry.withdrawn_at is not None:
+        return False
+    if is_staff(user):
+        return True
+    author_id = getattr(entry, "author_id", None) or getattr(entry, "supplied_by_id", None)
+    return (author_id == user.id and works_on(user, action)
+            and utcnow() - entry.created_at <= timedelta(days=load_settings().withdraw_days))
+
+
+TEMPLATE_PREDICATES["can_withdraw_entry"] = can_withdraw_entry
+
+
+# --- comments ---
+
+def can_comment(user: User, action: Action) -> bool:
+    """Comments are between the lead (their agency's leads, a deputy), the business unit and the
+    scrutineer; board members read them."""
+    return can_view_action(user, action) and (works_on(user, action) or user.has_role(Role.SCRUTINEER))
+
+
+TEMPLATE_PREDICATES["can_comment"] = can_comment

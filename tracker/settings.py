@@ -29,6 +29,9 @@ class Settings:
     response_days: int = 28
     #: Months after assurance at which the business unit checks that the change has lasted.
     impact_review_months: int = 6
+    #: Days in which the author of an update or evidence may withdraw it as a mistake (the business
+    #: unit may at any time).
+    withdraw_days: int = 14
     labels: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LABELS))
     definitions: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_DEFINITIONS))
     #: Review clocks changed by the administrator, per review type (see tracker/reviews/clocks.py).

@@ -110,7 +110,10 @@ class Action(db.Model):
     owner_agency: Mapped[Agency] = relationship()
     lead: Mapped[User | None] = relationship(foreign_keys=[lead_id])
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    # Withdrawn updates and evidence leave the current pages and reports (they stay in the audit and in
+    # the as-at history: tracker/reports/data/history.py reads the tables, not these lists).
     updates: Mapped[list["ProgressUpdate"]] = relationship(
+        primaryjoin="and_(Action.id == ProgressUpdate.action_id, ProgressUpdate.withdrawn_at.is_(None))",
         back_populates="action", order_by="desc(ProgressUpdate.update_date), desc(ProgressUpdate.id)",
         cascade="all, delete-orphan",
     )
@@ -124,6 +127,7 @@ class Action(db.Model):
         back_populates="action", order_by="AssuranceDecision.id", cascade="all, delete-orphan"
     )
     evidence: Mapped[list["Evidence"]] = relationship(  # noqa: F821
+        primaryjoin="and_(Action.id == Evidence.action_id, Evidence.withdrawn_at.is_(None))",
         back_populates="action", order_by="Evidence.id", cascade="all, delete-orphan"
     )
     due_date_requests: Mapped[list["DueDateRequest"]] = relationship(
@@ -213,9 +217,13 @@ class ProgressUpdate(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The update round this update answered, if it was posted while a round asked for it.
     round_id: Mapped[int | None] = mapped_column(ForeignKey("update_rounds.id", ondelete="SET NULL"), index=True)
+    # Withdrawn as a mistake (tracker/withdrawals): kept, but no longer current.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdrawal_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     action: Mapped[Action] = relationship(back_populates="updates")
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     round: Mapped["UpdateRound | None"] = relationship()  # noqa: F821
 
 

@@ -4,20 +4,30 @@ Every status move goes through `move_status`, checked against `ALLOWED_MOVES`.""
 from dataclasses import dataclass
 from datetime import date
 
+from tracker import dates, permissions
 from tracker.actions.models import (
-    Action, ActionStatus, AssuranceDecision, Decision, DueDateChange, DueDateRequest, ImpactOutcome, ImpactReview,
-    ProgressUpdate, Rating, RequestStatus, StatusChange,
+    Action,
+    ActionStatus,
+    AssuranceDecision,
+    Decision,
+    DueDateChange,
+    DueDateRequest,
+    ImpactOutcome,
+    ImpactReview,
+    ProgressUpdate,
+    Rating,
+    RequestStatus,
+    StatusChange,
 )
-from tracker import dates
 from tracker.errors import DomainError
 from tracker.evidence.models import EvidenceKind
 from tracker.extensions import db
 from tracker.models_base import utcnow
 from tracker.recommendations.models import Recommendation
-from tracker.rounds.services import answer_requests
 from tracker.reviews.milestones import KEY_DATE_FIELDS, add_months
+from tracker.rounds.services import answer_requests
 from tracker.settings import Settings
-from tracker.users.models import STAFF_ROLES, Agency, Role, User
+from tracker.users.models import STAFF_ROLES, Agency, User
 
 S = ActionStatus
 
@@ -56,7 +66,7 @@ def move_status(action: Action, to: ActionStatus, by: User, *, reason: str = "",
     is_staff = by.has_role(*STAFF_ROLES)
     if move.staff_only and not is_staff:
         raise DomainError("Only the business unit can do that.")
-    if not is_staff and not (by.has_role(Role.AGENCY_LEAD) and by.agency_id == action.owner_agency_id):
+    if not permissions.works_on(by, action):
         raise DomainError("Only the owning agency's lead or the business unit can do that.")
     reason = (reason or "").strip()
     if move.needs_reason and not reason:
@@ -144,19 +154,23 @@ def edit_action(action: Action, *, description: str, owner: Agency, lead: User |
     db.session.flush()
 
 
-def move_due_date(action: Action, new_date: date, reason: str, by: User, today: date | None = None) -> DueDateChange:
-    """Every move keeps the original date and needs a reason; with `today`, the new date is checked
-    for sense (check_due_date)."""
+def check_due_date_move(action: Action, new_date: date, reason: str, today: date | None = None) -> None:
+    """The due-date rule, for one move or many: a reason, a different date, and not once submitted;
+    with `today`, the new date is checked for sense too (check_due_date)."""
     if today is not None and new_date is not None:
         check_due_date(new_date, action.recommendation.review, today, label="The new due date")
-    reason = (reason or "").strip()
-    if not reason:
+    if not (reason or "").strip():
         raise DomainError("Enter the reason the due date is moving.", field="reason")
     if new_date == action.due_date:
         raise DomainError("The new due date is the same as the current one.", field="due_date")
     if action.is_closed or action.status == S.SUBMITTED:
         raise DomainError("The due date of a submitted or closed action cannot move.")
-    change = DueDateChange(action=action, old_date=action.due_date, new_date=new_date, reason=reason,
+
+
+def move_due_date(action: Action, new_date: date, reason: str, by: User, today: date | None = None) -> DueDateChange:
+    """Every move keeps the original date and needs a reason."""
+    check_due_date_move(action, new_date, reason, today)
+    change = DueDateChange(action=action, old_date=action.due_date, new_date=new_date, reason=reason.strip(),
                            changed_by_id=by.id, changed_at=utcnow())
     action.due_date = new_date
     db.session.add(change)

@@ -116,3 +116,17 @@ def log_event(event_name: str, *, obj=None, summary: str = "", actor=None, chang
         object_type=type(obj).__name__ if obj is not None else "",
         object_id=getattr(obj, "id", None), changes=changes or {}, summary=cut(summary, lengths.SYSTEM_TEXT),
     ))
+
+
+def record_bulk(rows: list[tuple[str, str, int, dict]]) -> None:
+    """Audit records for rows written by one bulk statement, which the flush listener does not see:
+    each (event, object type, object id, {column: [old, new]}), all in one insert."""
+    if not rows:
+        return
+    actor_id, label, addr = _actor()
+    now = utcnow()
+    db.session.execute(insert(AuditRecord.__table__), [
+        {"at": now, "actor_id": actor_id, "actor_label": label, "remote_addr": addr, "event": event_name,
+         "object_type": object_type, "object_id": object_id,
+         "changes": {key: [_plain(old), _plain(new)] for key, (old, new) in changes.items()}, "summary": ""}
+        for event_name, object_type, object_id, changes in rows])

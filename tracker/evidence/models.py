@@ -42,9 +42,13 @@ class Evidence(db.Model):
     supplied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     effective_date: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Withdrawn as a mistake (tracker/withdrawals): kept, but no longer current.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    withdrawal_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     action: Mapped[Action] = relationship(back_populates="evidence")
-    supplied_by: Mapped[User | None] = relationship()
+    supplied_by: Mapped[User | None] = relationship(foreign_keys=[supplied_by_id])
 
     @property
     def kind_label(self) -> str:

@@ -13,17 +13,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, format_datetime, make_msgid
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from tracker import lengths
 from tracker.actions.models import WORKING_STATUSES, Action
 from tracker.actions.ratings import format_date
 from tracker.audit.services import log_event
+from tracker.clock import LONDON
+from tracker.comments.models import Comment, CommentMention
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.lengths import cut
@@ -165,9 +168,39 @@ def responses_owed_section(ctx: DigestContext) -> dict[int, DigestSection]:
     return sections
 
 
+def mentions_section(ctx: DigestContext) -> dict[int, DigestSection]:
+    """Comments of the day before that mention someone who chose the daily digest (the others were
+    emailed at once). One query; the mention resolved only to people who may see the action."""
+    start = datetime.combine(ctx.today - timedelta(days=1), time.min, LONDON)
+    end = datetime.combine(ctx.today, time.min, LONDON)
+    author = aliased(User)
+    rows = db.session.execute(
+        select(CommentMention.user_id, Comment.text, author.name.label("author"), Action.id, Action.description,
+               Action.due_date, Review.reference, Recommendation.number, Agency.name.label("owner"))
+        .join(Comment, Comment.id == CommentMention.comment_id)
+        .join(User, User.id == CommentMention.user_id)
+        .outerjoin(author, author.id == Comment.author_id)
+        .join(Action, Action.id == Comment.action_id)
+        .join(Review, Review.id == Action.review_id)
+        .join(Recommendation, Recommendation.id == Action.recommendation_id)
+        .join(Agency, Agency.id == Action.owner_agency_id)
+        .where(User.notify_digest.is_(True), Comment.withdrawn_at.is_(None), Comment.created_at >= start,
+               Comment.created_at < end)
+        .order_by(Comment.created_at, Comment.id)).all()
+    sections: dict[int, DigestSection] = {}
+    for row in rows:
+        sections.setdefault(row.user_id, DigestSection(
+            "mentioned", "Comments that mention you", "You were mentioned in these comments yesterday.",
+            ("mention", "mentions"))).items.append(DigestItem(
+                action_id=row.id, reference=f"{row.reference} R{row.number} A{row.id}", description=row.description,
+                owner=row.owner, due_date=row.due_date, note=f"{row.author or 'Someone'}: {row.text[:300]}",
+                url=external_url("timeline.show", action_id=row.id)))
+    return sections
+
+
 #: The sections of a lead's digest, in the order they are printed. Add a builder here to add a section.
 LEAD_DIGEST_SECTIONS: list[SectionBuilder] = [overdue_section, at_risk_section, updates_requested_section,
-                                              responses_owed_section]
+                                              responses_owed_section, mentions_section]
 
 
 # --- the business unit's weekly summary ---------------------------------------------------------------------

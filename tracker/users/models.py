@@ -2,7 +2,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, bindparam, select
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, bindparam, false, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -86,6 +86,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Comment mentions by email at once (False), or gathered into the next day's digest (True).
+    notify_digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Sign-in protection: failures in a row, and the time a temporary lock ends.
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

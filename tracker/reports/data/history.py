@@ -25,6 +25,12 @@ def uk_date(moment: datetime) -> date:
     return moment.astimezone(LONDON).date()
 
 
+def known_on(withdrawn_at: datetime | None, as_at: date) -> bool:
+    """A withdrawn update or evidence file still counts as at the days before its withdrawal: the
+    history shows what was known then."""
+    return withdrawn_at is None or uk_date(withdrawn_at) > as_at
+
+
 @dataclass(frozen=True)
 class StatusMove:
     action_id: int
@@ -174,17 +180,22 @@ def load_history(actions: Select, as_at: date) -> ActionHistory:
                                                         row.changed_at))
     for row in db.session.execute(
             select(ProgressUpdate.id, ProgressUpdate.action_id, ProgressUpdate.update_date,
-                   ProgressUpdate.proposed_rating, ProgressUpdate.narrative, User.name, ProgressUpdate.round_id)
+                   ProgressUpdate.proposed_rating, ProgressUpdate.narrative, User.name, ProgressUpdate.round_id,
+                   ProgressUpdate.withdrawn_at)
             .outerjoin(User, User.id == ProgressUpdate.author_id)
             .where(ProgressUpdate.action_id.in_(actions), ProgressUpdate.update_date <= as_at)
             .order_by(ProgressUpdate.update_date, ProgressUpdate.id)):
+        if not known_on(row.withdrawn_at, as_at):
+            continue
         history.updates[row.action_id].append(UpdateRecord(row.id, row.action_id, row.update_date,
                                                            row.proposed_rating, row.narrative, row.name or "",
                                                            row.round_id))
     for row in db.session.execute(
-            select(Evidence.action_id, Evidence.kind, Evidence.title, Evidence.effective_date)
+            select(Evidence.action_id, Evidence.kind, Evidence.title, Evidence.effective_date, Evidence.withdrawn_at)
             .where(Evidence.action_id.in_(actions), Evidence.effective_date <= as_at)
             .order_by(Evidence.effective_date, Evidence.id)):
+        if not known_on(row.withdrawn_at, as_at):
+            continue
         history.evidence[row.action_id].append(EvidenceRecord(row.action_id, row.kind, row.title,
                                                               row.effective_date))
     return history

@@ -1,0 +1,1 @@
+"""Deputies: a lead names someone to act on their actions for a period (leave, sickness)."""
