@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e16a7c8d9e07'
-down_revision = 'b3f9d2c7e5a1'
+down_revision = "b3f9d2c7e5a1"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """deputies, withdrawals and comments
 
 Revision ID: e18e5a6b7c05
-Revises: b3f9d2c7e5a1
+Revises: e16a7c8d9e07
 Create Date: 2026-12-04 01:45:00.000000
 
 """
@@ -13,7 +13,7 @@ import tracker.models_base
 
 # revision identifiers, used by Alembic.
 revision = 'e18e5a6b7c05'
-down_revision = 'b3f9d2c7e5a1'
+down_revision = "e16a7c8d9e07"
 branch_labels = None
 depends_on = None
 
@@ -42,17 +42,17 @@ def upgrade():
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column('withdrawn_at', tracker.models_base.UTCDateTime(timezone=True), nullable=True))
             batch_op.add_column(sa.Column('withdrawn_by_id', sa.Integer(), nullable=True))
-            batch_op.add_column(sa.Column('withdrawal_reason', sa.Text(), server_default='', nullable=False))
+            batch_op.add_column(sa.Column('withdrawal_reason', sa.String(length=5000), server_default='', nullable=False))
             batch_op.create_foreign_key(batch_op.f(f'fk_{table}_withdrawn_by_id_users'), 'users', ['withdrawn_by_id'], ['id'])
     op.create_table('comments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('action_id', sa.Integer(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=True),
-    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('text', sa.String(length=5000), nullable=False),
     sa.Column('created_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('withdrawn_at', tracker.models_base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('withdrawn_by_id', sa.Integer(), nullable=True),
-    sa.Column('withdrawal_reason', sa.Text(), server_default='', nullable=False),
+    sa.Column('withdrawal_reason', sa.String(length=5000), server_default='', nullable=False),
     sa.ForeignKeyConstraint(['action_id'], ['actions.id'], name=op.f('fk_comments_action_id_actions'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_comments_author_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['withdrawn_by_id'], ['users.id'], name=op.f('fk_comments_withdrawn_by_id_users')),

@@ -220,7 +220,7 @@ class ProgressUpdate(db.Model):
     # Withdrawn as a mistake (tracker/withdrawals): kept, but no longer current.
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    withdrawal_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    withdrawal_reason: Mapped[str] = mapped_column(String(lengths.REASON), default="", server_default="")
 
     action: Mapped[Action] = relationship(back_populates="updates")
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])

@@ -1,12 +1,18 @@
 """Forms of the bulk changes: they check shape only; the rules live in tracker.bulk.services."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+)
 from wtforms import RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
-from tracker.forms_common import GovukDateField
+from tracker import lengths
+from tracker.forms_common import GovukDateField, within
 
 OPERATIONS = {"lead": "Reassign the lead", "due_date": "Move the due dates",
               "round": "Add them to an update round"}
@@ -25,7 +31,7 @@ class BulkChangeForm(FlaskForm):
     lead_id = SelectField("New lead", widget=GovSelect(), validate_choice=False)
     due_date = GovukDateField("New due date", required=False)
     reason = TextAreaField("Reason the due dates are moving", widget=GovTextArea(),
-                           validators=[Optional(), Length(max=5000, message="The reason must be 5,000 characters or fewer")])
+                           validators=[Optional(), within(lengths.REASON, "The reason")])
     round_id = SelectField("Update round", widget=GovSelect(), validate_choice=False)
     submit = SubmitField("Preview the change", widget=GovSubmitInput())
 
@@ -46,7 +52,7 @@ class AgencyActionsForm(FlaskForm):
 
     description = TextAreaField("Description of the action", widget=GovTextArea(),
                                 validators=[DataRequired("Enter a description of the action"),
-                                            Length(max=5000, message="Description must be 5,000 characters or fewer")])
+                                            within(lengths.DESCRIPTION, "Description")])
     success_measure = TextAreaField("How will we know it has worked? (optional)", widget=GovTextArea(),
-                                    validators=[Optional(), Length(max=5000)])
+                                    validators=[Optional(), within(lengths.DESCRIPTION, "How we will know it has worked")])
     submit = SubmitField("Preview the actions", widget=GovSubmitInput())

@@ -2,9 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Text
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker import lengths
 from tracker.actions.models import Action
 from tracker.extensions import db
 from tracker.models_base import UTCDateTime, utcnow
@@ -18,12 +19,12 @@ class Comment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(String(lengths.MESSAGE))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     # Withdrawn as a mistake (tracker/withdrawals): kept, but no longer shown.
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    withdrawal_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    withdrawal_reason: Mapped[str] = mapped_column(String(lengths.REASON), default="", server_default="")
 
     action: Mapped[Action] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])

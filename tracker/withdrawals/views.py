@@ -4,13 +4,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
 from wtforms import SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
-from tracker import permissions
+from tracker import lengths, permissions
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.comments.models import Comment
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
+from tracker.forms_common import within
 from tracker.views_common import form_status, require, run_service, signed_in_user
 from tracker.withdrawals import services
 
@@ -20,7 +21,7 @@ bp = Blueprint("withdrawals", __name__, url_prefix="/actions")
 class WithdrawForm(FlaskForm):
     reason = TextAreaField("Why are you withdrawing it?", widget=GovTextArea(),
                            validators=[DataRequired("Enter the reason for withdrawing it"),
-                                       Length(max=2000, message="The reason must be 2,000 characters or fewer")])
+                                       within(lengths.REASON, "The reason")])
     submit = SubmitField("Withdraw it", widget=GovSubmitInput())
 
 
