@@ -87,17 +87,22 @@ def move_status(action: Action, to: ActionStatus, by: User, *, reason: str = "",
 
 
 def create_action(recommendation: Recommendation, *, description: str, owner: Agency, lead: User | None,
-                  due_date: date, success_measure: str, by: User, today: date, open_now: bool = True) -> Action:
+                  due_date: date, success_measure: str, by: User | None, today: date,
+                  open_now: bool = True) -> Action:
+    """A new action, a draft until opened. `by` is None when a system job creates it (the import
+    command): the audit names the job."""
+    if by is None and open_now:
+        raise DomainError("An action opened at once needs the person opening it.")
     if lead is not None and lead.agency_id != owner.id:
         raise DomainError(f"{lead.name} is not a lead in {owner.name}.", field="lead_id")
     action = Action(
         recommendation=recommendation, review_id=recommendation.review_id, description=description.strip(),
         owner_agency=owner, lead=lead, original_due_date=due_date, due_date=due_date,
-        success_measure=success_measure.strip(), status=S.DRAFT, created_by_id=by.id,
+        success_measure=success_measure.strip(), status=S.DRAFT, created_by_id=by.id if by else None,
     )
     db.session.add(action)
     db.session.add(StatusChange(action=action, from_status=None, to_status=S.DRAFT,
-                                changed_by_id=by.id, changed_at=utcnow()))
+                                changed_by_id=by.id if by else None, changed_at=utcnow()))
     db.session.flush()
     if open_now:
         move_status(action, S.OPEN, by, today=today)
