@@ -8,7 +8,8 @@ the layouts then change how it is drawn:
 * "label"   - in a recommendations section, "Recommendation N" on its own line, the text below;
 * "columns" - two columns (CSS columns; a two-column Word section);
 * "table"   - a recommendations section's numbered items as a table (No. / Recommendation);
-* "wrap"    - a narrow page with large headings, so headings wrap onto two or more lines.
+* "wrap"    - a narrow page with large headings, so headings wrap onto two or more lines;
+* "unruled" - as "list", but tables drawn without lines (an action plan laid out in columns of text).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import re
 
 from tracker.imports.document import HEADING, LIST_ITEM, TABLE, Block, read_plain
 
-LAYOUTS = ("list", "label", "columns", "table", "wrap")
+LAYOUTS = ("list", "label", "columns", "table", "wrap", "unruled")
 _REC = re.compile(r"recommend", re.I)
 _NUMBERED = re.compile(r"^(?P<pre>\D*?)(?P<n>\d+)(?P<post>\D*)$")
 
@@ -125,7 +126,7 @@ def to_html(text: str, layout: str = "list", header: str = "OFFICIAL - Review re
       li.n1 {{ margin-left: 10mm; }}
       li::before {{ content: attr(data-m) " "; }}
       table {{ border-collapse: collapse; width: 100%; font-size: 8pt; text-align: left; column-span: all; }}
-      td, th {{ border: 0.5pt solid black; padding: 2pt; vertical-align: top; }}
+      td, th {{ border: {"none" if layout == "unruled" else "0.5pt solid black"}; padding: 2pt; vertical-align: top; }}
     </style></head><body>{''.join(body)}</body></html>"""
 
 

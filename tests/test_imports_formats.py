@@ -17,8 +17,12 @@ from tracker.imports.extract import extract
 DOCUMENTS = {p.stem: p for p in documents()}
 #: Every layout on a sample of each kind; the plain numbered-list layout on all twenty.
 LAYOUT_SAMPLE = ["exec_summary_01", "overview_01", "sar_01", "dhr_03", "briefing_02", "committee_03"]
+#: Action plans: in two columns (text in columns, the plan's table across the page) and as tables
+#: drawn without lines, whose columns are found from the words' positions.
+PLANS = ["action_plan_01", "action_plan_02"]
 CASES = [(name, layout) for name in DOCUMENTS for layout in ("list",)] + [
-    (name, layout) for name in LAYOUT_SAMPLE for layout in ("label", "columns", "table", "wrap")]
+    (name, layout) for name in LAYOUT_SAMPLE for layout in ("label", "columns", "table", "wrap")] + [
+    (name, layout) for name in PLANS for layout in ("columns", "unruled")]
 
 
 @pytest.fixture(scope="session")
@@ -71,8 +75,9 @@ def test_the_seeds_give_the_same_items_in_every_format(built, seed, fmt):
     assert _items(extract(read_document(f"seed.{fmt}", built_file))) == as_text
 
 
-def test_action_plan_rows_become_one_recommendation_with_several_actions(built):
-    result = extract(read_document("plan.pdf", built("action_plan_01", "pdf", "list")))
+@pytest.mark.parametrize("layout", ["list", "columns", "unruled"])
+def test_action_plan_rows_become_one_recommendation_with_several_actions(built, layout):
+    result = extract(read_document("plan.pdf", built("action_plan_01", "pdf", layout)))
     first = result.items[0]
     assert [(a.lead, a.target_date) for a in first.actions] == [
         ("Northmoor Safeguarding Children Partnership", "31/10/2024"), ("Children's Social Care", "31/03/2025")]

@@ -1,6 +1,7 @@
 """PDF into blocks: words (through PDFium, pdf_words.py) grouped into lines, lines into paragraphs by their
 spacing; headings by font size (level by size rank) or weight; two-column pages read column by
-column; ruled tables through pdfplumber's table finder (words inside them left out of the text);
+column; ruled tables through pdfplumber's table finder, tables without lines from the words'
+positions (pdf_tables.py), the words inside them left out of the text;
 running headers, footers and page numbers removed by their repetition across pages; footnote
 markers and footnote text left out."""
 
@@ -13,6 +14,7 @@ from tracker.errors import DomainError
 from tracker.imports.document.cleaning import PAGE_NO, TOC, normalise
 from tracker.imports.document.markers import split_marker
 from tracker.imports.document.model import HEADING, LIST_ITEM, PARAGRAPH, TABLE, Block, Document, Source
+from tracker.imports.document.pdf_tables import unruled_tables
 from tracker.imports.document.pdf_words import has_drawn_lines, open_pdf, page_words, ruled_tables
 
 _END = re.compile(r"[.!?;:\"”’)]$")
@@ -159,6 +161,11 @@ def read_pdf(data: bytes) -> Document:
                           field="file")
     body = sizes.most_common(1)[0][0] if sizes else 10.0
     heading_sizes = sorted({s for s, n in sizes.items() if s >= body * 1.15}, reverse=True)
+    for _, _, words, tables in pages:
+        found, outside = unruled_tables(words, body)
+        if found:
+            tables.extend(found)
+            words[:] = outside
 
     page_lines = []
     for width, height, words, tables in pages:
