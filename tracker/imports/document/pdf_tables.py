@@ -12,7 +12,7 @@ import re
 from tracker.imports.document.cleaning import normalise
 
 HEADER_WORDS = re.compile(r"\b(?:recommendations?|rec|ref|actions?|lead|owner|responsible|target|date|deadline|"
-                          r"timescales?|outcomes?|measures?|evidence|progress|status|rag)\b", re.I)
+                          r"timescales?|outcomes?|measures?|evidence|progress|status|rag)\b", re.IGNORECASE)
 #: The narrowest band between two columns (points): two cell paddings of 2 points.
 GUTTER = 3.5
 MIN_LINES = 3
