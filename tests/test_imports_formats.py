@@ -5,6 +5,9 @@ once per session, never committed."""
 
 import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +99,23 @@ def test_recall_and_precision_stay_above_their_floor(built):
             score.add(expected, [i.as_dict() for i in extract(read_document(f"{name}.{fmt}", data)).items])
     assert score.expected >= 200
     assert score.recall >= 0.97 and score.precision >= 0.97 and score.owners >= 0.95
+
+
+_TABLE_FINDER_LOADED = """
+import sys
+from pathlib import Path
+from tracker.imports.document import read_document
+document = read_document("r.pdf", Path(sys.argv[1]).read_bytes())
+print(len(document.blocks), "pdfminer" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize("layout, loaded", [("list", False), ("table", True)])
+def test_pdfminer_runs_only_on_pages_that_draw_table_rules(built, tmp_path, layout, loaded):
+    # Words come from PDFium; pdfplumber (pdfminer, ten times slower) is loaded only for a ruled table.
+    path = tmp_path / "review.pdf"
+    path.write_bytes(built("overview_01", "pdf", layout))
+    child = subprocess.run([sys.executable, "-c", _TABLE_FINDER_LOADED, str(path)], capture_output=True, text=True,
+                           check=True, cwd=Path(__file__).resolve().parents[1])
+    blocks, pdfminer = child.stdout.split()
+    assert int(blocks) > 10 and pdfminer == str(loaded)

@@ -11,7 +11,7 @@ import ctypes
 import io
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as raw
+from pypdfium2 import raw
 
 #: Characters further apart than this (points) on one line are two words, as pdfplumber's x tolerance.
 GAP = 3.0
@@ -112,13 +112,19 @@ def page_words(page: pdfium.PdfPage) -> list[dict]:
 
 
 def has_drawn_lines(page: pdfium.PdfPage) -> bool:
-    """Whether the page draws at least four lines or boxes: then it may hold a ruled table, worth the
-    (slow) table finder."""
-    paths = 0
-    for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
-        paths += 1
-        if paths >= 4:
-            return True
+    """Whether the page draws at least four lines (paths at most 2 points thick and 10 long, as table
+    rules are): then it may hold a ruled table, worth the (slow) table finder. Boxes, shading and
+    pictures do not count; a table with no rules is found from its words (pdf_tables.py)."""
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    lines = 0
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):
+        if not raw.FPDFPageObj_GetBounds(obj.raw, left, bottom, right, top):
+            continue
+        width, height = right.value - left.value, top.value - bottom.value
+        if min(width, height) <= 2 and max(width, height) >= 10:
+            lines += 1
+            if lines >= 4:
+                return True
     return False
 
 
