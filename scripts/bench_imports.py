@@ -2,8 +2,9 @@
 (tracker.imports.parse_worker) from start to the draft's items, for a 100-page PDF, a 30-page Word
 file and a 10-page scanned PDF (text recognition). Prints the median time of several runs and the
 parsing process's peak memory (its own and, for OCR, Tesseract's), and exits 1 if a budget is missed
-(`--no-check` only reports). The CPU seconds of the parsing process (and Tesseract) are printed too:
-on a busy machine they say more than the wall-clock time.
+or a recommendation is not found (`--no-check` only reports). The budgets hold the median CPU
+seconds of the parsing process (and Tesseract) always, and the wall-clock median too when the
+machine is quiet (load average below its CPU count): on a busy machine the CPU seconds say more.
 
     .venv/bin/python scripts/bench_imports.py [--runs 3] [--only pdf docx ocr] [--no-check]
 
@@ -35,6 +36,8 @@ RECOMMENDATIONS = [f"The {owner} should review how {topic} is recorded and share
                                         ("School", "attendance"), ("Police", "strategy meetings")] * 5]
 AGENCIES = ["West Midlands Police", "Police", "ICB", "Local Authority", "Partnership", "School"]
 BUDGETS = {"pdf": (10.0, 400.0), "docx": (2.0, None), "ocr": (90.0, None)}
+#: The recommendations each document holds (the scan, six), all of which must be found.
+EXPECTED = {"pdf": len(RECOMMENDATIONS), "docx": len(RECOMMENDATIONS), "ocr": 6}
 
 
 def pdf_document(pages: int = 100) -> bytes:
@@ -109,7 +112,11 @@ def main() -> None:
                          "docx": ("30-page DOCX", "report.docx", docx_document),
                          "ocr": ("10-page scanned PDF (OCR)", "scan.pdf", scanned_document)}
             missed = []
-            print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+            load = os.getloadavg()[0]
+            quiet = load < (os.cpu_count() or 1)
+            print(f"load average {load:.1f} on {os.cpu_count()} CPUs: "
+                  + ("quiet, wall-clock and CPU times held to the budgets" if quiet
+                     else "busy, CPU times held to the budgets (wall-clock times reported only)"))
             print(f"{'document':28} {'median s':>9} {'range s':>13} {'CPU s':>6} {'peak MB':>8} {'recs':>5} {'size kB':>8}")
             for key in ("pdf", "docx", "ocr"):
                 if key not in args.only:
@@ -119,12 +126,20 @@ def main() -> None:
                 print(f"{label:28} {row['median']:9.2f} {row['min']:6.2f}-{row['max']:<6.2f} {row['cpu']:6.2f} {row['peak_mb']:8.1f} "
                       f"{row['found']:5d} {row['size_kb']:8d}", flush=True)
                 seconds, megabytes = BUDGETS[key]
-                if row["median"] > seconds or (megabytes and row["peak_mb"] > megabytes):
-                    missed.append(f"{label}: {row['median']:.2f} s, {row['peak_mb']:.0f} MB (budget {seconds} s"
+                # The work is one thread (Tesseract too, see ocr.py), so on a quiet machine its wall-clock
+                # time is its CPU time: the CPU seconds are held to the budget always, the wall-clock
+                # time only when the machine is quiet (a shared machine's load would fail it at random).
+                taken = max(row["cpu"], row["median"] if quiet else 0.0)
+                if taken > seconds or (megabytes and row["peak_mb"] > megabytes):
+                    missed.append(f"{label}: {taken:.2f} s, {row['peak_mb']:.0f} MB (budget {seconds} s"
                                   + (f", {megabytes:.0f} MB)" if megabytes else ")"))
+                if row["found"] < EXPECTED[key]:  # fast but wrong is no pass
+                    missed.append(f"{label}: {row['found']} recommendations found of {EXPECTED[key]}")
     if missed and not args.no_check:
         print("Missed: " + "; ".join(missed))
         sys.exit(1)
+    if not missed:
+        print("Every budget met.")
 
 
 if __name__ == "__main__":

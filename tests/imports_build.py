@@ -8,7 +8,8 @@ the layouts then change how it is drawn:
 * "label"   - in a recommendations section, "Recommendation N" on its own line, the text below;
 * "columns" - two columns (CSS columns; a two-column Word section);
 * "table"   - a recommendations section's numbered items as a table (No. / Recommendation);
-* "wrap"    - a narrow page with large headings, so headings wrap onto two or more lines.
+* "wrap"    - a narrow page with large headings, so headings wrap onto two or more lines;
+* "unruled" - as "list", but tables drawn without lines (an action plan laid out in columns of text).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import re
 
 from tracker.imports.document import HEADING, LIST_ITEM, TABLE, Block, read_plain
 
-LAYOUTS = ("list", "label", "columns", "table", "wrap")
+LAYOUTS = ("list", "label", "columns", "table", "wrap", "unruled")
 _REC = re.compile(r"recommend", re.I)
 _NUMBERED = re.compile(r"^(?P<pre>\D*?)(?P<n>\d+)(?P<post>\D*)$")
 
@@ -97,14 +98,27 @@ def to_html(text: str, layout: str = "list", header: str = "OFFICIAL - Review re
             cells = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>" for r in rest)
             body.append("<table><thead><tr>" + "".join(f"<th>{e(c)}</th>" for c in head) + "</tr></thead>"
                         f"<tbody>{cells}</tbody></table>")
+    if layout == "columns":
+        # Text in two columns; a table across the page between them, as reports lay them out
+        # (WeasyPrint ignores column-span on a table, which then overflows one narrow column).
+        pieces, run = [], []
+        for piece in body + ["<table>"]:
+            if piece.startswith("<table"):
+                if run:
+                    pieces.append(f'<div class="columns">{"".join(run)}</div>')
+                run = []
+                pieces.append(piece)
+            else:
+                run.append(piece)
+        body = pieces[:-1]
     size = "A6" if layout == "wrap" else "A4"
     heading_size = "20pt" if layout == "wrap" else "15pt"
-    columns = "columns: 2; column-gap: 12mm;" if layout == "columns" else ""
     return f"""<html lang="en"><head><style>
       @page {{ size: {size}; margin: 20mm 16mm;
         @top-center {{ content: "{e(header)}"; font-size: 8pt; }}
         @bottom-right {{ content: "Page " counter(page) " of " counter(pages); font-size: 8pt; }} }}
-      body {{ font-family: sans-serif; font-size: 10pt; text-align: justify; {columns} }}
+      body {{ font-family: sans-serif; font-size: 10pt; text-align: justify; }}
+      .columns {{ columns: 2; column-gap: 12mm; }}
       h1, h2, h3, h4 {{ font-size: {heading_size}; text-align: left; }}
       h3, h4 {{ font-size: 12pt; }}
       ul {{ list-style: none; padding-left: 0; }}
@@ -112,7 +126,7 @@ def to_html(text: str, layout: str = "list", header: str = "OFFICIAL - Review re
       li.n1 {{ margin-left: 10mm; }}
       li::before {{ content: attr(data-m) " "; }}
       table {{ border-collapse: collapse; width: 100%; font-size: 8pt; text-align: left; column-span: all; }}
-      td, th {{ border: 0.5pt solid black; padding: 2pt; vertical-align: top; }}
+      td, th {{ border: {"none" if layout == "unruled" else "0.5pt solid black"}; padding: 2pt; vertical-align: top; }}
     </style></head><body>{''.join(body)}</body></html>"""
 
 

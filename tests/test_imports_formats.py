@@ -5,6 +5,9 @@ once per session, never committed."""
 
 import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -17,8 +20,12 @@ from tracker.imports.extract import extract
 DOCUMENTS = {p.stem: p for p in documents()}
 #: Every layout on a sample of each kind; the plain numbered-list layout on all twenty.
 LAYOUT_SAMPLE = ["exec_summary_01", "overview_01", "sar_01", "dhr_03", "briefing_02", "committee_03"]
+#: Action plans: in two columns (text in columns, the plan's table across the page) and as tables
+#: drawn without lines, whose columns are found from the words' positions.
+PLANS = ["action_plan_01", "action_plan_02"]
 CASES = [(name, layout) for name in DOCUMENTS for layout in ("list",)] + [
-    (name, layout) for name in LAYOUT_SAMPLE for layout in ("label", "columns", "table", "wrap")]
+    (name, layout) for name in LAYOUT_SAMPLE for layout in ("label", "columns", "table", "wrap")] + [
+    (name, layout) for name in PLANS for layout in ("columns", "unruled")]
 
 
 @pytest.fixture(scope="session")
@@ -71,8 +78,9 @@ def test_the_seeds_give_the_same_items_in_every_format(built, seed, fmt):
     assert _items(extract(read_document(f"seed.{fmt}", built_file))) == as_text
 
 
-def test_action_plan_rows_become_one_recommendation_with_several_actions(built):
-    result = extract(read_document("plan.pdf", built("action_plan_01", "pdf", "list")))
+@pytest.mark.parametrize("layout", ["list", "columns", "unruled"])
+def test_action_plan_rows_become_one_recommendation_with_several_actions(built, layout):
+    result = extract(read_document("plan.pdf", built("action_plan_01", "pdf", layout)))
     first = result.items[0]
     assert [(a.lead, a.target_date) for a in first.actions] == [
         ("Northmoor Safeguarding Children Partnership", "31/10/2024"), ("Children's Social Care", "31/03/2025")]
@@ -91,3 +99,23 @@ def test_recall_and_precision_stay_above_their_floor(built):
             score.add(expected, [i.as_dict() for i in extract(read_document(f"{name}.{fmt}", data)).items])
     assert score.expected >= 200
     assert score.recall >= 0.97 and score.precision >= 0.97 and score.owners >= 0.95
+
+
+_TABLE_FINDER_LOADED = """
+import sys
+from pathlib import Path
+from tracker.imports.document import read_document
+document = read_document("r.pdf", Path(sys.argv[1]).read_bytes())
+print(len(document.blocks), "pdfminer" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize("layout, loaded", [("list", False), ("table", True)])
+def test_pdfminer_runs_only_on_pages_that_draw_table_rules(built, tmp_path, layout, loaded):
+    # Words come from PDFium; pdfplumber (pdfminer, ten times slower) is loaded only for a ruled table.
+    path = tmp_path / "review.pdf"
+    path.write_bytes(built("overview_01", "pdf", layout))
+    child = subprocess.run([sys.executable, "-c", _TABLE_FINDER_LOADED, str(path)], capture_output=True, text=True,
+                           check=True, cwd=Path(__file__).resolve().parents[1])
+    blocks, pdfminer = child.stdout.split()
+    assert int(blocks) > 10 and pdfminer == str(loaded)

@@ -135,8 +135,8 @@ def test_the_web_worker_never_parses_the_document(client, login_as, monkeypatch)
     def parsed_here(*args, **kwargs):
         raise AssertionError("parsed in the web worker")
 
-    monkeypatch.setattr("tracker.imports.services.read_document", parsed_here)
-    monkeypatch.setattr("tracker.imports.services.ex.extract", parsed_here)
+    monkeypatch.setattr("tracker.imports.parsing.read_document", parsed_here)
+    monkeypatch.setattr("tracker.imports.parsing.ex.extract", parsed_here)
     login_as(Role.BUSINESS_UNIT)
     assert _upload(client, overview_docx(), "overview.docx").status_code == 302
     assert len(db.session.scalar(select(ImportDraft)).items) == 50

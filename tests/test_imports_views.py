@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from tests import factories
 from tests.imports_docs import FIXTURES, overview_docx
 from tracker.actions.models import Action
+from tracker.audit.models import AuditRecord
 from tracker.extensions import db
 from tracker.imports import spreadsheet
 from tracker.imports.models import ImportDraft, SourceDocument
@@ -82,6 +83,33 @@ def test_import_into_an_existing_review_and_refusals(app):
     assert _count(LearningPoint) == 5  # all or nothing
     assert runner.invoke(args=["import-review", str(BRIEFING), "--review", "NOPE"]).exit_code != 0
     assert runner.invoke(args=["import-review", str(BRIEFING)]).exit_code != 0
+
+
+def test_the_command_proposes_the_plans_actions_as_the_web_path_does_named_in_the_audit(app, tmp_path):
+    _, police = _agencies()
+    plan = tmp_path / "plan.md"
+    plan.write_text("Action plan\n\n| Ref | Recommendation | Action | Lead | Target date | Outcome |\n"
+                    "|---|---|---|---|---|---|\n"
+                    "| R1 | Police should check adults in the household. | Update the checklist | Police | 30/09/2030 "
+                    "| In use |\n"
+                    "| | | Audit ten strategy discussions | Police | 31/03/2031 | Audit report |\n"
+                    "| R2 | All partner agencies should refresh neglect training. | | | | |\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["import-review", str(plan), "--title", "Child Q", "--reference",
+                                                "CSPR-Q"])
+    assert result.exit_code == 0, result.output
+    assert "with 3 proposed actions" in result.output
+    actions = list(db.session.scalars(select(Action).order_by(Action.id)))
+    assert [(a.description, a.owner_agency_id, a.due_date, a.success_measure, a.status) for a in actions[:2]] == [
+        ("Update the checklist", police.id, date(2030, 9, 30), "In use", "draft"),
+        ("Audit ten strategy discussions", police.id, date(2031, 3, 31), "Audit report", "draft")]
+    # "all partner agencies": one action for each agency (the partnership itself is not one), as on the draft
+    assert [(a.description, a.owner_agency_id) for a in actions[2:]] == [
+        ("All partner agencies should refresh neglect training.", police.id)]
+    assert all(a.created_by_id is None for a in actions)
+    audit = list(db.session.scalars(select(AuditRecord).where(AuditRecord.object_type == "Action")))
+    assert len(audit) == 3 and {r.actor_label for r in audit} == {"system job: import-review command"}
+    assert {r.actor_label for r in db.session.scalars(select(AuditRecord).where(
+        AuditRecord.object_type == "Recommendation"))} == {"system job: import-review command"}
 
 
 # --- Screens -------------------------------------------------------------------------------------

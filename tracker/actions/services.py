@@ -117,10 +117,13 @@ def check_due_date(due_date: date, review, today: date, *, label: str = "Due dat
 
 
 def create_action(recommendation: Recommendation, *, description: str, owner: Agency, lead: User | None,
-                  due_date: date, success_measure: str, by: User, today: date, open_now: bool = True,
+                  due_date: date, success_measure: str, by: User | None, today: date, open_now: bool = True,
                   new_work: bool = False) -> Action:
-    """`new_work`: typed in on the form, so due today or later and not before the review began (an
-    imported plan may carry the past)."""
+    """A new action, a draft until opened. `by` is None when a system job creates it (the import
+    command): the audit names the job. `new_work`: typed in on the form, so due today or later and
+    not before the review began (an imported plan may carry the past)."""
+    if by is None and open_now:
+        raise DomainError("An action opened at once needs the person opening it.")
     if lead is not None and lead.agency_id != owner.id:
         raise DomainError(f"{lead.name} is not a lead in {owner.name}.", field="lead_id")
     if new_work:
@@ -130,11 +133,11 @@ def create_action(recommendation: Recommendation, *, description: str, owner: Ag
     action = Action(
         recommendation=recommendation, review_id=recommendation.review_id, description=description.strip(),
         owner_agency=owner, lead=lead, original_due_date=due_date, due_date=due_date,
-        success_measure=success_measure.strip(), status=S.DRAFT, created_by_id=by.id,
+        success_measure=success_measure.strip(), status=S.DRAFT, created_by_id=by.id if by else None,
     )
     db.session.add(action)
     db.session.add(StatusChange(action=action, from_status=None, to_status=S.DRAFT,
-                                changed_by_id=by.id, changed_at=utcnow()))
+                                changed_by_id=by.id if by else None, changed_at=utcnow()))
     db.session.flush()
     if open_now:
         move_status(action, S.OPEN, by, today=today)

@@ -2,6 +2,9 @@
 with the signed-in user, their address and the old and new values. Events that change no row
 (sign-in, failed sign-in, evidence download) are recorded with `log_event`."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -17,6 +20,8 @@ from tracker.models_base import utcnow
 from tracker.users.current import signed_in_user
 
 SKIP_TYPES = {"AuditRecord"}
+#: The system job making the changes now, when no user is: a command such as import-review.
+_JOB: ContextVar[str | None] = ContextVar("audit_system_job", default=None)
 
 
 def _plain(value):
@@ -31,7 +36,21 @@ def _plain(value):
     return value
 
 
+@contextmanager
+def as_system_job(name: str) -> Iterator[None]:
+    """Changes made inside are recorded as made by the named system job ("system job: NAME"), not by
+    a user: for commands that create records on nobody's behalf."""
+    token = _JOB.set(name)
+    try:
+        yield
+    finally:
+        _JOB.reset(token)
+
+
 def _actor() -> tuple[int | None, str, str]:
+    job = _JOB.get()
+    if job:
+        return None, f"system job: {job}", ""
     if has_request_context():
         addr = request.remote_addr or ""
         user = signed_in_user()

@@ -8,9 +8,13 @@ import click
 from flask import Blueprint
 from sqlalchemy import func, select
 
+from tracker.audit.services import as_system_job
 from tracker.extensions import db
 from tracker.imports import extract as ex
 from tracker.reviews.models import Review, ReviewType
+
+#: How the audit names the changes the command makes.
+SYSTEM_JOB = "import-review command"
 
 
 def register(bp: Blueprint) -> None:
@@ -53,8 +57,11 @@ def register(bp: Blueprint) -> None:
                 raise click.ClickException(f"No review with the reference {reference!r}.")
         elif not title:
             raise click.ClickException("Give --review REF to add to an existing review, or --title for a new one.")
-        summary = services.import_file(filename=file.name, data=data, review=review,
-                                       new_review={"title": title, "review_type": review_type,
-                                                   "reference": new_reference or ""}, today=today())
-        db.session.commit()
+        # Nobody is signed in: the review, its recommendations and their proposed actions are recorded
+        # in the audit as made by this command, as a named system job.
+        with as_system_job(SYSTEM_JOB):
+            summary = services.import_file(filename=file.name, data=data, review=review,
+                                           new_review={"title": title, "review_type": review_type,
+                                                       "reference": new_reference or ""}, today=today())
+            db.session.commit()
         click.echo(f"Saved: {summary.describe()}.", err=as_json)

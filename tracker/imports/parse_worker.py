@@ -13,7 +13,7 @@ import time
 import traceback
 
 from tracker.errors import DomainError
-from tracker.imports import limits, services, spreadsheet
+from tracker.imports import limits, parsing
 
 
 def progress(text: str) -> None:
@@ -24,8 +24,12 @@ def run(job: dict, data: bytes) -> dict:
     filename = job["filename"]
     limits.check_before_parsing(filename, data)
     if job["job"] == "plan":
+        # Here, not at the top: spreadsheet loads the database models, which reading a document
+        # does not need (their import was most of a 30-page Word file's time).
+        from tracker.imports import spreadsheet
+
         return {"rows": spreadsheet.read_rows(filename, data)}
-    result = services.extract_document(filename, data, known_agencies=job.get("agencies", []),
+    result = parsing.extract_document(filename, data, known_agencies=job.get("agencies", []),
                                        on_progress=progress)
     fields = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
     fields["items"] = [item.as_dict() for item in result.items]

@@ -21,9 +21,8 @@ from tracker.errors import DomainError
 from tracker.evidence.services import check_file
 from tracker.extensions import db
 from tracker.imports import extract as ex
-from tracker.imports import limits, ocr, reading
+from tracker.imports import limits, parsing, reading
 from tracker.imports.dates import parse_target_date
-from tracker.imports.document import from_page_texts, read_document
 from tracker.imports.matching import AgencyIndex, OwnerMatch, propose_short_name
 from tracker.imports.models import DraftState, ImportDraft, SourceDocument
 from tracker.recommendations.models import RecommendationKind
@@ -80,21 +79,7 @@ def extract_document(filename: str, data: bytes, *, known_agencies: list[str] | 
     recognition, page by page, telling `on_progress`; the Extraction's `ocr` says so."""
     if known_agencies is None:
         known_agencies = known_agency_names(all_agencies())
-    scanned = Path(filename).suffix.lower() == ".pdf" and not ocr.has_text_layer(data)
-    if scanned:
-        pages = limits.pdf_page_count(data)
-        if pages > limits.MAX_SCANNED_PAGES:
-            raise DomainError(f"The PDF is a scan of {pages} pages; the most that text recognition reads is "
-                              f"{limits.MAX_SCANNED_PAGES}. Upload the part with the recommendations.", field="file")
-        document = from_page_texts(ocr.ocr_pages(data, on_progress), ocr=True)
-    else:
-        document = read_document(filename, data)
-    if not document.blocks:
-        raise DomainError("The document has no text in it." + (" Text recognition found none on its pages."
-                                                                if scanned else ""), field="file")
-    result = ex.extract(document, known_agencies=known_agencies)
-    result.ocr = scanned or document.ocr
-    return result
+    return parsing.extract_document(filename, data, known_agencies=known_agencies, on_progress=on_progress)
 
 
 def _store(data: bytes, ext: str) -> str:
@@ -352,8 +337,8 @@ def confirm_items(*, items: list[dict], review: Review | None, new_review: dict 
             recommendation = create_recommendation(review, number=number, text=text, kind=kind,
                                                    addressees=addressees, themes=[])
             recommendations += 1
-            if by is not None:
-                actions += _create_actions(recommendation, item, match, addressees, index, by=by, today=today)
+            # without a user (the import command) the actions are made by the system job it names
+            actions += _create_actions(recommendation, item, match, addressees, index, by=by, today=today)
         except DomainError as error:
             raise DomainError(f"Item {n}: {error.message}", field="items") from error
     if source:
@@ -393,7 +378,7 @@ def proposed_actions(item: dict, match: OwnerMatch) -> list[dict]:
 
 
 def _create_actions(recommendation, item: dict, match: OwnerMatch, addressees: list[Agency], index: AgencyIndex,
-                    *, by: User, today: date) -> int:
+                    *, by: User | None, today: date) -> int:
     count = 0
     for proposed in proposed_actions(item, match):
         found = index.find(proposed.get("lead") or "")

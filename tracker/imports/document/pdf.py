@@ -1,12 +1,12 @@
-"""PDF into blocks through pdfplumber: words grouped into lines, lines into paragraphs by their
+"""PDF into blocks: words (through PDFium, pdf_words.py) grouped into lines, lines into paragraphs by their
 spacing; headings by font size (level by size rank) or weight; two-column pages read column by
-column; ruled tables through pdfplumber's table finder (words inside them left out of the text);
+column; ruled tables through pdfplumber's table finder, tables without lines from the words'
+positions (pdf_tables.py), the words inside them left out of the text;
 running headers, footers and page numbers removed by their repetition across pages; footnote
 markers and footnote text left out."""
 
 from __future__ import annotations
 
-import io
 import re
 from collections import Counter
 
@@ -14,6 +14,8 @@ from tracker.errors import DomainError
 from tracker.imports.document.cleaning import PAGE_NO, TOC, normalise
 from tracker.imports.document.markers import split_marker
 from tracker.imports.document.model import HEADING, LIST_ITEM, PARAGRAPH, TABLE, Block, Document, Source
+from tracker.imports.document.pdf_tables import unruled_tables
+from tracker.imports.document.pdf_words import has_drawn_lines, open_pdf, page_words, ruled_tables
 
 _END = re.compile(r"[.!?;:\"”’)]$")
 MAX_PAGES = 2000
@@ -97,49 +99,73 @@ def _lines(words: list[dict], body: float) -> list[dict]:
         # footnote markers (small digits) are left out of the words, whatever line they sit on
         ln["text"] = normalise(" ".join(w["text"] for w in ws if not w["note_mark"]))
         ln["size"] = max(w["size"] for w in ws)
-        ln["bold"] = all("bold" in w["fontname"].lower() or "black" in w["fontname"].lower() for w in ws)
+        ln["bold"] = all(w["bold"] for w in ws)
         ln["x0"] = ws[0]["x0"]
     return sorted(lines, key=lambda ln: ln["top"])
 
 
-def read_pdf(data: bytes) -> Document:
-    import pdfplumber  # pdfminer is heavy: loaded only when a PDF is read
-
+def _read_pages(data: bytes) -> list[tuple[float, float, list[dict], list]]:
+    """(width, height, words outside tables, tables) of each page: words through PDFium, ruled tables
+    through pdfplumber on the pages that draw lines."""
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except Exception as error:  # pdfminer raises many kinds of error on a broken file
+        pdf = open_pdf(data)
+    except Exception as error:  # PDFium raises PdfiumError (or others) on a broken file
         raise DomainError("The PDF could not be read. Save it again as a PDF, or paste its text.",
                           field="file") from error
     pages = []
-    sizes: Counter = Counter()
+    lined: list[int] = []
     try:
-        with pdf:
-            if len(pdf.pages) > MAX_PAGES:
-                raise DomainError(f"The PDF has more than {MAX_PAGES} pages.", field="file")
-            for page in pdf.pages:
-                words = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False)
-                tables = []
-                # Ruled tables only: the table finder is slow, so pages without drawn lines skip it.
-                ruled = len(page.edges) >= 4
-                for table in page.find_tables() if ruled else []:
-                    rows = [[_cell(c) for c in row] for row in table.extract()]
-                    rows = [r for r in rows if any(r)]
-                    if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
-                        tables.append((table.bbox, rows))
-                words = [w for w in words if not any(_inside(w, box) for box, _ in tables)]
-                for w in words:
-                    sizes[round(w["size"], 1)] += len(w["text"])
-                pages.append((float(page.width), float(page.height), words, tables))
+        if len(pdf) > MAX_PAGES:
+            raise DomainError(f"The PDF has more than {MAX_PAGES} pages.", field="file")
+        for index in range(len(pdf)):
+            page = pdf[index]
+            try:
+                width, height = page.get_size()
+                words = page_words(page)
+                if words and has_drawn_lines(page):
+                    lined.append(index + 1)
+            finally:
+                page.close()
+            pages.append((float(width), float(height), words, []))
     except DomainError:
         raise
     except Exception as error:
         raise DomainError("The PDF could not be read. Save it again as a PDF, or paste its text.",
                           field="file") from error
+    finally:
+        pdf.close()
+    if lined:
+        try:
+            found = ruled_tables(data, lined)
+        except Exception:  # pdfminer fails on some files PDFium reads: the words are kept, tables not
+            found = {}
+        for number, tables in found.items():
+            width, height, words, kept = pages[number - 1]
+            for box, raw_rows in tables:
+                rows = [[_cell(c) for c in row] for row in raw_rows]
+                rows = [r for r in rows if any(r)]
+                if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+                    kept.append((box, rows))
+            words[:] = [w for w in words if not any(_inside(w, box) for box, _ in kept)]
+    return pages
+
+
+def read_pdf(data: bytes) -> Document:
+    pages = _read_pages(data)
+    sizes: Counter = Counter()
+    for _, _, words, _ in pages:
+        for w in words:
+            sizes[round(w["size"], 1)] += len(w["text"])
     if not sizes and not any(t for *_, t in pages):
         raise DomainError("The PDF has no text in it (it may be a scanned image). Paste the text instead.",
                           field="file")
     body = sizes.most_common(1)[0][0] if sizes else 10.0
     heading_sizes = sorted({s for s, n in sizes.items() if s >= body * 1.15}, reverse=True)
+    for _, _, words, tables in pages:
+        found, outside = unruled_tables(words, body)
+        if found:
+            tables.extend(found)
+            words[:] = outside
 
     page_lines = []
     for width, height, words, tables in pages:
