@@ -159,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.rounds.views import bp as rounds_bp
     from tracker.themes.views import bp as themes_bp
     from tracker.library.views import bp as library_bp
+    from tracker.measures.views import bp as measures_bp
 
     app.register_blueprint(imports_bp)
     for bp in (auth_bp, main_bp, reviews_bp, recommendations_bp, actions_bp, evidence_bp, admin_bp, audit_bp,
@@ -166,6 +167,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     for bp in (reports_bp, challenges_bp, rounds_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(measures_bp)
 
 
 def register_security(app: Flask) -> None:

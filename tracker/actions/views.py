@@ -31,6 +31,7 @@ from tracker.template_filters import current_url_with, govuk_date
 from tracker.themes.services import THEME_NAMES
 from tracker.users.models import Agency, AgencyKind, Role, User
 from tracker.challenges.services import live_challenges_on
+from tracker.measures.services import measures_for_action
 from tracker.views_common import (attempt, form_status, id_choices, page_size, parse_id, require, run_service,
                                   signed_in_user)
 
@@ -166,7 +167,7 @@ def show(action_id: int):
         "actions/show.html", action=action, rating=rate(action, day, settings), settings=settings, today=day,
         challenges=live_challenges_on(signed_in_user(), action_id=action.id),
         reminders=reminders[:REMINDERS_SHOWN], more_reminders=len(reminders) > REMINDERS_SHOWN,
-        requests=requests,
+        requests=requests, measures=measures_for_action(action),
         pending_request=services.pending_due_date_request(action),
         latest_request=action.due_date_requests[-1] if action.due_date_requests else None,
         review_href=url_for("reviews.show", review_id=action.review_id),
