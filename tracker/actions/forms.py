@@ -5,13 +5,14 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea,
+    GovCheckboxInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
 )
-from wtforms import BooleanField, Form, HiddenField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms import BooleanField, Form, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.forms_common import GovukDateField
+from tracker.measures.forms import NumberField
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -118,6 +119,14 @@ class ImpactReviewForm(FlaskForm):
                          validators=[Length(max=10000, message="The note must be 10,000 characters or fewer")])
     next_review_date = GovukDateField("Check again on (optional)", required=False,
                                       description="Set a date to bring the action back for another impact review.")
+    measure_id = SelectField("Measure re-measured (optional)", widget=GovSelect(), validate_choice=False)
+    value = NumberField("Value found", required=False)
+    sample_size = NumberField("Sample size (optional)", required=False, whole=True)
+    source = StringField("Source of the figure", widget=GovTextInput(),
+                         validators=[Length(max=500, message="The source must be 500 characters or fewer")])
+    new_due_date = GovukDateField("New due date if the change has not lasted (optional)", required=False,
+                                  description="Not sustained reopens the action: back in progress with this due "
+                                              "date, or three months from today if you leave it empty.")
     submit = SubmitField("Record the impact review", widget=GovSubmitInput())
 
 
@@ -150,6 +159,11 @@ class DecisionForm(FlaskForm):
                           invalid_choice_message="Choose accept or return")
     reason = TextAreaField("Reason", widget=GovTextArea(),
                            validators=[DataRequired("Enter the reason for your decision")])
+    impact_review_months = NumberField("Check the impact after (months)", required=False, whole=True,
+                                       description="When accepted, the action comes back to the business unit "
+                                                   "after this many months to check that the change has lasted.")
+    justification = TextAreaField("Why Blue is justified although a target is not met", widget=GovTextArea(),
+                                  validators=[Length(max=5000, message="The explanation must be 5,000 characters or fewer")])
     submit = SubmitField("Record decision", widget=GovSubmitInput())
 
 

@@ -31,7 +31,8 @@ from tracker.template_filters import current_url_with, govuk_date
 from tracker.themes.services import THEME_NAMES
 from tracker.users.models import Agency, AgencyKind, Role, User
 from tracker.challenges.services import live_challenges_on
-from tracker.measures.services import measures_for_action
+from tracker.measures.rules import standings
+from tracker.measures.services import MeasurementFields, measures_for_action, record_impact_review
 from tracker.views_common import (attempt, form_status, id_choices, page_size, parse_id, require, run_service,
                                   signed_in_user)
 
@@ -317,20 +318,26 @@ def decide(action_id: int):
     user = signed_in_user()
     action = load_action(action_id, selectinload(Action.evidence).selectinload(Evidence.supplied_by))
     form = DecisionForm()
+    if not form.is_submitted():
+        form.impact_review_months.data = str(load_settings().impact_review_months)
     if _decided_meanwhile(user, action):
         form.form_errors.append(ALREADY_DECIDED)
         return render_template("actions/decide.html", form=form, action=action,
                                back_href=_back(action)), form_status(form)
     require(permissions.can_decide(user, action))
     if form.validate_on_submit():
-        accept, months = form.decision.data == "accept", load_settings().impact_review_months
-        if run_service(form, lambda: services.accept_action(action, user, form.reason.data, today(), months)
+        accept = form.decision.data == "accept"
+        months = form.impact_review_months.number
+        months = load_settings().impact_review_months if months is None else months
+        if run_service(form, lambda: services.accept_action(action, user, form.reason.data, today(), months,
+                                                            justification=form.justification.data or "")
                        if accept else services.return_action(action, user, form.reason.data, today()),
                        changed_meanwhile=ALREADY_DECIDED):
             flash("Action accepted as assured." if form.decision.data == "accept"
                   else "Action returned to the agency.", "success")
             return redirect(_back(action))
-    return render_template("actions/decide.html", form=form, action=action, back_href=_back(action)), form_status(form)
+    return render_template("actions/decide.html", form=form, action=action, back_href=_back(action),
+                           standings=standings(action.id, action.recommendation_id)), form_status(form)
 
 
 @bp.route("/<id:action_id>/close", methods=["GET", "POST"])
@@ -448,11 +455,18 @@ def impact_review(action_id: int):
     action = load_action(action_id, selectinload(Action.impact_reviews))
     require(permissions.can_record_impact_review(user, action))
     form = ImpactReviewForm()
+    measures = {m.id: m for m in measures_for_action(action)}
+    form.measure_id.choices = choices([("", "None re-measured")] + [(str(i), m.description) for i, m in measures.items()])
     if form.validate_on_submit():
-        if run_service(form, lambda: services.record_impact_review(
+        measure, reading = measures.get(parse_id(form.measure_id.data)), None
+        if measure is not None:
+            reading = MeasurementFields(measured_date=day, value=form.value.number,
+                                        sample_size=form.sample_size.number, source=form.source.data or "")
+        if run_service(form, lambda: record_impact_review(
                 action, outcome=form.outcome.data, note=form.note.data or "",
-                next_review_date=form.next_review_date.data, by=user, today=day)):
+                next_review_date=form.next_review_date.data, by=user, today=day,
+                new_due_date=form.new_due_date.data, measure=measure, reading=reading)):
             flash("Impact review recorded.", "success")
             return redirect(_back(action))
     return render_template("actions/impact_review.html", form=form, action=action, today=day,
-                           back_href=_back(action)), form_status(form)
+                           back_href=_back(action), measures=list(measures.values())), form_status(form)

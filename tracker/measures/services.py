@@ -8,10 +8,13 @@ from urllib.parse import urlparse
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker.actions.models import Action
+from tracker.actions.models import Action, ActionStatus
+from tracker.actions.models import ImpactOutcome, ImpactReview
+from tracker.actions.services import record_impact_review as record_outcome
+from tracker.actions.services import reopen_action
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.measures.models import Direction, Measure, Measurement, MeasureUnit
+from tracker.measures.models import Direction, Measure, Measurement, MeasureUnit, meets
 from tracker.models_base import utcnow
 from tracker.recommendations.models import Recommendation
 from tracker.users.models import User
@@ -114,8 +117,11 @@ class MeasurementFields:
     evidence_link: str = ""
 
 
-def record_measurement(measure: Measure, fields: MeasurementFields, *, by: User, today: date) -> Measurement:
-    """A new dated value: never before the baseline, never in the future, from a sample of at least one."""
+def record_measurement(measure: Measure, fields: MeasurementFields, *, by: User, today: date,
+                       reopen: bool = True) -> Measurement:
+    """A new dated value: never before the baseline, never in the future, from a sample of at least one.
+    The latest value of an assured action's measure falling short of the target means the change has
+    not lasted: the action is reopened (every assured action of the recommendation, for a shared measure)."""
     unit = MeasureUnit(measure.unit)
     if fields.measured_date is None:
         raise DomainError("Enter the date of the measurement", field="measured_date")
@@ -143,7 +149,42 @@ def record_measurement(measure: Measure, fields: MeasurementFields, *, by: User,
                               recorded_by_id=by.id, recorded_at=utcnow())
     db.session.add(measurement)
     db.session.flush()
+    is_latest = all(m.measured_date <= measurement.measured_date for m in measure.measurements)
+    if reopen and is_latest and not meets(measure.direction, value, measure.target_value):
+        reason = (f"{measure.description}: {unit.format(value)} on {fields.measured_date.day} "
+                  f"{fields.measured_date:%B %Y}, below the target of {unit.format(measure.target_value)}")
+        for action in _assured_actions(measure):
+            reopen_action(action, by, reason, today)
     return measurement
+
+
+def record_impact_review(action: Action, *, outcome: str, note: str, next_review_date: date | None,
+                         new_due_date: date | None, by: User, today: date, measure: Measure | None = None,
+                         reading: MeasurementFields | None = None) -> ImpactReview:
+    """An impact review's result: the outcome, and (when one of the action's measures was re-measured)
+    the measurement, dated the day of the review. The outcome decides what follows (not sustained
+    reopens); a value short of the target cannot be called sustained."""
+    if measure is not None and reading is not None:
+        if measure.action_id != action.id and measure.recommendation_id != action.recommendation_id:
+            raise DomainError("Choose one of this action's measures", field="measure_id")
+        if (outcome == ImpactOutcome.SUSTAINED and reading.value is not None
+                and not meets(measure.direction, reading.value, measure.target_value)):
+            raise DomainError(f"{measure.show(reading.value)} does not meet the target of "
+                              f"{measure.show(measure.target_value)}: the change is partly or not sustained",
+                              field="outcome")
+        if action.status != ActionStatus.ASSURED:
+            raise DomainError("Only an assured action has its impact reviewed.")
+        record_measurement(measure, reading, by=by, today=today, reopen=False)
+    return record_outcome(action, outcome=outcome, note=note, next_review_date=next_review_date, by=by,
+                          today=today, new_due_date=new_due_date)
+
+
+def _assured_actions(measure: Measure) -> list[Action]:
+    if measure.action_id is not None:
+        return [measure.action] if measure.action.status == ActionStatus.ASSURED else []
+    return list(db.session.scalars(select(Action).where(Action.recommendation_id == measure.recommendation_id,
+                                                        Action.status == ActionStatus.ASSURED)
+                                   .order_by(Action.id)))
 
 
 def measures_for_action(action: Action) -> list[Measure]:
@@ -151,7 +192,7 @@ def measures_for_action(action: Action) -> list[Measure]:
     for the measures and one for all their measurements, however many there are."""
     stmt = (select(Measure)
             .where((Measure.action_id == action.id) | (Measure.recommendation_id == action.recommendation_id))
-            .options(selectinload(Measure.measurements).selectinload(Measurement.recorded_by))
+            .options(selectinload(Measure.measurements))
             .order_by(Measure.recommendation_id.is_not(None), Measure.id))
     return list(db.session.scalars(stmt))
 
