@@ -160,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.themes.views import bp as themes_bp
     from tracker.library.views import bp as library_bp
     from tracker.measures.views import bp as measures_bp
+    from tracker.closure.views import bp as closure_bp
 
     app.register_blueprint(imports_bp)
     for bp in (auth_bp, main_bp, reviews_bp, recommendations_bp, actions_bp, evidence_bp, admin_bp, audit_bp,
@@ -168,6 +169,7 @@ def register_blueprints(app: Flask) -> None:
     for bp in (reports_bp, challenges_bp, rounds_bp):
         app.register_blueprint(bp)
     app.register_blueprint(measures_bp)
+    app.register_blueprint(closure_bp)
 
 
 def register_security(app: Flask) -> None:

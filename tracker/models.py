@@ -17,4 +17,5 @@ from tracker.challenges.models import Challenge, ChallengeMessage, ChallengeStat
 from tracker.library.models import LibraryReview  # noqa: F401
 from tracker.rounds.models import UpdateRequest, UpdateRound  # noqa: F401
 from tracker.reminders.models import MessageKind, ReminderItem, ReminderMessage  # noqa: F401
+from tracker.closure.models import ClosureDecision, ClosureKind  # noqa: F401
 from tracker.measures.models import Direction, Measure, Measurement, MeasureUnit  # noqa: F401

@@ -144,6 +144,11 @@ def can_manage_measure(user: User, measure) -> bool:
     return can_manage_shared_measures(user)
 
 
+def can_record_closure(user: User) -> bool:
+    """The business unit records the board's decision to close a recommendation."""
+    return is_staff(user)
+
+
 def can_view_assurance_queue(user: User) -> bool:
     return is_staff(user)
 

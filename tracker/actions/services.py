@@ -8,6 +8,7 @@ from tracker.actions.models import (
     Action, ActionStatus, AssuranceDecision, Decision, DueDateChange, DueDateRequest, ImpactOutcome, ImpactReview,
     ProgressUpdate, Rating, RequestStatus, StatusChange,
 )
+from tracker.closure.reopening import reopen_closed_parents
 from tracker.errors import DomainError
 from tracker.evidence.models import EvidenceKind
 from tracker.extensions import db
@@ -221,6 +222,7 @@ def reopen_action(action: Action, by: User, reason: str, today: date, new_due_da
     change = move_status(action, S.IN_PROGRESS, by, reason=reason, today=today)
     if new_due_date != action.due_date:
         move_due_date(action, new_due_date, f"Reopened: {reason}", by)
+    reopen_closed_parents(action, reason=reason, by_id=by.id, today=today)
     return change
 
 
