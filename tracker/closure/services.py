@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from tracker.actions.models import Action, ActionStatus
+from tracker.actions.models import LIVE_STATUSES, Action, ActionStatus
 from tracker.closure.models import ClosureDecision, ClosureKind
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -58,8 +58,7 @@ def tally(recommendation_id: int) -> Tally:
         Action.recommendation_id == recommendation_id).group_by(Action.status)).all())
     get = lambda *statuses: sum(counts.get(s, 0) for s in statuses)  # noqa: E731
     return Tally(assured=get(ActionStatus.ASSURED), closed_unassured=get(ActionStatus.WITHDRAWN, ActionStatus.SUPERSEDED),
-                 live=get(ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.SUBMITTED),
-                 draft=get(ActionStatus.DRAFT))
+                 live=get(*LIVE_STATUSES), draft=get(ActionStatus.DRAFT))
 
 
 def close_recommendation(recommendation: Recommendation, *, decision_date: date | None, meeting: str,

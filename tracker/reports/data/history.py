@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Select, select
 
-from tracker.actions.models import WORKING_STATUSES, ActionStatus, DueDateChange, ProgressUpdate, StatusChange
+from tracker.actions.models import CLOSED_STATUSES, WORKING_STATUSES, ActionStatus, DueDateChange, ProgressUpdate, StatusChange
 from tracker.clock import LONDON
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
@@ -130,7 +130,7 @@ def action_state_at(action: ActionFacts, status_moves: list[StatusMove], due_mov
     for move in moves:  # reopened: assured, then back in progress; assured again clears it
         if move.from_status == ActionStatus.ASSURED and move.to_status == ActionStatus.IN_PROGRESS:
             reopened = move.on
-        elif move.to_status in (ActionStatus.ASSURED, ActionStatus.WITHDRAWN, ActionStatus.SUPERSEDED):
+        elif move.to_status in CLOSED_STATUSES:
             reopened = None
     latest = None
     for update in updates:
