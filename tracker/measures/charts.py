@@ -49,7 +49,7 @@ def trend_chart(chart_id: str, *, title: str, baseline: tuple[date, float], targ
                                           f"{show(latest[1])} on {latest[0]:%d/%m/%Y}." if latest else
                                           "no measurements yet."))
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart app-measure-chart" id="{chart_id}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-measure-chart" id="{chart_id}" role="img" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="Arial, Helvetica, sans-serif" '
         f'font-size="11">',
