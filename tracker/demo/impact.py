@@ -4,9 +4,10 @@ action reopened after an impact review found the change had not lasted, and a re
 board closed. (A closed review is left out: the demo's two reviews are the seeds' real ones, each
 with work still open.)"""
 
+import random
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 
 from tracker.actions import services as actions
 from tracker.actions.models import Action, ActionStatus, StatusChange
@@ -14,6 +15,7 @@ from tracker.closure.models import ClosureDecision
 from tracker.closure.services import close_recommendation
 from tracker.extensions import db
 from tracker.measures import services as measures
+from tracker.measures.models import Measure, Measurement
 from tracker.users.models import User
 
 #: What is counted, the unit, the better direction, the baseline, the target: one per assured action.
@@ -94,3 +96,41 @@ def build_impact_story(today: date, officer: User, manager: User) -> None:
                              today=today)
     for decision in db.session.scalars(select(ClosureDecision)):
         decision.decided_at = _at(decision.decision_date)
+
+
+#: One action in this many has five measures of forty monthly measurements each (the benchmark's
+#: action page, and the board report's impact section at the ten-year size).
+MEASURED_EVERY = 60
+MEASURE_NAMES = ("Case files with a genogram", "Strategy discussions with health present",
+                 "Children seen alone at each visit", "Referrals with the father's details",
+                 "Escalations resolved within 10 working days")
+
+
+def large_measures(rng: random.Random, today: date) -> None:
+    """For `flask demo-data --scale large`: bulk Core inserts, with the ids taken here."""
+    action_ids = db.session.scalars(select(Action.id).order_by(Action.id)).all()[::MEASURED_EVERY]
+    ids = {model: (db.session.scalar(select(func.max(model.id))) or 0) + 1 for model in (Measure, Measurement)}
+    measures, readings = [], []
+    start = today - timedelta(days=41 * 30)
+    for action_id in action_ids:
+        for name in MEASURE_NAMES:
+            measure_id, baseline = ids[Measure], rng.randint(15, 50)
+            ids[Measure] += 1
+            target = min(100, baseline + rng.randint(20, 45))
+            measures.append({"id": measure_id, "action_id": action_id, "recommendation_id": None,
+                             "description": name, "unit": "percentage", "direction": "up",
+                             "baseline_value": float(baseline), "baseline_date": start,
+                             "baseline_source": "Case file audit", "target_value": float(target),
+                             "target_date": today + timedelta(days=90), "created_by_id": None,
+                             "created_at": _at(start)})
+            for n in range(1, 41):
+                value = baseline + (target - baseline) * n / 40 + rng.uniform(-6, 6)
+                day = start + timedelta(days=30 * n)
+                readings.append({"id": ids[Measurement] + len(readings), "measure_id": measure_id,
+                                 "measured_date": day, "value": round(min(100.0, max(0.0, value)), 1),
+                                 "sample_size": rng.randint(20, 60),
+                                 "source": f"Monthly audit, {day:%B %Y}", "evidence_link": "",
+                                 "recorded_by_id": None, "recorded_at": _at(day)})
+    db.session.execute(insert(Measure), measures)
+    for first in range(0, len(readings), 5000):
+        db.session.execute(insert(Measurement), readings[first:first + 5000])

@@ -8,8 +8,7 @@ from urllib.parse import urlparse
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from tracker.actions.models import Action, ActionStatus
-from tracker.actions.models import ImpactOutcome, ImpactReview
+from tracker.actions.models import Action, ActionStatus, ImpactOutcome, ImpactReview
 from tracker.actions.services import record_impact_review as record_outcome
 from tracker.actions.services import reopen_action
 from tracker.errors import DomainError
