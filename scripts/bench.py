@@ -54,7 +54,7 @@ LIST_CPU_GATE = 6
 PAGE_CPU_GATE = 25
 BARE = "bare page (ceiling)"
 
-#: (name, role e-mail, path template, is a list page). {review}, {action}, {theme} are filled per database.
+#: (name, role e-mail, path template, is a list page). {review}, {action}, {theme}, {measured} are filled per database.
 PAGES = [
     ("home: admin", "admin@example.org", "/", False),
     ("home: business unit", "business.unit@example.org", "/", False),
@@ -67,6 +67,7 @@ PAGES = [
      True),
     ("actions list, agency lead", "health.lead@example.org", "/actions/?sort=rating", True),
     ("action page", "business.unit@example.org", "/actions/{action}", False),
+    ("action page, 5 measures x 40", "business.unit@example.org", "/actions/{measured}", False),
     ("theme page", "board@example.org", "/themes/{theme}", False),
     ("reviews search", "scrutineer@example.org", "/reviews/?" + urlencode({"q": "child"}), True),
     ("library search", "scrutineer@example.org", "/library/?" + urlencode({"q": "neglect"}), True),
@@ -114,6 +115,10 @@ def targets(instance: Path) -> dict[str, int]:
                           "assurance_decisions) AND action_id IN (SELECT action_id FROM due_date_changes) "
                           "GROUP BY action_id ORDER BY COUNT(*) DESC, action_id"),
             "theme": one("SELECT theme_id FROM review_themes GROUP BY theme_id ORDER BY COUNT(*) DESC, theme_id"),
+            # the action with the most measurements (five measures of forty each in the large data)
+            "measured": one("SELECT measures.action_id FROM measures JOIN measurements ON measure_id = measures.id "
+                            "WHERE measures.action_id IS NOT NULL GROUP BY measures.action_id "
+                            "ORDER BY COUNT(*) DESC, measures.action_id"),
         }
 
 

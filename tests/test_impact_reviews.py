@@ -81,14 +81,14 @@ def test_not_sustained_needs_a_note_and_can_be_checked_again(app, client, login_
                                       "next_review_date": ["2", "6", "2025"]})
     assert response.status_code == 422 and "The next impact review must be after today." in response.get_data(
         as_text=True)
-    response = client.post(url, data={"outcome": "not_sustained", "note": "Back to 20%: new action raised.",
+    response = client.post(url, data={"outcome": "partly", "note": "Genograms in 60% of files.",
                                       "next_review_date": ["1", "9", "2025"]})
     assert response.status_code == 302
     db.session.expire_all()
     action = db.session.get(Action, action.id)
     assert action.impact_review_date == date(2025, 9, 1) and action.status == "assured"
     page = client.get(f"/actions/{action.id}").get_data(as_text=True)
-    assert "Not sustained" in page and "Back to 20%: new action raised." in page
+    assert "Partly sustained" in page and "Genograms in 60% of files." in page
     assert re.search(r"Check again on <time[^>]*>1 September 2025", page)
 
 

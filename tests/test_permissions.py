@@ -23,6 +23,7 @@ from tracker.evidence.services import add_evidence
 from tracker.extensions import db
 from tracker.imports.models import ImportDraft
 from tracker.library.models import LibraryReview
+from tracker.measures.services import MeasureFields, add_measure
 from tracker.reviews.models import LearningPoint
 from tracker.users.models import Role, User
 
@@ -145,6 +146,16 @@ def comment_id(w, side):
     return {"action_id": action.id, "comment_id": comment.id}
 
 
+def measure_id(w, side):
+    """A measure of the side's action (made here: the other routes need none)."""
+    measure = add_measure(w.actions[side], MeasureFields(
+        description="Files with a genogram", unit="percentage", direction="up", baseline_value=20.0,
+        baseline_date=TODAY - timedelta(days=90), baseline_source="", target_value=80.0,
+        target_date=TODAY + timedelta(days=90)), by=w.users[Role.BUSINESS_UNIT], today=TODAY)
+    db.session.commit()
+    return {"measure_id": measure.id}
+
+
 MATRIX: dict[str, Rule] = {
     "auth.login": Rule("public"),
     "auth.logout": Rule("read"),
@@ -188,6 +199,12 @@ MATRIX: dict[str, Rule] = {
     "actions.due_date_requests": Rule("staff"),
     "actions.impact_reviews_due": Rule("staff"),
     "actions.impact_review": Rule("staff_action", action_id, state="assured"),
+    # Measures: the action's agency lead and the business unit; a recommendation's, the business unit.
+    "measures.new_for_action": Rule("action_work", action_id),
+    "measures.edit": Rule("action_work", measure_id),
+    "measures.record": Rule("action_work", measure_id),
+    "measures.new_for_recommendation": Rule("staff", lambda w, s: {"recommendation_id": w.recommendation.id}),
+    "closure.close_recommendation": Rule("staff", lambda w, s: {"recommendation_id": w.recommendation.id}),
     "evidence.new": Rule("action_work", action_id),
     "evidence.download": Rule("action_read", lambda w, s: {"evidence_id": w.evidence[s].id}),
     "themes.index": Rule("read"),

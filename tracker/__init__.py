@@ -164,12 +164,14 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth.views import bp as auth_bp
     from tracker.bulk.views import bp as bulk_bp
     from tracker.challenges.views import bp as challenges_bp
+    from tracker.closure.views import bp as closure_bp
     from tracker.comments.views import bp as comments_bp
     from tracker.deputies.views import bp as deputies_bp
     from tracker.evidence.views import bp as evidence_bp
     from tracker.imports.views import bp as imports_bp
     from tracker.library.views import bp as library_bp
     from tracker.main.views import bp as main_bp
+    from tracker.measures.views import bp as measures_bp
     from tracker.ops.health import bp as ops_bp
     from tracker.recommendations.views import bp as recommendations_bp
     from tracker.reports.views import bp as reports_bp
@@ -184,7 +186,7 @@ def register_blueprints(app: Flask) -> None:
                themes_bp, library_bp):
         app.register_blueprint(bp)
     for bp in (reports_bp, challenges_bp, rounds_bp, ops_bp, bulk_bp, deputies_bp, withdrawals_bp, timeline_bp,
-               comments_bp):
+               comments_bp, measures_bp, closure_bp):
         app.register_blueprint(bp)
 
 

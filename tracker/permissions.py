@@ -162,6 +162,30 @@ def can_record_impact_review(user: User, action: Action) -> bool:
     return is_staff(user) and action.status == ActionStatus.ASSURED
 
 
+def can_manage_measures(user: User, action: Action) -> bool:
+    """The owning agency's leads and the business unit add measures to an action and record its
+    measurements, also after assurance (re-measuring is how a change is shown to last); not on a
+    withdrawn or superseded action."""
+    return _works_on(user, action) and action.status not in (ActionStatus.WITHDRAWN, ActionStatus.SUPERSEDED)
+
+
+def can_manage_shared_measures(user: User) -> bool:
+    """A recommendation's measures, shared by its actions, are kept by the business unit."""
+    return is_staff(user)
+
+
+def can_manage_measure(user: User, measure) -> bool:
+    """Edit a measure or record a measurement of it: by whose measure it is."""
+    if measure.action_id is not None:
+        return can_manage_measures(user, measure.action)
+    return can_manage_shared_measures(user)
+
+
+def can_record_closure(user: User) -> bool:
+    """The business unit records the board's decision to close a recommendation."""
+    return is_staff(user)
+
+
 def can_view_assurance_queue(user: User) -> bool:
     return is_staff(user)
 

@@ -5,14 +5,29 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
 )
-from wtforms import BooleanField, Form, HiddenField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    Form,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
 from tracker import lengths
 from tracker.forms_common import GovukDateField, within
+from tracker.measures.forms import NumberField
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -119,6 +134,14 @@ class ImpactReviewForm(FlaskForm):
                          validators=[within(lengths.NARRATIVE, "The note")])
     next_review_date = GovukDateField("Check again on (optional)", required=False,
                                       description="Set a date to bring the action back for another impact review.")
+    measure_id = SelectField("Measure re-measured (optional)", widget=GovSelect(), validate_choice=False)
+    value = NumberField("Value found", required=False)
+    sample_size = NumberField("Sample size (optional)", required=False, whole=True)
+    source = StringField("Source of the figure", widget=GovTextInput(),
+                         validators=[Length(max=500, message="The source must be 500 characters or fewer")])
+    new_due_date = GovukDateField("New due date if the change has not lasted (optional)", required=False,
+                                  description="Not sustained reopens the action: back in progress with this due "
+                                              "date, or three months from today if you leave it empty.")
     submit = SubmitField("Record the impact review", widget=GovSubmitInput())
 
 
@@ -153,6 +176,11 @@ class DecisionForm(FlaskForm):
     reason = TextAreaField("Reason", widget=GovTextArea(),
                            validators=[DataRequired("Enter the reason for your decision"),
                                        within(lengths.REASON, "The reason")])
+    impact_review_months = NumberField("Check the impact after (months)", required=False, whole=True,
+                                       description="When accepted, the action comes back to the business unit "
+                                                   "after this many months to check that the change has lasted.")
+    justification = TextAreaField("Why Blue is justified although a target is not met", widget=GovTextArea(),
+                                  validators=[within(lengths.REASON, "The explanation")])
     submit = SubmitField("Record decision", widget=GovSubmitInput())
 
 

@@ -1,7 +1,16 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker import lengths
@@ -59,6 +68,12 @@ RATED = (Rating.RED, Rating.AMBER, Rating.GREEN, Rating.BLUE)
 ALL_RATINGS = (*RATED, Rating.NONE)
 
 
+def status_label(status: str, reopened_date: date | None) -> str:
+    """"In progress (reopened)" wherever a reopened action is listed, until it is assured again."""
+    label = ActionStatus(status).label
+    return f"{label} (reopened)" if reopened_date is not None and status in LIVE_STATUSES else label
+
+
 #: What the rating rule reads besides the status (see tracker/actions/ratings.py).
 RATING_COLUMNS = ("due_date", "last_proposed_rating", "last_update_date", "opened_date")
 
@@ -95,6 +110,9 @@ class Action(db.Model):
     completed_late: Mapped[bool] = mapped_column(Boolean, default=False)
     # Set when the action is assured: the business unit checks then that the change has lasted.
     impact_review_date: Mapped[date | None] = mapped_column(Date, index=True)
+    # Set when an assured action is reopened (an impact review found the change had not lasted, or a
+    # measurement fell below its target); cleared when it is assured again. The history is in status_changes.
+    reopened_date: Mapped[date | None] = mapped_column(Date, index=True)
     # Kept by record_progress so that ratings can be filtered and sorted in SQL.
     last_update_date: Mapped[date | None] = mapped_column(Date, index=True)
     last_proposed_rating: Mapped[Rating | None] = mapped_column(enum_column(Rating, "last_proposed_rating", 10))
@@ -139,7 +157,11 @@ class Action(db.Model):
 
     @property
     def status_label(self) -> str:
-        return ActionStatus(self.status).label
+        return status_label(self.status, self.reopened_date)
+
+    @property
+    def is_reopened(self) -> bool:
+        return self.reopened_date is not None and self.status in LIVE_STATUSES
 
     @property
     def is_closed(self) -> bool:
@@ -239,6 +261,8 @@ class AssuranceDecision(db.Model):
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
     decision: Mapped[Decision] = mapped_column(enum_column(Decision, "decision", 10))
     reason: Mapped[str] = mapped_column(String(lengths.REASON))
+    # Why Blue is justified although a measure's latest value does not (yet) meet its target.
+    justification: Mapped[str] = mapped_column(String(lengths.REASON), default="", server_default="")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

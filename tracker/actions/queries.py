@@ -6,12 +6,35 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import Select, String, and_, bindparam, exists, func, or_, select, type_coerce
+from sqlalchemy import (
+    Select,
+    String,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import joinedload
 
 from tracker import permissions
-from tracker.actions.models import LIVE_STATUSES, RATED, Action, ActionStatus, Rating
-from tracker.actions.ratings import rate, rating_condition, rating_days, rating_expression, rating_order_expression
+from tracker.actions.models import (
+    LIVE_STATUSES,
+    RATED,
+    Action,
+    ActionStatus,
+    Rating,
+    status_label,
+)
+from tracker.actions.ratings import (
+    rate,
+    rating_condition,
+    rating_days,
+    rating_expression,
+    rating_order_expression,
+)
 from tracker.extensions import db
 from tracker.pagination import Page, paginate
 from tracker.recommendations.models import Recommendation
@@ -165,6 +188,7 @@ class ActionLine(NamedTuple):
     submitted_at: datetime | None
     assured_date: date | None
     completed_late: bool
+    reopened_date: date | None
     review: Named
     recommendation: Named
     owner_agency: Named
@@ -172,7 +196,7 @@ class ActionLine(NamedTuple):
 
     @property
     def status_label(self) -> str:
-        return ActionStatus(self.status).label
+        return status_label(self.status, self.reopened_date)
 
 
 def _lines_statement() -> Select:
@@ -180,7 +204,7 @@ def _lines_statement() -> Select:
     a, review, rec, agency = Action.__table__.c, Review.__table__, Recommendation.__table__, Agency.__table__
     lead = User.__table__.alias("lead")
     return (select(a.id, a.description, a.status, a.due_date, a.opened_date, a.last_update_date,
-                   a.last_proposed_rating, a.submitted_at, a.assured_date, a.completed_late,
+                   a.last_proposed_rating, a.submitted_at, a.assured_date, a.completed_late, a.reopened_date,
                    review.c.id.label("review_id"), review.c.reference.label("review_reference"),
                    review.c.title.label("review_title"), rec.c.id.label("recommendation_id"),
                    rec.c.number.label("recommendation_number"), agency.c.id.label("agency_id"),
@@ -203,7 +227,7 @@ def _action_lines(ids: list[int]) -> dict[int, ActionLine]:
         id=row.id, description=row.description, status=row.status, due_date=row.due_date,
         opened_date=row.opened_date, last_update_date=row.last_update_date,
         last_proposed_rating=row.last_proposed_rating, submitted_at=row.submitted_at,
-        assured_date=row.assured_date, completed_late=row.completed_late,
+        assured_date=row.assured_date, completed_late=row.completed_late, reopened_date=row.reopened_date,
         review=Named(id=row.review_id, reference=row.review_reference, title=row.review_title),
         recommendation=Named(id=row.recommendation_id, number=row.recommendation_number),
         owner_agency=Named(id=row.agency_id, name=row.agency_name, short_name=row.agency_short_name),

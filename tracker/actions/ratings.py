@@ -11,7 +11,13 @@ from functools import cache
 
 from sqlalchemy import Date, and_, bindparam, case, literal, or_
 
-from tracker.actions.models import UNRATED_STATUSES, WORKING_STATUSES, Action, ActionStatus, Rating
+from tracker.actions.models import (
+    UNRATED_STATUSES,
+    WORKING_STATUSES,
+    Action,
+    ActionStatus,
+    Rating,
+)
 from tracker.settings import Settings
 
 

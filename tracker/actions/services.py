@@ -19,9 +19,11 @@ from tracker.actions.models import (
     RequestStatus,
     StatusChange,
 )
+from tracker.closure.reopening import reopen_closed_parents
 from tracker.errors import DomainError
 from tracker.evidence.models import EvidenceKind
 from tracker.extensions import db
+from tracker.measures.rules import unmet
 from tracker.models_base import utcnow
 from tracker.recommendations.models import Recommendation
 from tracker.reviews.milestones import KEY_DATE_FIELDS, add_months
@@ -47,6 +49,8 @@ ALLOWED_MOVES: dict[tuple[ActionStatus, ActionStatus], Move] = {
     (S.IN_PROGRESS, S.SUBMITTED): Move("submit", staff_only=False, needs_reason=False),
     (S.SUBMITTED, S.ASSURED): Move("accept", staff_only=True, needs_reason=True),
     (S.SUBMITTED, S.IN_PROGRESS): Move("return", staff_only=True, needs_reason=True),
+    # An impact review found the change had not lasted, or a measurement fell below its target.
+    (S.ASSURED, S.IN_PROGRESS): Move("reopen", staff_only=False, needs_reason=True),
     **{(src, S.WITHDRAWN): Move("withdraw", staff_only=True, needs_reason=True)
        for src in (S.DRAFT, S.OPEN, S.IN_PROGRESS, S.SUBMITTED)},
     **{(src, S.SUPERSEDED): Move("supersede", staff_only=True, needs_reason=True)
@@ -84,6 +88,12 @@ def move_status(action: Action, to: ActionStatus, by: User, *, reason: str = "",
         action.assured_date = today
         action.completed_late = today > action.original_due_date
         action.impact_review_date = add_months(today, impact_review_months)
+        action.reopened_date = None
+    elif to is S.IN_PROGRESS and src is S.ASSURED:
+        action.assured_at = None
+        action.assured_date = None
+        action.impact_review_date = None
+        action.reopened_date = today
     elif to is S.IN_PROGRESS and src is S.SUBMITTED:
         if action.submitted_by_id == by.id:
             raise DomainError("You submitted this action, so someone else must decide on it.")
@@ -215,12 +225,22 @@ def submit_for_assurance(action: Action, by: User, today: date, note: str = "") 
 
 
 def accept_action(action: Action, by: User, reason: str, today: date,
-                  impact_review_months: int = Settings.impact_review_months) -> AssuranceDecision:
-    """Blue means evidence of impact was accepted, so there must be some."""
+                  impact_review_months: int = Settings.impact_review_months,
+                  justification: str = "") -> AssuranceDecision:
+    """Blue means evidence of impact was accepted, so there must be some; and where the action has
+    measures, each one's latest value meets its target, or the assurer says why Blue is justified anyway."""
     if not any(e.kind == EvidenceKind.IMPACT for e in action.evidence):
         raise DomainError("There is no evidence of impact yet: return the action and ask for it.")
+    if not 1 <= impact_review_months <= 60:
+        raise DomainError("The impact review must be between 1 and 60 months after assurance.",
+                          field="impact_review_months")
+    justification = (justification or "").strip()
+    short = unmet(action.id, action.recommendation_id)
+    if short and not justification:
+        raise DomainError("Not every measure meets its target (" + "; ".join(s.sentence for s in short)
+                          + "). Explain why Blue is justified anyway, or return the action.", field="justification")
     move_status(action, S.ASSURED, by, reason=reason, today=today, impact_review_months=impact_review_months)
-    return _decide(action, Decision.ACCEPTED, by, reason)
+    return _decide(action, Decision.ACCEPTED, by, reason, justification if short else "")
 
 
 def return_action(action: Action, by: User, reason: str, today: date) -> AssuranceDecision:
@@ -228,12 +248,30 @@ def return_action(action: Action, by: User, reason: str, today: date) -> Assuran
     return _decide(action, Decision.RETURNED, by, reason)
 
 
-def _decide(action: Action, decision: Decision, by: User, reason: str) -> AssuranceDecision:
-    record = AssuranceDecision(action=action, decision=decision, reason=reason.strip(),
+def _decide(action: Action, decision: Decision, by: User, reason: str, justification: str = "") -> AssuranceDecision:
+    record = AssuranceDecision(action=action, decision=decision, reason=reason.strip(), justification=justification,
                                decided_by_id=by.id, decided_at=utcnow())
     db.session.add(record)
     db.session.flush()
     return record
+
+
+#: How long a reopened action has by default, when nobody names a new due date.
+REOPEN_MONTHS = 3
+
+
+def reopen_action(action: Action, by: User, reason: str, today: date, new_due_date: date | None = None) -> StatusChange:
+    """An assured action goes back to in progress, with the reason and a new due date (three months on
+    unless one is given); it shows as reopened until it is assured again. The status move and the due
+    date's move are both in the history, so the as-at history tells it again."""
+    new_due_date = new_due_date or add_months(today, REOPEN_MONTHS)
+    if new_due_date <= today:
+        raise DomainError("The new due date must be after today.", field="new_due_date")
+    change = move_status(action, S.IN_PROGRESS, by, reason=reason, today=today)
+    if new_due_date != action.due_date:
+        move_due_date(action, new_due_date, f"Reopened: {reason}", by)
+    reopen_closed_parents(action, reason=reason, by_id=by.id, today=today)
+    return change
 
 
 def close_action(action: Action, to: ActionStatus, by: User, reason: str, today: date) -> StatusChange:
@@ -310,11 +348,11 @@ def _decide_request(request: DueDateRequest, outcome: RequestStatus, by: User, n
 
 
 def record_impact_review(action: Action, *, outcome: str, note: str, next_review_date: date | None, by: User,
-                         today: date) -> ImpactReview:
+                         today: date, new_due_date: date | None = None) -> ImpactReview:
     """Has the change in practice lasted? Anything short of sustained needs a note saying what
     follows; a further check can be set for later, otherwise the action leaves the impact list.
-    (Reopening an assured action would rewrite the board's record of it: follow-up work is a new
-    action on the recommendation.)"""
+    Not sustained reopens the action (back in progress, with a new due date: three months on unless
+    one is given); the board's record of its assurance stays in the history."""
     if action.status != S.ASSURED:
         raise DomainError("Only an assured action has its impact reviewed.")
     if outcome not in {o.value for o in ImpactOutcome}:
@@ -325,10 +363,15 @@ def record_impact_review(action: Action, *, outcome: str, note: str, next_review
     if next_review_date is not None and next_review_date <= today:
         raise DomainError("The next impact review must be after today.", field="next_review_date")
     dates.check_planned(next_review_date, today, label="The next impact review", field="next_review_date")
+    reopen = outcome == ImpactOutcome.NOT_SUSTAINED
+    if reopen:
+        next_review_date = None  # reassured later, it gets a new impact review date then
     review = ImpactReview(action=action, due_date=action.impact_review_date, outcome=outcome, note=note,
                           next_review_date=next_review_date, reviewed_date=today, recorded_by_id=by.id,
                           recorded_at=utcnow())
     action.impact_review_date = next_review_date
     db.session.add(review)
     db.session.flush()
+    if reopen:
+        reopen_action(action, by, f"Impact review: the change has not lasted. {note}", today, new_due_date)
     return review

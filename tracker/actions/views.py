@@ -10,19 +10,55 @@ from sqlalchemy.orm import selectinload
 from tracker import conflicts, permissions
 from tracker.actions import services
 from tracker.actions.forms import (
-    ActionFilterForm, CloseForm, DecisionForm, DueDateDecisionForm, DueDateForm, DueDateRequestForm, EditActionForm,
-    EmptyForm, ImpactReviewForm, NewActionForm, ProgressForm, SubmitForm, choices,
+    ActionFilterForm,
+    CloseForm,
+    DecisionForm,
+    DueDateDecisionForm,
+    DueDateForm,
+    DueDateRequestForm,
+    EditActionForm,
+    EmptyForm,
+    ImpactReviewForm,
+    NewActionForm,
+    ProgressForm,
+    SubmitForm,
+    choices,
 )
 from tracker.actions.models import (
-    RATED, Action, ActionStatus, AssuranceDecision, DueDateChange, DueDateRequest, ImpactReview, ProgressUpdate,
-    Rating, RequestStatus, StatusChange,
+    RATED,
+    Action,
+    ActionStatus,
+    AssuranceDecision,
+    DueDateChange,
+    DueDateRequest,
+    ImpactReview,
+    ProgressUpdate,
+    Rating,
+    RequestStatus,
+    StatusChange,
 )
-from tracker.actions.queries import (AGENCY_OPTIONS, REVIEW_OPTIONS, SORTS, ActionFilters, actions_query,
-                                     count_actions, impact_review_due, loaded_actions, paginate_actions)
+from tracker.actions.queries import (
+    AGENCY_OPTIONS,
+    REVIEW_OPTIONS,
+    SORTS,
+    ActionFilters,
+    actions_query,
+    count_actions,
+    impact_review_due,
+    loaded_actions,
+    paginate_actions,
+)
 from tracker.actions.ratings import rate, rating_days
+from tracker.challenges.services import live_challenges_on
 from tracker.clock import today
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
+from tracker.measures.rules import standings
+from tracker.measures.services import (
+    MeasurementFields,
+    measures_for_action,
+    record_impact_review,
+)
 from tracker.recommendations.models import Recommendation
 from tracker.reminders.models import ReminderItem, ReminderMessage
 from tracker.rounds.models import UpdateRequest
@@ -30,9 +66,16 @@ from tracker.settings import load_settings
 from tracker.template_filters import current_url_with, govuk_date
 from tracker.themes.services import THEME_NAMES
 from tracker.users.models import Agency, AgencyKind, Role, User
-from tracker.challenges.services import live_challenges_on
-from tracker.views_common import (attempt, form_status, id_choices, page_size, parse_id, require, run_service,
-                                  signed_in_user)
+from tracker.views_common import (
+    attempt,
+    form_status,
+    id_choices,
+    page_size,
+    parse_id,
+    require,
+    run_service,
+    signed_in_user,
+)
 
 bp = Blueprint("actions", __name__, url_prefix="/actions")
 
@@ -166,7 +209,7 @@ def show(action_id: int):
         "actions/show.html", action=action, rating=rate(action, day, settings), settings=settings, today=day,
         challenges=live_challenges_on(signed_in_user(), action_id=action.id),
         reminders=reminders[:REMINDERS_SHOWN], more_reminders=len(reminders) > REMINDERS_SHOWN,
-        requests=requests,
+        requests=requests, measures=measures_for_action(action),
         pending_request=services.pending_due_date_request(action),
         latest_request=action.due_date_requests[-1] if action.due_date_requests else None,
         review_href=url_for("reviews.show", review_id=action.review_id),
@@ -347,20 +390,26 @@ def decide(action_id: int):
     user = signed_in_user()
     action = load_action(action_id, selectinload(Action.evidence).selectinload(Evidence.supplied_by))
     form = DecisionForm()
+    if not form.is_submitted():
+        form.impact_review_months.data = str(load_settings().impact_review_months)
     if _decided_meanwhile(user, action):
         form.form_errors.append(ALREADY_DECIDED)
         return render_template("actions/decide.html", form=form, action=action,
                                back_href=_back(action)), form_status(form)
     require(permissions.can_decide(user, action))
     if form.validate_on_submit():
-        accept, months = form.decision.data == "accept", load_settings().impact_review_months
-        if run_service(form, lambda: services.accept_action(action, user, form.reason.data, today(), months)
+        accept = form.decision.data == "accept"
+        months = form.impact_review_months.number
+        months = load_settings().impact_review_months if months is None else months
+        if run_service(form, lambda: services.accept_action(action, user, form.reason.data, today(), months,
+                                                            justification=form.justification.data or "")
                        if accept else services.return_action(action, user, form.reason.data, today()),
                        changed_meanwhile=ALREADY_DECIDED):
             flash("Action accepted as assured." if form.decision.data == "accept"
                   else "Action returned to the agency.", "success")
             return redirect(_back(action))
-    return render_template("actions/decide.html", form=form, action=action, back_href=_back(action)), form_status(form)
+    return render_template("actions/decide.html", form=form, action=action, back_href=_back(action),
+                           standings=standings(action.id, action.recommendation_id)), form_status(form)
 
 
 @bp.route("/<id:action_id>/close", methods=["GET", "POST"])
@@ -480,11 +529,18 @@ def impact_review(action_id: int):
     action = load_action(action_id, selectinload(Action.impact_reviews))
     require(permissions.can_record_impact_review(user, action))
     form = ImpactReviewForm()
+    measures = {m.id: m for m in measures_for_action(action)}
+    form.measure_id.choices = choices([("", "None re-measured")] + [(str(i), m.description) for i, m in measures.items()])
     if form.validate_on_submit():
-        if run_service(form, lambda: services.record_impact_review(
+        measure, reading = measures.get(parse_id(form.measure_id.data)), None
+        if measure is not None:
+            reading = MeasurementFields(measured_date=day, value=form.value.number,
+                                        sample_size=form.sample_size.number, source=form.source.data or "")
+        if run_service(form, lambda: record_impact_review(
                 action, outcome=form.outcome.data, note=form.note.data or "",
-                next_review_date=form.next_review_date.data, by=user, today=day)):
+                next_review_date=form.next_review_date.data, by=user, today=day,
+                new_due_date=form.new_due_date.data, measure=measure, reading=reading)):
             flash("Impact review recorded.", "success")
             return redirect(_back(action))
     return render_template("actions/impact_review.html", form=form, action=action, today=day,
-                           back_href=_back(action)), form_status(form)
+                           back_href=_back(action), measures=list(measures.values())), form_status(form)

@@ -13,6 +13,7 @@ from werkzeug.datastructures import FileStorage
 from tracker.actions import services as actions
 from tracker.actions.models import Action, ActionStatus, StatusChange
 from tracker.demo.accounts import DEMO_PASSWORD, LEADS, STAFF_ACCOUNTS, demo_accounts
+from tracker.demo.impact import build_impact_story
 from tracker.evidence.services import add_evidence
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation, RecommendationResponse, number_sort_key
@@ -139,6 +140,8 @@ def build_demo(today: date) -> str:
         scenario = SCENARIOS[n % len(SCENARIOS)]
         _build_action(recommendation, owner, leads.get(owner.short_name), scenario, n, today, officer, manager)
         counts[scenario] = counts.get(scenario, 0) + 1
+    db.session.flush()
+    build_impact_story(today, officer, manager)
     db.session.flush()
     library = build_library(themes)
     total = db.session.scalar(select(db.func.count()).select_from(Action))

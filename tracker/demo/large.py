@@ -21,6 +21,8 @@ from tracker.actions.models import (
 )
 from tracker.demo.builder import DEMO_PASSWORD, build_demo
 from tracker.evidence.models import Evidence
+from tracker.demo.impact import large_measures
+from tracker.measures.models import Measure, Measurement
 from tracker.extensions import db
 from tracker.recommendations.models import (
     Recommendation, RecommendationResponse, number_sort_key, recommendation_addressees,
@@ -246,8 +248,9 @@ def build_large(today: date, seed: int = 1, *, reviews: int = 398, target_action
     db.session.execute(insert(review_themes), links["review_themes"])
     db.session.execute(insert(recommendation_themes), links["recommendation_themes"])
     db.session.execute(insert(recommendation_addressees), links["recommendation_addressees"])
+    large_measures(rng, today)
     if db.engine.dialect.name == "postgresql":  # explicit ids leave the sequences behind
-        for model in models:
+        for model in (*models, Measure, Measurement):
             table = model.__table__.name
             db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                     f"(SELECT MAX(id) FROM {table}))"))

@@ -55,6 +55,8 @@ class Recommendation(db.Model):
     text: Mapped[str] = mapped_column(String(lengths.LONG_TEXT))
     kind: Mapped[RecommendationKind] = mapped_column(enum_column(RecommendationKind, "kind", 20),
                                                      default=RecommendationKind.PARTNERSHIP, index=True)
+    # Set by the board's closure decision (tracker/closure), cleared when an action of it is reopened.
+    closed_date: Mapped[date | None] = mapped_column(Date, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Optimistic locking: every UPDATE checks and bumps it, so a stale edit cannot overwrite a newer one.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

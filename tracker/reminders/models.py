@@ -5,11 +5,18 @@ in a day; a failed send stays on the row (and a later run that day retries it)."
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.actions.models import Action
 from tracker import lengths
+from tracker.actions.models import Action
 from tracker.extensions import db
 from tracker.models_base import UTCDateTime, enum_column, utcnow
 from tracker.users.models import User

@@ -11,7 +11,7 @@ from flask import current_app
 
 from tracker.audit.services import log_event
 from tracker.models_base import utcnow
-from tracker.reminders.mail import MailError, Mailer, mail_status
+from tracker.reminders.mail import Mailer, MailError, mail_status
 from tracker.users.models import User
 
 

@@ -15,14 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from email.message import EmailMessage
-from email.utils import formataddr, format_datetime, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from tracker import lengths
-from tracker.actions.models import WORKING_STATUSES, Action
+from tracker.actions.models import WORKING_STATUSES, Action, ActionStatus, StatusChange
 from tracker.actions.ratings import format_date
 from tracker.audit.services import log_event
 from tracker.clock import LONDON
@@ -34,12 +34,16 @@ from tracker.models_base import utcnow
 from tracker.recommendations.models import Recommendation
 from tracker.recommendations.services import outstanding_responses
 from tracker.reminders.mail import Mailer, MailError, external_url, mail_status
-from tracker.reminders.models import MessageKind, MessageStatus, ReminderItem, ReminderMessage
+from tracker.reminders.models import (
+    MessageKind,
+    MessageStatus,
+    ReminderItem,
+    ReminderMessage,
+)
 from tracker.reviews.models import Review
 from tracker.rounds.models import UpdateRequest, UpdateRound
 from tracker.settings import Settings, load_settings
 from tracker.users.models import Agency, Role, User
-
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,66 @@ def at_risk_section(ctx: DigestContext) -> dict[int, DigestSection]:
         f"Due {format_date(r.due_date)}, in {_days((r.due_date - ctx.today).days)}")
 
 
+#: How far back a reopening is still told, for a day the reminders did not run.
+REOPENED_TOLD_DAYS = 7
+
+
+def reopened_section(ctx: DigestContext) -> dict[int, DigestSection]:
+    """Actions reopened (an impact review found the change had not lasted, or a measurement fell below
+    its target) and not yet told: to the action's lead and to everyone in the business unit, once."""
+    told = (select(ReminderItem.id).join(ReminderMessage, ReminderMessage.id == ReminderItem.message_id)
+            .where(ReminderItem.action_id == Action.id, ReminderItem.section == "reopened",
+                   ReminderMessage.status == MessageStatus.SENT, ReminderMessage.sent_date >= Action.reopened_date))
+    rows = _action_rows(Action.reopened_date.is_not(None),
+                        Action.reopened_date >= ctx.today - timedelta(days=REOPENED_TOLD_DAYS), ~told.exists())
+    if not rows:
+        return {}
+    reasons = dict(db.session.execute(
+        select(StatusChange.action_id, StatusChange.reason)
+        .where(StatusChange.action_id.in_([r.id for r in rows]), StatusChange.from_status == ActionStatus.ASSURED)
+        .order_by(StatusChange.id)).all())  # the latest reopening's reason wins
+
+    def make() -> DigestSection:
+        return DigestSection("reopened", "Reopened actions", "These assured actions are back in progress: the "
+                             "change in practice has not lasted. Each has a new due date.", ("reopened", "reopened"))
+
+    def note(row) -> str:
+        return f"{reasons.get(row.id, 'Reopened')} New due date {format_date(row.due_date)}."
+
+    sections = _by_lead([r for r in rows if r.lead_id is not None], make, note)
+    staff = db.session.scalars(select(User.id).where(User.role == Role.BUSINESS_UNIT, User.active.is_(True))).all()
+    for person in staff:
+        section = sections.setdefault(person, make())
+        known = {item.action_id for item in section.items}
+        section.items.extend(_item(row, note(row)) for row in rows if row.id not in known)
+    return sections
+
+
+def impact_reviews_section(ctx: DigestContext) -> dict[int, DigestSection]:
+    """Assured actions whose impact review has come due, to everyone in the business unit, until the
+    review is recorded."""
+    stmt = (select(Action.id, Action.description, Action.impact_review_date.label("due_date"), Review.reference,
+                   Recommendation.number, Agency.name.label("owner"))
+            .join(Review, Review.id == Action.review_id)
+            .join(Recommendation, Recommendation.id == Action.recommendation_id)
+            .join(Agency, Agency.id == Action.owner_agency_id)
+            .where(Action.status == ActionStatus.ASSURED, Action.impact_review_date <= ctx.today)
+            .order_by(Action.impact_review_date, Action.id).limit(IMPACT_REVIEWS_LISTED))
+    rows = db.session.execute(stmt).all()
+    if not rows:
+        return {}
+    staff = db.session.scalars(select(User.id).where(User.role == Role.BUSINESS_UNIT, User.active.is_(True))).all()
+    items = [_item(row, f"Impact review due {format_date(row.due_date)}: has the change lasted?") for row in rows]
+    return {person: DigestSection("impact_review", "Impact reviews due", "Check that the change in practice has "
+                                  "lasted, and record what the measures show now.", ("impact review due",
+                                                                                      "impact reviews due"),
+                                  items=list(items)) for person in staff}
+
+
+#: The most impact reviews one digest lists (the list page has them all).
+IMPACT_REVIEWS_LISTED = 50
+
+
 def updates_requested_section(ctx: DigestContext) -> dict[int, DigestSection]:
     """Requests of open rounds not yet answered, for the action's lead now (not the lead when asked)."""
     rows = _action_rows(Action.lead_id.is_not(None), rounds=True)
@@ -199,8 +263,9 @@ def mentions_section(ctx: DigestContext) -> dict[int, DigestSection]:
 
 
 #: The sections of a lead's digest, in the order they are printed. Add a builder here to add a section.
-LEAD_DIGEST_SECTIONS: list[SectionBuilder] = [overdue_section, at_risk_section, updates_requested_section,
-                                              responses_owed_section, mentions_section]
+LEAD_DIGEST_SECTIONS: list[SectionBuilder] = [reopened_section, overdue_section, at_risk_section,
+                                              updates_requested_section, responses_owed_section,
+                                              impact_reviews_section, mentions_section]
 
 
 # --- the business unit's weekly summary ---------------------------------------------------------------------

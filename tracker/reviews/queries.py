@@ -34,6 +34,7 @@ class ReviewFilters:
     status: str | None = None
     theme_id: int | None = None
     text: str = ""
+    closure: str | None = None  # "open" or "closed": closed when the board closed its last recommendation
     sort: str = "reference"
     direction: str = "asc"
 
@@ -50,13 +51,14 @@ class ReviewFilters:
             status=status if status in {s.value for s in ReviewStatus} else None,
             theme_id=int(theme) if theme.isascii() and theme.isdigit() and len(theme) < 10 else None,
             text=(args.get("q") or "").strip()[:100],
+            closure=args.get("closure") if args.get("closure") in ("open", "closed") else None,
             sort=sort if sort in SORTS else "reference",
             direction=direction if direction in ("asc", "desc") else "asc",
         )
 
     @property
     def active(self) -> bool:
-        return bool(self.review_type or self.status or self.theme_id or self.text)
+        return bool(self.review_type or self.status or self.theme_id or self.text or self.closure)
 
 
 def _like_pattern(text: str) -> str:
@@ -73,6 +75,7 @@ class ReviewLine(NamedTuple):
     status: str
     published_date: date | None
     created_at: datetime
+    closed_date: date | None
 
     # The wording of its type and status: Review's own properties, which read the same two fields.
     type_label = Review.type_label
@@ -82,7 +85,7 @@ class ReviewLine(NamedTuple):
 def reviews_page(filters: ReviewFilters, *, page: int, per_page: int) -> Page:
     """A page of the reviews list as ReviewLines, with the total: two queries."""
     stmt, count = _list_statements(bool(filters.review_type), bool(filters.status), bool(filters.theme_id),
-                                   bool(filters.text), filters.sort, filters.direction)
+                                   bool(filters.text), filters.sort, filters.direction, filters.closure)
     params = {"review_type": filters.review_type, "status": filters.status, "theme_id": filters.theme_id,
               "pattern": _like_pattern(filters.text)}
     pagination = paginate(stmt, params, page=page, per_page=per_page, count=count)
@@ -92,7 +95,7 @@ def reviews_page(filters: ReviewFilters, *, page: int, per_page: int) -> Page:
 
 @cache
 def _list_statements(review_type: bool, status: bool, theme: bool, text: bool, sort: str,
-                     direction: str) -> tuple[Select, Select]:
+                     direction: str, closure: str | None = None) -> tuple[Select, Select]:
     """The list's statement and its count for one shape of filters and sort, built once, on the
     table (only the columns the list shows): the values are the named parameters `review_type`,
     `status`, `theme_id` and `pattern`."""
@@ -109,9 +112,12 @@ def _list_statements(review_type: bool, status: bool, theme: bool, text: bool, s
         pattern = bindparam("pattern", type_=String)
         conditions.append(or_(func.lower(r.reference).like(pattern, escape="\\"),
                               func.lower(r.title).like(pattern, escape="\\")))
+    if closure:
+        conditions.append(r.closed_date.is_(None) if closure == "open" else r.closed_date.is_not(None))
     keys = [r[column] for column in SORTS[sort]]
     order = [k.desc().nulls_last() if direction == "desc" else k.asc().nulls_last() for k in keys]
-    stmt = (select(r.id, r.reference, r.title, r.review_type, r.status, r.published_date, r.created_at)
+    stmt = (select(r.id, r.reference, r.title, r.review_type, r.status, r.published_date, r.created_at,
+                   r.closed_date)
             .where(*conditions).order_by(*order, r.id))
     return stmt, select(func.count(r.id)).where(*conditions)
 

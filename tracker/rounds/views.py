@@ -4,11 +4,12 @@ Every signed-in role reads them; an agency lead sees only its own agency's reque
 the business unit and administrators open and close rounds."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tracker import permissions
 from tracker.actions.models import Action, ProgressUpdate
+from tracker.actions.queries import impact_review_due
 from tracker.clock import today
 from tracker.extensions import db
 from tracker.rounds import services
@@ -87,7 +88,12 @@ def show(round_id: int):
     page = db.paginate(stmt, page=_page(), per_page=page_size(), max_per_page=100, error_out=False)
     total = services.Progress(sum(a.progress.requested for a in by_agency),
                               sum(a.progress.responded for a in by_agency))
+    # The business unit's side of a round: the impact reviews that fall due by its deadline.
+    impact_reviews = (db.session.scalar(select(func.count()).select_from(Action)
+                                        .where(impact_review_due(round_.deadline_date)))
+                      if permissions.can_view_assurance_queue(user) else 0)
     return render_template("rounds/show.html", round=round_, by_agency=by_agency, total=total, page=page,
+                           impact_reviews=impact_reviews,
                            filter_form=form, own_agency_only=scope is not None, close_form=CloseRoundForm(),
                            today=today())
 

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Select, select
 
-from tracker.actions.models import WORKING_STATUSES, ActionStatus, DueDateChange, ProgressUpdate, StatusChange
+from tracker.actions.models import CLOSED_STATUSES, WORKING_STATUSES, ActionStatus, DueDateChange, ProgressUpdate, StatusChange
 from tracker.clock import LONDON
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
@@ -99,6 +99,8 @@ class ActionState:
     opened_date: date | None
     submitted_at: datetime | None
     assured_date: date | None
+    #: The day an assured action was reopened, while it stays reopened (until assured again).
+    reopened_date: date | None = None
 
     def is_overdue(self, day: date) -> bool:
         """Live work past its due date; submitted work waits on the business unit, not the agency."""
@@ -130,6 +132,12 @@ def action_state_at(action: ActionFacts, status_moves: list[StatusMove], due_mov
         opened = action.opened_date
     submitted_at = next((m.at for m in reversed(moves) if m.to_status == ActionStatus.SUBMITTED), None)
     assured = next((m.on for m in reversed(moves) if m.to_status == ActionStatus.ASSURED), None)
+    reopened = None
+    for move in moves:  # reopened: assured, then back in progress; assured again clears it
+        if move.from_status == ActionStatus.ASSURED and move.to_status == ActionStatus.IN_PROGRESS:
+            reopened = move.on
+        elif move.to_status in CLOSED_STATUSES:
+            reopened = None
     latest = None
     for update in updates:
         if update.update_date <= as_at and (latest is None or (update.update_date, update.id) >=
@@ -142,6 +150,7 @@ def action_state_at(action: ActionFacts, status_moves: list[StatusMove], due_mov
         opened_date=opened,
         submitted_at=submitted_at if status == ActionStatus.SUBMITTED else None,
         assured_date=assured if status == ActionStatus.ASSURED else None,
+        reopened_date=reopened,
     )
 
 

@@ -11,6 +11,7 @@ from tracker.reports.data.actions import (
 )
 from tracker.reports.data.archive import PastReport, load_period, ratings_over_time
 from tracker.reports.data.history import load_history
+from tracker.reports.data.impact import ImpactSection, load_impact
 from tracker.reports.data.reviews import (
     LateMilestoneLine, ReviewSection, UnansweredRecommendation, late_milestones, load_reviews,
     recommendation_sections, review_sections,
@@ -49,6 +50,8 @@ class ReportData:
     open_actions: list[ActionLine]
     history: list[PastReport]
     latest_round: RoundSummary | None = None
+    #: What changed in practice, as measured: the report leads with it (tracker/reports/data/impact.py).
+    impact: ImpactSection | None = None
 
     @property
     def as_at(self) -> date:
@@ -74,6 +77,7 @@ def build_report_data(scope: ReportScope, settings: Settings, *, partnership: st
     theme_links = load_theme_links(selected)                            # 1
     challenges = open_challenges(scope, selected)                       # 1
     update_round = latest_round(selected, scope.as_at)                  # 1
+    impact = load_impact(selected, period.start, scope.as_at)           # 4
 
     rated = rate_actions(action_rows, records.placement, history, period, settings)
     lists = action_lists(rated, period)
@@ -93,4 +97,5 @@ def build_report_data(scope: ReportScope, settings: Settings, *, partnership: st
         open_challenges=challenges, reviews=reviews,
         themes=theme_lines(theme_links, records, rated.by_recommendation, sections),
         open_actions=lists.open_actions, history=ratings_over_time(period, counts), latest_round=update_round,
+        impact=impact,
     )

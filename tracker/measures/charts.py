@@ -1,0 +1,90 @@
+"""A measure's small trend chart, drawn as SVG on the server (no JavaScript): the baseline, each
+measurement, and the target as a dashed line. The same markup serves the action page and the board
+report. Only presentation attributes (no style attributes), so the Content-Security-Policy allows it;
+the SVG's <title> and <desc> give the figures in words, and the pages put a table beside it."""
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from html import escape
+
+from markupsafe import Markup
+
+WIDTH, HEIGHT = 360, 170
+LEFT, RIGHT, TOP, BOTTOM = 46, 70, 14, 28
+LINE = "#1d70b8"
+TARGET = "#00703c"
+AXIS = "#505a5f"
+
+
+def _nice_top(value: float) -> float:
+    """A round number at or above `value` for the top of the scale."""
+    if value <= 0:
+        return 1.0
+    step = 10 ** (len(str(int(value))) - 1)
+    for multiple in (1, 2, 2.5, 5, 10):
+        if multiple * step >= value:
+            return multiple * step
+    return 10 * step
+
+
+def trend_chart(chart_id: str, *, title: str, baseline: tuple[date, float], target: tuple[date, float],
+                points: Sequence[tuple[date, float]], show: Callable[[float], str],
+                percentage: bool = False) -> Markup:
+    """`points` are (date, value) in date order; `show` formats a value ("85%")."""
+    first = baseline[0]
+    last = max([target[0], *(d for d, _ in points)])
+    span = max((last - first).days, 1)
+    top = 100.0 if percentage else _nice_top(max([baseline[1], target[1], *(v for _, v in points)]) * 1.1)
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x(day: date) -> float:
+        return round(LEFT + plot_w * (day - first).days / span, 1)
+
+    def y(value: float) -> float:
+        return round(TOP + plot_h * (1 - min(max(value, 0), top) / top), 1)
+
+    latest = points[-1] if points else None
+    desc = (f"Baseline {show(baseline[1])} on {baseline[0]:%d/%m/%Y}; target {show(target[1])} by "
+            f"{target[0]:%d/%m/%Y}; " + (f"{len(points)} measurement{'s' if len(points) != 1 else ''}, the latest "
+                                          f"{show(latest[1])} on {latest[0]:%d/%m/%Y}." if latest else
+                                          "no measurements yet."))
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-measure-chart" id="{chart_id}" role="img" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="Arial, Helvetica, sans-serif" '
+        f'font-size="11">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
+        # axes, with the scale's ends and the dates at either end
+        f'<path d="M{LEFT} {TOP}V{TOP + plot_h}H{LEFT + plot_w}" fill="none" stroke="{AXIS}" stroke-width="1"/>',
+        f'<text x="{LEFT - 4}" y="{TOP + 4}" text-anchor="end" fill="#0b0c0c">{escape(show(top))}</text>',
+        f'<text x="{LEFT - 4}" y="{TOP + plot_h}" text-anchor="end" fill="#0b0c0c">{escape(show(0))}</text>',
+        f'<text x="{LEFT}" y="{HEIGHT - 8}" fill="#0b0c0c">{first:%b %Y}</text>',
+        f'<text x="{LEFT + plot_w}" y="{HEIGHT - 8}" text-anchor="end" fill="#0b0c0c">{last:%b %Y}</text>',
+        # the target: a dashed line across, labelled at its right end
+        f'<path d="M{LEFT} {y(target[1])}H{LEFT + plot_w}" stroke="{TARGET}" stroke-width="2" '
+        f'stroke-dasharray="6 4" fill="none"/>',
+        f'<text x="{LEFT + plot_w + 4}" y="{y(target[1]) + 4}" fill="{TARGET}">Target {escape(show(target[1]))}</text>',
+    ]
+    series = [baseline, *points]
+    path = " ".join(f"{'M' if i == 0 else 'L'}{x(d)} {y(v)}" for i, (d, v) in enumerate(series))
+    parts.append(f'<path d="{path}" fill="none" stroke="{LINE}" stroke-width="2"/>')
+    # the baseline as an open square, measurements as filled circles: told apart without colour
+    bx, by = x(baseline[0]), y(baseline[1])
+    parts.append(f'<rect x="{bx - 4}" y="{by - 4}" width="8" height="8" fill="#ffffff" stroke="{LINE}" '
+                 f'stroke-width="2"/>')
+    parts.extend(f'<circle cx="{x(d)}" cy="{y(v)}" r="3.5" fill="{LINE}"/>' for d, v in points)
+    if latest is not None:
+        parts.append(f'<text x="{min(x(latest[0]) + 6, LEFT + plot_w + 4)}" y="{max(y(latest[1]) - 6, TOP + 8)}" '
+                     f'fill="#0b0c0c" font-weight="bold">{escape(show(latest[1]))}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def measure_chart(measure, chart_id: str | None = None) -> Markup:
+    """The chart of a Measure model (with its measurements loaded)."""
+    return trend_chart(chart_id or f"measure-{measure.id}-chart", title=f"Trend: {measure.description}",
+                       baseline=(measure.baseline_date, measure.baseline_value),
+                       target=(measure.target_date, measure.target_value),
+                       points=[(m.measured_date, m.value) for m in measure.measurements], show=measure.show,
+                       percentage=measure.unit == "percentage")
