@@ -23,6 +23,8 @@ SECURITY_CODE = 40  # a second-factor or recovery code
 PASTED_DOCUMENT = 2_000_000  # a review document pasted as text
 
 # Written text
+MEASURE = 500  # what a measure counts
+MINUTE_REFERENCE = 100  # a board minute's reference
 SOURCE = 500  # where a measured figure comes from (an audit, a data set)
 REASON = 5000  # a reason for a change, a decision or a closure; a note to another person
 DESCRIPTION = 5000  # an action's description and success measure, an evidence item's description

@@ -47,7 +47,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('action_id', sa.Integer(), nullable=True),
     sa.Column('recommendation_id', sa.Integer(), nullable=True),
-    sa.Column('description', sa.String(length=5000), nullable=False),
+    sa.Column('description', sa.String(length=500), nullable=False),
     sa.Column('unit', sa.Enum('percentage', 'count', 'days', 'rate', 'score', name='unit', native_enum=False, create_constraint=True, length=20), nullable=False),
     sa.Column('direction', sa.Enum('up', 'down', name='direction', native_enum=False, create_constraint=True, length=10), nullable=False),
     sa.Column('baseline_value', sa.Float(), nullable=False),

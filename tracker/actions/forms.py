@@ -138,7 +138,7 @@ class ImpactReviewForm(FlaskForm):
     value = NumberField("Value found", required=False)
     sample_size = NumberField("Sample size (optional)", required=False, whole=True)
     source = StringField("Source of the figure", widget=GovTextInput(),
-                         validators=[Length(max=500, message="The source must be 500 characters or fewer")])
+                         validators=[within(lengths.SOURCE, "The source")])
     new_due_date = GovukDateField("New due date if the change has not lasted (optional)", required=False,
                                   description="Not sustained reopens the action: back in progress with this due "
                                               "date, or three months from today if you leave it empty.")

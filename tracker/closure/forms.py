@@ -3,19 +3,20 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
-from tracker.forms_common import GovukDateField
+from tracker import lengths
+from tracker.forms_common import GovukDateField, within
 
 
 class ClosureForm(FlaskForm):
     decision_date = GovukDateField("Date of the board's decision")
     meeting = StringField("Meeting", widget=GovTextInput(), validators=[
         DataRequired("Enter the meeting that decided"),
-        Length(max=200, message="The meeting must be 200 characters or fewer")])
+        within(lengths.TITLE, "The meeting")])
     minute_reference = StringField("Minute reference", widget=GovTextInput(), validators=[
         DataRequired("Enter the minute reference"),
-        Length(max=100, message="The minute reference must be 100 characters or fewer")])
+        within(lengths.MINUTE_REFERENCE, "The minute reference")])
     risk_accepted = TextAreaField("Risk accepted", widget=GovTextArea(), validators=[
-        Length(max=5000, message="The risk accepted must be 5,000 characters or fewer")])
+        within(lengths.REASON, "The risk accepted")])
     submit = SubmitField("Record the closure", widget=GovSubmitInput())

@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from tracker import lengths
 from tracker.actions.models import LIVE_STATUSES, Action, ActionStatus
 from tracker.closure.models import ClosureDecision, ClosureKind
 from tracker.errors import DomainError
@@ -17,7 +18,7 @@ from tracker.models_base import utcnow
 from tracker.recommendations.models import Recommendation
 from tracker.users.models import User
 
-TEXT_MAX = 200
+TEXT_MAX = lengths.TITLE
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def close_recommendation(recommendation: Recommendation, *, decision_date: date 
         raise DomainError("Enter the meeting that decided", field="meeting")
     if not minute_reference:
         raise DomainError("Enter the minute reference", field="minute_reference")
-    if len(meeting) > TEXT_MAX or len(minute_reference) > 100:
+    if len(meeting) > TEXT_MAX or len(minute_reference) > lengths.MINUTE_REFERENCE:
         raise DomainError("The meeting or the minute reference is too long", field="meeting")
     risk_accepted = (risk_accepted or "").strip()
     if counts.closed_unassured and not risk_accepted:

@@ -12,11 +12,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, StopValidation
+from wtforms.validators import DataRequired, Optional, StopValidation
 
-from tracker.forms_common import GovukDateField
+from tracker import lengths
+from tracker.forms_common import GovukDateField, within
 from tracker.measures.models import Direction, MeasureUnit
-from tracker.measures.services import TEXT_MAX
 
 NUMBER = re.compile(r"^-?\d{1,12}(\.\d{1,6})?$")
 
@@ -28,7 +28,8 @@ class NumberField(StringField):
     widget = GovTextInput()
 
     def __init__(self, label=None, validators=None, required: bool = True, whole: bool = False, **kwargs):
-        super().__init__(label, validators, **kwargs)
+        self.too_long = within(lengths.NUMBER, label or "The number")
+        super().__init__(label, [*(validators or []), self.too_long], **kwargs)
         self.required, self.whole = required, whole
         self.number = None
 
@@ -36,6 +37,8 @@ class NumberField(StringField):
         text = (self.data or "").strip().replace(",", "").removesuffix("%").strip()
         name = self.label.text
         self.number = None
+        if len(self.data or "") > lengths.NUMBER:
+            raise StopValidation(self.too_long.message)
         if not text:
             if self.required:
                 raise StopValidation(f"Enter {name[0].lower()}{name[1:]}")
@@ -49,7 +52,7 @@ class NumberField(StringField):
 class MeasureForm(FlaskForm):
     description = TextAreaField("What is counted", widget=GovTextArea(), validators=[
         DataRequired("Enter what is counted"),
-        Length(max=TEXT_MAX, message=f"What is counted must be {TEXT_MAX} characters or fewer")])
+        within(lengths.MEASURE, "What is counted")])
     unit = RadioField("Unit", widget=GovRadioInput(), choices=[SelectChoice(u.value, u.label) for u in MeasureUnit],
                       validators=[DataRequired("Select the unit")])
     direction = RadioField("Which direction is better", widget=GovRadioInput(),
@@ -58,7 +61,7 @@ class MeasureForm(FlaskForm):
     baseline_value = NumberField("Baseline value")
     baseline_date = GovukDateField("Date of the baseline")
     baseline_source = StringField("Source of the baseline (optional)", widget=GovTextInput(), validators=[
-        Optional(), Length(max=TEXT_MAX, message=f"The source must be {TEXT_MAX} characters or fewer")])
+        Optional(), within(lengths.SOURCE, "The source")])
     target_value = NumberField("Target value")
     target_date = GovukDateField("Target date")
     submit = SubmitField("Save the measure", widget=GovSubmitInput())
@@ -70,7 +73,7 @@ class MeasurementForm(FlaskForm):
     sample_size = NumberField("Sample size (optional)", required=False, whole=True)
     source = StringField("Source", widget=GovTextInput(), validators=[
         DataRequired("Enter where the figure comes from (the audit or data set)"),
-        Length(max=TEXT_MAX, message=f"The source must be {TEXT_MAX} characters or fewer")])
+        within(lengths.SOURCE, "The source")])
     evidence_link = StringField("Link to the evidence (optional)", widget=GovTextInput(), validators=[
-        Optional(), Length(max=2000, message="The link must be 2,000 characters or fewer")])
+        Optional(), within(lengths.LINK, "The link")])
     submit = SubmitField("Record the measurement", widget=GovSubmitInput())

@@ -65,7 +65,7 @@ class Measure(db.Model):
     action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
     recommendation_id: Mapped[int | None] = mapped_column(ForeignKey("recommendations.id", ondelete="CASCADE"),
                                                           index=True)
-    description: Mapped[str] = mapped_column(String(lengths.DESCRIPTION))
+    description: Mapped[str] = mapped_column(String(lengths.MEASURE))
     unit: Mapped[MeasureUnit] = mapped_column(enum_column(MeasureUnit, "unit", 20))
     direction: Mapped[Direction] = mapped_column(enum_column(Direction, "direction", 10))
     baseline_value: Mapped[float] = mapped_column(Float)
@@ -123,7 +123,7 @@ class Measurement(db.Model):
     value: Mapped[float] = mapped_column(Float)
     sample_size: Mapped[int | None] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(String(lengths.SOURCE))
-    evidence_link: Mapped[str] = mapped_column(String(2000), default="")
+    evidence_link: Mapped[str] = mapped_column(String(lengths.LINK), default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

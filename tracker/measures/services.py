@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from tracker import lengths
 from tracker.actions.models import Action, ActionStatus, ImpactOutcome, ImpactReview
 from tracker.actions.services import record_impact_review as record_outcome
 from tracker.actions.services import reopen_action
@@ -18,7 +19,7 @@ from tracker.models_base import utcnow
 from tracker.recommendations.models import Recommendation
 from tracker.users.models import User
 
-TEXT_MAX = 500
+TEXT_MAX = lengths.MEASURE  # and lengths.SOURCE: both 500
 #: Values beyond this are typing mistakes, not counts from an audit.
 VALUE_MAX = 1e9
 
