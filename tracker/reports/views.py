@@ -14,10 +14,11 @@ from tracker.extensions import db
 from tracker.reports import exports, services
 from tracker.reports.charts import report_charts
 from tracker.reports.forms import NewReportForm
-from tracker.reports.models import BoardReport, ReportStatus
+from tracker.reports.models import BoardMeeting, BoardReport, ReportStatus
 from tracker.reports.tasks import configure as configure_queue
 from tracker.reports.tasks import enqueue_report
 from tracker.reviews.models import Review
+from tracker.template_filters import govuk_date
 from tracker.themes.models import Theme
 from tracker.users.models import Agency, AgencyKind
 from tracker.views_common import require, run_service, signed_in_user
@@ -36,7 +37,7 @@ def _page_size() -> int:
     return max(1, min(int(current_app.config.get("PAGE_SIZE", 25)), 100))
 
 
-def _load(report_id: int) -> BoardReport:
+def load_report(report_id: int) -> BoardReport:
     report = db.session.get(BoardReport, report_id)
     if report is None:
         abort(404)
@@ -59,6 +60,10 @@ def _choices(form: NewReportForm) -> None:
             select(Agency.name).where(Agency.kind != AgencyKind.NATIONAL).order_by(Agency.name))]
     form.theme.choices = [("", "All themes")] + [
         (name, name) for (name,) in db.session.execute(select(Theme.name).order_by(Theme.name))]
+    form.meeting.choices = [("", "No meeting")] + [
+        (str(meeting_id), f"{title}, {govuk_date(day)}") for meeting_id, title, day in db.session.execute(
+            select(BoardMeeting.id, BoardMeeting.title, BoardMeeting.meeting_date)
+            .where(BoardMeeting.meeting_date >= today()).order_by(BoardMeeting.meeting_date).limit(50))]
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -69,9 +74,16 @@ def new():
     if not form.is_submitted():
         form.as_at.data = today()
     if form.validate_on_submit():
+        draft = bool(form.draft.data)
+        chosen = form.meeting.data or ""
+        meeting = db.session.get(BoardMeeting, int(chosen)) if chosen.isdigit() and len(chosen) < 10 else None
         report = run_service(form, lambda: services.request_report(
             as_at=form.as_at.data, today=today(), review=form.review.data or None, agency=form.agency.data or None,
-            theme=form.theme.data or None, by=signed_in_user()))
+            theme=form.theme.data or None, by=signed_in_user(), draft=draft, meeting=meeting))
+        if report and draft:
+            db.session.commit()
+            flash("The draft is started. Write the commentary, preview it, then publish it.", "success")
+            return redirect(url_for("reports.commentary_page", report_id=report.id))
         if report:
             enqueue_report(report.id)
             flash("The report is being generated. This page shows when it is ready.", "success")
@@ -82,13 +94,13 @@ def new():
 
 @bp.get("/<id:report_id>")
 def show(report_id: int):
-    report = _load(report_id)
+    report = load_report(report_id)
     return render_template("reports/show.html", report=report, back_href=url_for("reports.index"))
 
 
 @bp.get("/<id:report_id>/report.pdf")
 def download(report_id: int):
-    report = _load(report_id)
+    report = load_report(report_id)
     if report.status != ReportStatus.DONE:
         abort(404)
     pdf = services.verified_pdf(report)
@@ -99,7 +111,7 @@ def download(report_id: int):
 
 
 def _export(report_id: int, kind: str):
-    report = _load(report_id)
+    report = load_report(report_id)
     data = services.report_data(report)
     if kind == "csv":
         body, mimetype = exports.to_csv(data), "text/csv; charset=utf-8"
@@ -128,5 +140,6 @@ def dashboard():
 
 
 from tracker.reports.cli import register as _register_cli  # noqa: E402
+from tracker.reports import paper_views  # noqa: E402,F401 - its routes are on this blueprint
 
 _register_cli(bp)
