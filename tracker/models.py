@@ -11,7 +11,7 @@ from tracker.recommendations.models import FormalResponse, Recommendation, Recom
 from tracker.reviews.models import LearningPoint, Review, ReviewStatus, ReviewType  # noqa: F401
 from tracker.themes.models import Theme, ThemeAlias  # noqa: F401
 from tracker.users.models import Agency, AgencyKind, Role, User  # noqa: F401
-from tracker.reports.models import BoardMeeting, BoardReport, ReportStatus, ReportTemplate  # noqa: F401
+from tracker.reports.models import BoardMeeting, BoardReport, PackRun, ReportStatus, ReportTemplate  # noqa: F401
 from tracker.imports.models import ImportDraft, SourceDocument  # noqa: F401
 from tracker.challenges.models import Challenge, ChallengeMessage, ChallengeStatus  # noqa: F401
 from tracker.library.models import LibraryReview  # noqa: F401

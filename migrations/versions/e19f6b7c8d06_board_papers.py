@@ -46,6 +46,26 @@ def upgrade():
     )
     with op.batch_alter_table('report_templates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_report_templates_uploaded_at'), ['uploaded_at'], unique=False)
+    op.create_table('pack_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('as_at_date', sa.Date(), nullable=False),
+    sa.Column('requested_by_name', sa.String(length=200), nullable=False),
+    sa.Column('requested_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', tracker.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('progress', sa.String(length=200), nullable=False),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('files', sa.JSON(), nullable=True),
+    sa.Column('size_bytes', sa.Integer(), nullable=True),
+    sa.Column('sha256', sa.String(length=64), nullable=True),
+    sa.Column('content', sa.LargeBinary(), nullable=True),
+    sa.CheckConstraint("status != 'done' OR (sha256 IS NOT NULL AND content IS NOT NULL)", name=op.f('ck_pack_runs_done_has_zip')),
+    sa.CheckConstraint(NEW_STATUSES, name=op.f('ck_pack_runs_status')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pack_runs'))
+    )
+    with op.batch_alter_table('pack_runs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pack_runs_requested_at'), ['requested_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_pack_runs_status'), ['status'], unique=False)
     with op.batch_alter_table('board_reports', schema=None) as batch_op:
         batch_op.add_column(sa.Column('commentary', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('meeting_id', sa.Integer(), nullable=True))
@@ -72,4 +92,8 @@ def downgrade():
     with op.batch_alter_table('report_templates', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_report_templates_uploaded_at'))
     op.drop_table('report_templates')
+    with op.batch_alter_table('pack_runs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pack_runs_status'))
+        batch_op.drop_index(batch_op.f('ix_pack_runs_requested_at'))
+    op.drop_table('pack_runs')
     op.drop_table('board_meetings')

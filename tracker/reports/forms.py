@@ -60,3 +60,9 @@ class MeetingForm(FlaskForm):
         validators=[InputRequired("Enter a number of days, for example 7"),
                     NumberRange(0, 90, "Enter a number of days from 0 to 90")])
     submit = SubmitField("Add the meeting", widget=GovSubmitInput())
+
+
+class PacksForm(FlaskForm):
+    as_at = GovukDateField("As at date", description="Every rating in the packs is worked out for this date. "
+                                                      "For example, 31 3 2026")
+    submit = SubmitField("Make the packs for every agency", widget=GovSubmitInput())

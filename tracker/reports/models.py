@@ -141,3 +141,42 @@ class ReportTemplate(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     AUDIT_EXCLUDE = ("content",)
+
+
+class PackRun(db.Model):
+    """One run of the agency packs: every agency's pack (PDF and DOCX) for an as-at date, in one zip,
+    made by the queue worker. Agency leads download their own agency's files from the newest run."""
+
+    __tablename__ = "pack_runs"
+    __table_args__ = (
+        CheckConstraint("status != 'done' OR (sha256 IS NOT NULL AND content IS NOT NULL)", name="done_has_zip"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[ReportStatus] = mapped_column(enum_column(ReportStatus, "status", 10), default=ReportStatus.QUEUED,
+                                                 index=True)
+    as_at_date: Mapped[date] = mapped_column(Date)
+    requested_by_name: Mapped[str] = mapped_column(String(200))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    progress: Mapped[str] = mapped_column(String(200), default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    # {agency name: [file names in the zip]}: which files belong to which agency (the leads' downloads).
+    files: Mapped[dict | None] = mapped_column(JSON)
+    size_bytes: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+
+    AUDIT_EXCLUDE = ("content",)
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ReportStatus.DONE
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
+
+    @property
+    def status_label(self) -> str:
+        return ReportStatus(self.status).label
