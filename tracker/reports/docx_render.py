@@ -63,13 +63,26 @@ class DocxWriter:
 
     def __init__(self, document: DocumentObject):
         self.doc = document
-        names = {style.name for style in document.styles}
-        self.bullet_style = "List Bullet" if "List Bullet" in names else None
-        self.table_style = "Table Grid" if "Table Grid" in names else None
-        self.caption_style = "Caption" if "Caption" in names else None
+        # Style ids looked up once: python-docx looks a style name up by walking every style (and the
+        # default style) on each use, which was most of the time of a large report.
+        self.style_ids = {style.name: style.style_id for style in document.styles}
+        self.bullet_style = "List Bullet" if "List Bullet" in self.style_ids else None
+        self.table_style = "Table Grid" if "Table Grid" in self.style_ids else None
+        self.caption_style = "Caption" if "Caption" in self.style_ids else None
+
+    def add_paragraph(self, text: str = "", style: str | None = None):
+        """A paragraph in a style given by name (set by its id, without python-docx's lookup)."""
+        p = self.doc.add_paragraph(_x(text) if text else "")
+        if style and style in self.style_ids:
+            p._p.get_or_add_pPr().style = self.style_ids[style]
+        return p
 
     def heading(self, text: str, level: int) -> None:
-        self.doc.add_heading(_x(text), level)
+        name = "Title" if level == 0 else f"Heading {level}"
+        if name in self.style_ids:
+            self.add_paragraph(text, name)
+        else:
+            self.doc.add_heading(_x(text), level)  # python-docx adds the style to the document
 
     def paragraph(self, text: str = "", bold_prefix: str = "") -> None:
         p = self.doc.add_paragraph()
@@ -86,7 +99,7 @@ class DocxWriter:
             self.paragraph(bold_prefix=label)
         for block in blocks:
             for item in block.items:
-                p = self.doc.add_paragraph(style=self.bullet_style if block.kind == "bullets" else None)
+                p = self.add_paragraph(style=self.bullet_style if block.kind == "bullets" else None)
                 if block.kind == "bullets" and self.bullet_style is None:
                     p.add_run("• ")
                 for run in item:
@@ -96,10 +109,10 @@ class DocxWriter:
               widths: Sequence[float] | None = None) -> int:
         """A table whose header row repeats on each page; returns the number of body rows."""
         if caption:
-            self.doc.add_paragraph(_x(caption), style=self.caption_style)
+            self.add_paragraph(caption, self.caption_style)
         table = self.doc.add_table(rows=1, cols=len(headers))
         if self.table_style:
-            table.style = self.table_style
+            table._tbl.tblPr.style = self.style_ids[self.table_style]
         header = table.rows[0]
         for cell, text in zip(header.cells, headers):
             cell.text = ""
@@ -191,7 +204,7 @@ def cover_fields(data: ReportData, notes: dict[str, str], meeting: Any = None) -
 
 
 def _cover(w: DocxWriter, data: ReportData, notes: dict[str, str], meeting: Any) -> None:
-    w.doc.add_heading(_x(data.title), 0)
+    w.heading(data.title, 0)
     w.paragraph(data.partnership)
     fields = cover_fields(data, notes, meeting)
     w.paragraph(fields["meeting"], "Meeting: ")
@@ -253,7 +266,7 @@ def _summary(w: DocxWriter, data: ReportData, notes: dict[str, str]) -> None:
     for count, text in ((len(data.newly_overdue), "became overdue"),
                         (len(data.newly_assured), "assured with evidence of impact"),
                         (len(data.due_dates_moved), "due dates moved")):
-        p = w.doc.add_paragraph(style=w.bullet_style)
+        p = w.add_paragraph(style=w.bullet_style)
         p.add_run(str(count)).bold = True
         p.add_run(f" {text}")
     count_table(w, data, data.by_agency, "Agency", "Actions by owning agency")

@@ -107,7 +107,7 @@ def split_by_agency(data: ReportData) -> list[AgencyPack]:
 
 def pack_docx(pack: AgencyPack) -> bytes:
     w = DocxWriter(new_document(None))
-    w.doc.add_heading(pack.title, 0)
+    w.heading(pack.title, 0)
     w.paragraph(pack.partnership)
     w.paragraph(long_date(pack.as_at), "As at: ")
     w.paragraph(f"{len(pack.actions)} actions owned, {len(pack.overdue)} overdue, "
@@ -115,7 +115,7 @@ def pack_docx(pack: AgencyPack) -> bytes:
     w.heading("What is asked of the agency", 1)
     if pack.asked:
         for item in pack.asked:
-            w.doc.add_paragraph(item, style=w.bullet_style)
+            w.add_paragraph(item, w.bullet_style)
     else:
         w.paragraph("Nothing is outstanding.")
     w.heading("Ratings", 1)
