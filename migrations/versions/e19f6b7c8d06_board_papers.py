@@ -28,6 +28,7 @@ def upgrade():
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('draft_days_before', sa.Integer(), nullable=False),
     sa.Column('packs_sent_at', tracker.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sent', sa.JSON(), nullable=True),
     sa.Column('created_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('draft_days_before BETWEEN 0 AND 90', name=op.f('ck_board_meetings_draft_days_range')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_board_meetings')),

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from tracker.clock import today
 from tracker.extensions import db
 from tracker.reports.models import ReportStatus
+from tracker.reports.schedule import run_schedule
 from tracker.reports.services import generate_report, request_report
 from tracker.users.models import User
 
@@ -21,6 +22,17 @@ def _iso_date(ctx, param, value: str) -> date:
 
 
 def register(bp) -> None:
+    @bp.cli.command("prepare-board-papers")
+    @click.option("--today", "day", callback=lambda ctx, param, value: _iso_date(ctx, param, value) if value else None,
+                  help="The day to run for, YYYY-MM-DD (default: today).")
+    def prepare_board_papers_command(day: date | None) -> None:
+        """Prepare the draft report and agency packs of every board meeting whose day has come, and email
+        the links (the task queue does this every hour)."""
+        result = run_schedule(day or today())
+        click.echo(result.summary())
+        if result.failed:
+            raise SystemExit(1)
+
     @bp.cli.command("board-report")
     @click.option("--as-at", "as_at", required=True, callback=_iso_date, help="The as-at date, YYYY-MM-DD.")
     @click.option("--review", help="Only this review (its reference).")

@@ -38,6 +38,8 @@ class BoardMeeting(db.Model):
     draft_days_before: Mapped[int] = mapped_column(Integer, default=7)
     # When the agency packs were sent to each agency's leads (None: not yet).
     packs_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The record of what was sent for the meeting: [{"at", "to", "what", "status", "error"}], oldest first.
+    sent: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property

@@ -3,16 +3,20 @@ a published report; the partnership's Word template.
 
 The business unit and admins write and publish; every reader of reports downloads and reads."""
 
+from datetime import timedelta
+
 from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
 
 from tracker import permissions
 from tracker.audit.services import log_event
 from tracker.downloads import attachment
 from tracker.extensions import db
-from tracker.reports import commentary, services
+from tracker.clock import today
+from tracker.reports import commentary, schedule, services
 from tracker.reports.charts import report_charts
-from tracker.reports.forms import CommentaryForm, TemplateForm
-from tracker.reports.models import BoardReport, ReportStatus
+from tracker.reports.forms import CommentaryForm, MeetingForm, TemplateForm
+from tracker.reports.models import BoardMeeting, BoardReport, ReportStatus
 from tracker.reports.render import commentary_context
 from tracker.reports.report_template import MAX_BYTES
 from tracker.reports.tasks import enqueue_report
@@ -116,4 +120,31 @@ def template():
                 flash("The template is saved: reports published from now on use it.", "success")
                 return redirect(url_for("reports.template"))
     return render_template("reports/template.html", form=form, current=services.latest_template(),
+                           back_href=url_for("reports.index")), (200 if not form.errors else 422)
+
+
+@bp.route("/meetings", methods=["GET", "POST"])
+def meetings():
+    """Board meeting dates: each one's papers are prepared its chosen number of days before it."""
+    _staff()
+    form = MeetingForm()
+    if form.validate_on_submit():
+        meeting = run_service(form, lambda: schedule.add_meeting(
+            form.meeting_date.data, form.title.data, form.draft_days_before.data, today()))
+        if meeting is not None:
+            db.session.commit()
+            flash(f"The meeting is added: its papers are prepared on {meeting.draft_date.day} "
+                  f"{meeting.draft_date:%B %Y}.", "success")
+            return redirect(url_for("reports.meetings"))
+    rows = db.session.execute(
+        select(BoardMeeting, BoardReport.id).outerjoin(BoardReport, BoardReport.meeting_id == BoardMeeting.id)
+        .where(BoardMeeting.meeting_date >= today() - timedelta(days=120))
+        .order_by(BoardMeeting.meeting_date, BoardReport.id).limit(60)).all()
+    drafts: dict[int, int] = {}
+    listed: dict[int, BoardMeeting] = {}
+    for meeting, report_id in rows:
+        listed.setdefault(meeting.id, meeting)
+        if report_id is not None:
+            drafts.setdefault(meeting.id, report_id)
+    return render_template("reports/meetings.html", form=form, meetings=list(listed.values()), drafts=drafts, today=today(),
                            back_href=url_for("reports.index")), (200 if not form.errors else 422)

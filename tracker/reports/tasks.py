@@ -26,6 +26,7 @@ from tracker.reminders.mail import mail_status
 from tracker.reminders.services import run_daily_reminders
 from tracker.reports.models import BoardReport, PackRun, ReportStatus
 from tracker.reports.packs import generate_packs
+from tracker.reports.schedule import run_schedule
 from tracker.reports.services import generate_report
 
 
@@ -133,6 +134,24 @@ def generate_packs_task(run_id: int) -> None:
 def enqueue_packs(run_id: int) -> None:
     """Queue the run; call after the request's commit so the consumer can see the row."""
     generate_packs_task(run_id)
+
+
+@huey.periodic_task(crontab(minute="25"))
+def prepare_board_papers_task() -> None:
+    """Every hour at twenty-five past: the drafts and agency packs of meetings whose day has come
+    (schedule.py; a meeting is prepared once, so the hourly run only catches up after downtime)."""
+    def run() -> None:
+        current_app.logger.info("board papers: %s", run_schedule(today()).summary())
+
+    if has_app_context():
+        run()
+        return
+    app = _consumer_app()
+    with app.app_context():
+        try:
+            run()
+        finally:
+            db.session.remove()
 
 
 # --- reading uploaded documents ----------------------------------------------------------------------------
