@@ -74,7 +74,7 @@ def test_every_agency_gets_its_own_pack_in_one_zip(client, login_as, two_agencie
 
 
 def test_a_lead_downloads_only_their_own_agencys_pack(client, login_as, two_agencies, quick_pdf):
-    police, health = two_agencies
+    _, health = two_agencies
     login_as(Role.BUSINESS_UNIT)
     _run(client)
     run_id = db.session.scalars(select(PackRun.id)).one()

@@ -2,7 +2,7 @@
 business manager emailed a link; every agency's pack made and its leads emailed; a record of what was
 sent; each meeting prepared once."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select

@@ -92,32 +92,29 @@ def _runs(text: str) -> tuple[Run, ...]:
 def parse(text: str | None) -> list[Block]:
     blocks: list[Block] = []
     for chunk in re.split(r"\n\s*\n", clean(text)):
-        lines = [line for line in chunk.split("\n") if line.strip()]
         paragraph: list[str] = []
         bullets: list[str] = []
-
-        def flush_paragraph() -> None:
-            if paragraph:
-                blocks.append(Block("paragraph", (_runs(" ".join(s.strip() for s in paragraph)),)))
-                paragraph.clear()
-
-        def flush_bullets() -> None:
-            if bullets:
-                blocks.append(Block("bullets", tuple(_runs(b) for b in bullets)))
-                bullets.clear()
-
-        for line in lines:
+        for line in (line for line in chunk.split("\n") if line.strip()):
             if _BULLET.match(line):
-                flush_paragraph()
+                _flush(blocks, paragraph, bullets, keep="bullets")
                 bullets.append(_BULLET.sub("", line, count=1).strip())
             elif bullets and line.startswith((" ", "\t")):
                 bullets[-1] += " " + line.strip()  # an indented line continues the bullet
             else:
-                flush_bullets()
+                _flush(blocks, paragraph, bullets, keep="paragraph")
                 paragraph.append(line)
-        flush_paragraph()
-        flush_bullets()
+        _flush(blocks, paragraph, bullets)
     return blocks
+
+
+def _flush(blocks: list[Block], paragraph: list[str], bullets: list[str], keep: str = "") -> None:
+    """End the paragraph or list being read (not the one named by `keep`, which goes on)."""
+    if paragraph and keep != "paragraph":
+        blocks.append(Block("paragraph", (_runs(" ".join(s.strip() for s in paragraph)),)))
+        paragraph.clear()
+    if bullets and keep != "bullets":
+        blocks.append(Block("bullets", tuple(_runs(b) for b in bullets)))
+        bullets.clear()
 
 
 def _runs_html(runs: tuple[Run, ...]) -> str:

@@ -20,7 +20,7 @@ from tracker.reports.models import BoardMeeting, BoardReport, ReportStatus
 from tracker.reports.render import commentary_context
 from tracker.reports.report_template import MAX_BYTES
 from tracker.reports.tasks import enqueue_report
-from tracker.reports.views import bp, load_report
+from tracker.reports.blueprint import bp, load_report
 from tracker.views_common import require, run_service, signed_in_user
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -63,7 +63,7 @@ def commentary_page(report_id: int):
 
 def _page(report: BoardReport, *, preview: bool):
     data = services.report_data(report)
-    title = (f"Preview: board report as at " if preview else "Board report as at ") + \
+    title = ("Preview: board report as at " if preview else "Board report as at ") + \
         f"{report.as_at_date.day} {report.as_at_date:%B %Y}"
     return render_template("reports/board_report_page.html", data=data, report=report, preview=preview,
                            charts=report_charts(data, prefix="web"), page_title=title,

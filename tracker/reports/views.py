@@ -3,7 +3,7 @@ downloads of the stored PDF and the XLSX and CSV exports, and the dashboard of c
 
 Board members and the scrutineer list and download; only the business unit and admins generate."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from tracker import permissions
@@ -15,7 +15,7 @@ from tracker.reports import exports, services
 from tracker.reports.charts import report_charts
 from tracker.reports.forms import NewReportForm
 from tracker.reports.models import BoardMeeting, BoardReport, ReportStatus
-from tracker.reports.tasks import configure as configure_queue
+from tracker.reports.blueprint import bp, load_report
 from tracker.reports.tasks import enqueue_report
 from tracker.reviews.models import Review
 from tracker.template_filters import govuk_date
@@ -23,25 +23,8 @@ from tracker.themes.models import Theme
 from tracker.users.models import Agency, AgencyKind
 from tracker.views_common import require, run_service, signed_in_user
 
-bp = Blueprint("reports", __name__, url_prefix="/reports", cli_group=None)
-bp.record_once(lambda state: configure_queue(state.app))
-
-
-@bp.before_request
-def _readers_only():
-    """Every page here is for the roles that read board reports."""
-    require(permissions.can_view_reports(signed_in_user()))
-
-
 def _page_size() -> int:
     return max(1, min(int(current_app.config.get("PAGE_SIZE", 25)), 100))
-
-
-def load_report(report_id: int) -> BoardReport:
-    report = db.session.get(BoardReport, report_id)
-    if report is None:
-        abort(404)
-    return report
 
 
 @bp.get("/")
@@ -140,6 +123,6 @@ def dashboard():
 
 
 from tracker.reports.cli import register as _register_cli  # noqa: E402
-from tracker.reports import paper_views  # noqa: E402,F401 - its routes are on this blueprint
+from tracker.reports import paper_views  # noqa: F401 - its routes are on this blueprint
 
 _register_cli(bp)
