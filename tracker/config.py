@@ -53,6 +53,8 @@ class Config:
     BASE_URL: str | None = None
     # The task queue sends the day's reminders at the first hourly run from this hour (UK time).
     REMINDER_HOUR = 7
+    # The month the partnership's reporting year starts (the yearly report chapter): April by default.
+    REPORTING_YEAR_START_MONTH = 4
     # Demo mode (`make run` turns it on with TRACKER_DEMO_MODE=1): the sign-in page lists the published
     # demo accounts and their password, and shows those accounts their current second-factor code.
     # Never on a live service.
@@ -86,7 +88,8 @@ def load_environment(app) -> None:
                       ("TOTP_REQUIRED_FOR_ALL", _flag), ("SESSION_COOKIE_SECURE", _flag), ("PROXY_FIX", _flag),
                       ("MAIL_SERVER", str), ("MAIL_PORT", int), ("MAIL_SECURITY", str), ("MAIL_USERNAME", str),
                       ("MAIL_PASSWORD", str), ("MAIL_SENDER", str), ("MAIL_TIMEOUT_SECONDS", int), ("MAIL_CA_FILE", str),
-                      ("BASE_URL", str), ("REMINDER_HOUR", int), ("DEMO_MODE", _flag)):
+                      ("BASE_URL", str), ("REMINDER_HOUR", int), ("DEMO_MODE", _flag),
+                      ("REPORTING_YEAR_START_MONTH", int)):
         if (value := os.environ.get(f"TRACKER_{key}")) is not None:
             app.config[key] = kind(value)
     if (roles := os.environ.get("TRACKER_TOTP_REQUIRED_ROLES")) is not None:  # e.g. "admin,business_unit" or ""
