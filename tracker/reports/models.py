@@ -97,6 +97,10 @@ class BoardReport(db.Model):
         return self.status == ReportStatus.DRAFT
 
     @property
+    def is_failed(self) -> bool:
+        return self.status == ReportStatus.FAILED
+
+    @property
     def status_label(self) -> str:
         return ReportStatus(self.status).label
 
@@ -178,6 +182,10 @@ class PackRun(db.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == ReportStatus.FAILED
 
     @property
     def status_label(self) -> str:

@@ -15,7 +15,7 @@ from tracker.reports.forms import PacksForm
 from tracker.reports.models import PackRun, ReportStatus
 from tracker.reports.packs import agency_file, request_packs
 from tracker.reports.tasks import enqueue_packs
-from tracker.users.models import Agency, Role
+from tracker.users.models import Agency
 from tracker.views_common import require, run_service, signed_in_user
 
 bp = Blueprint("packs", __name__, url_prefix="/agency-packs")
@@ -81,12 +81,11 @@ def download_zip(run_id: int):
                       ETag=f'"{run.sha256}"')
 
 
-@bp.get("/mine.<any(pdf, docx):kind>")
-def mine(kind: str):
+def _mine(kind: str):
     """An agency lead's own agency's pack from the newest finished run. Nobody else's: the agency is the
     signed-in lead's own, never taken from the address."""
     user = signed_in_user()
-    require(user is not None and user.has_role(Role.AGENCY_LEAD) and user.agency_id is not None)
+    require(permissions.can_download_own_pack(user))
     agency = db.session.get(Agency, user.agency_id)
     run = latest_done()
     content = agency_file(run, agency.name, f".{kind}") if run and agency else None
@@ -97,10 +96,20 @@ def mine(kind: str):
     return attachment(content, f"agency-pack-{run.as_at_date.isoformat()}.{kind}", TYPES[kind])
 
 
+@bp.get("/mine.pdf")
+def mine_pdf():
+    return _mine("pdf")
+
+
+@bp.get("/mine.docx")
+def mine_docx():
+    return _mine("docx")
+
+
 @bp.get("/mine")
 def mine_page():
     user = signed_in_user()
-    require(user is not None and user.has_role(Role.AGENCY_LEAD) and user.agency_id is not None)
+    require(permissions.can_download_own_pack(user))
     agency = db.session.get(Agency, user.agency_id)
     run = latest_done()
     has_pack = bool(run and agency and agency.name in (run.files or {}))

@@ -115,7 +115,8 @@ def _timeliness(section) -> str:
 
 
 def build_chapter(year: int, today: date) -> YearlyChapter:
-    start, end = year_bounds(year, int(current_app.config.get("REPORTING_YEAR_START_MONTH", 4)))
+    month = int(current_app.config.get("REPORTING_YEAR_START_MONTH") or 4)
+    start, end = year_bounds(year, month if 1 <= month <= 12 else 4)
     as_at = min(end, today)
     data = build_report_data(resolve_scope(as_at), load_settings(), partnership=current_app.config["PARTNERSHIP_NAME"],
                              generated_by="", generated_at=utcnow())
