@@ -175,3 +175,97 @@ def test_board_report_command(app, small_data, quick_pdf, tmp_path):
     assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output
     unknown = runner.invoke(args=["board-report", "--as-at", "2025-06-01", "--agency", "Nowhere", "-o", str(out)])
     assert unknown.exit_code != 0 and "no agency called Nowhere" in unknown.output
+
+
+# --- drafts, commentary, publishing; the Word and web versions; the template -------------------------------
+
+
+def _start_draft(client, **fields):
+    data = {"as_at": ["2", "6", "2025"], "review": "", "agency": "", "theme": "", "meeting": "",
+            "draft": "Start a draft to write commentary"} | fields
+    return client.post("/reports/new", data=data)
+
+
+COMMENTARY = {"purpose": "To assure the board.", "asks": "Note the overdue action.",
+              "summary": "Progress is **steady**.\n\n- Police <script>alert(1)</script>\n- Health on track",
+              "charts": "", "exceptions": "One action is late.", "reviews": "", "assured": "", "themes": ""}
+
+
+def test_a_draft_gets_commentary_a_preview_and_is_published_frozen(client, login_as, small_data, quick_pdf, app):
+    login_as(Role.BUSINESS_UNIT)
+    response = _start_draft(client)
+    assert response.status_code == 302 and response.location.endswith("/commentary")
+    report = db.session.scalars(select(BoardReport)).one()
+    assert report.status == "draft" and report.pdf is None and not quick_pdf
+
+    saved = client.post(f"/reports/{report.id}/commentary", data=COMMENTARY | {"save": "Save the commentary"})
+    assert saved.status_code == 302
+    page = client.get(f"/reports/{report.id}/commentary").get_data(as_text=True)
+    assert "Progress is **steady**." in page  # the text kept as typed
+
+    preview = client.get(f"/reports/{report.id}/preview").get_data(as_text=True)
+    assert "Progress is <strong>steady</strong>." in preview
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in preview and "<script>alert(1)" not in preview
+    assert "<h2>Exceptions</h2>" in preview and "One action is late." in preview
+    assert "This is a draft" in preview
+
+    published = client.post(f"/reports/{report.id}/commentary", data=COMMENTARY | {"publish": "Save and publish"})
+    assert published.status_code == 302
+    db.session.expire_all()
+    report = db.session.get(BoardReport, report.id)
+    assert report.status == "done"
+    # The PDF was laid out from HTML holding the commentary, and the Word version was stored with its hash.
+    assert "Progress is <strong>steady</strong>." in quick_pdf[-1] and "To assure the board." in quick_pdf[-1]
+    assert report.docx_sha256 == hashlib.sha256(report.docx).hexdigest()
+    assert report.commentary["summary"].startswith("Progress is **steady**.")
+
+    # Frozen: the commentary can no longer change.
+    again = client.post(f"/reports/{report.id}/commentary", data=COMMENTARY | {"summary": "Changed",
+                                                                               "save": "Save the commentary"})
+    assert again.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(BoardReport, report.id).commentary["summary"].startswith("Progress is **steady**.")
+
+    docx = client.get(f"/reports/{report.id}/report.docx")
+    assert docx.status_code == 200 and docx.data == report.docx
+    assert docx.headers["Content-Disposition"].endswith('.docx"') or ".docx" in docx.headers["Content-Disposition"]
+    web = client.get(f"/reports/{report.id}/report.html").get_data(as_text=True)
+    assert "Progress is <strong>steady</strong>." in web and "This is a draft" not in web
+    assert "<h2>Reviews</h2>" in web and "CSPR-2025-07" in web
+
+
+def test_commentary_too_long_is_refused_and_nothing_is_lost(client, login_as, small_data, quick_pdf):
+    login_as(Role.BUSINESS_UNIT)
+    _start_draft(client)
+    report = db.session.scalars(select(BoardReport)).one()
+    long_text = "word " * 1300  # 6,500 characters
+    response = client.post(f"/reports/{report.id}/commentary",
+                           data=COMMENTARY | {"summary": long_text, "save": "Save the commentary"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Executive summary must be 6,000 characters or fewer" in page
+    assert "To assure the board." in page and "word word word" in page
+    db.session.expire_all()
+    assert db.session.get(BoardReport, report.id).commentary == {}
+
+
+@pytest.mark.parametrize("role", [Role.BOARD_MEMBER, Role.SCRUTINEER])
+def test_only_staff_write_commentary(client, login_as, small_data, app, role):
+    report = BoardReport(status="draft", as_at_date=date(2025, 6, 2), requested_by_name="x", commentary={})
+    db.session.add(report)
+    db.session.commit()
+    login_as(role)
+    assert client.get(f"/reports/{report.id}/commentary").status_code == 403
+    assert client.post(f"/reports/{report.id}/commentary", data=COMMENTARY).status_code == 403
+    assert client.get(f"/reports/{report.id}/preview").status_code == 403
+    assert client.get(f"/reports/{report.id}/report.docx").status_code == 404  # not published
+
+
+def test_a_bad_template_upload_gets_a_message_and_the_default_stays(client, login_as, small_data):
+    login_as(Role.BUSINESS_UNIT)
+    response = client.post("/reports/template", data={
+        "template": (io.BytesIO(b"not a word document"), "cover.docx"), "submit": "Upload the template"},
+        content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "this file is not one" in response.get_data(as_text=True)
+    assert "No template has been uploaded" in response.get_data(as_text=True)

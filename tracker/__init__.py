@@ -174,6 +174,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.measures.views import bp as measures_bp
     from tracker.ops.health import bp as ops_bp
     from tracker.recommendations.views import bp as recommendations_bp
+    from tracker.reports.pack_views import bp as packs_bp
     from tracker.reports.views import bp as reports_bp
     from tracker.reviews.views import bp as reviews_bp
     from tracker.rounds.views import bp as rounds_bp
@@ -185,7 +186,7 @@ def register_blueprints(app: Flask) -> None:
     for bp in (auth_bp, main_bp, reviews_bp, recommendations_bp, actions_bp, evidence_bp, admin_bp, audit_bp,
                themes_bp, library_bp):
         app.register_blueprint(bp)
-    for bp in (reports_bp, challenges_bp, rounds_bp, ops_bp, bulk_bp, deputies_bp, withdrawals_bp, timeline_bp,
+    for bp in (reports_bp, packs_bp, challenges_bp, rounds_bp, ops_bp, bulk_bp, deputies_bp, withdrawals_bp, timeline_bp,
                comments_bp, measures_bp, closure_bp):
         app.register_blueprint(bp)
 

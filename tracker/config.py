@@ -56,6 +56,8 @@ class Config:
     BASE_URL: str | None = None
     # The task queue sends the day's reminders at the first hourly run from this hour (UK time).
     REMINDER_HOUR = 7
+    # The month the partnership's reporting year starts (the yearly report chapter): April by default.
+    REPORTING_YEAR_START_MONTH = 4
     # Demo mode (`make run` turns it on with TRACKER_DEMO_MODE=1): the sign-in page lists the published
     # demo accounts and their password, and shows those accounts their current second-factor code.
     # Never on a live service.
@@ -106,7 +108,7 @@ ENVIRONMENT_SETTINGS = (
     ("BASE_URL", str), ("REMINDER_HOUR", int), ("DEMO_MODE", "flag"),
     ("ENV", str), ("SERVERS", int), ("WORKERS", int), ("REDIS_URL", str), ("PROXY_HOPS", int),
     ("STORAGE", str), ("S3_ENDPOINT", str), ("S3_BUCKET", str), ("S3_ACCESS_KEY", str),
-    ("S3_SECRET_KEY", str), ("S3_REGION", str),
+    ("S3_SECRET_KEY", str), ("S3_REGION", str), ("REPORTING_YEAR_START_MONTH", int),
 )
 
 #: Read as TRACKER_<name> or, as before, without the prefix.

@@ -31,7 +31,13 @@ from tracker.recommendations.models import (  # noqa: F401
     RecommendationResponse,
 )
 from tracker.reminders.models import MessageKind, ReminderItem, ReminderMessage  # noqa: F401
-from tracker.reports.models import BoardReport, ReportStatus  # noqa: F401
+from tracker.reports.models import (  # noqa: F401
+    BoardMeeting,
+    BoardReport,
+    PackRun,
+    ReportStatus,
+    ReportTemplate,
+)
 from tracker.reviews.models import LearningPoint, Review, ReviewStatus, ReviewType  # noqa: F401
 from tracker.rounds.models import UpdateRequest, UpdateRound  # noqa: F401
 from tracker.themes.models import Theme, ThemeAlias  # noqa: F401

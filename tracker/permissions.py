@@ -228,7 +228,13 @@ def can_generate_reports(user: User) -> bool:
     return is_staff(user)
 
 
+def can_download_own_pack(user: User) -> bool:
+    """An agency lead downloads their own agency's pack (and nobody else's: the agency is theirs)."""
+    return _signed_in(user) and user.has_role(Role.AGENCY_LEAD) and user.agency_id is not None
+
+
 TEMPLATE_PREDICATES["can_view_reports"] = can_view_reports
+TEMPLATE_PREDICATES["can_download_own_pack"] = can_download_own_pack
 TEMPLATE_PREDICATES["can_generate_reports"] = can_generate_reports
 
 

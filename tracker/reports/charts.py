@@ -113,7 +113,7 @@ def stacked_bars(chart_id: str, title: str, rows: list[tuple[str, dict[str, int]
 def single_bars(chart_id: str, title: str, rows: list[tuple[str, int]], intro: str, noun: str) -> Markup:
     """One horizontal bar per row with its count written at the end."""
     height = TOP - 20 + max(1, len(rows)) * ROW_H + 10
-    summary = "; ".join(f"{name}: {n}" for name, n in rows) + "." if rows else f"No {noun}."
+    summary = single_summary(rows, noun)
     out = [_open(chart_id, height, title, f"{intro} {summary}"), _patterns(chart_id)]
     biggest = max([n for _, n in rows] + [1])
     scale = (WIDTH - LABEL_W - 50) / biggest
@@ -138,8 +138,17 @@ class Charts:
     overdue_by_agency: Markup
 
 
-def report_charts(data: ReportData, prefix: str = "chart") -> Charts:
-    """The three charts of a report (and of the dashboard) from its plain data."""
+@dataclass(frozen=True)
+class ChartSeries:
+    """The figures behind the three charts: the same rows for the SVG (PDF, dashboard) and the PNG (Word)."""
+
+    by_agency: list[tuple[str, dict[str, int]]]
+    over_time: list[tuple[str, dict[str, int]]]
+    overdue: list[tuple[str, int]]
+    when: str
+
+
+def chart_series(data: ReportData) -> ChartSeries:
     by_agency: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(RATED, 0))
     overdue: dict[str, int] = defaultdict(int)
     for line in data.actions:
@@ -147,18 +156,33 @@ def report_charts(data: ReportData, prefix: str = "chart") -> Charts:
             by_agency[line.owner_short][line.rating] += 1
         if line.overdue:
             overdue[line.owner_short] += 1
-    agency_rows = sorted(by_agency.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
-    time_rows = [(f"{p.as_at.day} {p.as_at:%b %Y}", p.counts) for p in data.history[-12:]]
-    overdue_rows = sorted(overdue.items(), key=lambda kv: (-kv[1], kv[0]))
-    when = f"{data.as_at.day} {data.as_at:%B %Y}"
+    return ChartSeries(
+        by_agency=sorted(by_agency.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])),
+        over_time=[(f"{p.as_at.day} {p.as_at:%b %Y}", p.counts) for p in data.history[-12:]],
+        overdue=sorted(overdue.items(), key=lambda kv: (-kv[1], kv[0])),
+        when=f"{data.as_at.day} {data.as_at:%B %Y}")
+
+
+def stacked_summary(rows: list[tuple[str, dict[str, int]]], labels: dict[str, str]) -> str:
+    return _summary(rows, labels)
+
+
+def single_summary(rows: list[tuple[str, int]], noun: str) -> str:
+    return "; ".join(f"{name}: {n}" for name, n in rows) + "." if rows else f"No {noun}."
+
+
+def report_charts(data: ReportData, prefix: str = "chart") -> Charts:
+    """The three charts of a report (and of the dashboard) from its plain data."""
+    series = chart_series(data)
+    when = series.when
     return Charts(
         ratings_by_agency=stacked_bars(
-            f"{prefix}-by-agency", "Ratings by agency", agency_rows, data.labels,
+            f"{prefix}-by-agency", "Ratings by agency", series.by_agency, data.labels,
             f"Rated actions by owning agency (short name) as at {when}."),
         ratings_over_time=stacked_bars(
-            f"{prefix}-over-time", "Ratings over time", time_rows, data.labels,
+            f"{prefix}-over-time", "Ratings over time", series.over_time, data.labels,
             "Rated actions at the date of each archived report with the same filters, and this report."),
         overdue_by_agency=single_bars(
-            f"{prefix}-overdue", "Overdue actions by agency", overdue_rows,
+            f"{prefix}-overdue", "Overdue actions by agency", series.overdue,
             f"Open actions past their due date by owning agency as at {when}.", "overdue actions"),
     )

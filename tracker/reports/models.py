@@ -1,6 +1,8 @@
 """The archive of board reports: each PDF kept unchanged with its SHA-256, its parameters, who and when."""
 
-from datetime import date, datetime
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, LargeBinary, String
@@ -13,6 +15,7 @@ from tracker.users.models import User
 
 
 class ReportStatus(StrEnum):
+    DRAFT = "draft"
     QUEUED = "queued"
     RUNNING = "running"
     DONE = "done"
@@ -20,8 +23,32 @@ class ReportStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"queued": "Waiting to start", "running": "Being generated", "done": "Ready",
+        return {"draft": "Draft: commentary being written", "queued": "Waiting to start", "running": "Being generated", "done": "Ready",
                 "failed": "Failed"}[self.value]
+
+
+class BoardMeeting(db.Model):
+    """A board meeting: its papers are drafted `draft_days_before` days ahead by the periodic job."""
+
+    __tablename__ = "board_meetings"
+    __table_args__ = (CheckConstraint("draft_days_before BETWEEN 0 AND 90", name="draft_days_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_date: Mapped[date] = mapped_column(Date, unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    draft_days_before: Mapped[int] = mapped_column(Integer, default=7)
+    # When the agency packs were sent to each agency's leads (None: not yet).
+    packs_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The record of what was sent for the meeting: [{"at", "to", "what", "status", "error"}], oldest first.
+    sent: Mapped[list | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def draft_date(self) -> date:
+        return self.meeting_date - timedelta(days=self.draft_days_before)
+
+    def __repr__(self) -> str:
+        return f"<BoardMeeting {self.id} {self.meeting_date}>"
 
 
 class BoardReport(db.Model):
@@ -53,10 +80,26 @@ class BoardReport(db.Model):
     size_bytes: Mapped[int | None] = mapped_column(Integer)
     sha256: Mapped[str | None] = mapped_column(String(64))
     pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    # The business manager's words beside the figures (tracker/reports/commentary.py: section key -> text,
+    # plus the cover sheet's purpose and what the board is asked to do). Frozen once published.
+    commentary: Mapped[dict | None] = mapped_column(JSON)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("board_meetings.id"), index=True)
+    # The Word version, made with the PDF by the queue worker and kept unchanged with its own SHA-256.
+    docx: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    docx_sha256: Mapped[str | None] = mapped_column(String(64))
 
     requested_by: Mapped[User | None] = relationship()
+    meeting: Mapped[BoardMeeting | None] = relationship(foreign_keys=[meeting_id])
 
-    AUDIT_EXCLUDE = ("pdf",)
+    AUDIT_EXCLUDE = ("pdf", "docx")
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ReportStatus.DRAFT
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == ReportStatus.FAILED
 
     @property
     def status_label(self) -> str:
@@ -88,3 +131,63 @@ class BoardReport(db.Model):
 
     def __repr__(self) -> str:
         return f"<BoardReport {self.id} {self.as_at_date} {self.status}>"
+
+
+class ReportTemplate(db.Model):
+    """The partnership's Word template for board papers (report_template.py checks it before it is
+    kept). The newest row is the one used; older ones stay as the record of what was used when."""
+
+    __tablename__ = "report_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    AUDIT_EXCLUDE = ("content",)
+
+
+class PackRun(db.Model):
+    """One run of the agency packs: every agency's pack (PDF and DOCX) for an as-at date, in one zip,
+    made by the queue worker. Agency leads download their own agency's files from the newest run."""
+
+    __tablename__ = "pack_runs"
+    __table_args__ = (
+        CheckConstraint("status != 'done' OR (sha256 IS NOT NULL AND content IS NOT NULL)", name="done_has_zip"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[ReportStatus] = mapped_column(enum_column(ReportStatus, "status", 10), default=ReportStatus.QUEUED,
+                                                 index=True)
+    as_at_date: Mapped[date] = mapped_column(Date)
+    requested_by_name: Mapped[str] = mapped_column(String(200))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    progress: Mapped[str] = mapped_column(String(200), default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    # {agency name: [file names in the zip]}: which files belong to which agency (the leads' downloads).
+    files: Mapped[dict | None] = mapped_column(JSON)
+    size_bytes: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+
+    AUDIT_EXCLUDE = ("content",)
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ReportStatus.DONE
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == ReportStatus.FAILED
+
+    @property
+    def status_label(self) -> str:
+        return ReportStatus(self.status).label

@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import current_app
 
 from tracker.limited import LimitExceeded, run_limited
+from tracker.reports import commentary
 from tracker.reports.charts import report_charts
 from tracker.reports.data import ReportData
 
@@ -36,11 +37,18 @@ def assets_dir() -> Path:
     return Path(current_app.static_folder) / "reports"
 
 
-def render_report_html(data: ReportData) -> str:
-    """The report's HTML. Rendered straight from the Jinja environment: no request, user or navigation
-    is involved, so the CLI, the queue consumer and a request all produce the same document."""
+def render_report_html(data: ReportData, notes: dict[str, str] | None = None) -> str:
+    """The report's HTML, with the commentary (if any) beside each part. Rendered straight from the
+    Jinja environment: no request, user or navigation is involved, so the CLI, the queue consumer and a
+    request all produce the same document."""
     template = current_app.jinja_env.get_template("reports/board_report.html")
-    return template.render(data=data, charts=report_charts(data, prefix="pdf"))
+    return template.render(data=data, charts=report_charts(data, prefix="pdf"), **commentary_context(notes))
+
+
+def commentary_context(notes: dict[str, str] | None) -> dict:
+    """`note(key)`: the commentary for a part of the report as safe HTML (empty when there is none)."""
+    notes = notes or {}
+    return {"note": lambda key: commentary.to_html(notes.get(key), "commentary"), "notes": notes}
 
 
 def html_to_pdf(html: str, *, timeout: float | None = None, memory_mb: int | None = None) -> RenderedPdf:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date
 
 from flask import current_app
+from sqlalchemy import select
 
 from tracker import lengths
 from tracker.errors import DomainError
@@ -16,7 +17,10 @@ from tracker.extensions import db
 from tracker.lengths import cut
 from tracker.models_base import utcnow
 from tracker.reports.data import RATED, ReportData, ReportScope, build_report_data, resolve_scope
-from tracker.reports.models import BoardReport, ReportStatus
+from tracker.reports import commentary
+from tracker.reports.docx_render import render_docx
+from tracker.reports.models import BoardMeeting, BoardReport, ReportStatus, ReportTemplate
+from tracker.reports.report_template import TemplateError, check_template
 from tracker.reports.render import RenderError, html_to_pdf, render_report_html
 from tracker.settings import load_settings
 from tracker.users.models import User
@@ -25,20 +29,81 @@ COMMAND_LINE = "command line"
 
 
 def request_report(*, as_at: date, today: date, review: str | None = None, agency: str | None = None,
-                   theme: str | None = None, by: User | None = None) -> BoardReport:
-    """A queued report; the filters must name a real review, agency and theme (DomainError if not),
-    and the as-at date cannot be in the future: nothing is recorded about it yet."""
+                   theme: str | None = None, by: User | None = None, draft: bool = False,
+                   meeting: BoardMeeting | None = None) -> BoardReport:
+    """A queued report (or, with `draft`, a draft waiting for its commentary); the filters must name a
+    real review, agency and theme (DomainError if not), and the as-at date cannot be in the future:
+    nothing is recorded about it yet."""
     if as_at > today:
         raise DomainError("The as at date must be today or in the past.", field="as_at")
     scope = resolve_scope(as_at, review, agency, theme)
     report = BoardReport(
-        status=ReportStatus.QUEUED, as_at_date=scope.as_at, review_reference=scope.review_reference,
+        status=ReportStatus.DRAFT if draft else ReportStatus.QUEUED, as_at_date=scope.as_at, review_reference=scope.review_reference,
         agency_name=scope.agency_name, theme_name=scope.theme_name, requested_by_id=by.id if by else None,
-        requested_by_name=by.name if by else COMMAND_LINE, requested_at=utcnow(), progress="Waiting to start",
+        requested_by_name=by.name if by else COMMAND_LINE, requested_at=utcnow(),
+        progress="Draft" if draft else "Waiting to start", commentary={} if draft else None,
+        meeting_id=meeting.id if meeting else None,
     )
     db.session.add(report)
     db.session.flush()
     return report
+
+
+def save_commentary(report: BoardReport, values: dict[str, str | None]) -> dict[str, str]:
+    """Keep the draft's commentary (cleaned, bounded: commentary.check). Only a draft can change: a
+    published report's words are frozen with its figures."""
+    if not report.is_draft:
+        raise DomainError("This report has been published: its commentary can no longer change.")
+    cleaned, errors = commentary.check(values)
+    if errors:
+        key, message = next(iter(errors.items()))
+        raise DomainError(message, field=key)
+    report.commentary = cleaned
+    db.session.flush()
+    return cleaned
+
+
+def publish(report: BoardReport) -> BoardReport:
+    """The draft, with its commentary as it stands, goes to the queue to be laid out and archived."""
+    if not report.is_draft:
+        raise DomainError("This report has already been published.")
+    report.status = ReportStatus.QUEUED
+    report.progress = "Waiting to start"
+    db.session.flush()
+    return report
+
+
+def upload_template(filename: str, content: bytes, by: User | None) -> ReportTemplate:
+    """Keep the partnership's Word template once it passes the checks (DomainError saying what is wrong
+    if not: the default layout stays in use)."""
+    try:
+        check_template(content)
+    except TemplateError as error:
+        raise DomainError(str(error), field="template") from None
+    template = ReportTemplate(filename=(filename or "template.docx")[:255], content=content,
+                              sha256=hashlib.sha256(content).hexdigest(), size_bytes=len(content),
+                              uploaded_by_id=by.id if by else None, uploaded_at=utcnow())
+    db.session.add(template)
+    db.session.flush()
+    return template
+
+
+def latest_template() -> ReportTemplate | None:
+    return db.session.scalar(select(ReportTemplate).order_by(ReportTemplate.uploaded_at.desc(),
+                                                             ReportTemplate.id.desc()).limit(1))
+
+
+def current_template() -> bytes | None:
+    """The newest uploaded template's bytes if it still passes the checks; otherwise None (the default)."""
+    template = latest_template()
+    if template is None:
+        return None
+    try:
+        check_template(template.content)
+    except TemplateError:
+        current_app.logger.warning("report template %s no longer passes the checks: default used", template.id)
+        return None
+    return template.content
 
 
 def scope_of(report: BoardReport) -> ReportScope:
@@ -55,32 +120,38 @@ def report_data(report: BoardReport) -> ReportData:
 def generate_report(report: BoardReport, on_progress: Callable[[str], None] = lambda text: None) -> BoardReport:
     """Gather, render and store. On failure the report is marked failed with the reason; never half-stored."""
     report.status = ReportStatus.RUNNING
-    report.progress = "Gathering the data (step 1 of 3)"
+    report.progress = "Gathering the data (step 1 of 4)"
     on_progress(report.progress)
     try:
         data = report_data(report)
-        report.progress = f"Laying out {len(data.actions)} actions as a PDF (step 2 of 3)"
+        report.progress = f"Laying out {len(data.actions)} actions as a PDF (step 2 of 4)"
         on_progress(report.progress)
-        html = render_report_html(data)
+        html = render_report_html(data, report.commentary)
         rendered = html_to_pdf(html)
+        report.progress = "Writing the Word version (step 3 of 4)"
+        on_progress(report.progress)
+        document = render_docx(data, report.commentary, meeting=report.meeting, template=current_template())
     except RenderError as error:
         return _fail(report, str(error))
     except Exception as error:  # noqa: BLE001 - the report page must say it failed, whatever the cause
         current_app.logger.exception("board report %s failed", report.id)
         return _fail(report, f"The report could not be generated ({type(error).__name__}).")
-    store_pdf(report, rendered.pdf, pages=rendered.pages, data=data)
+    store_pdf(report, rendered.pdf, pages=rendered.pages, data=data, docx=document)
     return report
 
 
-def store_pdf(report: BoardReport, pdf: bytes, *, pages: int, data: ReportData) -> None:
+def store_pdf(report: BoardReport, pdf: bytes, *, pages: int, data: ReportData, docx: bytes | None = None) -> None:
     report.pdf = pdf
+    if docx is not None:
+        report.docx = docx
+        report.docx_sha256 = hashlib.sha256(docx).hexdigest()
     report.sha256 = hashlib.sha256(pdf).hexdigest()
     report.size_bytes = len(pdf)
     report.page_count = pages
     report.action_count = len(data.actions)
     report.rating_counts = {r: data.counts[r] for r in RATED + ("none",)}
     report.status = ReportStatus.DONE
-    report.progress = "Ready (step 3 of 3)"
+    report.progress = "Ready (step 4 of 4)"
     report.finished_at = utcnow()
     db.session.flush()
 
@@ -100,6 +171,14 @@ def verified_pdf(report: BoardReport) -> bytes:
     if hashlib.sha256(pdf).hexdigest() != report.sha256:
         raise RuntimeError(f"Board report {report.id} no longer matches its SHA-256.")
     return pdf
+
+
+def verified_docx(report: BoardReport) -> bytes:
+    """The stored Word version, checked against its SHA-256."""
+    document = report.docx or b""
+    if not report.docx_sha256 or hashlib.sha256(document).hexdigest() != report.docx_sha256:
+        raise RuntimeError(f"The Word version of board report {report.id} no longer matches its SHA-256.")
+    return document
 
 
 def dashboard_data(day: date) -> ReportData:

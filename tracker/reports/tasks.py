@@ -24,7 +24,9 @@ from tracker.imports.models import ImportDraft
 from tracker.imports.services import read_into_draft
 from tracker.reminders.mail import mail_status
 from tracker.reminders.services import run_daily_reminders
-from tracker.reports.models import BoardReport, ReportStatus
+from tracker.reports.models import BoardReport, PackRun, ReportStatus
+from tracker.reports.packs import generate_packs
+from tracker.reports.schedule import run_schedule
 from tracker.reports.services import generate_report
 
 
@@ -101,6 +103,55 @@ def enqueue_report(report_id: int) -> None:
     generate_report_task(report_id)
     if huey.immediate and has_app_context():
         current_app.logger.debug("board report %s generated in-process (immediate queue)", report_id)
+
+
+# --- agency packs ------------------------------------------------------------------------------------------
+
+
+def run_packs(run_id: int) -> None:
+    """Make one queued run of the agency packs, committing each step so its page shows the progress
+    ("Writing the pack for Police (3 of 12)")."""
+    run = db.session.get(PackRun, run_id)
+    if run is None or run.status != ReportStatus.QUEUED:
+        return
+    generate_packs(run, on_progress=lambda text: db.session.commit())
+    db.session.commit()
+
+
+@huey.task()
+def generate_packs_task(run_id: int) -> None:
+    if has_app_context():
+        run_packs(run_id)
+        return
+    app = _consumer_app()
+    with app.app_context():
+        try:
+            run_packs(run_id)
+        finally:
+            db.session.remove()
+
+
+def enqueue_packs(run_id: int) -> None:
+    """Queue the run; call after the request's commit so the consumer can see the row."""
+    generate_packs_task(run_id)
+
+
+@huey.periodic_task(crontab(minute="25"))
+def prepare_board_papers_task() -> None:
+    """Every hour at twenty-five past: the drafts and agency packs of meetings whose day has come
+    (schedule.py; a meeting is prepared once, so the hourly run only catches up after downtime)."""
+    def run() -> None:
+        current_app.logger.info("board papers: %s", run_schedule(today()).summary())
+
+    if has_app_context():
+        run()
+        return
+    app = _consumer_app()
+    with app.app_context():
+        try:
+            run()
+        finally:
+            db.session.remove()
 
 
 # --- reading uploaded documents ----------------------------------------------------------------------------

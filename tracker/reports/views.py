@@ -3,7 +3,7 @@ downloads of the stored PDF and the XLSX and CSV exports, and the dashboard of c
 
 Board members and the scrutineer list and download; only the business unit and admins generate."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from tracker import permissions
@@ -14,33 +14,17 @@ from tracker.extensions import db
 from tracker.reports import exports, services
 from tracker.reports.charts import report_charts
 from tracker.reports.forms import NewReportForm
-from tracker.reports.models import BoardReport, ReportStatus
-from tracker.reports.tasks import configure as configure_queue
+from tracker.reports.models import BoardMeeting, BoardReport, ReportStatus
+from tracker.reports.blueprint import bp, load_report
 from tracker.reports.tasks import enqueue_report
 from tracker.reviews.models import Review
+from tracker.template_filters import govuk_date
 from tracker.themes.models import Theme
 from tracker.users.models import Agency, AgencyKind
 from tracker.views_common import require, run_service, signed_in_user
 
-bp = Blueprint("reports", __name__, url_prefix="/reports", cli_group=None)
-bp.record_once(lambda state: configure_queue(state.app))
-
-
-@bp.before_request
-def _readers_only():
-    """Every page here is for the roles that read board reports."""
-    require(permissions.can_view_reports(signed_in_user()))
-
-
 def _page_size() -> int:
     return max(1, min(int(current_app.config.get("PAGE_SIZE", 25)), 100))
-
-
-def _load(report_id: int) -> BoardReport:
-    report = db.session.get(BoardReport, report_id)
-    if report is None:
-        abort(404)
-    return report
 
 
 @bp.get("/")
@@ -59,6 +43,10 @@ def _choices(form: NewReportForm) -> None:
             select(Agency.name).where(Agency.kind != AgencyKind.NATIONAL).order_by(Agency.name))]
     form.theme.choices = [("", "All themes")] + [
         (name, name) for (name,) in db.session.execute(select(Theme.name).order_by(Theme.name))]
+    form.meeting.choices = [("", "No meeting")] + [
+        (str(meeting_id), f"{title}, {govuk_date(day)}") for meeting_id, title, day in db.session.execute(
+            select(BoardMeeting.id, BoardMeeting.title, BoardMeeting.meeting_date)
+            .where(BoardMeeting.meeting_date >= today()).order_by(BoardMeeting.meeting_date).limit(50))]
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -69,9 +57,16 @@ def new():
     if not form.is_submitted():
         form.as_at.data = today()
     if form.validate_on_submit():
+        draft = bool(form.draft.data)
+        chosen = form.meeting.data or ""
+        meeting = db.session.get(BoardMeeting, int(chosen)) if chosen.isdigit() and len(chosen) < 10 else None
         report = run_service(form, lambda: services.request_report(
             as_at=form.as_at.data, today=today(), review=form.review.data or None, agency=form.agency.data or None,
-            theme=form.theme.data or None, by=signed_in_user()))
+            theme=form.theme.data or None, by=signed_in_user(), draft=draft, meeting=meeting))
+        if report and draft:
+            db.session.commit()
+            flash("The draft is started. Write the commentary, preview it, then publish it.", "success")
+            return redirect(url_for("reports.commentary_page", report_id=report.id))
         if report:
             enqueue_report(report.id)
             flash("The report is being generated. This page shows when it is ready.", "success")
@@ -82,13 +77,13 @@ def new():
 
 @bp.get("/<id:report_id>")
 def show(report_id: int):
-    report = _load(report_id)
+    report = load_report(report_id)
     return render_template("reports/show.html", report=report, back_href=url_for("reports.index"))
 
 
 @bp.get("/<id:report_id>/report.pdf")
 def download(report_id: int):
-    report = _load(report_id)
+    report = load_report(report_id)
     if report.status != ReportStatus.DONE:
         abort(404)
     pdf = services.verified_pdf(report)
@@ -99,7 +94,7 @@ def download(report_id: int):
 
 
 def _export(report_id: int, kind: str):
-    report = _load(report_id)
+    report = load_report(report_id)
     data = services.report_data(report)
     if kind == "csv":
         body, mimetype = exports.to_csv(data), "text/csv; charset=utf-8"
@@ -128,5 +123,6 @@ def dashboard():
 
 
 from tracker.reports.cli import register as _register_cli  # noqa: E402
+from tracker.reports import paper_views  # noqa: F401 - its routes are on this blueprint
 
 _register_cli(bp)

@@ -1,0 +1,124 @@
+"""Agency packs: each agency's own recommendations, actions, ratings and asks; every agency in one zip
+made in the background; each agency lead downloads only their own."""
+
+import io
+import zipfile
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from tests import factories
+from tests.docx_check import check_package, read_back
+from tracker.actions.models import StatusChange
+from tracker.extensions import db
+from tracker.reports import render
+from tracker.reports.models import PackRun
+from tracker.users.models import Role
+
+
+@pytest.fixture
+def two_agencies(app):
+    police = factories.make_agency("West Midlands Police", "WMP")
+    health = factories.make_agency("City Health Trust", "CHT")
+    review = factories.make_review("CSPR-2025-07", title="Child R")
+    rec = factories.make_recommendation(review, "1", addressees=[police, health], text="Share information.")
+    factories.make_action(owner=police, recommendation=rec, status="in_progress", due_date=date(2025, 5, 1),
+                          description="Police briefing on neglect")
+    factories.make_action(owner=health, recommendation=rec, description="Health visitor training")
+    for change in db.session.scalars(select(StatusChange)):
+        change.changed_at = datetime(2025, 5, 3, 10, tzinfo=UTC)
+    db.session.commit()
+    return police, health
+
+
+@pytest.fixture
+def quick_pdf(monkeypatch):
+    calls = []
+
+    def fake(html, **kwargs):
+        calls.append(html)
+        return render.RenderedPdf(b"%PDF-1.7 fake " + html.encode()[:4000], 1, 0.1, 50)
+
+    monkeypatch.setattr("tracker.reports.packs.html_to_pdf", fake)
+    return calls
+
+
+def _run(client):
+    return client.post("/agency-packs/", data={"as_at": ["2", "6", "2025"], "submit": "Make"})
+
+
+def test_every_agency_gets_its_own_pack_in_one_zip(client, login_as, two_agencies, quick_pdf):
+    login_as(Role.BUSINESS_UNIT)
+    response = _run(client)
+    assert response.status_code == 302
+    run = db.session.scalars(select(PackRun)).one()
+    assert run.status == "done", run.error
+    page = client.get(f"/agency-packs/{run.id}").get_data(as_text=True)
+    assert "The packs are ready" in page and "2 agencies" in page
+
+    bundle = zipfile.ZipFile(io.BytesIO(client.get(f"/agency-packs/{run.id}/packs.zip").data))
+    assert sorted(bundle.namelist()) == ["2025-06-02-cht.docx", "2025-06-02-cht.pdf", "2025-06-02-wmp.docx",
+                                         "2025-06-02-wmp.pdf"]
+    police_docx = bundle.read("2025-06-02-wmp.docx")
+    assert check_package(police_docx) == []
+    _, text = read_back(police_docx)
+    assert "Agency pack: West Midlands Police" in text and "Police briefing on neglect" in text
+    assert "Health visitor training" not in text
+    # What is asked of it: the overdue action and the missing formal response.
+    assert "overdue since 1 May 2025" in text
+    assert "A formal response to CSPR-2025-07 recommendation 1" in text
+    # The PDF's HTML says the same.
+    police_html = next(h for h in quick_pdf if "Agency pack: West Midlands Police" in h)
+    assert "Police briefing on neglect" in police_html and "Health visitor training" not in police_html
+
+
+def test_a_lead_downloads_only_their_own_agencys_pack(client, login_as, two_agencies, quick_pdf):
+    _, health = two_agencies
+    login_as(Role.BUSINESS_UNIT)
+    _run(client)
+    run_id = db.session.scalars(select(PackRun.id)).one()
+    client.post("/sign-out")
+    login_as(Role.AGENCY_LEAD, agency=health)
+    docx = client.get("/agency-packs/mine.docx")
+    assert docx.status_code == 200
+    _, text = read_back(docx.data)
+    assert "Agency pack: City Health Trust" in text and "Police briefing" not in text
+    pdf = client.get("/agency-packs/mine.pdf")
+    assert pdf.status_code == 200 and b"City Health Trust" in pdf.data and b"Police briefing" not in pdf.data
+    assert "Download the PDF" in client.get("/agency-packs/mine").get_data(as_text=True)
+    # Not the zip, not the runs, not starting one.
+    assert client.get(f"/agency-packs/{run_id}/packs.zip").status_code == 403
+    assert client.get("/agency-packs/").status_code == 403
+    assert _run(client).status_code == 403
+
+
+def test_a_lead_with_no_pack_yet_is_told_so(client, login_as, two_agencies):
+    police, _ = two_agencies
+    login_as(Role.AGENCY_LEAD, agency=police)
+    assert client.get("/agency-packs/mine.docx").status_code == 404
+    assert "There is no pack for your agency yet" in client.get("/agency-packs/mine").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", [Role.BOARD_MEMBER, Role.SCRUTINEER])
+def test_other_roles_have_no_agency_pack(client, login_as, two_agencies, role):
+    login_as(role)
+    assert client.get("/agency-packs/mine.docx").status_code == 403
+    assert client.get("/agency-packs/").status_code == 403
+
+
+def test_a_future_date_is_refused_on_the_form(client, login_as, two_agencies, quick_pdf):
+    login_as(Role.BUSINESS_UNIT)
+    response = client.post("/agency-packs/", data={"as_at": ["2", "6", "2099"], "submit": "Make"})
+    assert response.status_code == 422
+    assert "The as at date must be today or in the past" in response.get_data(as_text=True)
+    assert db.session.scalars(select(PackRun)).all() == []
+
+
+def test_the_lead_finds_the_pack_from_home_and_staff_from_the_reports(client, login_as, two_agencies):
+    police, _ = two_agencies
+    login_as(Role.AGENCY_LEAD, agency=police)
+    assert 'href="/agency-packs/mine"' in client.get("/").get_data(as_text=True)
+    client.post("/sign-out")
+    login_as(Role.BUSINESS_UNIT)
+    assert 'href="/agency-packs/"' in client.get("/reports/").get_data(as_text=True)

@@ -1,0 +1,221 @@
+"""Per-agency packs: for each agency, its own recommendations, actions, ratings with their reasons, what
+is overdue and what is asked of it, as DOCX and PDF; all agencies in one zip.
+
+The report data is gathered ONCE for every agency (build_report_data, a fixed number of queries) and
+split by agency here, so a run over the ten-year data costs one gathering, not one per agency. Each
+agency's PDF is laid out by the limited renderer process (render.html_to_pdf), its DOCX in this one.
+Runs happen in the queue worker, never in a web worker."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app
+
+from tracker.actions.models import ALL_RATINGS
+from tracker.extensions import db
+from tracker.models_base import utcnow
+from tracker.reports.data import ActionLine, ReportData, build_report_data, resolve_scope
+from tracker.reports.docx_render import DocxWriter, actions_table, long_date, new_document, short_date
+from tracker.reports.models import PackRun, ReportStatus
+from tracker.reports.render import RenderError, html_to_pdf
+from tracker.settings import load_settings
+
+
+@dataclass
+class PackRecommendation:
+    review_reference: str
+    review_title: str
+    number: str
+    text: str
+    response: str  # this agency's formal response, or "None recorded"
+    actions: list[ActionLine]
+
+
+@dataclass
+class AgencyPack:
+    agency: str
+    short_name: str
+    as_at: date
+    partnership: str
+    labels: dict[str, str]
+    recommendations: list[PackRecommendation] = field(default_factory=list)
+    actions: list[ActionLine] = field(default_factory=list)
+    asked: list[str] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> list[ActionLine]:
+        return [line for line in self.actions if line.overdue]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(ALL_RATINGS, 0)
+        for line in self.actions:
+            counts[line.rating if line.rating in counts else "none"] += 1
+        return counts
+
+    @property
+    def title(self) -> str:
+        return f"Agency pack: {self.agency}"
+
+
+def split_by_agency(data: ReportData) -> list[AgencyPack]:
+    """One pack per agency that owns an action or is addressed by a recommendation, by name."""
+    packs: dict[str, AgencyPack] = {}
+
+    def pack(name: str, short: str = "") -> AgencyPack:
+        if name not in packs:
+            packs[name] = AgencyPack(name, short or name, data.as_at, data.partnership, data.labels)
+        elif short and packs[name].short_name == name:
+            packs[name].short_name = short
+        return packs[name]
+
+    for line in data.actions:
+        pack(line.owner, line.owner_short).actions.append(line)
+    for review in data.reviews:
+        for rec in review.recommendations:
+            by_owner: dict[str, list[ActionLine]] = defaultdict(list)
+            for line in rec.actions:
+                by_owner[line.owner].append(line)
+            for name in set(rec.addressed_to) | set(by_owner):
+                answer = next((r.split(": ", 1)[1] for r in rec.responses if r.startswith(f"{name}: ")),
+                              "None recorded")
+                pack(name).recommendations.append(PackRecommendation(
+                    review.reference, review.title, rec.number, rec.text, answer, by_owner.get(name, [])))
+    for item in data.unanswered:
+        for name in item.missing:
+            deadline = f" by {long_date(item.deadline)}" if item.deadline else ""
+            late = " (the deadline has passed)" if item.overdue else ""
+            pack(name).asked.append(f"A formal response to {item.review_reference} recommendation "
+                                    f"{item.number}{deadline}{late}.")
+    for each in packs.values():
+        for line in each.overdue:
+            each.asked.append(f"{line.reference}: overdue since {long_date(line.due_date)}: complete it, or ask "
+                              "for a new due date with the reason.")
+        for line in each.actions:
+            if line.rating == "red" and not line.overdue:
+                each.asked.append(f"{line.reference}: rated {line.rating_label}: {line.reason}")
+    return [packs[name] for name in sorted(packs)]
+
+
+def pack_docx(pack: AgencyPack) -> bytes:
+    w = DocxWriter(new_document(None))
+    w.heading(pack.title, 0)
+    w.paragraph(pack.partnership)
+    w.paragraph(long_date(pack.as_at), "As at: ")
+    w.paragraph(f"{len(pack.actions)} actions owned, {len(pack.overdue)} overdue, "
+                f"{len(pack.recommendations)} recommendations", "In short: ")
+    w.heading("What is asked of the agency", 1)
+    if pack.asked:
+        for item in pack.asked:
+            w.add_paragraph(item, w.bullet_style)
+    else:
+        w.paragraph("Nothing is outstanding.")
+    w.heading("Ratings", 1)
+    counts = pack.counts
+    w.table([pack.labels[r] for r in ALL_RATINGS] + ["Total"],
+            [[counts[r] for r in ALL_RATINGS] + [len(pack.actions)]], "Actions by rating")
+    w.heading("Overdue actions", 1)
+    actions_table(w, pack.overdue, "Overdue actions")
+    w.heading("Recommendations and actions", 1)
+    for rec in pack.recommendations:
+        w.heading(f"{rec.review_reference} recommendation {rec.number}", 2)
+        w.paragraph(rec.text)
+        w.paragraph(rec.response, "Formal response: ")
+        actions_table(w, rec.actions, f"Actions on {rec.review_reference} recommendation {rec.number}")
+    w.footer_page_numbers(f"{pack.title} as at {long_date(pack.as_at)}")
+    w.doc.core_properties.title = pack.title
+    out = io.BytesIO()
+    w.doc.save(out)
+    return out.getvalue()
+
+
+def pack_html(pack: AgencyPack) -> str:
+    template = current_app.jinja_env.get_template("reports/agency_pack.html")
+    return template.render(pack=pack, short_date=short_date, long_date=long_date, ALL_RATINGS=ALL_RATINGS)
+
+
+def safe_name(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "agency"
+
+
+def build_packs(as_at: date, on_progress: Callable[[str], None] = lambda text: None, *,
+                pdf: bool = True) -> tuple[bytes, dict[str, list[str]]]:
+    """The zip of every agency's pack, and which files are whose."""
+    on_progress("Gathering the data for every agency")
+    data = build_report_data(resolve_scope(as_at), load_settings(), partnership=current_app.config["PARTNERSHIP_NAME"],
+                             generated_by="", generated_at=utcnow())
+    packs = split_by_agency(data)
+    files: dict[str, list[str]] = {}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for number, pack in enumerate(packs, start=1):
+            on_progress(f"Writing the pack for {pack.agency} ({number} of {len(packs)})")
+            stem = f"{as_at.isoformat()}-{safe_name(pack.short_name)}"
+            names = [f"{stem}.docx"]
+            bundle.writestr(names[0], pack_docx(pack))
+            if pdf:
+                names.append(f"{stem}.pdf")
+                bundle.writestr(names[1], html_to_pdf(pack_html(pack)).pdf)
+            files[pack.agency] = names
+    return out.getvalue(), files
+
+
+def request_packs(as_at: date, by_name: str) -> PackRun:
+    run = PackRun(status=ReportStatus.QUEUED, as_at_date=as_at, requested_by_name=by_name, requested_at=utcnow(),
+                  progress="Waiting to start", error="")
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+def generate_packs(run: PackRun, on_progress: Callable[[str], None] = lambda text: None) -> PackRun:
+    run.status = ReportStatus.RUNNING
+
+    def progress(text: str) -> None:
+        run.progress = text[:200]
+        on_progress(text)
+
+    try:
+        content, files = build_packs(run.as_at_date, progress)
+    except RenderError as error:
+        return _fail(run, str(error))
+    except Exception as error:  # noqa: BLE001 - the page must say it failed, whatever the cause
+        current_app.logger.exception("agency packs %s failed", run.id)
+        return _fail(run, f"The packs could not be made ({type(error).__name__}).")
+    run.content = content
+    run.sha256 = hashlib.sha256(content).hexdigest()
+    run.size_bytes = len(content)
+    run.files = files
+    run.status = ReportStatus.DONE
+    run.progress = f"Ready: packs for {len(files)} agencies"
+    run.finished_at = utcnow()
+    db.session.flush()
+    return run
+
+
+def _fail(run: PackRun, message: str) -> PackRun:
+    run.status = ReportStatus.FAILED
+    run.error = message
+    run.progress = "Failed"
+    run.finished_at = utcnow()
+    db.session.flush()
+    return run
+
+
+def agency_file(run: PackRun, agency: str, suffix: str) -> bytes | None:
+    """One agency's file from a finished run (None if the run has none for it)."""
+    names = [n for n in (run.files or {}).get(agency, []) if n.endswith(suffix)]
+    if not names or not run.content:
+        return None
+    if hashlib.sha256(run.content).hexdigest() != run.sha256:
+        raise RuntimeError(f"Agency pack run {run.id} no longer matches its SHA-256.")
+    with zipfile.ZipFile(io.BytesIO(run.content)) as bundle:
+        return bundle.read(names[0])
