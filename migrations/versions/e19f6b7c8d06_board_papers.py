@@ -55,7 +55,7 @@ def upgrade():
     sa.Column('requested_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('finished_at', tracker.models_base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('progress', sa.String(length=200), nullable=False),
-    sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('error', sa.String(length=20000), nullable=False),
     sa.Column('files', sa.JSON(), nullable=True),
     sa.Column('size_bytes', sa.Integer(), nullable=True),
     sa.Column('sha256', sa.String(length=64), nullable=True),

@@ -11,8 +11,8 @@ from tracker.extensions import db
 from tracker.reports.models import ReportStatus
 from tracker.reports.render import RenderError, html_to_pdf
 from tracker.reports.schedule import run_schedule
-from tracker.reports.yearly import build_chapter, chapter_docx, chapter_html
 from tracker.reports.services import generate_report, request_report
+from tracker.reports.yearly import build_chapter, chapter_docx, chapter_html
 from tracker.users.models import User
 
 

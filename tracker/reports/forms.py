@@ -2,11 +2,18 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovFileInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from tracker.forms_common import GovukDateField
+from tracker import lengths
+from tracker.forms_common import GovukDateField, within
 from tracker.reports import commentary
 
 
@@ -54,7 +61,7 @@ class MeetingForm(FlaskForm):
     meeting_date = GovukDateField("Date of the meeting", description="For example, 14 7 2026")
     title = StringField("Name of the meeting", widget=GovTextInput(),
                         validators=[DataRequired("Enter the name of the meeting"),
-                                    Length(max=200, message="The name must be 200 characters or fewer")])
+                                    within(lengths.TITLE, "The name")])
     draft_days_before = IntegerField(
         "Days before the meeting to prepare the draft", widget=GovTextInput(), default=7,
         validators=[InputRequired("Enter a number of days, for example 7"),

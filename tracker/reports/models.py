@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+)
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from tracker import lengths
@@ -114,10 +122,6 @@ class BoardReport(db.Model):
         return self.status == ReportStatus.DONE
 
     @property
-    def is_failed(self) -> bool:
-        return self.status == ReportStatus.FAILED
-
-    @property
     def parameters(self) -> dict[str, str | None]:
         return {"review": self.review_reference, "agency": self.agency_name, "theme": self.theme_name}
 
@@ -167,7 +171,7 @@ class PackRun(db.Model):
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     progress: Mapped[str] = mapped_column(String(200), default="")
-    error: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str] = mapped_column(String(lengths.SYSTEM_TEXT), default="")
     # {agency name: [file names in the zip]}: which files belong to which agency (the leads' downloads).
     files: Mapped[dict | None] = mapped_column(JSON)
     size_bytes: Mapped[int | None] = mapped_column(Integer)

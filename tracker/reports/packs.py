@@ -22,8 +22,19 @@ from flask import current_app
 from tracker.actions.models import ALL_RATINGS
 from tracker.extensions import db
 from tracker.models_base import utcnow
-from tracker.reports.data import ActionLine, ReportData, build_report_data, resolve_scope
-from tracker.reports.docx_render import DocxWriter, actions_table, long_date, new_document, short_date
+from tracker.reports.data import (
+    ActionLine,
+    ReportData,
+    build_report_data,
+    resolve_scope,
+)
+from tracker.reports.docx_render import (
+    DocxWriter,
+    actions_table,
+    long_date,
+    new_document,
+    short_date,
+)
 from tracker.reports.models import PackRun, ReportStatus
 from tracker.reports.render import RenderError, html_to_pdf
 from tracker.settings import load_settings

@@ -19,6 +19,7 @@ from tracker.reports import commentary
 from tracker.reports.charts import report_charts
 from tracker.reports.data import ReportData
 
+
 class RenderError(Exception):
     """The PDF could not be made (too slow, too big, or WeasyPrint failed)."""
 

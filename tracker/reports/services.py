@@ -16,12 +16,23 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.lengths import cut
 from tracker.models_base import utcnow
-from tracker.reports.data import RATED, ReportData, ReportScope, build_report_data, resolve_scope
 from tracker.reports import commentary
+from tracker.reports.data import (
+    RATED,
+    ReportData,
+    ReportScope,
+    build_report_data,
+    resolve_scope,
+)
 from tracker.reports.docx_render import render_docx
-from tracker.reports.models import BoardMeeting, BoardReport, ReportStatus, ReportTemplate
-from tracker.reports.report_template import TemplateError, check_template
+from tracker.reports.models import (
+    BoardMeeting,
+    BoardReport,
+    ReportStatus,
+    ReportTemplate,
+)
 from tracker.reports.render import RenderError, html_to_pdf, render_report_html
+from tracker.reports.report_template import TemplateError, check_template
 from tracker.settings import load_settings
 from tracker.users.models import User
 

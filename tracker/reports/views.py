@@ -12,16 +12,17 @@ from tracker.clock import today
 from tracker.downloads import attachment
 from tracker.extensions import db
 from tracker.reports import exports, services
+from tracker.reports.blueprint import bp, load_report
 from tracker.reports.charts import report_charts
 from tracker.reports.forms import NewReportForm
 from tracker.reports.models import BoardMeeting, BoardReport, ReportStatus
-from tracker.reports.blueprint import bp, load_report
 from tracker.reports.tasks import enqueue_report
 from tracker.reviews.models import Review
 from tracker.template_filters import govuk_date
 from tracker.themes.models import Theme
 from tracker.users.models import Agency, AgencyKind
 from tracker.views_common import require, run_service, signed_in_user
+
 
 def _page_size() -> int:
     return max(1, min(int(current_app.config.get("PAGE_SIZE", 25)), 100))
@@ -122,7 +123,7 @@ def dashboard():
     return render_template("reports/dashboard.html", data=data, charts=report_charts(data, prefix="dash"))
 
 
-from tracker.reports.cli import register as _register_cli  # noqa: E402
 from tracker.reports import paper_views  # noqa: F401 - its routes are on this blueprint
+from tracker.reports.cli import register as _register_cli  # noqa: E402
 
 _register_cli(bp)

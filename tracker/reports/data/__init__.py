@@ -16,11 +16,21 @@ from tracker.actions.models import ALL_RATINGS, RATED
 from tracker.reports.data.actions import ActionLine, CountRow, DueMoveLine
 from tracker.reports.data.archive import PastReport
 from tracker.reports.data.history import (
-    ActionFacts, ActionState, DueMove, EvidenceRecord, StatusMove, UpdateRecord, action_state_at,
+    ActionFacts,
+    ActionState,
+    DueMove,
+    EvidenceRecord,
+    StatusMove,
+    UpdateRecord,
+    action_state_at,
 )
 from tracker.reports.data.report import ReportData, build_report_data
 from tracker.reports.data.reviews import (
-    LateMilestoneLine, MilestoneLine, RecommendationSection, ReviewSection, UnansweredRecommendation,
+    LateMilestoneLine,
+    MilestoneLine,
+    RecommendationSection,
+    ReviewSection,
+    UnansweredRecommendation,
 )
 from tracker.reports.data.scope import ReportScope, resolve_scope
 from tracker.reports.data.scrutiny import ChallengeLine, RoundSummary

@@ -10,13 +10,25 @@ from datetime import date
 
 from sqlalchemy import Select, select
 
-from tracker.actions.models import ALL_RATINGS, LIVE_STATUSES, Action, ActionStatus, Rating
+from tracker.actions.models import (
+    ALL_RATINGS,
+    LIVE_STATUSES,
+    Action,
+    ActionStatus,
+    Rating,
+)
 from tracker.actions.ratings import rate
 from tracker.evidence.models import EvidenceKind
 from tracker.extensions import db
 from tracker.reports.data.archive import ReportPeriod
 from tracker.reports.data.history import (
-    ActionFacts, ActionHistory, ActionState, DueMove, EvidenceRecord, UpdateRecord, uk_date,
+    ActionFacts,
+    ActionHistory,
+    ActionState,
+    DueMove,
+    EvidenceRecord,
+    UpdateRecord,
+    uk_date,
 )
 from tracker.settings import Settings
 from tracker.users.models import Agency, User

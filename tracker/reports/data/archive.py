@@ -8,8 +8,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from tracker.extensions import db
 from tracker.actions.models import ALL_RATINGS
+from tracker.extensions import db
 from tracker.reports.data.scope import ReportScope
 from tracker.reports.models import BoardReport, ReportStatus
 from tracker.reviews.milestones import add_months

@@ -14,7 +14,14 @@ from datetime import date, datetime
 
 from sqlalchemy import Select, select
 
-from tracker.actions.models import CLOSED_STATUSES, WORKING_STATUSES, ActionStatus, DueDateChange, ProgressUpdate, StatusChange
+from tracker.actions.models import (
+    CLOSED_STATUSES,
+    WORKING_STATUSES,
+    ActionStatus,
+    DueDateChange,
+    ProgressUpdate,
+    StatusChange,
+)
 from tracker.clock import LONDON
 from tracker.evidence.models import Evidence
 from tracker.extensions import db

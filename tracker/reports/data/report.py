@@ -7,17 +7,34 @@ from datetime import date, datetime
 
 from tracker.actions.models import ALL_RATINGS, RATED
 from tracker.reports.data.actions import (
-    ActionLine, CountRow, DueMoveLine, action_lists, count_ratings, count_rows, load_action_rows, rate_actions,
+    ActionLine,
+    CountRow,
+    DueMoveLine,
+    action_lists,
+    count_ratings,
+    count_rows,
+    load_action_rows,
+    rate_actions,
 )
 from tracker.reports.data.archive import PastReport, load_period, ratings_over_time
 from tracker.reports.data.history import load_history
 from tracker.reports.data.impact import ImpactSection, load_impact
 from tracker.reports.data.reviews import (
-    LateMilestoneLine, ReviewSection, UnansweredRecommendation, late_milestones, load_reviews,
-    recommendation_sections, review_sections,
+    LateMilestoneLine,
+    ReviewSection,
+    UnansweredRecommendation,
+    late_milestones,
+    load_reviews,
+    recommendation_sections,
+    review_sections,
 )
 from tracker.reports.data.scope import ReportScope, in_scope
-from tracker.reports.data.scrutiny import ChallengeLine, RoundSummary, latest_round, open_challenges
+from tracker.reports.data.scrutiny import (
+    ChallengeLine,
+    RoundSummary,
+    latest_round,
+    open_challenges,
+)
 from tracker.reports.data.themes import ThemeLine, load_theme_links, theme_lines
 from tracker.settings import Settings
 

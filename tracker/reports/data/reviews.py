@@ -13,14 +13,17 @@ from sqlalchemy import and_, select
 from tracker.actions.ratings import format_date
 from tracker.extensions import db
 from tracker.recommendations.models import (
-    FormalResponse, Recommendation, RecommendationResponse, recommendation_addressees,
+    FormalResponse,
+    Recommendation,
+    RecommendationResponse,
+    recommendation_addressees,
 )
 from tracker.reports.data.actions import ActionLine, Placement, count_ratings
 from tracker.reports.data.archive import ReportPeriod
 from tracker.reports.data.scope import InScope
 from tracker.reviews.clocks import clocks_from_settings
-from tracker.reviews.models import KEY_DATES, Review, ReviewStatus, ReviewType
 from tracker.reviews.milestones import milestones
+from tracker.reviews.models import KEY_DATES, Review, ReviewStatus, ReviewType
 from tracker.settings import Settings
 from tracker.users.models import Agency
 

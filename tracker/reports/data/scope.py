@@ -16,7 +16,6 @@ from tracker.themes.models import Theme, recommendation_themes, review_themes
 from tracker.users.models import Agency
 
 
-
 @dataclass(frozen=True)
 class ReportScope:
     """What a report covers: the as-at date and optional filters, already checked to exist."""
