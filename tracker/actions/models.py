@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
 from tracker.models_base import UTCDateTime, enum_column, utcnow
-from tracker.recommendations.models import Recommendation
+from tracker.recommendations.models import Recommendation, recommendation_reference
 from tracker.reviews.models import Review
 from tracker.users.models import Agency, User
 
@@ -56,6 +56,13 @@ class Rating(StrEnum):
 RATED = (Rating.RED, Rating.AMBER, Rating.GREEN, Rating.BLUE)
 #: The same with the unrated (None) last: the order of every table that counts all actions.
 ALL_RATINGS = (*RATED, Rating.NONE)
+
+
+def action_reference(review_reference: str, recommendation_number: str, action_id: int) -> str:
+    """An action's short reference, as the board report prints it and search finds it: its
+    recommendation's reference and A with the action's id (ids never change; numbers of actions
+    within a recommendation would, when one is withdrawn)."""
+    return f"{recommendation_reference(review_reference, recommendation_number)} A{action_id}"
 
 
 #: What the rating rule reads besides the status (see tracker/actions/ratings.py).
@@ -135,6 +142,11 @@ class Action(db.Model):
     @property
     def status_label(self) -> str:
         return ActionStatus(self.status).label
+
+    @property
+    def short_reference(self) -> str:
+        """The code the board report prints for this action, e.g. "CSPR-2024-01 R3 A118"."""
+        return action_reference(self.review.reference, self.recommendation.number, self.id)
 
     @property
     def is_closed(self) -> bool:

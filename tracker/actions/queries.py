@@ -10,7 +10,7 @@ from sqlalchemy import Select, String, and_, bindparam, exists, func, or_, selec
 from sqlalchemy.orm import joinedload
 
 from tracker import permissions
-from tracker.actions.models import LIVE_STATUSES, RATED, Action, ActionStatus, Rating
+from tracker.actions.models import LIVE_STATUSES, RATED, Action, ActionStatus, Rating, action_reference
 from tracker.actions.ratings import rate, rating_condition, rating_days, rating_expression, rating_order_expression
 from tracker.extensions import db
 from tracker.pagination import Page, paginate
@@ -173,6 +173,10 @@ class ActionLine(NamedTuple):
     @property
     def status_label(self) -> str:
         return ActionStatus(self.status).label
+
+    @property
+    def short_reference(self) -> str:
+        return action_reference(self.review.reference, self.recommendation.number, self.id)
 
 
 def _lines_statement() -> Select:

@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import Select, select
 
-from tracker.actions.models import ALL_RATINGS, LIVE_STATUSES, Action, ActionStatus, Rating
+from tracker.actions.models import ALL_RATINGS, LIVE_STATUSES, Action, ActionStatus, Rating, action_reference
 from tracker.actions.ratings import rate
 from tracker.evidence.models import EvidenceKind
 from tracker.extensions import db
@@ -51,7 +51,7 @@ class ActionLine:
 
     @property
     def reference(self) -> str:
-        return f"{self.review_reference} R{self.recommendation_number} A{self.id}"
+        return action_reference(self.review_reference, self.recommendation_number, self.id)
 
     @property
     def is_open(self) -> bool:
