@@ -48,6 +48,7 @@ def register_extensions(app: Flask) -> None:
     from tracker import models  # noqa: F401  (the whole schema, for Alembic)
     from tracker.audit import services as audit
     from tracker.extensions import csrf, db, limiter, login_manager, migrate
+    from tracker.search import index as search_index
     from tracker.users.models import SIGNED_IN_USER
 
     config_module.check(app)
@@ -65,6 +66,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     audit.register(app)
+    search_index.register_listener()
     with app.app_context():
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
@@ -159,12 +161,13 @@ def register_blueprints(app: Flask) -> None:
     from tracker.rounds.views import bp as rounds_bp
     from tracker.themes.views import bp as themes_bp
     from tracker.library.views import bp as library_bp
+    from tracker.search.views import bp as search_bp
 
     app.register_blueprint(imports_bp)
     for bp in (auth_bp, main_bp, reviews_bp, recommendations_bp, actions_bp, evidence_bp, admin_bp, audit_bp,
                themes_bp, library_bp):
         app.register_blueprint(bp)
-    for bp in (reports_bp, challenges_bp, rounds_bp):
+    for bp in (reports_bp, challenges_bp, rounds_bp, search_bp):
         app.register_blueprint(bp)
 
 

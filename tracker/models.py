@@ -17,3 +17,4 @@ from tracker.challenges.models import Challenge, ChallengeMessage, ChallengeStat
 from tracker.library.models import LibraryReview  # noqa: F401
 from tracker.rounds.models import UpdateRequest, UpdateRound  # noqa: F401
 from tracker.reminders.models import MessageKind, ReminderItem, ReminderMessage  # noqa: F401
+from tracker.search.models import SearchEntry  # noqa: F401
