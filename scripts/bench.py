@@ -71,6 +71,8 @@ PAGES = [
     ("theme page", "board@example.org", "/themes/{theme}", False),
     ("reviews search", "scrutineer@example.org", "/reviews/?" + urlencode({"q": "child"}), True),
     ("library search", "scrutineer@example.org", "/library/?" + urlencode({"q": "neglect"}), True),
+    ("search", "business.unit@example.org", "/search/?" + urlencode({"q": "training"}), True),
+    ("search, agency lead", "health.lead@example.org", "/search/?" + urlencode({"q": "audit"}), True),
 ]
 
 

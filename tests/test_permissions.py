@@ -185,6 +185,8 @@ MATRIX: dict[str, Rule] = {
         "recommendation_id": w.recommendation.id, "agency_id": (w.own_agency if s == "own" else w.other_agency).id}),
     "actions.index": Rule("read"),
     "actions.queue": Rule("staff"),
+    "actions.export": Rule("read", lambda w, side: {"fmt": "csv"}),
+    "search.index": Rule("read"),
     "actions.new": Rule("staff", lambda w, s: {"recommendation_id": w.recommendation.id}),
     "actions.show": Rule("action_read", action_id),
     "actions.edit": Rule("staff_action", action_id),

@@ -54,6 +54,7 @@ def register_extensions(app: Flask) -> None:
     from tracker import models  # noqa: F401  (the whole schema, for Alembic)
     from tracker.audit import services as audit
     from tracker.extensions import csrf, db, limiter, login_manager, migrate
+    from tracker.search import index as search_index
     from tracker.users.models import SIGNED_IN_USER
 
     config_module.check(app)
@@ -71,6 +72,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     audit.register(app)
+    search_index.register_listener()
     with app.app_context():
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
@@ -178,6 +180,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.reports.views import bp as reports_bp
     from tracker.reviews.views import bp as reviews_bp
     from tracker.rounds.views import bp as rounds_bp
+    from tracker.search.views import bp as search_bp
     from tracker.themes.views import bp as themes_bp
     from tracker.timeline.views import bp as timeline_bp
     from tracker.withdrawals.views import bp as withdrawals_bp
@@ -187,7 +190,7 @@ def register_blueprints(app: Flask) -> None:
                themes_bp, library_bp):
         app.register_blueprint(bp)
     for bp in (reports_bp, packs_bp, challenges_bp, rounds_bp, ops_bp, bulk_bp, deputies_bp, withdrawals_bp, timeline_bp,
-               comments_bp, measures_bp, closure_bp):
+               comments_bp, measures_bp, closure_bp, search_bp):
         app.register_blueprint(bp)
 
 

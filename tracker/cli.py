@@ -21,6 +21,7 @@ from tracker.library import cli as library_cli
 from tracker.ops import cli as ops_cli
 from tracker.reminders import cli as reminders_cli
 from tracker.reviews.models import Review
+from tracker.search import index as search_index
 from tracker.users.models import Agency, Role, User
 from tracker.users.services import create_user
 
@@ -112,6 +113,7 @@ def register(app: Flask) -> None:
         started = time.monotonic()
         if scale == "large":
             summary = build_large(day, seed)
+            search_index.rebuild(db.session.connection())  # the bulk inserts bypassed the session's listener
             summary += f" (seed {seed}, {time.monotonic() - started:.0f} s)"
         else:
             summary = build_demo(day)
@@ -121,6 +123,13 @@ def register(app: Flask) -> None:
             click.echo(f"Demo accounts (password {DEMO_PASSWORD}):")
             for email, label in demo_accounts():
                 click.echo(f"  {email:34} {label}")
+
+    @app.cli.command("search-reindex")
+    def search_reindex_command() -> None:
+        """Write the search index again from the records (after loading data outside the app)."""
+        count = search_index.rebuild(db.session.connection())
+        db.session.commit()
+        click.echo(f"Search index rebuilt: {count} entries.")
 
     @app.cli.command("sign-in-help")
     def sign_in_help_command() -> None:

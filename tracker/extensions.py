@@ -23,9 +23,11 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-#: Schema made by a migration for one database only, outside the models: the library's full-text
-#: index (an FTS5 table and its shadow tables on SQLite, a GIN expression index on PostgreSQL).
-UNMODELLED_SCHEMA = ("library_reviews_fts", "ix_library_reviews_search")
+#: Schema made by a migration for one database only, outside the models: the full-text
+#: indexes of the library and of search (an FTS5 table and its shadow tables on SQLite, a GIN
+#: expression index on PostgreSQL).
+UNMODELLED_SCHEMA = ("library_reviews_fts", "ix_library_reviews_search", "search_entries_fts",
+                     "ix_search_entries_search")
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

@@ -40,5 +40,6 @@ from tracker.reports.models import (  # noqa: F401
 )
 from tracker.reviews.models import LearningPoint, Review, ReviewStatus, ReviewType  # noqa: F401
 from tracker.rounds.models import UpdateRequest, UpdateRound  # noqa: F401
+from tracker.search.models import SearchEntry  # noqa: F401
 from tracker.themes.models import Theme, ThemeAlias  # noqa: F401
 from tracker.users.models import Agency, AgencyKind, Role, User  # noqa: F401

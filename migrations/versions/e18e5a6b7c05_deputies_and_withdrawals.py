@@ -1,7 +1,7 @@
 """deputies, withdrawals and comments
 
 Revision ID: e18e5a6b7c05
-Revises: e17c3e4f5a03
+Revises: e18d4f5a6b04
 Create Date: 2026-12-04 01:45:00.000000
 
 """
@@ -13,7 +13,7 @@ import tracker.models_base
 
 # revision identifiers, used by Alembic.
 revision = 'e18e5a6b7c05'
-down_revision = "e17c3e4f5a03"
+down_revision = "e18d4f5a6b04"
 branch_labels = None
 depends_on = None
 

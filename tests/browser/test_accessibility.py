@@ -57,6 +57,7 @@ PAGES = [
     ("theme merge form", "/themes/{theme}/merge", STAFF),
     ("library search", "/library/?q=safe+sleep&year=2022", EVERYONE),
     ("library entry", "/library/{library_entry}", EVERYONE),
+    ("search", "/search/?q=training", EVERYONE),
     ("admin index", "/admin/", ("admin",)),
     ("admin users", "/admin/users", ("admin",)),
     ("admin user form", "/admin/users/{user}", ("admin",)),

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker import lengths
 from tracker.extensions import db
 from tracker.models_base import UTCDateTime, enum_column, utcnow
-from tracker.recommendations.models import Recommendation
+from tracker.recommendations.models import Recommendation, recommendation_reference
 from tracker.reviews.models import Review
 from tracker.users.models import Agency, User
 
@@ -72,6 +72,13 @@ def status_label(status: str, reopened_date: date | None) -> str:
     """"In progress (reopened)" wherever a reopened action is listed, until it is assured again."""
     label = ActionStatus(status).label
     return f"{label} (reopened)" if reopened_date is not None and status in LIVE_STATUSES else label
+
+
+def action_reference(review_reference: str, recommendation_number: str, action_id: int) -> str:
+    """An action's short reference, as the board report prints it and search finds it: its
+    recommendation's reference and A with the action's id (ids never change; numbers of actions
+    within a recommendation would, when one is withdrawn)."""
+    return f"{recommendation_reference(review_reference, recommendation_number)} A{action_id}"
 
 
 #: What the rating rule reads besides the status (see tracker/actions/ratings.py).
@@ -162,6 +169,11 @@ class Action(db.Model):
     @property
     def is_reopened(self) -> bool:
         return self.reopened_date is not None and self.status in LIVE_STATUSES
+
+    @property
+    def short_reference(self) -> str:
+        """The code the board report prints for this action, e.g. "CSPR-2024-01 R3 A118"."""
+        return action_reference(self.review.reference, self.recommendation.number, self.id)
 
     @property
     def is_closed(self) -> bool:

@@ -26,6 +26,7 @@ from tracker.actions.models import (
     Action,
     ActionStatus,
     Rating,
+    action_reference,
     status_label,
 )
 from tracker.actions.ratings import (
@@ -198,6 +199,10 @@ class ActionLine(NamedTuple):
     def status_label(self) -> str:
         return status_label(self.status, self.reopened_date)
 
+    @property
+    def short_reference(self) -> str:
+        return action_reference(self.review.reference, self.recommendation.number, self.id)
+
 
 def _lines_statement() -> Select:
     """On the tables, not the mapped classes: a plain Core statement skips the ORM's per-query work."""
@@ -221,7 +226,8 @@ def _lines_statement() -> Select:
 _LINES = _lines_statement()
 
 
-def _action_lines(ids: list[int]) -> dict[int, ActionLine]:
+def action_lines(ids: list[int]) -> dict[int, ActionLine]:
+    """These actions' lines, by id: one joined query."""
     rows = db.session.execute(_LINES, {"ids": ids}).all()
     return {row.id: ActionLine(
         id=row.id, description=row.description, status=row.status, due_date=row.due_date,
@@ -240,7 +246,7 @@ def paginate_actions(stmt: Select, days: dict[str, date], *, page: int, per_page
     page's lines are read in one joined query. Two queries whatever the size of the list."""
     pagination = paginate(stmt, days, page=page, per_page=per_page, total=total)
     ids = [row.id for row in pagination.items]
-    found = _action_lines(ids) if ids else {}
+    found = action_lines(ids) if ids else {}
     pagination.items = [found[i] for i in ids if i in found]
     return pagination
 

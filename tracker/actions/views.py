@@ -3,12 +3,14 @@
 Each view loads the action (404 when missing or another agency's, so nothing leaks), checks a
 predicate from tracker.permissions (403), calls one service, commits once and redirects."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from sqlalchemy import func, select
+from werkzeug.wsgi import wrap_file
 from sqlalchemy.orm import selectinload
 
 from tracker import conflicts, permissions
 from tracker.actions import services
+from tracker.actions.export import csv_chunks, export_rows, xlsx_file
 from tracker.actions.forms import (
     ActionFilterForm,
     CloseForm,
@@ -51,6 +53,7 @@ from tracker.actions.queries import (
 from tracker.actions.ratings import rate, rating_days
 from tracker.challenges.services import live_challenges_on
 from tracker.clock import today
+from tracker.downloads import attachment
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.measures.rules import standings
@@ -82,6 +85,7 @@ bp = Blueprint("actions", __name__, url_prefix="/actions")
 #: The latest reminders listed on an action's page.
 REMINDERS_SHOWN = 20
 STATUS_CHOICES = [("", "All statuses")] + [(s.value, s.label) for s in ActionStatus]
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SECTION_LABELS = {"overdue": "Overdue", "at_risk": "Due soon", "update_requested": "Update requested"}
 
 
@@ -123,10 +127,8 @@ def _active_filters(form: ActionFilterForm, filters: ActionFilters) -> list[dict
     return out
 
 
-@bp.route("/")
-def index():
-    """Every action the user may see, filtered, sorted and paged in SQL."""
-    user, day, settings = signed_in_user(), today(), load_settings()
+def _list_filters(user: User, settings) -> tuple[ActionFilterForm, ActionFilters, bool]:
+    """The list's filters and sort from the query string: the page and its exports read the same."""
     is_lead = user.has_role(Role.AGENCY_LEAD)
     form = ActionFilterForm(request.args)
     _filter_choices(form, settings)
@@ -146,6 +148,15 @@ def index():
         sort=sort,
         direction=direction,
     )
+    return form, filters, is_lead
+
+
+@bp.route("/")
+def index():
+    """Every action the user may see, filtered, sorted and paged in SQL."""
+    user, day, settings = signed_in_user(), today(), load_settings()
+    form, filters, is_lead = _list_filters(user, settings)
+    sort, direction = filters.sort, filters.direction
     stmt, days = actions_query(user, filters), rating_days(day, settings)
     page = paginate_actions(stmt, days, page=parse_id(request.args.get("page")) or 1, per_page=page_size(),
                             total=count_actions(stmt, days))
@@ -153,6 +164,18 @@ def index():
     return render_template("actions/index.html", form=form, filter_form=form, page=page, rows=rows,
                            sort=sort, direction=direction, settings=settings, show_agency_filter=not is_lead,
                            active_filters=_active_filters(form, filters))
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+def export(fmt: str):
+    """The list as filtered and sorted, every row of it (not one page), with the list's visibility."""
+    user, day, settings = signed_in_user(), today(), load_settings()
+    _, filters, _ = _list_filters(user, settings)
+    rows = export_rows(user, filters, day, settings)
+    name = f"actions-{day.isoformat()}.{fmt}"
+    if fmt == "csv":
+        return attachment(stream_with_context(csv_chunks(rows)), name, "text/csv")
+    return attachment(wrap_file(request.environ, xlsx_file(rows)), name, XLSX_TYPE)
 
 
 @bp.route("/assurance")

@@ -142,7 +142,7 @@ def snippets(ids: list[int], filters: LibraryFilters) -> dict[int, Markup]:
         rows = db.session.execute(_pg_snippets(), {"ids": ids, "q": filters.q})
     else:
         rows = db.session.execute(_FTS_SNIPPETS, {"ids": ids, "q": fts5_query(filters.q)})
-    return {row.id: _marked(row.snippet) for row in rows.all()}
+    return {row.id: marked(row.snippet) for row in rows.all()}
 
 
 @cache
@@ -160,7 +160,7 @@ _FTS_SNIPPETS = text(
 ).bindparams(bindparam("ids", expanding=True))
 
 
-def _marked(snippet: str) -> Markup:
+def marked(snippet: str) -> Markup:
     html = str(escape(snippet or ""))
     return Markup(html.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
 

@@ -76,6 +76,11 @@ class Recommendation(db.Model):
     def kind_label(self) -> str:
         return RecommendationKind(self.kind).label
 
+    @property
+    def short_reference(self) -> str:
+        """The code the board report prints for this recommendation, e.g. "CSPR-2024-01 R3"."""
+        return recommendation_reference(self.review.reference, self.number)
+
     def response_from(self, agency_id: int) -> "RecommendationResponse | None":
         return next((r for r in self.responses if r.agency_id == agency_id), None)
 
@@ -115,6 +120,11 @@ class RecommendationResponse(db.Model):
     @property
     def label(self) -> str:
         return FormalResponse(self.response).label
+
+
+def recommendation_reference(review_reference: str, number: str) -> str:
+    """A recommendation's short reference: its review's reference and R with its number."""
+    return f"{review_reference} R{number}"
 
 
 def number_sort_key(number: str) -> str:

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 
 from openpyxl import Workbook
 
 from tracker.reports.data import ActionLine, ReportData
+from tracker.spreadsheets import neutralise
 
 COLUMNS: list[tuple[str, callable]] = [
     ("Action ID", lambda a: a.id),
@@ -44,19 +44,8 @@ COLUMNS: list[tuple[str, callable]] = [
     ("Evidence of impact", lambda a: " | ".join(e.title for e in a.impact_evidence)),
 ]
 HEADERS = [name for name, _ in COLUMNS]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def rows(data: ReportData) -> list[list]:
     return [[get(line) for _, get in COLUMNS] for line in data.actions]
-
-
-def neutralise(value) -> str:
-    """A CSV cell as text, with a leading apostrophe if a spreadsheet would read it as a formula."""
-    if value is None:
-        return ""
-    text = value.isoformat() if isinstance(value, date) else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def to_csv(data: ReportData) -> bytes:

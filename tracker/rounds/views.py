@@ -76,6 +76,7 @@ def show(round_id: int):
             .join(Action, Action.id == UpdateRequest.action_id).join(Agency, Agency.id == UpdateRequest.agency_id)
             .options(selectinload(UpdateRequest.action).selectinload(Action.lead),
                      selectinload(UpdateRequest.action).selectinload(Action.review),
+                     selectinload(UpdateRequest.action).selectinload(Action.recommendation),
                      selectinload(UpdateRequest.agency), selectinload(UpdateRequest.lead),
                      selectinload(UpdateRequest.update).selectinload(ProgressUpdate.author))
             .order_by(Agency.name, Action.due_date, UpdateRequest.id))

@@ -16,6 +16,7 @@ from tracker.actions.models import (
     Action,
     ActionStatus,
     Rating,
+    action_reference,
 )
 from tracker.actions.ratings import rate
 from tracker.evidence.models import EvidenceKind
@@ -63,7 +64,7 @@ class ActionLine:
 
     @property
     def reference(self) -> str:
-        return f"{self.review_reference} R{self.recommendation_number} A{self.id}"
+        return action_reference(self.review_reference, self.recommendation_number, self.id)
 
     @property
     def is_open(self) -> bool:

@@ -1,0 +1,48 @@
+"""Search: one box in the header of every page, and the results page with its filters."""
+
+from types import SimpleNamespace
+
+from flask import Blueprint, render_template, request, url_for
+
+from tracker import permissions
+from tracker.actions.models import ActionStatus
+from tracker.actions.queries import AGENCY_OPTIONS, REVIEW_OPTIONS
+from tracker.extensions import db
+from tracker.search.index import KINDS
+from tracker.search.queries import MAX_QUERY, RANKED_AT_MOST, SearchFilters, highlights, search
+from tracker.views_common import page_size, parse_id, require, signed_in_user
+
+bp = Blueprint("search", __name__, url_prefix="/search")
+
+KIND_OPTIONS = tuple(SimpleNamespace(value=k.name, label=k.label) for k in KINDS.values())
+STATUS_OPTIONS = tuple(SimpleNamespace(value=s.value, label=s.label) for s in ActionStatus)
+
+
+def _filters(args, limited: bool) -> SearchFilters:
+    """The query string as filters: words trimmed to the longest query, known kinds and statuses."""
+    kind, status = args.get("kind") or "", args.get("status") or ""
+    return SearchFilters(q=" ".join((args.get("q") or "").split())[:MAX_QUERY],
+                         kind=kind if kind in KINDS else "",
+                         agency_id=None if limited else parse_id(args.get("agency")),
+                         review_id=parse_id(args.get("review")),
+                         status=status if status in ActionStatus._value2member_map_ else "")
+
+
+def result_href(row) -> str:
+    endpoint, argument, column = KINDS[row.kind].link
+    return url_for(endpoint, **{argument: getattr(row, column)})
+
+
+@bp.route("/")
+def index():
+    user = signed_in_user()
+    require(permissions.can_view_reviews(user))
+    limited = permissions.is_limited_to_own_agency(user)
+    filters = _filters(request.args, limited)
+    results = search(user, filters, page=parse_id(request.args.get("page")) or 1, per_page=page_size())
+    page = results.page
+    return render_template(
+        "search/index.html", page=page, ranked=results.ranked, most=RANKED_AT_MOST, filters=filters, marks=highlights([r.id for r in page.items], filters),
+        kinds=KIND_OPTIONS, statuses=STATUS_OPTIONS, labels={k.name: k.label for k in KINDS.values()},
+        agencies=None if limited else db.session.execute(AGENCY_OPTIONS).all(),
+        reviews=db.session.execute(REVIEW_OPTIONS).all(), href=result_href)
