@@ -47,6 +47,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
 def register_extensions(app: Flask) -> None:
     from tracker import models  # noqa: F401  (the whole schema, for Alembic)
     from tracker.audit import services as audit
+    from tracker import storage
     from tracker.extensions import csrf, db, limiter, login_manager, migrate
     from tracker.users.models import SIGNED_IN_USER
 
@@ -65,6 +66,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     audit.register(app)
+    storage.init_app(app)
     with app.app_context():
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
