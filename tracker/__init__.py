@@ -46,8 +46,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     from tracker import models  # noqa: F401  (the whole schema, for Alembic)
-    from tracker.audit import services as audit
     from tracker import storage
+    from tracker.audit import services as audit
     from tracker.extensions import csrf, db, limiter, login_manager, migrate
     from tracker.users.models import SIGNED_IN_USER
 

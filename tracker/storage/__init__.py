@@ -18,12 +18,12 @@ from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from tracker.storage.base import (AREAS, UNAVAILABLE, NotStored, Opened, Storage, StorageError, Written, check_key,
-                                  key_for, sha256_of)
+from tracker.storage.base import (AREAS, HashingReader, NotStored, Opened, Storage, StorageError, Written,
+                                  check_key, key_for, sha256_of)
 from tracker.storage.local import LocalStorage
 from tracker.storage.s3 import S3Storage
 
-__all__ = ["AREAS", "UNAVAILABLE", "NotStored", "Opened", "Storage", "StorageError", "Written", "check_key",
+__all__ = ["AREAS", "HashingReader", "NotStored", "Opened", "Storage", "StorageError", "Written", "check_key",
            "key_for", "sha256_of", "LocalStorage", "S3Storage", "init_app", "storage", "build",
            "put_with_row", "delete_with_row"]
 

@@ -31,7 +31,6 @@ class NotStored(StorageError):
     """No object under that key."""
 
 
-UNAVAILABLE = "The file store is not answering, so the file was not saved. Nothing has been added: try again later."
 
 
 @dataclass(frozen=True)
