@@ -119,11 +119,14 @@ def test_a_committed_upload_keeps_its_file(app, login_as):
     assert storage().exists(key)
 
 
-def test_sweep_reports_both_kinds_of_orphan_and_deletes_files_without_rows(app, client, login_as):
+def test_sweep_reports_both_kinds_of_orphan_and_deletes_files_without_rows(app, client, login_as, storage_config,
+                                                                          tmp_path):
     _lead, action = _lead_and_action(login_as)
     assert _upload(client, action, "kept.pdf", PDF).status_code == 302
     kept = db.session.scalars(select(Evidence)).one()
     storage().put("evidence/left-by-a-crash.pdf", io.BytesIO(PDF))
+    if storage_config["STORAGE"] == "local":  # a file someone put in the folder by hand is not the store's
+        (tmp_path / "evidence" / "notes by hand.txt").write_text("mine")
     gone = factories.make_action(status="in_progress")
     db.session.add(Evidence(action=gone, kind="impact", title="Lost", description="", supplied_by_id=_lead.id,
                             effective_date=factories.TODAY, stored_name="removed-by-hand.pdf", size_bytes=1,
@@ -137,6 +140,8 @@ def test_sweep_reports_both_kinds_of_orphan_and_deletes_files_without_rows(app, 
     result = app.test_cli_runner().invoke(args=["storage", "sweep", "--delete"])
     assert "1 files without rows deleted, 1 rows without files." in result.output
     assert not storage().exists("evidence/left-by-a-crash.pdf") and storage().exists(evidence_key(kept))
+    if storage_config["STORAGE"] == "local":
+        assert (tmp_path / "evidence" / "notes by hand.txt").exists()
 
 
 def _down_store_config(storage_config: dict) -> dict:

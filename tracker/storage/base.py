@@ -43,9 +43,13 @@ class Written:
 def check_key(key: str) -> tuple[str, str]:
     """`(area, name)` of a well-formed key; anything else (a path, `..`, an unknown area) is refused."""
     area, _, name = key.partition("/")
-    if area not in AREAS or not _NAME.match(name) or ".." in name:
+    if area not in AREAS or not is_name(name):
         raise ValueError(f"not a storage key: {key!r}")
     return area, name
+
+
+def is_name(name: str) -> bool:
+    return bool(_NAME.match(name)) and ".." not in name
 
 
 def key_for(area: str, name: str) -> str:

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from tracker.storage.base import AREAS, CHUNK, HashingReader, NotStored, Opened, StorageError, Written, check_key
+from tracker.storage.base import (AREAS, CHUNK, HashingReader, NotStored, Opened, StorageError, Written, check_key,
+                                  is_name)
 
 TEMP_PREFIX = ".partial-"
 
@@ -70,8 +71,8 @@ class LocalStorage:
             if not root.is_dir():
                 continue
             for entry in sorted(os.scandir(root), key=lambda e: e.name):
-                if entry.is_file() and not entry.name.startswith(TEMP_PREFIX):
-                    yield f"{each}/{entry.name}"
+                if entry.is_file() and not entry.name.startswith(TEMP_PREFIX) and is_name(entry.name):
+                    yield f"{each}/{entry.name}"  # a file named by hand is not the store's
 
     def check(self) -> str | None:
         for area, root in self.roots.items():
