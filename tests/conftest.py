@@ -118,13 +118,30 @@ class FreshContextClient(FlaskClient):
         return response
 
 
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3 server (SeaweedFS) for the session, started on first use."""
+    from tests.s3_server import throwaway_s3
+
+    with throwaway_s3() as server:
+        yield server
+
+
 @pytest.fixture
-def app(database_uri, tmp_path):
+def storage_config() -> dict:
+    """Settings of the store the app fixture uses: local folders unless a module overrides this."""
+    return {"STORAGE": "local"}
+
+
+@pytest.fixture
+def app(database_uri, tmp_path, storage_config):
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": database_uri,
         "UPLOAD_FOLDER": str(tmp_path / "evidence"),
         "IMPORT_FOLDER": str(tmp_path / "imports"),  # per test: xdist workers must not share stored documents
+        "REPORT_FOLDER": str(tmp_path / "reports"),
         "FIXED_TODAY": TEST_TODAY,
+        **storage_config,
     })
     app.test_client_class = FreshContextClient
     with app.app_context():

@@ -18,6 +18,7 @@ from tracker.imports.models import DraftState, ImportDraft
 from tracker.recommendations.models import Recommendation
 from tracker.reviews.models import Review
 from tracker.users.models import Role
+from tracker.storage import storage
 
 
 @pytest.fixture(autouse=True)
@@ -37,8 +38,7 @@ def _upload(client, data: bytes, name: str):
 
 
 def _stored_files(app) -> list:
-    folder = services.storage_dir()
-    return sorted(p.name for p in folder.iterdir())
+    return sorted(storage().keys("imports"))
 
 
 def _refused(client, app, data: bytes, name: str, message: str) -> None:
@@ -122,13 +122,13 @@ def test_a_failure_in_the_background_is_shown_on_the_draft_page_and_nothing_kept
     monkeypatch.setattr("tracker.reports.tasks.enqueue_reading", lambda draft_id: None)
     url = _upload(client, b"%PDF-1.4\n" + b"\x00garbage" * 50, "broken.pdf").headers["Location"]
     draft = db.session.scalar(select(ImportDraft))
-    stored = services.storage_dir() / draft.stored_name
-    assert stored.exists()
+    stored = services.document_key(draft.stored_name)
+    assert storage().exists(stored)
     services.read_into_draft(draft)
     db.session.commit()
     page = client.get(url)
     assert "The document could not be read" in page.text and "damaged" in page.text
-    assert "refresh" not in page.text and not stored.exists() and _count(Review) == 0
+    assert "refresh" not in page.text and not storage().exists(stored) and _count(Review) == 0
 
 
 def test_the_web_worker_never_parses_the_document(client, login_as, monkeypatch):

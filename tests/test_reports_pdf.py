@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from tests import factories
 from tracker.demo.builder import build_demo
 from tracker.extensions import db
-from tracker.reports.services import generate_report, request_report
+from tracker.reports.services import generate_report, request_report, verified_pdf
 
 SECTIONS = ["Board assurance report", "Executive summary", "The BRAG key", "Charts", "Exceptions", "Reviews",
             "Actions assured in the period", "Recurring themes across reviews", "Appendix: every open action"]
@@ -36,9 +36,9 @@ def test_demo_report_pdf_has_every_section_page_labels_and_metadata(app, today):
     generate_report(report)
     db.session.commit()
     assert report.status == "done", report.error
-    assert report.sha256 == hashlib.sha256(report.pdf).hexdigest()
+    assert report.sha256 == hashlib.sha256(verified_pdf(report)).hexdigest()
 
-    reader = PdfReader(io.BytesIO(report.pdf))
+    reader = PdfReader(io.BytesIO(verified_pdf(report)))
     pages = [page.extract_text() for page in reader.pages]
     total = len(pages)
     assert total == report.page_count and total > 5

@@ -14,6 +14,7 @@ from tracker.actions.models import StatusChange
 from tracker.extensions import db
 from tracker.reports import render
 from tracker.reports.models import BoardReport
+from tracker.reports.services import verified_pdf
 from tracker.users.models import Role
 
 
@@ -84,12 +85,12 @@ def test_generate_archive_and_download_identical_bytes(client, login_as, small_d
     assert response.headers["Location"].endswith(f"/reports/{report.id}")
     assert report.status == "done" and report.requested_by_id == staff.id
     assert (report.as_at_date, report.agency_name, report.action_count) == (date(2025, 6, 2), "West Midlands Police", 3)
-    assert report.sha256 == hashlib.sha256(report.pdf).hexdigest()
+    assert report.sha256 == hashlib.sha256(verified_pdf(report)).hexdigest()
     page = client.get(f"/reports/{report.id}").get_data(as_text=True)
     assert report.sha256 in page and 'http-equiv="refresh"' not in page
     first = client.get(f"/reports/{report.id}/report.pdf")
     assert first.status_code == 200 and first.mimetype == "application/pdf"
-    assert first.data == report.pdf and first.headers["X-Content-SHA256"] == report.sha256
+    assert first.data == verified_pdf(report) and first.headers["X-Content-SHA256"] == report.sha256
 
     board_client = app.test_client()
     login_as(Role.BOARD_MEMBER, client=board_client)
@@ -118,7 +119,7 @@ def test_failed_render_is_shown_not_stored(client, login_as, small_data, monkeyp
     login_as(Role.ADMIN)
     response = _generate(client, follow_redirects=False)
     report = db.session.scalar(select(BoardReport))
-    assert response.status_code == 302 and report.status == "failed" and report.pdf is None
+    assert response.status_code == 302 and report.status == "failed" and report.pdf is None and report.stored_name is None
     assert "longer than 300 seconds" in client.get(f"/reports/{report.id}").get_data(as_text=True)
 
 
@@ -166,7 +167,7 @@ def test_board_report_command(app, small_data, quick_pdf, tmp_path):
     result = runner.invoke(args=["board-report", "--as-at", "2025-06-01", "--agency", "wmp", "-o", str(out)])
     assert result.exit_code == 0, result.output
     report = db.session.scalar(select(BoardReport))
-    assert out.read_bytes() == report.pdf and report.sha256 in result.output
+    assert out.read_bytes() == verified_pdf(report) and report.sha256 in result.output
     assert report.requested_by_name == "command line" and report.agency_name == "West Midlands Police"
     result = runner.invoke(args=["board-report", "--as-at", "2025-06-01", "--as-user", "PRIYA@example.org",
                                  "-o", str(tmp_path / "two.pdf")])

@@ -51,7 +51,10 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from tracker import models  # noqa: F401  (the whole schema, for Alembic)
+    from tracker import (
+        models,  # noqa: F401  (the whole schema, for Alembic)
+        storage,
+    )
     from tracker.audit import services as audit
     from tracker.extensions import csrf, db, limiter, login_manager, migrate
     from tracker.search import index as search_index
@@ -73,6 +76,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
     audit.register(app)
     search_index.register_listener()
+    storage.init_app(app)
     with app.app_context():
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":

@@ -1,10 +1,12 @@
-"""`flask backup FILE` and `flask restore FILE`: the database and every evidence file in one archive.
+"""`flask backup FILE` and `flask restore FILE`: the database and every stored file in one archive.
 
 The archive is a gzipped tar with:
   manifest.json   format, when, which database, the schema revision, and the SHA-256 of every file
   database.sqlite a consistent copy made with SQLite's online backup API (safe while the app runs), or
   database.dump   pg_dump's custom format, for PostgreSQL
-  evidence/...    the stored evidence files, as kept in UPLOAD_FOLDER
+  evidence/...    every object of the file store by its key (evidence/, imports/, reports/), read from
+  imports/...     whichever store is configured (local folders or S3) and restored into whichever is
+  reports/...     configured where it is restored: a backup also moves an instance between the two
 
 `restore` checks every sum before it changes anything, and only restores into an empty database
 unless --force is given."""
@@ -23,10 +25,11 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy import inspect, text
 
 from tracker.extensions import db
+from tracker.storage import AREAS, HashingReader, Opened, StorageError, storage
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -84,33 +87,58 @@ def _dump_database(folder: Path) -> str:
     raise BackupError(f"Backups of {engine.dialect.name} databases are not supported.")
 
 
+class _ChunkReader:
+    """`read(n)` over a stored object's chunks, for tarfile (which reads exactly the size it was told)."""
+
+    def __init__(self, opened: Opened):
+        self.chunks = iter(opened)
+        self.buffer = b""
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self.buffer) < size:
+            chunk = next(self.chunks, b"")
+            if not chunk:
+                break
+            self.buffer += chunk
+        cut = len(self.buffer) if size < 0 else size
+        data, self.buffer = self.buffer[:cut], self.buffer[cut:]
+        return data
+
+
 def create_backup(archive: Path) -> dict:
-    """Write the archive; return its manifest."""
-    upload = Path(current_app.config["UPLOAD_FOLDER"])
+    """Write the archive; return its manifest. Stored files stream from the store into the archive."""
+    store = storage()
+    now = int(datetime.now(UTC).timestamp())
     with tempfile.TemporaryDirectory(prefix="tracker-backup-") as tmp:
         folder = Path(tmp)
         db_name = _dump_database(folder)
         files = {db_name: _sha256(folder / db_name)}
-        evidence = []
-        if upload.is_dir():
-            for path in sorted(p for p in upload.rglob("*") if p.is_file()):
-                name = str(PurePosixPath("evidence", *path.relative_to(upload).parts))
-                files[name] = _sha256(path)
-                evidence.append((path, name))
-        manifest = {
-            "format": FORMAT, "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "database": db.engine.dialect.name, "revision": _revision(), "files": files,
-        }
         archive.parent.mkdir(parents=True, exist_ok=True)
         partial = archive.with_name(archive.name + ".partial")
-        with tarfile.open(partial, "w:gz") as tar:
-            data = json.dumps(manifest, indent=2, sort_keys=True).encode()
-            info = tarfile.TarInfo(MANIFEST)
-            info.size, info.mode, info.mtime = len(data), 0o600, int(datetime.now(UTC).timestamp())
-            tar.addfile(info, io.BytesIO(data))
-            tar.add(folder / db_name, arcname=db_name)
-            for path, name in evidence:
-                tar.add(path, arcname=name)
+        try:
+            with tarfile.open(partial, "w:gz") as tar:
+                tar.add(folder / db_name, arcname=db_name)
+                for key in store.keys():
+                    opened = store.open(key)
+                    try:
+                        reader = HashingReader(_ChunkReader(opened))
+                        info = tarfile.TarInfo(key)
+                        info.size, info.mode, info.mtime = opened.size, 0o600, now
+                        tar.addfile(info, reader)
+                    finally:
+                        opened.close()
+                    files[key] = reader.digest.hexdigest()
+                manifest = {
+                    "format": FORMAT, "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "database": db.engine.dialect.name, "revision": _revision(), "files": files,
+                }
+                data = json.dumps(manifest, indent=2, sort_keys=True).encode()
+                info = tarfile.TarInfo(MANIFEST)
+                info.size, info.mode, info.mtime = len(data), 0o600, now
+                tar.addfile(info, io.BytesIO(data))
+        except StorageError as error:
+            partial.unlink(missing_ok=True)
+            raise BackupError(f"The file store could not be read: {error.message}") from error
         os.chmod(partial, 0o600)
         os.replace(partial, archive)
     return manifest
@@ -176,23 +204,29 @@ def _restore_database(folder: Path, manifest: dict) -> None:
 
 
 def restore_backup(archive: Path, *, force: bool = False) -> dict:
-    upload = Path(current_app.config["UPLOAD_FOLDER"])
+    store = storage()
     with tempfile.TemporaryDirectory(prefix="tracker-restore-") as tmp:
         folder = Path(tmp)
         manifest = _unpack(archive, folder)
         if not force and not _database_is_empty():
             raise BackupError("The database already holds records: restore into an empty instance, "
                               "or pass --force to replace everything.")
-        if not force and upload.is_dir() and any(p.is_file() for p in upload.rglob("*")):
-            raise BackupError(f"{upload} already holds evidence files: restore into an empty instance, "
-                              "or pass --force to replace everything.")
-        _restore_database(folder, manifest)
-        if upload.is_dir():
-            shutil.rmtree(upload)
-        upload.mkdir(parents=True, exist_ok=True)
-        source = folder / "evidence"
-        if source.is_dir():
-            shutil.copytree(source, upload, dirs_exist_ok=True)
+        try:
+            if not force and next(iter(store.keys()), None) is not None:
+                raise BackupError(f"The {store.name} file store already holds files: restore into an empty "
+                                  "instance, or pass --force to replace everything.")
+            _restore_database(folder, manifest)
+            for key in list(store.keys()):
+                store.delete(key)
+            for area in AREAS:
+                source = folder / area
+                if not source.is_dir():
+                    continue
+                for path in sorted(p for p in source.iterdir() if p.is_file()):
+                    with open(path, "rb") as handle:
+                        store.put(f"{area}/{path.name}", handle)
+        except StorageError as error:
+            raise BackupError(f"The file store could not be written: {error.message}") from error
     return manifest
 
 
@@ -200,16 +234,16 @@ def register(app: Flask) -> None:
     @app.cli.command("backup")
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
     def backup_command(file: Path) -> None:
-        """Back up the database and the evidence files into FILE (a .tar.gz with SHA-256 sums)."""
+        """Back up the database and the stored files into FILE (a .tar.gz with SHA-256 sums)."""
         manifest = create_backup(file)
-        click.echo(f"Backed up the {manifest['database']} database and {len(manifest['files']) - 1} evidence "
+        click.echo(f"Backed up the {manifest['database']} database and {len(manifest['files']) - 1} stored "
                    f"files to {file}.")
 
     @app.cli.command("restore")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    @click.option("--force", is_flag=True, help="Replace a database and evidence folder that are not empty.")
+    @click.option("--force", is_flag=True, help="Replace a database and file store that are not empty.")
     def restore_command(file: Path, force: bool) -> None:
-        """Restore the database and the evidence files from a FILE made by `flask backup`."""
+        """Restore the database and the stored files from a FILE made by `flask backup`."""
         manifest = restore_backup(file, force=force)
-        click.echo(f"Restored the backup of {manifest['created_at']} ({len(manifest['files']) - 1} evidence "
+        click.echo(f"Restored the backup of {manifest['created_at']} ({len(manifest['files']) - 1} stored "
                    f"files). Run `flask db upgrade` if this version of the app is newer.")

@@ -10,7 +10,7 @@ import click
 from flask import Flask, has_app_context
 from sqlalchemy import func, select
 
-from tracker import backup
+from tracker import backup, storage_commands
 from tracker.clock import today
 from tracker.demo.accounts import DEMO_PASSWORD, demo_accounts
 from tracker.demo.builder import build_demo
@@ -145,6 +145,7 @@ def register(app: Flask) -> None:
         click.echo("Administrators and the business unit also set up a time-based code at their first sign-in;")
         click.echo("for these demo accounts the current code is shown on screen.")
     backup.register(app)  # flask backup / flask restore
+    storage_commands.register(app)  # flask storage check / sweep / migrate
     library_cli.register(app)  # flask import-national-listing
     reminders_cli.register(app)  # flask send-reminders
     ops_cli.register(app)  # flask check-config, flask migrate-once

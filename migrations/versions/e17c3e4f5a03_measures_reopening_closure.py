@@ -1,7 +1,7 @@
 """measures, reopening, closure
 
 Revision ID: e17c3e4f5a03
-Revises: e16a7c8d9e07
+Revises: e15b2d3e4f02
 Create Date: 2026-12-04 01:48:31.440232
 
 """
@@ -13,7 +13,7 @@ import tracker.models_base
 
 # revision identifiers, used by Alembic.
 revision = 'e17c3e4f5a03'
-down_revision = "e16a7c8d9e07"
+down_revision = "e15b2d3e4f02"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """Evidence files: an allow-list of types, checked by content as well as by name, a size limit,
-stored under the instance folder with generated names and a SHA-256, and served only through
-a view that checks permission."""
+kept in the store (tracker.storage, area `evidence`) under generated names with a SHA-256, and
+served only through a view that checks permission."""
 
-import hashlib
+import io
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -10,7 +10,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import filetype
-from flask import current_app
 from werkzeug.datastructures import FileStorage
 
 from tracker.actions.models import Action
@@ -19,6 +18,7 @@ from tracker.errors import DomainError
 from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.extensions import db
 from tracker.filenames import clean_filename
+from tracker.storage import StorageError, Written, key_for, put_with_row
 from tracker.users.models import User
 
 OOXML = {"docx", "xlsx", "pptx"}
@@ -111,10 +111,13 @@ def check_link(url: str) -> str:
     return url
 
 
-def storage_dir() -> Path:
-    path = Path(current_app.config["UPLOAD_FOLDER"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def store_upload(name: str, data: bytes) -> Written:
+    """Write the file before its row is committed; a rollback removes it again (tracker.storage)."""
+    try:
+        return put_with_row(db.session, key_for("evidence", name), io.BytesIO(data))
+    except StorageError as error:
+        raise DomainError("The file could not be saved: the file store is not answering. Nothing has been "
+                          "added; try again in a few minutes.", field="file") from error
 
 
 def add_evidence(action: Action, *, by: User, kind: str, title: str, description: str, effective_date: date,
@@ -139,9 +142,9 @@ def add_evidence(action: Action, *, by: User, kind: str, title: str, description
         evidence.stored_name = secrets.token_hex(16) + ext
         evidence.original_filename = clean_filename(upload.filename) or f"evidence{ext}"
         evidence.content_type = allowed.content_type
-        evidence.size_bytes = len(data)
-        evidence.sha256 = hashlib.sha256(data).hexdigest()
-        (storage_dir() / evidence.stored_name).write_bytes(data)
+        written = store_upload(evidence.stored_name, data)
+        evidence.size_bytes = written.size
+        evidence.sha256 = written.sha256
     else:
         evidence.link_url = check_link(link_url)
     db.session.add(evidence)
@@ -149,5 +152,5 @@ def add_evidence(action: Action, *, by: User, kind: str, title: str, description
     return evidence
 
 
-def evidence_path(evidence: Evidence) -> Path:
-    return storage_dir() / evidence.stored_name
+def evidence_key(evidence: Evidence) -> str:
+    return key_for("evidence", evidence.stored_name)

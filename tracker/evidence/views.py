@@ -1,6 +1,6 @@
 """Adding evidence to an action, and serving evidence files only through a permission check."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from tracker import permissions
@@ -10,10 +10,11 @@ from tracker.clock import today
 from tracker.evidence import services
 from tracker.evidence.forms import EvidenceForm
 from tracker.evidence.models import Evidence
-from tracker.downloads import content_disposition
+from tracker.downloads import attachment
 from tracker.extensions import db
 from tracker.main.errors import error_page
 from tracker.settings import load_settings
+from tracker.storage import NotStored, StorageError, storage
 from tracker.views_common import parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
@@ -88,14 +89,18 @@ def download(evidence_id: int):
         abort(404)
     if not evidence.is_file:
         abort(404)
-    path = services.evidence_path(evidence)
-    if not path.is_file():
+    try:
+        opened = storage().open(services.evidence_key(evidence))
+    except NotStored:
         current_app.logger.error("Evidence file missing from storage: %s", evidence.stored_name)
         abort(404)
+    except StorageError as error:
+        current_app.logger.error("Evidence file %s unreadable: %s", evidence.stored_name, error.message)
+        return error_page("errors/503.html", 503)
     log_event("evidence_downloaded", obj=evidence, summary=evidence.original_filename or "")
     db.session.commit()
-    response = send_file(path, mimetype=evidence.content_type or "application/octet-stream", max_age=0)
-    response.headers["Content-Disposition"] = content_disposition(evidence.original_filename or path.name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store, private"
+    # The body is the store's stream, chunk by chunk: memory does not grow with the file.
+    response = attachment(opened, evidence.original_filename or evidence.stored_name,
+                          evidence.content_type or "application/octet-stream", X_Content_Type_Options="nosniff")
+    response.content_length = opened.size
     return response

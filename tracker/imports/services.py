@@ -4,6 +4,7 @@ in one transaction. Services flush; the view (or command) commits once."""
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import secrets
 from collections.abc import Callable
@@ -11,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.utils import secure_filename
 
@@ -29,6 +29,7 @@ from tracker.recommendations.models import RecommendationKind
 from tracker.recommendations.services import create_recommendation
 from tracker.reviews import services as review_services
 from tracker.reviews.models import Review, ReviewStatus, ReviewType
+from tracker.storage import NotStored, StorageError, delete_with_row, key_for, put_with_row, storage
 from tracker.users.models import Agency, AgencyKind, User
 
 DOCUMENT_TYPES = {"pdf": "application/pdf",
@@ -42,10 +43,9 @@ DEFAULT_ACTION_DAYS = 182
 EXTRAS = ("page", "context", "doubts", "actions")
 
 
-def storage_dir() -> Path:
-    path = Path(current_app.config.get("IMPORT_FOLDER") or Path(current_app.instance_path) / "imports")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def document_key(stored_name: str) -> str:
+    """Where a source document is kept in the store (tracker.storage, area `imports`)."""
+    return key_for("imports", stored_name)
 
 
 def check_document(filename: str, data: bytes, max_bytes: int) -> str:
@@ -83,8 +83,13 @@ def extract_document(filename: str, data: bytes, *, known_agencies: list[str] | 
 
 
 def _store(data: bytes, ext: str) -> str:
+    """Keep the document before its row is committed; a rollback removes it again."""
     name = secrets.token_hex(16) + "." + ext
-    (storage_dir() / name).write_bytes(data)
+    try:
+        put_with_row(db.session, document_key(name), io.BytesIO(data))
+    except StorageError as error:
+        raise DomainError("The document could not be saved: the file store is not answering. Nothing has been "
+                          "added; try again in a few minutes.", field="file") from error
     return name
 
 
@@ -145,7 +150,7 @@ def read_into_draft(draft: ImportDraft, on_progress: Callable[[], None] = lambda
     removed: nothing of the document is kept."""
     if draft.state != DraftState.READING:
         return
-    path = storage_dir() / draft.stored_name
+    key = document_key(draft.stored_name)
 
     def progress(text: str) -> None:
         draft.progress = text[:200]
@@ -153,12 +158,15 @@ def read_into_draft(draft: ImportDraft, on_progress: Callable[[], None] = lambda
 
     progress("Reading the document")
     try:
-        result = reading.read_document(draft.original_filename, path.read_bytes(),
+        result = reading.read_document(draft.original_filename, storage().open(key).read_all(),
                                        known_agencies=known_agency_names(all_agencies()), on_progress=progress)
-    except (DomainError, OSError) as error:
+    except (DomainError, StorageError, OSError) as error:
         draft.state, draft.progress = DraftState.FAILED, ""
-        draft.error = error.message if isinstance(error, DomainError) else "The uploaded file has gone: upload it again."
-        path.unlink(missing_ok=True)
+        draft.error = (error.message if isinstance(error, DomainError) else
+                       "The file store did not answer while the document was being read: upload it again."
+                       if isinstance(error, StorageError) and not isinstance(error, NotStored) else
+                       "The uploaded file has gone: upload it again.")
+        delete_with_row(db.session, key)
     else:
         draft.items = [item.as_dict() for item in result.items]
         draft.warnings = list(result.warnings)
@@ -406,12 +414,12 @@ def confirm_draft(draft: ImportDraft, *, by: User, today: date) -> ImportSummary
 
 
 def discard_draft(draft: ImportDraft) -> None:
-    path = storage_dir() / draft.stored_name
+    """Remove the draft; its document goes from the store once that is committed (unless kept)."""
     still_used = db.session.scalar(select(SourceDocument.id).where(SourceDocument.stored_name == draft.stored_name))
+    if draft.stored_name and not still_used:
+        delete_with_row(db.session, document_key(draft.stored_name))
     db.session.delete(draft)
     db.session.flush()
-    if path.exists() and not still_used:
-        path.unlink()
 
 
 def import_file(*, filename: str, data: bytes, review: Review | None, new_review: dict | None, today: date,

@@ -11,7 +11,7 @@ from tracker.extensions import db
 from tracker.reports.models import ReportStatus
 from tracker.reports.render import RenderError, html_to_pdf
 from tracker.reports.schedule import run_schedule
-from tracker.reports.services import generate_report, request_report
+from tracker.reports.services import generate_report, request_report, verified_pdf
 from tracker.reports.yearly import build_chapter, chapter_docx, chapter_html
 from tracker.users.models import User
 
@@ -78,6 +78,6 @@ def register(bp) -> None:
         db.session.commit()
         if report.status != ReportStatus.DONE:
             raise click.ClickException(report.error or "The report could not be generated.")
-        output.write_bytes(report.pdf)
+        output.write_bytes(verified_pdf(report))
         click.echo(f"Wrote {output} ({report.page_count} pages, {report.action_count} actions, "
                    f"{report.size_bytes:,} bytes). Archived as report {report.id}, SHA-256 {report.sha256}.")

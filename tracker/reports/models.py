@@ -1,4 +1,6 @@
-"""The archive of board reports: each PDF kept unchanged with its SHA-256, its parameters, who and when."""
+"""The archive of board reports: each PDF kept unchanged with its SHA-256, its parameters, who and when.
+The PDF is in the store (tracker.storage, area `reports`) under `stored_name`; reports archived before
+issue 15 keep their bytes in the `pdf` column and are read from there."""
 
 from __future__ import annotations
 
@@ -64,7 +66,8 @@ class BoardReport(db.Model):
 
     __tablename__ = "board_reports"
     __table_args__ = (
-        CheckConstraint("status != 'done' OR (sha256 IS NOT NULL AND pdf IS NOT NULL)", name="done_has_pdf"),
+        CheckConstraint("status != 'done' OR (sha256 IS NOT NULL AND (pdf IS NOT NULL OR stored_name IS NOT NULL))",
+                        name="done_has_pdf"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,6 +98,7 @@ class BoardReport(db.Model):
     # The Word version, made with the PDF by the queue worker and kept unchanged with its own SHA-256.
     docx: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     docx_sha256: Mapped[str | None] = mapped_column(String(64))
+    stored_name: Mapped[str | None] = mapped_column(String(80), unique=True)
 
     requested_by: Mapped[User | None] = relationship()
     meeting: Mapped[BoardMeeting | None] = relationship(foreign_keys=[meeting_id])

@@ -1,10 +1,12 @@
 """Verbs on board reports: request one, generate it (gather, render HTML, lay out the PDF), store it.
 
-The PDF is stored exactly as WeasyPrint produced it, with its SHA-256, and is never changed again."""
+The PDF is stored exactly as WeasyPrint produced it, with its SHA-256, and is never changed again: in the
+file store (tracker.storage, area `reports`), written before its row says it is done."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Callable
 from datetime import date
 
@@ -34,6 +36,7 @@ from tracker.reports.models import (
 from tracker.reports.render import RenderError, html_to_pdf, render_report_html
 from tracker.reports.report_template import TemplateError, check_template
 from tracker.settings import load_settings
+from tracker.storage import StorageError, key_for, put_with_row, storage
 from tracker.users.models import User
 
 COMMAND_LINE = "command line"
@@ -147,17 +150,26 @@ def generate_report(report: BoardReport, on_progress: Callable[[str], None] = la
     except Exception as error:  # noqa: BLE001 - the report page must say it failed, whatever the cause
         current_app.logger.exception("board report %s failed", report.id)
         return _fail(report, f"The report could not be generated ({type(error).__name__}).")
-    store_pdf(report, rendered.pdf, pages=rendered.pages, data=data, docx=document)
+    try:
+        store_pdf(report, rendered.pdf, pages=rendered.pages, data=data, docx=document)
+    except StorageError:
+        return _fail(report, "The report could not be kept: the file store is not answering. Generate it again "
+                             "later.")
     return report
 
 
 def store_pdf(report: BoardReport, pdf: bytes, *, pages: int, data: ReportData, docx: bytes | None = None) -> None:
-    report.pdf = pdf
+    """The PDF into the file store (its key on the row); the Word version beside it in the row for now."""
     if docx is not None:
         report.docx = docx
         report.docx_sha256 = hashlib.sha256(docx).hexdigest()
-    report.sha256 = hashlib.sha256(pdf).hexdigest()
-    report.size_bytes = len(pdf)
+    sha256 = hashlib.sha256(pdf).hexdigest()
+    name = f"board-report-{report.id}-{sha256[:16]}.pdf"
+    written = put_with_row(db.session, key_for("reports", name), io.BytesIO(pdf))
+    report.stored_name = name
+    report.pdf = None
+    report.sha256 = written.sha256
+    report.size_bytes = written.size
     report.page_count = pages
     report.action_count = len(data.actions)
     report.rating_counts = {r: data.counts[r] for r in RATED + ("none",)}
@@ -177,8 +189,12 @@ def _fail(report: BoardReport, message: str) -> BoardReport:
 
 
 def verified_pdf(report: BoardReport) -> bytes:
-    """The stored bytes, checked against the SHA-256 taken when they were stored."""
-    pdf = report.pdf or b""
+    """The stored bytes, checked against the SHA-256 taken when they were stored. A report is a few
+    megabytes at most, read whole so that a damaged one is refused before any of it is sent."""
+    if report.stored_name:
+        pdf = storage().open(key_for("reports", report.stored_name)).read_all()
+    else:
+        pdf = report.pdf or b""  # archived before the store held reports
     if hashlib.sha256(pdf).hexdigest() != report.sha256:
         raise RuntimeError(f"Board report {report.id} no longer matches its SHA-256.")
     return pdf

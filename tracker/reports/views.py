@@ -11,6 +11,7 @@ from tracker.audit.services import log_event
 from tracker.clock import today
 from tracker.downloads import attachment
 from tracker.extensions import db
+from tracker.main.errors import error_page
 from tracker.reports import exports, services
 from tracker.reports.blueprint import bp, load_report
 from tracker.reports.charts import report_charts
@@ -18,6 +19,7 @@ from tracker.reports.forms import NewReportForm
 from tracker.reports.models import BoardMeeting, BoardReport, ReportStatus
 from tracker.reports.tasks import enqueue_report
 from tracker.reviews.models import Review
+from tracker.storage import NotStored, StorageError
 from tracker.template_filters import govuk_date
 from tracker.themes.models import Theme
 from tracker.users.models import Agency, AgencyKind
@@ -87,7 +89,14 @@ def download(report_id: int):
     report = load_report(report_id)
     if report.status != ReportStatus.DONE:
         abort(404)
-    pdf = services.verified_pdf(report)
+    try:
+        pdf = services.verified_pdf(report)
+    except NotStored:
+        current_app.logger.error("Board report %s missing from storage: %s", report.id, report.stored_name)
+        abort(404)
+    except StorageError as error:
+        current_app.logger.error("Board report %s unreadable: %s", report.id, error.message)
+        return error_page("errors/503.html", 503)
     log_event("report_download", obj=report, summary=f"Downloaded board report {report.id} ({report.sha256})")
     db.session.commit()
     return attachment(pdf, report.filename, "application/pdf",
