@@ -4,7 +4,9 @@ A route missing from MATRIX fails the test, so a new page cannot ship without it
 request must answer 403 (or 404 for another agency's records, with none of their text in the body)
 and must write nothing: the audit trail, which records every write, does not grow."""
 
+import hashlib
 import io
+import zipfile
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -24,6 +26,7 @@ from tracker.extensions import db
 from tracker.imports.models import ImportDraft
 from tracker.library.models import LibraryReview
 from tracker.measures.services import MeasureFields, add_measure
+from tracker.reports.models import BoardReport, PackRun
 from tracker.reviews.models import LearningPoint
 from tracker.users.models import Role, User
 
@@ -102,6 +105,39 @@ def report_id(w, side):
     db.session.add(report)
     db.session.commit()
     return {"report_id": report.id}
+
+
+def draft_report_id(w, side):
+    """A board report still a draft: its commentary is being written."""
+    report = BoardReport(status="draft", as_at_date=TODAY, requested_by_name="Test")
+    db.session.add(report)
+    db.session.commit()
+    return {"report_id": report.id}
+
+
+def docx_report_id(w, side):
+    """An archived board report with its Word version."""
+    found = report_id(w, side)
+    report = db.session.get(BoardReport, found["report_id"])
+    report.docx = b"PK word version"
+    report.docx_sha256 = hashlib.sha256(report.docx).hexdigest()
+    db.session.commit()
+    return found
+
+
+def pack_run_id(w, side):
+    """A finished run of the agency packs with the signed-in lead's agency's PDF and Word files."""
+    names = [f"{w.own_agency.name}/agency-pack.pdf", f"{w.own_agency.name}/agency-pack.docx"]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        for name in names:
+            bundle.writestr(name, b"SECRET-OWN pack")
+    content = buffer.getvalue()
+    run = PackRun(status="done", as_at_date=TODAY, requested_by_name="Test", files={w.own_agency.name: names},
+                  content=content, sha256=hashlib.sha256(content).hexdigest(), size_bytes=len(content))
+    db.session.add(run)
+    db.session.commit()
+    return {"run_id": run.id}
 
 
 def round_id(w, side):
@@ -249,6 +285,21 @@ MATRIX: dict[str, Rule] = {
     "reports.download": Rule("readers", report_id),
     "reports.export_csv": Rule("readers", report_id),
     "reports.export_xlsx": Rule("readers", report_id),
+    # Board papers (issue 19): drafts with commentary, the template and the meetings are the business
+    # unit's; the web and Word versions are read like the PDF.
+    "reports.commentary_page": Rule("staff", draft_report_id),
+    "reports.preview": Rule("staff", draft_report_id),
+    "reports.web_version": Rule("readers", report_id),
+    "reports.download_docx": Rule("readers", docx_report_id),
+    "reports.template": Rule("staff"),
+    "reports.meetings": Rule("staff"),
+    # Agency packs: the business unit runs them and takes the zip; a lead takes only their own agency's.
+    "packs.index": Rule("staff"),
+    "packs.show": Rule("staff", pack_run_id),
+    "packs.download_zip": Rule("staff", pack_run_id),
+    "packs.mine_page": Rule("agency_lead", lambda w, s: pack_run_id(w, s) and {}),
+    "packs.mine_pdf": Rule("agency_lead", lambda w, s: pack_run_id(w, s) and {}),
+    "packs.mine_docx": Rule("agency_lead", lambda w, s: pack_run_id(w, s) and {}),
     # Update rounds: everyone reads (an agency lead sees only its own agency's requests in them);
     # only the business unit and administrators open and close them.
     "rounds.index": Rule("read"),
@@ -273,7 +324,9 @@ MATRIX: dict[str, Rule] = {
     "withdrawals.evidence": Rule("action_work", lambda w, s: {"action_id": w.actions[s].id,
                                                               "evidence_id": w.evidence[s].id}),
 }
-SKIPPED = {"static"}  # files only; no records behind it
+#: Files only, no records behind them; and the load balancer's health checks, public by design
+#: (tests/test_ops_health.py, and the lifecycle's PUBLIC set).
+SKIPPED = {"static", "ops.healthz", "ops.readyz"}
 
 
 def test_every_route_is_in_the_matrix(app):
