@@ -56,7 +56,9 @@ def test_backup_and_restore_round_trip(app, postgres_server, tmp_path):
     assert "manifest.json" in names and any(n.startswith("evidence/") for n in names)
 
     target = create_app({"SQLALCHEMY_DATABASE_URI": _empty_uri(postgres_server, tmp_path),
-                         "UPLOAD_FOLDER": str(tmp_path / "restored-evidence")})
+                         "UPLOAD_FOLDER": str(tmp_path / "restored-evidence"),
+                         "IMPORT_FOLDER": str(tmp_path / "restored-imports"),
+                         "REPORT_FOLDER": str(tmp_path / "restored-reports")})
     with target.app_context():  # the CLI runner uses whichever app's context is active
         result = target.test_cli_runner().invoke(args=["restore", str(archive)])
     assert result.exit_code == 0, result.output

@@ -90,9 +90,9 @@ def test_the_command_proposes_the_plans_actions_as_the_web_path_does_named_in_th
     plan = tmp_path / "plan.md"
     plan.write_text("Action plan\n\n| Ref | Recommendation | Action | Lead | Target date | Outcome |\n"
                     "|---|---|---|---|---|---|\n"
-                    "| R1 | Police should check adults in the household. | Update the checklist | Police | 30/09/2030 "
+                    "| R1 | Police should check adults in the household. | Update the checklist | Police | 30/09/2026 "
                     "| In use |\n"
-                    "| | | Audit ten strategy discussions | Police | 31/03/2031 | Audit report |\n"
+                    "| | | Audit ten strategy discussions | Police | 31/03/2027 | Audit report |\n"
                     "| R2 | All partner agencies should refresh neglect training. | | | | |\n", encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["import-review", str(plan), "--title", "Child Q", "--reference",
                                                 "CSPR-Q"])
@@ -100,8 +100,8 @@ def test_the_command_proposes_the_plans_actions_as_the_web_path_does_named_in_th
     assert "with 3 proposed actions" in result.output
     actions = list(db.session.scalars(select(Action).order_by(Action.id)))
     assert [(a.description, a.owner_agency_id, a.due_date, a.success_measure, a.status) for a in actions[:2]] == [
-        ("Update the checklist", police.id, date(2030, 9, 30), "In use", "draft"),
-        ("Audit ten strategy discussions", police.id, date(2031, 3, 31), "Audit report", "draft")]
+        ("Update the checklist", police.id, date(2026, 9, 30), "In use", "draft"),
+        ("Audit ten strategy discussions", police.id, date(2027, 3, 31), "Audit report", "draft")]
     # "all partner agencies": one action for each agency (the partnership itself is not one), as on the draft
     assert [(a.description, a.owner_agency_id) for a in actions[2:]] == [
         ("All partner agencies should refresh neglect training.", police.id)]

@@ -37,6 +37,10 @@ def test_the_docx_is_sound_and_reads_back_as_the_data(demo_data):
     assert heading_texts(document, 1) == ["Executive summary", "Charts", "Exceptions", "Reviews",
                                           "Actions assured in the period", "Recurring themes across reviews",
                                           "Appendix: every open action"]
+    # It leads with impact, as the PDF does: the measures first in the executive summary.
+    subheadings = heading_texts(document, 2)
+    assert subheadings.index("What changed, as measured") < next(
+        i for i, t in enumerate(subheadings) if t.startswith("What changed since"))
     assert [r.reference for r in demo_data.reviews][0] in " ".join(heading_texts(document, 2))
     # The figures: the rating counts row, every overdue and every open action's code.
     counts = document.tables[0]

@@ -37,6 +37,9 @@ THEME_DESCRIPTION = 2000
 # of reviews published elsewhere (from the national listing).
 SYSTEM_TEXT = 20000
 LIBRARY_TEXT = 50000
+#: A search index entry's title and text: copies of a record's own bounded fields, joined (the sum of any
+#: record's fields stays well below this).
+SEARCH_TEXT = 100_000
 
 
 def cut(text: str | None, limit: int) -> str:

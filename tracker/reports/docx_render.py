@@ -39,7 +39,7 @@ KNOWN_FIELDS = {
     "scope", "partnership", "generated_by", "generated_at", "period_start", "previous_report_date", "labels",
     "definitions", "actions", "counts", "by_agency", "by_review", "newly_overdue", "newly_assured",
     "due_dates_moved", "overdue", "red_and_amber", "awaiting_assurance", "unanswered", "late_milestones",
-    "open_challenges", "reviews", "themes", "open_actions", "history", "latest_round",
+    "open_challenges", "reviews", "themes", "open_actions", "history", "latest_round", "impact",
 }
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -251,9 +251,43 @@ def count_table(w: DocxWriter, data: ReportData, rows, first: str, caption: str)
             caption)
 
 
+def _impact(w: DocxWriter, data: ReportData) -> None:
+    """What changed, as measured, and what was reopened or closed: the report leads with these, as the
+    PDF's executive summary does (templates/reports/_impact.html)."""
+    impact = data.impact
+    if impact is None:
+        return
+    w.heading("What changed, as measured", 2)
+    if impact.measures:
+        w.table(("Review", "Owner", "What is counted", "Baseline", "Latest", "Target", "Target met"),
+                ((m.review_reference + " R" + m.recommendation_number, m.owner, m.description,
+                  f"{m.show(m.baseline[1])} ({short_date(m.baseline[0])})",
+                  f"{m.show(m.latest[1])} ({short_date(m.latest[0])})" if m.latest else "Not measured yet",
+                  f"{m.show(m.target[1])} by {short_date(m.target[0])}",
+                  "Not yet measured" if m.met is None else "Yes" if m.met else "No") for m in impact.measures),
+                "Measures: baseline, latest and target")
+    else:
+        w.paragraph("No measures are recorded for the actions in this report.")
+    w.heading("Actions reopened after an impact review or a measurement", 2)
+    if impact.reopened:
+        w.table(("Action", "Owner", "Reopened on", "Why"),
+                ((r.reference, r.owner, short_date(r.reopened_on), r.reason) for r in impact.reopened),
+                "Actions reopened in the period")
+    else:
+        w.paragraph("None in the period.")
+    w.heading("Recommendations and reviews closed", 2)
+    if impact.closed:
+        w.table(("Closed", "Board decision", "Meeting", "Minute", "Risk accepted"),
+                ((c.what, short_date(c.decision_date), c.meeting, c.minute_reference, c.risk_accepted or "None")
+                 for c in impact.closed), "Closed in the period, with the board's decision")
+    else:
+        w.paragraph("None in the period.")
+
+
 def _summary(w: DocxWriter, data: ReportData, notes: dict[str, str]) -> None:
     w.heading("Executive summary", 1)
     w.commentary(notes.get("summary"))
+    _impact(w, data)
     w.table((*(data.labels[r] for r in ALL_RATINGS), "Total"),
             [(*(data.counts[r] for r in ALL_RATINGS), len(data.actions))],
             f"Actions by rating as at {long_date(data.as_at)}")

@@ -5,9 +5,10 @@ FTS5 table kept in step by triggers on SQLite, a GIN expression index on Postgre
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from tracker import lengths
 from tracker.extensions import db
 
 
@@ -24,7 +25,7 @@ class SearchEntry(db.Model):
     action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
     #: The short reference (as the board report prints it), searched with the heaviest weight.
     reference: Mapped[str] = mapped_column(String(120), default="")
-    title: Mapped[str] = mapped_column(Text, default="")
-    body: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(String(lengths.SEARCH_TEXT), default="")
+    body: Mapped[str] = mapped_column(String(lengths.SEARCH_TEXT), default="")
     #: The date a result shows (an update's date, evidence's effective date), if it has one.
     entry_date: Mapped[date | None] = mapped_column(Date)
