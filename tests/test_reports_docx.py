@@ -43,7 +43,7 @@ def test_the_docx_is_sound_and_reads_back_as_the_data(demo_data):
         i for i, t in enumerate(subheadings) if t.startswith("What changed since"))
     assert [r.reference for r in demo_data.reviews][0] in " ".join(heading_texts(document, 2))
     # The figures: the rating counts row, every overdue and every open action's code.
-    counts = document.tables[0]
+    counts = next(t for t in document.tables if t.rows[0].cells[0].text == demo_data.labels[ALL_RATINGS[0]])
     assert [c.text for c in counts.rows[0].cells] == [demo_data.labels[r] for r in ALL_RATINGS] + ["Total"]
     assert [c.text for c in counts.rows[1].cells] == [str(demo_data.counts[r]) for r in ALL_RATINGS] + [
         str(len(demo_data.actions))]
