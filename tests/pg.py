@@ -3,6 +3,7 @@ a private Unix socket and port, removed at the end of the session."""
 
 import getpass
 import glob
+import itertools
 import os
 import shutil
 import subprocess
@@ -10,6 +11,8 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
+
+import sqlalchemy
 
 
 def _bin(name: str) -> str:
@@ -68,3 +71,19 @@ def wait_for(url: str) -> None:
         finally:
             engine.dispose()
     raise RuntimeError("PostgreSQL did not start")
+
+
+_databases = itertools.count(1)
+
+
+def empty_database_uri(postgres_server: str | None, tmp_path: Path) -> str:
+    """A new, empty database of the tier's own kind: a SQLite file, or a database on the throwaway
+    PostgreSQL server (a backup restores only into the kind of database it was made from)."""
+    if postgres_server is None:
+        return f"sqlite:///{tmp_path / 'restored.sqlite'}"
+    name = f"tracker_restore_{os.getpid()}_{next(_databases)}"
+    engine = sqlalchemy.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sqlalchemy.text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+    return postgres_server.replace("/postgres?", f"/{name}?")

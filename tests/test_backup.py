@@ -2,7 +2,6 @@
 every record and every evidence file found identical; a damaged archive is refused."""
 
 import io
-import itertools
 import tarfile
 from pathlib import Path
 
@@ -10,23 +9,11 @@ import pytest
 import sqlalchemy
 
 from tests.conftest import TEST_TODAY
+from tests.pg import empty_database_uri
 from tracker import create_app
 from tracker.backup import BackupError, restore_backup
 from tracker.demo.builder import build_demo
 from tracker.extensions import db
-
-_n = itertools.count(1)
-
-
-def _empty_uri(postgres_server, tmp_path) -> str:
-    if postgres_server is None:
-        return f"sqlite:///{tmp_path / 'restored.sqlite'}"
-    name = f"tracker_restore_{next(_n)}"
-    engine = sqlalchemy.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sqlalchemy.text(f"CREATE DATABASE {name}"))
-    engine.dispose()
-    return postgres_server.replace("/postgres?", f"/{name}?")
 
 
 def _snapshot(app) -> tuple[dict, dict]:
@@ -55,7 +42,7 @@ def test_backup_and_restore_round_trip(app, postgres_server, tmp_path):
         names = tar.getnames()
     assert "manifest.json" in names and any(n.startswith("evidence/") for n in names)
 
-    target = create_app({"SQLALCHEMY_DATABASE_URI": _empty_uri(postgres_server, tmp_path),
+    target = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_uri(postgres_server, tmp_path),
                          "UPLOAD_FOLDER": str(tmp_path / "restored-evidence"),
                          "IMPORT_FOLDER": str(tmp_path / "restored-imports"),
                          "REPORT_FOLDER": str(tmp_path / "restored-reports")})

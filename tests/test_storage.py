@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from tests import factories
+from tests.pg import empty_database_uri
 from tests.s3_server import ACCESS_KEY, SECRET_KEY, free_ports
 from tracker import create_app
 from tracker.evidence.models import Evidence
@@ -210,7 +211,8 @@ def _stored(app) -> dict[str, bytes]:
         return {key: store.open(key).read_all() for key in store.keys()}
 
 
-def test_backup_and_restore_cover_the_store_either_way(app, client, login_as, storage_config, s3_server, tmp_path):
+def test_backup_and_restore_cover_the_store_either_way(app, client, login_as, storage_config, s3_server, tmp_path,
+                                                      postgres_server):
     """A backup of this store restored into the other kind: every file back, byte for byte."""
     _lead, action = _lead_and_action(login_as)
     assert _upload(client, action, "audit.pdf", PDF + os.urandom(5000)).status_code == 302
@@ -220,9 +222,10 @@ def test_backup_and_restore_cover_the_store_either_way(app, client, login_as, st
     assert result.exit_code == 0 and "2 stored files" in result.output, result.output
     other = ({"STORAGE": "local"} if storage_config["STORAGE"] == "s3"
              else s3_server.config(_bucket(s3_server, "tracker-restored")))
-    target = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'restored.sqlite'}",
+    target = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_uri(postgres_server, tmp_path),
                          "UPLOAD_FOLDER": str(tmp_path / "restored-evidence"),
-                         "IMPORT_FOLDER": str(tmp_path / "restored-imports"), **other})
+                         "IMPORT_FOLDER": str(tmp_path / "restored-imports"),
+                         "REPORT_FOLDER": str(tmp_path / "restored-reports"), **other})
     with target.app_context():
         result = target.test_cli_runner().invoke(args=["restore", str(archive)])
         db.engine.dispose()
