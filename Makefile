@@ -37,15 +37,16 @@ dev: install
 	consumer=$$!; trap 'kill $$consumer 2>/dev/null; wait $$consumer 2>/dev/null' EXIT INT TERM; \
 	TRACKER_DEMO_MODE=1 $(BIN)/flask run --debug --host 127.0.0.1 --port $(PORT)
 
-# The whole suite: the fast tier on SQLite (in parallel, one database per worker), the fast tier again
-# with the wall clock moved (far future, the last day of a month, the Sunday the clocks change: a test
-# that reads the real clock fails the day it is written), the browser tier, the fast tier on a real
-# PostgreSQL, then the benchmark tier (on a quiet machine: nothing else runs beside it).
+# The whole suite: the fast tier on SQLite (in parallel, one database per worker) with the wall clock
+# moved (far future, the last day of a month, the Sunday the clocks change: a test that reads the real
+# clock fails the day it is written), the fuzz, browser and ops tiers, the fast tier again on a real
+# PostgreSQL on the real clock (it also holds the S3-backed tests, which a moved clock cannot reach),
+# then the benchmark tier (on a quiet machine: nothing else runs beside it). `make test-fast` is the
+# same fast tier on the real clock, for every day's work.
 FAST := not browser and not postgres and not benchmark and not ops and not fuzz
 MOVED_CLOCK ?= 2038-10-31T00:59:30
 test: install
 	scripts/install_test_deps.sh
-	$(BIN)/pytest -n auto -m "$(FAST)"
 	$(BIN)/pytest -n auto -m "$(FAST)" --clock=$(MOVED_CLOCK) -q
 	$(BIN)/pytest -m fuzz
 	$(BIN)/pytest -m browser
