@@ -41,7 +41,7 @@ dev: install
 # with the wall clock moved (far future, the last day of a month, the Sunday the clocks change: a test
 # that reads the real clock fails the day it is written), the browser tier, the fast tier on a real
 # PostgreSQL, then the benchmark tier (on a quiet machine: nothing else runs beside it).
-FAST := not browser and not postgres and not benchmark and not ops and not fuzz
+FAST := not browser and not postgres and not benchmark and not ops and not fuzz and not scaleout
 MOVED_CLOCK ?= 2038-10-31T00:59:30
 test: install
 	scripts/install_test_deps.sh
@@ -50,7 +50,8 @@ test: install
 	$(BIN)/pytest -m fuzz
 	$(BIN)/pytest -m browser
 	$(BIN)/pytest -m ops
-	$(BIN)/pytest -n auto --db=postgres -m "not browser and not benchmark and not ops and not fuzz"
+	$(BIN)/pytest -m scaleout
+	$(BIN)/pytest -n auto --db=postgres -m "not browser and not benchmark and not ops and not fuzz and not scaleout"
 	$(BIN)/pytest -m benchmark
 
 test-fast: install
