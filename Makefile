@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: install run dev test test-fast test-clock test-browser test-postgres test-fuzz test-benchmark bench clean-assets
+.PHONY: install run dev test test-fast test-clock test-browser test-postgres test-fuzz test-scaleout test-benchmark bench clean-assets
 
 install: $(VENV)/.installed tracker/static/govuk/.built
 
@@ -66,10 +66,14 @@ test-browser: install
 
 test-postgres: install
 	scripts/install_test_deps.sh
-	$(BIN)/pytest -n auto --db=postgres -m "not browser and not benchmark and not ops and not fuzz"
+	$(BIN)/pytest -n auto --db=postgres -m "not browser and not benchmark and not ops and not fuzz and not scaleout"
 
 test-fuzz: install
 	$(BIN)/pytest -m fuzz
+
+test-scaleout: install
+	scripts/install_test_deps.sh
+	$(BIN)/pytest -m scaleout
 
 test-benchmark: install
 	$(BIN)/pytest -m benchmark
