@@ -59,7 +59,7 @@ def start_redis(folder: Path) -> tuple[subprocess.Popen, str]:
     (port,) = free_ports(1)
     process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder),
                                 "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL,
-                               start_new_session=True, preexec_fn=_die_with_parent)
+                               start_new_session=True, preexec_fn=_die_with_parent)  # noqa: PLW1509 - one prctl call, no lock
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.Redis.from_url(url)
     try:
@@ -112,7 +112,7 @@ class Server:
             self.process = subprocess.Popen(
                 [str(BIN / "gunicorn"), "-c", "tracker/ops/gunicorn_conf.py", "--bind", f"127.0.0.1:{self.port}",
                  "wsgi:app"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                preexec_fn=_die_with_parent)
+                preexec_fn=_die_with_parent)  # noqa: PLW1509 - one prctl call, no lock
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -148,7 +148,7 @@ class Worker:
             self.process = subprocess.Popen(
                 [str(BIN / "huey_consumer"), "tracker.reports.consumer.huey", "--workers", "1", "--worker-type",
                  "thread"], cwd=ROOT, env=self.env | {"INSTANCE_PATH": str(instance)}, stdout=log,
-                stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent)
+                stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent)  # noqa: PLW1509 - one prctl call, no lock
 
     def kill(self) -> None:
         _stop(self.process, signal.SIGKILL)
