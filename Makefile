@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: install run dev test test-fast test-clock test-browser test-postgres test-fuzz test-benchmark bench clean-assets
+.PHONY: install run dev test test-fast test-clock test-browser test-postgres test-fuzz test-scaleout test-benchmark bench clean-assets
 
 install: $(VENV)/.installed tracker/static/govuk/.built
 
@@ -39,11 +39,11 @@ dev: install
 
 # The whole suite: the fast tier on SQLite (in parallel, one database per worker) with the wall clock
 # moved (far future, the last day of a month, the Sunday the clocks change: a test that reads the real
-# clock fails the day it is written), the fuzz, browser and ops tiers, the fast tier again on a real
+# clock fails the day it is written), the fuzz, browser, ops and scaleout tiers, the fast tier again on a real
 # PostgreSQL on the real clock (it also holds the S3-backed tests, which a moved clock cannot reach),
 # then the benchmark tier (on a quiet machine: nothing else runs beside it). `make test-fast` is the
 # same fast tier on the real clock, for every day's work.
-FAST := not browser and not postgres and not benchmark and not ops and not fuzz
+FAST := not browser and not postgres and not benchmark and not ops and not fuzz and not scaleout
 MOVED_CLOCK ?= 2038-10-31T00:59:30
 test: install
 	scripts/install_test_deps.sh
@@ -51,7 +51,8 @@ test: install
 	$(BIN)/pytest -m fuzz
 	$(BIN)/pytest -m browser
 	$(BIN)/pytest -m ops
-	$(BIN)/pytest -n auto --db=postgres -m "not browser and not benchmark and not ops and not fuzz"
+	$(BIN)/pytest -m scaleout
+	$(BIN)/pytest -n auto --db=postgres -m "not browser and not benchmark and not ops and not fuzz and not scaleout"
 	$(BIN)/pytest -m benchmark
 
 test-fast: install
@@ -66,10 +67,14 @@ test-browser: install
 
 test-postgres: install
 	scripts/install_test_deps.sh
-	$(BIN)/pytest -n auto --db=postgres -m "not browser and not benchmark and not ops and not fuzz"
+	$(BIN)/pytest -n auto --db=postgres -m "not browser and not benchmark and not ops and not fuzz and not scaleout"
 
 test-fuzz: install
 	$(BIN)/pytest -m fuzz
+
+test-scaleout: install
+	scripts/install_test_deps.sh
+	$(BIN)/pytest -m scaleout
 
 test-benchmark: install
 	$(BIN)/pytest -m benchmark

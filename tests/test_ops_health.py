@@ -79,8 +79,11 @@ class Store:
 
     def check(self):
         self.checked += 1
+        if isinstance(self.error, str):
+            return self.error  # what the real backends do: the problem in words
         if self.error:
             raise self.error
+        return None
 
 
 def test_readyz_asks_the_registered_file_store(app, client):
@@ -91,6 +94,13 @@ def test_readyz_asks_the_registered_file_store(app, client):
     assert response.status_code == 503
     assert response.get_json()["failing"] == ["storage"]
     assert "s3.internal" not in response.get_data(as_text=True)  # the detail is logged, not published
+
+
+def test_readyz_fails_when_the_store_answers_with_a_problem(app, client):
+    """The storage backends return their problem rather than raise it (tracker/storage/base.py)."""
+    app.extensions["tracker_storage"] = Store("The object store at http://s3.internal does not answer.")
+    response = client.get("/readyz")
+    assert response.status_code == 503 and response.get_json()["failing"] == ["storage"]
 
 
 def test_a_request_id_is_echoed_or_made(client):

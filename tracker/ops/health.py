@@ -62,7 +62,9 @@ def check_queue() -> None:
 def check_storage() -> None:
     store = current_app.extensions.get("tracker_storage")
     if store is not None and hasattr(store, "check"):
-        store.check()
+        # The backends answer with the problem in words (tracker/storage/base.py), None when all is well.
+        if problem := store.check():
+            raise RuntimeError(problem)
     elif store is None:
         folder = current_app.config["UPLOAD_FOLDER"]
         os.makedirs(folder, exist_ok=True)
