@@ -2,11 +2,24 @@
 
 from datetime import date
 
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import Field
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovDateInput
+from wtforms import BooleanField, Field
 from wtforms.validators import Length, StopValidation
 
 PARTS = ("day", "month", "year")
+
+
+class FarDateConfirmation:
+    """Mixed into a form whose date may be planned beyond the horizon (tracker/dates.py): the service
+    refuses such a date with FarAhead until the user ticks this box, which the page shows (with the
+    GOV.UK warning, macro far_date_confirmation) once asked, and keeps showing while it is ticked."""
+
+    confirm_far_date = BooleanField("Yes, the date is right", widget=GovCheckboxInput())
+    far_date_asked = False
+
+    @property
+    def shows_far_date_confirmation(self) -> bool:
+        return self.far_date_asked or bool(self.confirm_far_date.data)
 
 
 class GovukDateField(Field):

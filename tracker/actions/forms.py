@@ -26,7 +26,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
 from tracker import lengths
-from tracker.forms_common import GovukDateField, within
+from tracker.forms_common import FarDateConfirmation, GovukDateField, within
 from tracker.measures.forms import NumberField
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -84,7 +84,7 @@ class ActionForm(FlaskForm):
                                     validators=[within(lengths.DESCRIPTION, "Success measure")])
 
 
-class NewActionForm(ActionForm):
+class NewActionForm(FarDateConfirmation, ActionForm):
     due_date = GovukDateField("Due date")
     open_now = BooleanField("Open the action now (otherwise it stays a draft)", widget=GovCheckboxInput())
     submit = SubmitField("Create action", widget=GovSubmitInput())
@@ -96,7 +96,7 @@ class EditActionForm(ActionForm):
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 
-class DueDateForm(FlaskForm):
+class DueDateForm(FarDateConfirmation, FlaskForm):
     due_date = GovukDateField("New due date")
     reason = TextAreaField("Reason for the change", widget=GovTextArea(),
                            validators=[DataRequired("Enter the reason the due date is moving"),
@@ -104,7 +104,7 @@ class DueDateForm(FlaskForm):
     submit = SubmitField("Move the due date", widget=GovSubmitInput())
 
 
-class DueDateRequestForm(FlaskForm):
+class DueDateRequestForm(FarDateConfirmation, FlaskForm):
     due_date = GovukDateField("New due date you are asking for")
     reason = TextAreaField("Why does the due date need to move?", widget=GovTextArea(),
                            validators=[DataRequired("Enter the reason the due date needs to move"),
