@@ -1,5 +1,7 @@
 import itertools
+import os
 import shutil
+import tempfile
 from datetime import UTC, date, datetime
 
 import flask_migrate
@@ -7,6 +9,8 @@ import pytest
 import sqlalchemy
 import time_machine
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from tests import factories
 from tracker import create_app
@@ -14,6 +18,17 @@ from tracker.extensions import db
 from tracker.users.models import Role
 
 TEST_TODAY = factories.TODAY
+
+# Hypothesis: the same examples on every run (derandomized), no example database written into the tree,
+# no deadline (a request on a busy CI machine is slow, not wrong). HYPOTHESIS_PROFILE=dev searches wider.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.register_profile("dev", settings.get_profile("ci"), derandomize=False, max_examples=500)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+# Hypothesis also caches what it reads of the source (constants, Unicode tables) in its home folder,
+# .hypothesis in the working tree by default: here a temporary folder of the run, removed at its end.
+_hypothesis_home = tempfile.mkdtemp(prefix="hypothesis-")
+set_hypothesis_home_dir(_hypothesis_home)
 _db_numbers = itertools.count(1)
 
 
@@ -38,6 +53,7 @@ def pytest_configure(config):
 
 
 def pytest_unconfigure(config):
+    shutil.rmtree(_hypothesis_home, ignore_errors=True)
     if _moved_clock is not None:
         _moved_clock.stop()
 

@@ -113,8 +113,80 @@ def test_a_move_through_the_form_beyond_the_horizon_is_a_message(client, login_a
     db.session.commit()
     login_as(Role.BUSINESS_UNIT)
     page = client.post(f"/actions/{action.id}/due-date",
-                       data={"due_date": ["1", "1", "2099"], "reason": "Much later"})
+                       data={"due_date": ["1", "1", "2099"], "reason": "Much later", "confirm_far_date": "y"})
     assert page.status_code == 422
-    assert "The new due date must be within 5 years, by 2 June 2030" in page.get_data(as_text=True)
+    assert "The new due date must be within 20 years, by 2 June 2045" in page.get_data(as_text=True)
     db.session.refresh(action)
     assert action.due_date == factories.TODAY + timedelta(days=90)
+
+
+def test_a_date_beyond_the_horizon_is_confirmed_an_absurd_one_refused():
+    ask = {"label": "Due date", "field": "due_date"}
+    with pytest.raises(dates.FarAhead, match=r"Due date is more than 5 years ahead \(after 2 June 2030\)"):
+        dates.check_planned(date(2030, 6, 3), TODAY, confirmed=False, **ask)
+    dates.check_planned(date(2030, 6, 3), TODAY, confirmed=True, **ask)
+    dates.check_planned(date(2045, 6, 2), TODAY, confirmed=True, **ask)
+    for confirmed in (False, True):
+        with pytest.raises(DomainError, match="Due date must be within 20 years, by 2 June 2045") as refused:
+            dates.check_planned(date(2045, 6, 3), TODAY, confirmed=confirmed, **ask)
+        assert not isinstance(refused.value, dates.FarAhead)
+    with pytest.raises(DomainError, match="Due date must be within 5 years"):  # no confirmation offered
+        dates.check_planned(date(2030, 6, 3), TODAY, **ask)
+
+
+def test_moving_a_due_date_beyond_the_horizon_asks_for_confirmation_first(client, login_as):
+    action = make_action(status="open")
+    db.session.commit()
+    login_as(Role.BUSINESS_UNIT)
+    form = {"due_date": ["1", "9", "2032"], "reason": "The new service opens in 2032"}
+    asked = client.post(f"/actions/{action.id}/due-date", data=form)
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 422
+    assert "The new due date is more than 5 years ahead (after 2 June 2030)" in page
+    assert 'id="far-date-warning"' in page and 'name="confirm_far_date"' in page
+    assert "The new service opens in 2032" in page  # nothing typed is lost
+    db.session.refresh(action)
+    assert action.due_date == factories.TODAY + timedelta(days=90)
+    confirmed = client.post(f"/actions/{action.id}/due-date", data={**form, "confirm_far_date": "y"})
+    assert confirmed.status_code == 302, confirmed.get_data(as_text=True)[:2000]
+    db.session.refresh(action)
+    assert action.due_date == date(2032, 9, 1)
+    assert action.due_date_changes[-1].reason == "The new service opens in 2032"
+
+
+def test_the_confirmation_box_shows_only_when_asked(client, login_as):
+    action = make_action(status="open")
+    db.session.commit()
+    login_as(Role.BUSINESS_UNIT)
+    page = client.get(f"/actions/{action.id}/due-date").get_data(as_text=True)
+    assert "far-date-warning" not in page and "confirm_far_date" not in page
+    near = client.post(f"/actions/{action.id}/due-date", data={"due_date": ["1", "9", "2025"], "reason": ""})
+    assert "far-date-warning" not in near.get_data(as_text=True)
+
+
+def test_a_new_action_or_a_request_beyond_the_horizon_is_confirmed(client, login_as):
+    lead = make_user(Role.AGENCY_LEAD)
+    review = make_review()
+    rec = make_recommendation(review, addressees=[lead.agency])
+    action = make_action(status="open", lead=lead, owner=lead.agency)
+    db.session.commit()
+    login_as(Role.BUSINESS_UNIT)
+    new = {"description": "Rebuild the front door", "owner_agency_id": str(lead.agency.id), "lead_id": "",
+           "due_date": ["1", "1", "2033"], "success_measure": "", "open_now": "y"}
+    asked = client.post(f"/actions/new?recommendation_id={rec.id}", data=new)
+    assert asked.status_code == 422 and "Due date is more than 5 years ahead" in asked.get_data(as_text=True)
+    assert len(rec.actions) == 0
+    made = client.post(f"/actions/new?recommendation_id={rec.id}", data={**new, "confirm_far_date": "y"})
+    assert made.status_code == 302, made.get_data(as_text=True)[:2000]
+    db.session.refresh(rec)
+    assert [a.due_date for a in rec.actions] == [date(2033, 1, 1)]
+
+    login_as(Role.AGENCY_LEAD, user=lead)
+    ask = {"due_date": ["1", "1", "2033"], "reason": "The building work is scheduled then"}
+    asked = client.post(f"/actions/{action.id}/due-date-request", data=ask)
+    assert asked.status_code == 422 and "far-date-warning" in asked.get_data(as_text=True)
+    assert actions.pending_due_date_request(action) is None
+    sent = client.post(f"/actions/{action.id}/due-date-request", data={**ask, "confirm_far_date": "y"})
+    assert sent.status_code == 302, sent.get_data(as_text=True)[:2000]
+    db.session.refresh(action)
+    assert actions.pending_due_date_request(action).requested_date == date(2033, 1, 1)

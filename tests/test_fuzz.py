@@ -1,15 +1,15 @@
 """The fuzzing tier (`-m fuzz`, in `make test` after the fast tier): every route of the app's own
 url_map, every method, as every role and signed out, with hostile path values, query strings, form
-fields and files. Never a server error, never a write without permission, never another agency's
-data, every answer within the time limit. Seeded and reproducible (FUZZ_SEED, FUZZ_SAMPLES); it prints
-its totals.
+fields and files drawn by Hypothesis. Never a server error, never a write without permission, never
+another agency's data, every answer within the time limit. Seeded and reproducible (FUZZ_SEED,
+FUZZ_SAMPLES examples per route, method and role; the Hypothesis profile of tests/conftest.py keeps
+no example database); it prints its totals.
 
 Nothing here lists routes or fields by hand: the routes come from app.url_map and the field names from
 every form class, so a new route or field is fuzzed the day it is added."""
 
 import io
 import os
-import random
 import re
 import time
 import zipfile
@@ -18,12 +18,22 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from flask_wtf import FlaskForm
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from tests.factories import PASSWORD, make_action, make_agency, make_evidence, make_recommendation, make_review, \
-    make_user
+from tests.factories import (
+    PASSWORD,
+    make_action,
+    make_agency,
+    make_evidence,
+    make_recommendation,
+    make_review,
+    make_user,
+)
 from tests.test_lengths import FORMS
 from tracker.actions.models import Action, ActionStatus, ProgressUpdate
+from tracker.auth.sessions import stamp
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
@@ -33,21 +43,36 @@ from tracker.users.models import Agency, Role, User
 pytestmark = pytest.mark.fuzz
 
 SEED = int(os.environ.get("FUZZ_SEED", "20261204"))
-SAMPLES = int(os.environ.get("FUZZ_SAMPLES", "3"))  # requests per route, method and role
+SAMPLES = int(os.environ.get("FUZZ_SAMPLES", "3"))  # examples per route, method and role
 MAX_SECONDS = float(os.environ.get("FUZZ_MAX_SECONDS", "2"))
 SECRET = "Zebra-other-agency-secret"  # only in the other agency's action: an agency lead must never see it
 
-TEXT_VALUES = [
-    "", " ", "a" * 100_000, "\x00", "a\x00b", "\x01\x02\x1b[31m\x7f", "\r\nSet-Cookie: fuzz=1",
+# Values Hypothesis would take too long to build character by character, or would rarely hit.
+HOSTILE = [
+    "", " ", "a" * 100_000, "9" * 5000, "\x00", "a\x00b", "\x01\x02\x1b[31m\x7f", "\r\nSet-Cookie: fuzz=1",
     "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "' OR '1'='1' --", "1; DROP TABLE actions",
-    "-1", "0", "1", "2147483648", "9223372036854775808", "9" * 5000, "1e309", "NaN", "-0", "0x10",
-    "31/02/2024", "0001-01-01", "9999-12-31", "2038-01-19", "99", "13", "true", "on", "[]", "{}",
-    "Łódź Źdźbło", "Ŵyn ŷ Cymraeg", "Ó Súilleabháin", "مرحبا بالعالم", "😀" * 60, "%00", "../../etc/passwd",
-    "ACT-00001", "cspr", "green", "accept", "withdrawn",
+    "{{ 7 * 7 }}", "\u202eevil\u202c", "\u200f\u05e9\u05dc\u05d5\u05dd\u200e", "\ufeff", "1e309", "NaN", "-0", "0x10",
+    "true", "on", "[]", "{}", "Łódź Źdźbło", "Ŵyn ŷ Cymraeg", "Ó Súilleabháin", "مرحبا بالعالم", "😀" * 60, "%00",
+    "../../etc/passwd", "ACT-00001", "cspr", "green", "accept", "withdrawn",
 ]
-ID_VALUES = ["0", "1", "2", "3", "-1", "2147483647", "2147483648", "9223372036854775808", "1" + "0" * 40,
-             "abc", "%00", "1.5", " 1"]
-STRING_VALUES = ["cspr", "sar", "dhr", "", "x" * 3000, "<script>", "..%2F..%2Fetc", "%00", "Łódź", "😀"]
+NUMBERS = st.one_of(
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+    st.sampled_from(["0", "1", "2", "-1", "2147483647", "2147483648", "9223372036854775808", "1" + "0" * 40]),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+)
+DATES = st.one_of(
+    st.dates().map(lambda d: d.isoformat()),  # years 1 to 9999
+    st.tuples(st.integers(-1, 40), st.integers(-1, 14), st.integers(-1, 100_000))
+    .map(lambda t: f"{t[0]}/{t[1]}/{t[2]}"),  # 31/02/2024, 0/13/99999
+    st.sampled_from(["31/02/2024", "0001-01-01", "9999-12-31", "2038-01-19", "29/02/2100"]),
+)
+# Any Unicode but lone surrogates (no client can send them), weighted to control, bidi and other scripts.
+ODD_TEXT = st.text(st.one_of(st.characters(exclude_categories=["Cs"]),
+                             st.sampled_from("\x00\x07\x1b\x7f\u200e\u200f\u202a\u202e\u2066\ufeff<>'\"&;%")),
+                   max_size=60)
+TEXT = st.one_of(st.sampled_from(HOSTILE), ODD_TEXT, NUMBERS, DATES)
+STRINGS = st.one_of(st.sampled_from(["cspr", "sar", "dhr", "", "x" * 3000, "<script>", "..%2F..%2Fetc", "%00",
+                                     "Łódź", "😀"]), ODD_TEXT)
 QUERY_KEYS = ["page", "per_page", "size", "sort", "order", "q", "status", "rating", "agency", "theme",
               "review", "lead", "from", "to", "year", "next", "format", "due_before-day", "due_before-month",
               "due_before-year", "event", "actor", "object_type", "object_id"]
@@ -83,33 +108,31 @@ def _field_names() -> list[str]:
                            "due_date-day", "due_date-month", "due_date-year"})
 
 
-def _path(rule, rng: random.Random) -> str:
-    values = {}
+def _path(rule) -> st.SearchStrategy[str]:
+    """The rule's URL with each converter's value drawn: ids out of every range, strings of any kind."""
+    parts = {}
     for name, converter in rule._converters.items():
         kind = type(converter).__name__
         if kind == "AnyConverter":
-            pool = [*converter.items, "pdf", ""] if hasattr(converter, "items") else ["csv", "xlsx", "pdf"]
-        elif kind == "IdConverter" or kind in ("IntegerConverter", "NumberConverter"):
-            pool = ID_VALUES
+            items = list(getattr(converter, "items", None) or ["csv", "xlsx", "pdf"])
+            parts[name] = st.one_of(st.sampled_from([*items, "pdf", ""]), STRINGS)
+        elif kind in ("IdConverter", "IntegerConverter", "NumberConverter"):
+            parts[name] = st.one_of(NUMBERS, st.sampled_from(["abc", "%00", "1.5", " 1"]))
         else:
-            pool = STRING_VALUES
-        values[name] = quote(str(rng.choice(pool)), safe="%")
-    return re.sub(r"<(?:[^:<>]+:)?(\w+)>", lambda m: values[m.group(1)], rule.rule)
+            parts[name] = STRINGS
+    values = st.fixed_dictionaries({name: part.map(lambda v: quote(str(v), safe="%")) for name, part in parts.items()})
+    return values.map(lambda v: re.sub(r"<(?:[^:<>]+:)?(\w+)>", lambda m: v[m.group(1)], rule.rule))
 
 
-def _query(rng: random.Random) -> str:
-    if rng.random() < 0.3:
-        return ""
-    pairs = [(rng.choice(QUERY_KEYS), rng.choice(TEXT_VALUES)[:3000]) for _ in range(rng.randint(1, 4))]
-    return "?" + urlencode(pairs)
+QUERY = st.one_of(st.just(""), st.lists(st.tuples(st.sampled_from(QUERY_KEYS), TEXT.map(lambda v: v[:3000])),
+                                        min_size=1, max_size=4).map(lambda pairs: "?" + urlencode(pairs)))
 
 
-def _form(rng: random.Random, names: list[str], files: list[tuple[bytes, str]]) -> dict:
-    data = {name: rng.choice(TEXT_VALUES) for name in rng.sample(names, k=min(len(names), rng.randint(1, 8)))}
-    if rng.random() < 0.3:
-        content, filename = rng.choice(files)
-        data["file"] = (io.BytesIO(content), filename)
-    return data
+def _form(names: list[str], files: list[tuple[bytes, str]]) -> st.SearchStrategy[dict]:
+    fields = st.dictionaries(st.sampled_from(names), TEXT, min_size=1, max_size=8)
+    upload = st.one_of(st.none(), st.sampled_from(files))
+    return st.tuples(fields, upload).map(
+        lambda pair: {**pair[0], **({"file": (io.BytesIO(pair[1][0]), pair[1][1])} if pair[1] else {})})
 
 
 def _state(other_action_id: int) -> dict:
@@ -143,13 +166,25 @@ def _restore(client, user_id: int, saved: dict, version: int) -> None:
     with client.session_transaction() as session:
         session.clear()
         session.update(saved)
-        for key in ("last_seen", "signed_in_at"):
-            if key in session:
-                session[key] = time.time()
+        if saved:
+            stamp(session)
 
 
-def test_fuzz_every_route_as_every_role(app, request):
-    rng = random.Random(SEED)
+def _examples(strategy: st.SearchStrategy, run, number: int, examples: int = SAMPLES) -> None:
+    """Call run(value) on `number` values Hypothesis draws from strategy, seeded with SEED + number of the
+    call so every route gets its own reproducible values. Failures are collected by run, never raised,
+    so Hypothesis neither shrinks nor retries (each example is a request)."""
+    @seed(SEED + number)
+    @settings(max_examples=examples, phases=[Phase.generate], database=None, deadline=None,
+              suppress_health_check=list(HealthCheck))
+    @given(strategy)
+    def draw(value):
+        run(value)
+
+    draw()
+
+
+def test_fuzz_every_route_as_every_role(app, capsys):
     mine, other = make_agency(), make_agency()
     users = {"admin": make_user(Role.ADMIN), "business_unit": make_user(Role.BUSINESS_UNIT),
              "agency_lead": make_user(Role.AGENCY_LEAD, agency=mine), "board_member": make_user(Role.BOARD_MEMBER),
@@ -166,11 +201,13 @@ def test_fuzz_every_route_as_every_role(app, request):
 
     rules = sorted((r for r in app.url_map.iter_rules() if r.endpoint != "static"), key=lambda r: r.rule)
     names, files = _field_names(), _files()
+    form = _form(names, files)
     totals, errors, slow, leaks = Counter(), [], [], []
     roles = ["anonymous", *users]
     clients = {role: app.test_client() for role in roles}
     # Everyone signs in first: the anonymous run's sign-in attempts would meet the rate limit.
     sessions = {role: _sign_in(clients[role], user) for role, user in users.items()}
+    calls = 0
     for role in roles:
         client = clients[role]
         user = users.get(role)
@@ -180,9 +217,10 @@ def test_fuzz_every_route_as_every_role(app, request):
         before = _state(other_action_id)
         for rule in rules:
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-                for _ in range(SAMPLES):
-                    url = _path(rule, rng) + _query(rng)
-                    data = _form(rng, names, files) if method == "POST" else None
+                def run(drawn, method=method, client=client, role=role, user=user, user_id=user_id, saved=saved,
+                        version=version):
+                    path, query, data = drawn
+                    url = path + query
                     started = time.perf_counter()
                     response = client.open(url, method=method, data=data)
                     seconds = time.perf_counter() - started
@@ -201,6 +239,10 @@ def test_fuzz_every_route_as_every_role(app, request):
                         leaks.append(f"{role} {method} {url[:200]} shows the other agency's action")
                     if user and (method == "POST" or response.status_code == 302):
                         _restore(client, user_id, saved, version)
+
+                strategy = st.tuples(_path(rule), QUERY, form if method == "POST" else st.none())
+                _examples(strategy, run, calls)
+                calls += 1
         if role in ("anonymous", "agency_lead"):
             assert _state(other_action_id) == before, f"{role} changed what they may not"
         elif role in ("board_member", "scrutineer"):
@@ -208,21 +250,39 @@ def test_fuzz_every_route_as_every_role(app, request):
             assert after["action"] == before["action"] and after["Action"] == before["Action"], role
     summary = (f"fuzz: {totals['requests']} requests over {len(rules)} routes as {len(roles)} roles "
                f"(seed {SEED}), {len(errors)} server errors, {len(slow)} over {MAX_SECONDS:g} s")
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(summary)
-    print(summary)
+    with capsys.disabled():  # the totals are printed whatever the capture setting
+        print("\n" + summary)
     assert errors == [], summary + "\n" + "\n".join(errors[:40])
     assert leaks == [], "\n".join(leaks[:20])
     assert slow == [], summary + "\n" + "\n".join(slow[:20])
 
 
-def test_the_fuzzer_reaches_every_route_and_builds_hostile_paths(app):
-    rng = random.Random(SEED)
+def _draws(strategy: st.SearchStrategy, number: int = 0, examples: int = 3) -> list:
+    found = []
+    _examples(strategy, found.append, number, examples)
+    return found
+
+
+def test_the_fuzzer_reaches_every_route_and_builds_hostile_values(app):
     rules = [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
-    paths = [_path(rule, rng) for rule in rules for _ in range(20)]
+    drawn = [(rule, _draws(_path(rule), i)) for i, rule in enumerate(rules)]
+    paths = [p for _, values in drawn for p in values]
+    assert all(len(set(values)) >= 2 for rule, values in drawn if rule._converters)
     assert not any("<" in p.split("?")[0].replace("%3C", "") for p in paths if "script" not in p)
-    assert any("9223372036854775808" in p for p in paths) and any("/abc" in p for p in paths)
+    id_rules = [r for r in rules if "IdConverter" in {type(c).__name__ for c in r._converters.values()}]
+    assert len(id_rules) > 20
     assert len({r.endpoint for r in rules}) > 80
     assert "reason" in _field_names() and "note" in _field_names()
     assert issubclass(FORMS[0], FlaskForm)
+
+
+def test_the_hostile_values_reach_every_class(app):
+    """Hypothesis, seeded, reaches huge numbers, control characters, bidi marks, NUL, bad dates and
+    other scripts within the tier's number of examples."""
+    values = [v for i in range(60) for v in _draws(TEXT, i)]
+    joined = "".join(values)
+    assert any(v.lstrip("-").isdigit() and len(v.lstrip("-")) > 18 for v in values), "no huge numbers"
+    assert "\x00" in joined and any(c in joined for c in "\u200e\u200f\u202e"), "no NUL or bidi marks"
+    assert any(re.fullmatch(r"-?\d+/-?\d+/-?\d+", v) for v in values), "no day/month/year dates"
+    assert any(ord(c) > 0x3000 for c in joined), "no other scripts"
+    assert _draws(TEXT, 1) == _draws(TEXT, 1), "not reproducible"

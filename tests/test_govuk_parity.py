@@ -147,7 +147,8 @@ JINJA_MACROS = {"back-link": "govukBackLink", "button": "govukButton", "error-su
                 "notification-banner": "govukNotificationBanner", "select": "govukSelect",
                 "summary-list": "govukSummaryList", "input": "govukInput", "textarea": "govukTextarea",
                 "radios": "govukRadios", "checkboxes": "govukCheckboxes", "date-input": "govukDateInput",
-                "file-upload": "govukFileUpload", "password-input": "govukPasswordInput"}
+                "file-upload": "govukFileUpload", "password-input": "govukPasswordInput",
+                "character-count": "govukCharacterCount"}
 
 
 @pytest.mark.parametrize("component", sorted(JINJA_MACROS))

@@ -5,3 +5,8 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class FarAhead(DomainError):
+    """A planned date beyond the horizon but within the limit (tracker/dates.py): the form asks the user
+    to confirm it (tracker/forms_common.FarDateConfirmation) and sends it again confirmed."""

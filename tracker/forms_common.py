@@ -2,11 +2,47 @@
 
 from datetime import date
 
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import Field
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovCheckboxInput, GovDateInput, GovTextArea
+from wtforms import BooleanField, Field
 from wtforms.validators import Length, StopValidation
 
 PARTS = ("day", "month", "year")
+
+
+class CountedTextArea(GovCharacterCount):
+    """A long free-text box with the GOV.UK character count, counting to the limit the server enforces
+    (the field's Length validator, from within() and tracker/lengths.py). Boxes with a limit of
+    COUNT_FROM_THRESHOLD or more show the count only from three quarters full. A box without a limit
+    is a plain text area."""
+
+    COUNT_FROM_THRESHOLD = 10_000
+
+    def __call__(self, field, **kwargs):
+        limit = text_limit(field)
+        if limit is None:
+            return GovTextArea()(field, **kwargs)
+        params = {"maxlength": limit, **({"threshold": 75} if limit >= self.COUNT_FROM_THRESHOLD else {})}
+        kwargs["params"] = {**params, **kwargs.get("params", {})}
+        return super().__call__(field, **kwargs)
+
+
+def text_limit(field) -> int | None:
+    """The most characters a field accepts, from its Length validator (None: no limit)."""
+    return next((v.max for v in field.validators if isinstance(v, Length) and v.max is not None and v.max > 0),
+                None)
+
+
+class FarDateConfirmation:
+    """Mixed into a form whose date may be planned beyond the horizon (tracker/dates.py): the service
+    refuses such a date with FarAhead until the user ticks this box, which the page shows (with the
+    GOV.UK warning, macro far_date_confirmation) once asked, and keeps showing while it is ticked."""
+
+    confirm_far_date = BooleanField("Yes, the date is right", widget=GovCheckboxInput())
+    far_date_asked = False
+
+    @property
+    def shows_far_date_confirmation(self) -> bool:
+        return self.far_date_asked or bool(self.confirm_far_date.data)
 
 
 class GovukDateField(Field):

@@ -11,7 +11,7 @@ from typing import Any
 from flask import abort, current_app, make_response
 from sqlalchemy.orm.exc import StaleDataError
 
-from tracker.errors import DomainError
+from tracker.errors import DomainError, FarAhead
 from tracker.extensions import db
 from tracker.users.current import signed_in_user  # noqa: F401  (the views' one import of the accessor)
 
@@ -42,7 +42,10 @@ def require(allowed: bool) -> None:
 
 
 def show_error(form, error: DomainError) -> None:
-    """Put a service's refusal on the field it is about, or at the top of the form."""
+    """Put a service's refusal on the field it is about, or at the top of the form. A date beyond the
+    horizon (FarAhead) also makes the form ask for confirmation."""
+    if isinstance(error, FarAhead) and hasattr(form, "far_date_asked"):
+        form.far_date_asked = True
     if error.field and error.field in form:
         form[error.field].errors = [*form[error.field].errors, error.message]
     else:

@@ -9,7 +9,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 from wtforms import (
@@ -26,7 +25,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
 from tracker import lengths
-from tracker.forms_common import GovukDateField, within
+from tracker.forms_common import CountedTextArea, FarDateConfirmation, GovukDateField, within
 from tracker.measures.forms import NumberField
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -70,7 +69,7 @@ class ActionFilterForm(Form):
 
 
 class ActionForm(FlaskForm):
-    description = TextAreaField("Description of the action", widget=GovTextArea(),
+    description = TextAreaField("Description of the action", widget=CountedTextArea(),
                                 validators=[DataRequired("Enter a description of the action"),
                                             within(lengths.DESCRIPTION, "Description")])
     owner_agency_id = SelectField("Owner", widget=GovSelect(), coerce=str,
@@ -79,12 +78,12 @@ class ActionForm(FlaskForm):
     lead_id = SelectField("Lead", widget=GovSelect(), coerce=str, validators=[Optional()],
                           invalid_choice_message="Choose a lead from the list",
                           description="A named agency lead in the owning agency. You can add one later.")
-    success_measure = TextAreaField("Success measure", widget=GovTextArea(),
+    success_measure = TextAreaField("Success measure", widget=CountedTextArea(),
                                     description="How the board will know practice has changed.",
                                     validators=[within(lengths.DESCRIPTION, "Success measure")])
 
 
-class NewActionForm(ActionForm):
+class NewActionForm(FarDateConfirmation, ActionForm):
     due_date = GovukDateField("Due date")
     open_now = BooleanField("Open the action now (otherwise it stays a draft)", widget=GovCheckboxInput())
     submit = SubmitField("Create action", widget=GovSubmitInput())
@@ -96,17 +95,17 @@ class EditActionForm(ActionForm):
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 
-class DueDateForm(FlaskForm):
+class DueDateForm(FarDateConfirmation, FlaskForm):
     due_date = GovukDateField("New due date")
-    reason = TextAreaField("Reason for the change", widget=GovTextArea(),
+    reason = TextAreaField("Reason for the change", widget=CountedTextArea(),
                            validators=[DataRequired("Enter the reason the due date is moving"),
                                        within(lengths.REASON, "The reason")])
     submit = SubmitField("Move the due date", widget=GovSubmitInput())
 
 
-class DueDateRequestForm(FlaskForm):
+class DueDateRequestForm(FarDateConfirmation, FlaskForm):
     due_date = GovukDateField("New due date you are asking for")
-    reason = TextAreaField("Why does the due date need to move?", widget=GovTextArea(),
+    reason = TextAreaField("Why does the due date need to move?", widget=CountedTextArea(),
                            validators=[DataRequired("Enter the reason the due date needs to move"),
                                        within(lengths.REASON, "The reason")])
     submit = SubmitField("Send the request", widget=GovSubmitInput())
@@ -117,7 +116,7 @@ class DueDateDecisionForm(FlaskForm):
                           choices=choices([("approve", "Approve: move the due date"),
                                            ("decline", "Decline: keep the current due date")]),
                           invalid_choice_message="Choose approve or decline")
-    note = TextAreaField("Note to the agency lead", widget=GovTextArea(),
+    note = TextAreaField("Note to the agency lead", widget=CountedTextArea(),
                          description="Required when you decline.",
                          validators=[within(lengths.REASON, "The note")])
     submit = SubmitField("Record decision", widget=GovSubmitInput())
@@ -128,7 +127,7 @@ class ImpactReviewForm(FlaskForm):
                          choices=choices([("sustained", "Sustained"), ("partly", "Partly sustained"),
                                           ("not_sustained", "Not sustained")]),
                          invalid_choice_message="Select whether the change has lasted")
-    note = TextAreaField("What did you find, and what follows?", widget=GovTextArea(),
+    note = TextAreaField("What did you find, and what follows?", widget=CountedTextArea(),
                          description="Required unless the change is sustained: for example an audit result, and "
                                      "any follow-up action.",
                          validators=[within(lengths.NARRATIVE, "The note")])
@@ -148,7 +147,7 @@ class ImpactReviewForm(FlaskForm):
 class ProgressForm(FlaskForm):
     proposed_rating = RadioField("How is the action going?", widget=GovRadioInput(),
                                  invalid_choice_message="Choose a rating")
-    narrative = TextAreaField("What has happened since the last update?", widget=GovTextArea(),
+    narrative = TextAreaField("What has happened since the last update?", widget=CountedTextArea(),
                               description="Required for an Amber or Red rating.",
                               validators=[within(lengths.NARRATIVE, "The update")])
     update_date = GovukDateField("Date of the update")
@@ -163,7 +162,7 @@ class ProgressForm(FlaskForm):
 
 
 class SubmitForm(FlaskForm):
-    note = TextAreaField("Note for the business unit (optional)", widget=GovTextArea(),
+    note = TextAreaField("Note for the business unit (optional)", widget=CountedTextArea(),
                          validators=[within(lengths.REASON, "The note")])
     submit = SubmitField("Submit for assurance", widget=GovSubmitInput())
 
@@ -173,13 +172,13 @@ class DecisionForm(FlaskForm):
                           choices=choices([("accept", "Accept: the evidence shows the action is complete and has had impact"),
                                    ("return", "Return to the agency: more is needed")]),
                           invalid_choice_message="Choose accept or return")
-    reason = TextAreaField("Reason", widget=GovTextArea(),
+    reason = TextAreaField("Reason", widget=CountedTextArea(),
                            validators=[DataRequired("Enter the reason for your decision"),
                                        within(lengths.REASON, "The reason")])
     impact_review_months = NumberField("Check the impact after (months)", required=False, whole=True,
                                        description="When accepted, the action comes back to the business unit "
                                                    "after this many months to check that the change has lasted.")
-    justification = TextAreaField("Why Blue is justified although a target is not met", widget=GovTextArea(),
+    justification = TextAreaField("Why Blue is justified although a target is not met", widget=CountedTextArea(),
                                   validators=[within(lengths.REASON, "The explanation")])
     submit = SubmitField("Record decision", widget=GovSubmitInput())
 
@@ -189,7 +188,7 @@ class CloseForm(FlaskForm):
                         choices=choices([("withdrawn", "Withdrawn: it will not be done"),
                                  ("superseded", "Superseded: other work replaces it")]),
                         invalid_choice_message="Choose withdrawn or superseded")
-    reason = TextAreaField("Reason", widget=GovTextArea(),
+    reason = TextAreaField("Reason", widget=CountedTextArea(),
                            validators=[DataRequired("Enter the reason for closing the action"),
                                        within(lengths.REASON, "The reason")])
     submit = SubmitField("Close the action", widget=GovSubmitInput())

@@ -115,29 +115,31 @@ def review_start(review) -> date | None:
 
 
 def check_due_date(due_date: date, review, today: date, *, label: str = "Due date", field: str = "due_date",
-                   not_before_today: bool = False) -> None:
+                   not_before_today: bool = False, confirmed: bool | None = None) -> None:
     """A due date that makes sense: not before the review began (nor before today when a new action is
-    typed in), and within the planning horizon."""
+    typed in), and within the planning horizon (beyond it, when `confirmed`: see dates.check_planned)."""
     start = review_start(review) if review is not None else None
     if not_before_today and (start is None or start < today):
-        dates.check_planned(due_date, today, label=label, field=field, not_before=today, not_before_what="today")
+        dates.check_planned(due_date, today, label=label, field=field, not_before=today, not_before_what="today",
+                            confirmed=confirmed)
     else:
         dates.check_planned(due_date, today, label=label, field=field, not_before=start,
-                            not_before_what="the start of the review" if start else "")
+                            not_before_what="the start of the review" if start else "", confirmed=confirmed)
 
 
 def create_action(recommendation: Recommendation, *, description: str, owner: Agency, lead: User | None,
                   due_date: date, success_measure: str, by: User | None, today: date, open_now: bool = True,
-                  new_work: bool = False) -> Action:
+                  new_work: bool = False, confirmed: bool | None = None) -> Action:
     """A new action, a draft until opened. `by` is None when a system job creates it (the import
     command): the audit names the job. `new_work`: typed in on the form, so due today or later and
-    not before the review began (an imported plan may carry the past)."""
+    not before the review began (an imported plan may carry the past). `confirmed`: the user has
+    confirmed a due date beyond the horizon (None: no confirmation offered)."""
     if by is None and open_now:
         raise DomainError("An action opened at once needs the person opening it.")
     if lead is not None and lead.agency_id != owner.id:
         raise DomainError(f"{lead.name} is not a lead in {owner.name}.", field="lead_id")
     if new_work:
-        check_due_date(due_date, recommendation.review, today, not_before_today=True)
+        check_due_date(due_date, recommendation.review, today, not_before_today=True, confirmed=confirmed)
     else:  # another system's plan, or records brought in: only the outer range
         dates.check_planned(due_date, today, label="Due date", field="due_date")
     action = Action(
@@ -167,11 +169,13 @@ def edit_action(action: Action, *, description: str, owner: Agency, lead: User |
     db.session.flush()
 
 
-def check_due_date_move(action: Action, new_date: date, reason: str, today: date | None = None) -> None:
+def check_due_date_move(action: Action, new_date: date, reason: str, today: date | None = None,
+                        confirmed: bool | None = None) -> None:
     """The due-date rule, for one move or many: a reason, a different date, and not once submitted;
     with `today`, the new date is checked for sense too (check_due_date)."""
     if today is not None and new_date is not None:
-        check_due_date(new_date, action.recommendation.review, today, label="The new due date")
+        check_due_date(new_date, action.recommendation.review, today, label="The new due date",
+                       confirmed=confirmed)
     if not (reason or "").strip():
         raise DomainError("Enter the reason the due date is moving.", field="reason")
     if new_date == action.due_date:
@@ -180,9 +184,10 @@ def check_due_date_move(action: Action, new_date: date, reason: str, today: date
         raise DomainError("The due date of a submitted or closed action cannot move.")
 
 
-def move_due_date(action: Action, new_date: date, reason: str, by: User, today: date | None = None) -> DueDateChange:
+def move_due_date(action: Action, new_date: date, reason: str, by: User, today: date | None = None,
+                  confirmed: bool | None = None) -> DueDateChange:
     """Every move keeps the original date and needs a reason."""
-    check_due_date_move(action, new_date, reason, today)
+    check_due_date_move(action, new_date, reason, today, confirmed)
     change = DueDateChange(action=action, old_date=action.due_date, new_date=new_date, reason=reason.strip(),
                            changed_by_id=by.id, changed_at=utcnow())
     action.due_date = new_date
@@ -288,7 +293,8 @@ def pending_due_date_request(action: Action) -> DueDateRequest | None:
     return next((r for r in action.due_date_requests if r.status == RequestStatus.PENDING), None)
 
 
-def request_due_date(action: Action, new_date: date, reason: str, by: User, today: date) -> DueDateRequest:
+def request_due_date(action: Action, new_date: date, reason: str, by: User, today: date,
+                     confirmed: bool | None = None) -> DueDateRequest:
     """An agency lead asks the business unit for a new due date, with a reason; one pending request
     per action."""
     reason = (reason or "").strip()
@@ -302,7 +308,7 @@ def request_due_date(action: Action, new_date: date, reason: str, by: User, toda
         raise DomainError("The new due date is the same as the current one.", field="due_date")
     if new_date < today:
         raise DomainError("The new due date cannot be in the past.", field="due_date")
-    check_due_date(new_date, action.recommendation.review, today, label="The new due date")
+    check_due_date(new_date, action.recommendation.review, today, label="The new due date", confirmed=confirmed)
     if not reason:
         raise DomainError("Enter the reason the due date needs to move.", field="reason")
     request = DueDateRequest(action=action, current_due_date=action.due_date, requested_date=new_date,

@@ -286,7 +286,7 @@ def new():
         action = run_service(form, lambda: services.create_action(
             recommendation, description=form.description.data, owner=owner, lead=lead,
             due_date=form.due_date.data, success_measure=form.success_measure.data or "", by=user,
-            today=today(), open_now=form.open_now.data, new_work=True))
+            today=today(), open_now=form.open_now.data, new_work=True, confirmed=form.confirm_far_date.data))
         if action:
             flash("Action created." if form.open_now.data else "Action saved as a draft.", "success")
             return redirect(_back(action))
@@ -330,7 +330,7 @@ def move_due_date(action_id: int):
         return refused
     if form.validate_on_submit():
         if run_service(form, lambda: services.move_due_date(action, form.due_date.data, form.reason.data, user,
-                                                           today())):
+                                                           today(), confirmed=form.confirm_far_date.data)):
             flash("Due date moved.", "success")
             return redirect(_back(action))
     return render_template("actions/due_date.html", form=form, action=action, back_href=_back(action)), form_status(form)
@@ -480,7 +480,7 @@ def request_due_date(action_id: int):
     pending = services.pending_due_date_request(action)
     if form.validate_on_submit():
         if run_service(form, lambda: services.request_due_date(action, form.due_date.data, form.reason.data,
-                                                                 user, day)):
+                                                                 user, day, confirmed=form.confirm_far_date.data)):
             flash("Your request for a new due date has been sent to the business unit.", "success")
             return redirect(_back(action))
     return render_template("actions/due_date_request.html", form=form, action=action, pending=pending,

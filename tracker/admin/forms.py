@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput, GovPasswordInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
+    GovCheckboxInput, GovPasswordInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextInput,
 )
 from wtforms import (
     BooleanField, Field, FieldList, Form, FormField, PasswordField, RadioField, SelectField, StringField, SubmitField, TextAreaField,
@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, StopValidation
 
 from tracker import lengths
-from tracker.forms_common import within
+from tracker.forms_common import CountedTextArea, within
 from tracker.actions.models import Rating
 from tracker.settings import DEFAULT_LABELS, WEEKDAYS
 from tracker.users.models import ROLE_LABELS, AgencyKind
@@ -141,7 +141,7 @@ class AgencyForm(FlaskForm):
                                          within(lengths.SHORT_NAME, "Short name")])
     kind = RadioField("Kind of owner", widget=GovRadioInput(), choices=_choices(kind_choices()), validate_choice=False,
                       validators=[DataRequired("Choose the kind of owner")])
-    aliases = TextAreaField("Other names", widget=GovTextArea(),
+    aliases = TextAreaField("Other names", widget=CountedTextArea(),
                             description="One a line. The importer recognises these in review documents, "
                                         "for example “Police” or “West Midlands Police”.",
                             validators=[within(lengths.ALIASES, "Other names")])
@@ -188,7 +188,7 @@ def _add_rating_fields() -> None:
             validators=[DataRequired(f"Enter a label for {name}"),
                         within(lengths.LABEL, f"The label for {name}")]))
         setattr(SettingsForm, f"definition_{key}", TextAreaField(
-            f"What {name} means", widget=GovTextArea(),
+            f"What {name} means", widget=CountedTextArea(),
             validators=[DataRequired(f"Enter what {name} means"),
                         within(lengths.LABEL_DEFINITION, f"What {name} means")]))
 

@@ -36,10 +36,17 @@ def start(user) -> None:
 
     session.clear()
     login_user(user)
-    now = time.time()
     session[SESSION_ID] = secrets.token_urlsafe(18)
-    session[SIGNED_IN_AT] = now
-    session[LAST_SEEN] = now
+    stamp(session)
+
+
+def stamp(store, *, signed_in: bool = True) -> None:
+    """Start the session's clocks now: the idle clock, and (for a fresh sign-in) the absolute one.
+    `store` is the session, or a test client's copy of it."""
+    now = time.time()
+    if signed_in:
+        store[SIGNED_IN_AT] = now
+    store[LAST_SEEN] = now
 
 
 def idle_seconds() -> int:
@@ -70,7 +77,7 @@ def register(app: Flask) -> None:
             return _end(ABSOLUTE_MESSAGE.format(hours=config["ABSOLUTE_TIMEOUT_HOURS"]))
         if not isinstance(seen, (int, float)) or now - seen > idle_seconds():
             return _end(IDLE_MESSAGE.format(minutes=config["IDLE_TIMEOUT_MINUTES"]))
-        session[LAST_SEEN] = now
+        stamp(session, signed_in=False)
         return None
 
     @app.before_request

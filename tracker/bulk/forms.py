@@ -5,14 +5,13 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
-    GovTextArea,
 )
 from wtforms import RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
 from tracker import lengths
-from tracker.forms_common import GovukDateField, within
+from tracker.forms_common import CountedTextArea, GovukDateField, within
 
 OPERATIONS = {"lead": "Reassign the lead", "due_date": "Move the due dates",
               "round": "Add them to an update round"}
@@ -30,7 +29,7 @@ class BulkChangeForm(FlaskForm):
                            validators=[DataRequired("Choose what to change")])
     lead_id = SelectField("New lead", widget=GovSelect(), validate_choice=False)
     due_date = GovukDateField("New due date", required=False)
-    reason = TextAreaField("Reason the due dates are moving", widget=GovTextArea(),
+    reason = TextAreaField("Reason the due dates are moving", widget=CountedTextArea(),
                            validators=[Optional(), within(lengths.REASON, "The reason")])
     round_id = SelectField("Update round", widget=GovSelect(), validate_choice=False)
     submit = SubmitField("Preview the change", widget=GovSubmitInput())
@@ -50,9 +49,9 @@ class AgencyActionsForm(FlaskForm):
     """One action per chosen agency: a shared description and measure; each agency's row (chosen,
     lead, due date) is read from the request by the view, since the agencies vary."""
 
-    description = TextAreaField("Description of the action", widget=GovTextArea(),
+    description = TextAreaField("Description of the action", widget=CountedTextArea(),
                                 validators=[DataRequired("Enter a description of the action"),
                                             within(lengths.DESCRIPTION, "Description")])
-    success_measure = TextAreaField("How will we know it has worked? (optional)", widget=GovTextArea(),
+    success_measure = TextAreaField("How will we know it has worked? (optional)", widget=CountedTextArea(),
                                     validators=[Optional(), within(lengths.DESCRIPTION, "How we will know it has worked")])
     submit = SubmitField("Preview the actions", widget=GovSubmitInput())

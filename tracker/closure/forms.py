@@ -1,12 +1,12 @@
 """The closure decision's form: shape only; the rules live in tracker.closure.services."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired
 
 from tracker import lengths
-from tracker.forms_common import GovukDateField, within
+from tracker.forms_common import CountedTextArea, GovukDateField, within
 
 
 class ClosureForm(FlaskForm):
@@ -17,6 +17,6 @@ class ClosureForm(FlaskForm):
     minute_reference = StringField("Minute reference", widget=GovTextInput(), validators=[
         DataRequired("Enter the minute reference"),
         within(lengths.MINUTE_REFERENCE, "The minute reference")])
-    risk_accepted = TextAreaField("Risk accepted", widget=GovTextArea(), validators=[
+    risk_accepted = TextAreaField("Risk accepted", widget=CountedTextArea(), validators=[
         within(lengths.REASON, "The risk accepted")])
     submit = SubmitField("Record the closure", widget=GovSubmitInput())

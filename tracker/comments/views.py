@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSubmitInput,
-    GovTextArea,
 )
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -15,7 +14,7 @@ from tracker import lengths, permissions
 from tracker.actions.models import Action
 from tracker.comments import services
 from tracker.extensions import db
-from tracker.forms_common import within
+from tracker.forms_common import CountedTextArea, within
 from tracker.reminders.mail import external_url
 from tracker.reminders.notices import Notice, send_notices
 from tracker.timeline.services import LIMIT, action_timeline
@@ -25,7 +24,7 @@ bp = Blueprint("comments", __name__)
 
 
 class CommentForm(FlaskForm):
-    text = TextAreaField("Add a comment", widget=GovTextArea(), validators=[within(lengths.MESSAGE, "A comment")],
+    text = TextAreaField("Add a comment", widget=CountedTextArea(), validators=[within(lengths.MESSAGE, "A comment")],
                          description="Mention someone with @ and their full name or email address: they are "
                                      "emailed if they may see this action.")
     submit = SubmitField("Post the comment", widget=GovSubmitInput())

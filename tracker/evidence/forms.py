@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSubmitInput, GovTextInput
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired
 
@@ -10,7 +10,7 @@ from tracker import lengths
 from tracker.evidence.models import EvidenceKind
 from tracker.evidence.services import ALLOWED_LIST_TEXT
 from tracker.actions.forms import choices
-from tracker.forms_common import GovukDateField, within
+from tracker.forms_common import CountedTextArea, GovukDateField, within
 
 
 class EvidenceForm(FlaskForm):
@@ -23,7 +23,7 @@ class EvidenceForm(FlaskForm):
     title = StringField("Title", widget=GovTextInput(),
                         validators=[DataRequired("Enter a title for the evidence"),
                                     within(lengths.TITLE, "Title")])
-    description = TextAreaField("Description (optional)", widget=GovTextArea(),
+    description = TextAreaField("Description (optional)", widget=CountedTextArea(),
                                 validators=[within(lengths.DESCRIPTION, "Description")])
     effective_date = GovukDateField("Date the evidence applies from",
                                     description="For example the date of the audit or of the training.")

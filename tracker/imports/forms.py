@@ -2,21 +2,21 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, \
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSelect, GovSubmitInput, \
     GovTextInput
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from tracker import lengths
-from tracker.forms_common import within
+from tracker.forms_common import CountedTextArea, within
 from tracker.reviews.models import ReviewType
 
 
 class DocumentImportForm(FlaskForm):
     file = FileField("Upload the review document", widget=GovFileInput(),
                      description="A PDF, Word (.docx), web page (.html), text (.txt) or Markdown (.md) file")
-    pasted = TextAreaField("Or paste the text of the document", widget=GovTextArea(),
+    pasted = TextAreaField("Or paste the text of the document", widget=CountedTextArea(),
                            validators=[within(lengths.PASTED_DOCUMENT, "The pasted text")])
     target = SelectField("Add the items to", widget=GovSelect(), coerce=str,
                          invalid_choice_message="Select a review, or a new review")

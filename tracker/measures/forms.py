@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
@@ -15,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional, StopValidation
 
 from tracker import lengths
-from tracker.forms_common import GovukDateField, within
+from tracker.forms_common import CountedTextArea, GovukDateField, within
 from tracker.measures.models import Direction, MeasureUnit
 
 NUMBER = re.compile(r"^-?\d{1,12}(\.\d{1,6})?$")
@@ -50,7 +49,7 @@ class NumberField(StringField):
 
 
 class MeasureForm(FlaskForm):
-    description = TextAreaField("What is counted", widget=GovTextArea(), validators=[
+    description = TextAreaField("What is counted", widget=CountedTextArea(), validators=[
         DataRequired("Enter what is counted"),
         within(lengths.MEASURE, "What is counted")])
     unit = RadioField("Unit", widget=GovRadioInput(), choices=[SelectChoice(u.value, u.label) for u in MeasureUnit],

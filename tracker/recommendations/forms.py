@@ -2,13 +2,13 @@
 review and a response date in the future are refused by the services."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
 from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
 from tracker import lengths
-from tracker.forms_common import GovukDateField, within
+from tracker.forms_common import CountedTextArea, GovukDateField, within
 from tracker.recommendations.models import FormalResponse, RecommendationKind
 from tracker.reviews.forms import CheckboxesField
 
@@ -19,7 +19,7 @@ class RecommendationForm(FlaskForm):
         description="As written in the report, for example 3 or BCPFT-2",
         validators=[DataRequired("Enter the recommendation number"),
                     within(lengths.ITEM_NUMBER, "Recommendation number")])
-    text = TextAreaField("Recommendation", widget=GovTextArea(),
+    text = TextAreaField("Recommendation", widget=CountedTextArea(),
                          validators=[DataRequired("Enter the recommendation"),
                                      within(lengths.LONG_TEXT, "Recommendation")])
     kind = RadioField("Kind of recommendation", widget=GovRadioInput(),
@@ -41,7 +41,7 @@ class FormalResponseForm(FlaskForm):
                           choices=[SelectChoice(r.value, r.label) for r in FormalResponse],
                           invalid_choice_message="Select the formal response")
     reasons = TextAreaField(
-        "Reasons", widget=GovTextArea(),
+        "Reasons", widget=CountedTextArea(),
         description="Required when the recommendation was partly accepted or not accepted",
         validators=[within(lengths.LONG_TEXT, "Reasons")])
     response_date = GovukDateField("Date of the response", description="For example, 27 3 2025")

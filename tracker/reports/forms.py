@@ -6,14 +6,13 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
     GovSelect,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from tracker import lengths
-from tracker.forms_common import GovukDateField, within
+from tracker.forms_common import CountedTextArea, GovukDateField, within
 from tracker.reports import commentary
 
 
@@ -30,7 +29,7 @@ class NewReportForm(FlaskForm):
 
 def _commentary_field(key: str, label: str) -> TextAreaField:
     limit = commentary.limit_for(key)
-    return TextAreaField(label, widget=GovTextArea(), validators=[
+    return TextAreaField(label, widget=CountedTextArea(), validators=[
         Length(max=limit + 200, message=f"{label} must be {limit:,} characters or fewer")])
 
 

@@ -3,14 +3,14 @@ Rules that need the database (a reference already taken, dates out of order) are
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
+    GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextInput,
 )
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
 
 from tracker import lengths
-from tracker.forms_common import GovukDateField, within
+from tracker.forms_common import CountedTextArea, GovukDateField, within
 from tracker.reviews.models import KEY_DATES, ReviewStatus, ReviewType, SharedHow
 
 
@@ -47,7 +47,7 @@ class ReviewForm(FlaskForm):
     lead_reviewer = StringField(
         "Lead reviewer (optional)", widget=GovTextInput(),
         validators=[Optional(), within(lengths.PERSON_NAME, "Lead reviewer")])
-    summary = TextAreaField("Summary (optional)", widget=GovTextArea(),
+    summary = TextAreaField("Summary (optional)", widget=CountedTextArea(),
                             validators=[within(lengths.LONG_TEXT, "Summary")])
     themes = CheckboxesField("Themes (optional)")
     incident_date = GovukDateField("Serious incident date", required=False)
@@ -77,7 +77,7 @@ class LearningPointForm(FlaskForm):
         validators=[DataRequired("Enter the learning point number"),
                     within(lengths.NUMBER, "Learning point number"),
                     Regexp(r"^\s*\d{1,4}\s*$", message="Learning point number must be a whole number, like 3")])
-    text = TextAreaField("Learning point", widget=GovTextArea(),
+    text = TextAreaField("Learning point", widget=CountedTextArea(),
                          validators=[DataRequired("Enter the learning point"),
                                      within(lengths.NARRATIVE, "Learning point")])
     shared_how = _radios("How was it shared?", "Select how the learning point was shared",

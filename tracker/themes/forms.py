@@ -1,17 +1,17 @@
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired
 
 from tracker import lengths
-from tracker.forms_common import within
+from tracker.forms_common import CountedTextArea, within
 
 
 class ThemeForm(FlaskForm):
     name = StringField("Name", widget=GovTextInput(),
                        validators=[DataRequired("Enter the theme's name"),
                                    within(lengths.THEME_NAME, "Name")])
-    description = TextAreaField("Description", widget=GovTextArea(),
+    description = TextAreaField("Description", widget=CountedTextArea(),
                                 description="Optional. What this theme covers, so that it is used the same way "
                                             "across reviews.",
                                 validators=[within(lengths.THEME_DESCRIPTION, "Description")])

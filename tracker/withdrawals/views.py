@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired
 
@@ -11,7 +11,7 @@ from tracker.actions.models import Action, ProgressUpdate
 from tracker.comments.models import Comment
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
-from tracker.forms_common import within
+from tracker.forms_common import CountedTextArea, within
 from tracker.views_common import form_status, require, run_service, signed_in_user
 from tracker.withdrawals import services
 
@@ -19,7 +19,7 @@ bp = Blueprint("withdrawals", __name__, url_prefix="/actions")
 
 
 class WithdrawForm(FlaskForm):
-    reason = TextAreaField("Why are you withdrawing it?", widget=GovTextArea(),
+    reason = TextAreaField("Why are you withdrawing it?", widget=CountedTextArea(),
                            validators=[DataRequired("Enter the reason for withdrawing it"),
                                        within(lengths.REASON, "The reason")])
     submit = SubmitField("Withdraw it", widget=GovSubmitInput())
