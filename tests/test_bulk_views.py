@@ -74,6 +74,13 @@ def test_a_missing_reason_is_shown_on_the_form_and_nothing_changes(client, login
     assert "Enter the reason the due dates are moving" in response.get_data(as_text=True)
 
 
+def test_choosing_no_action_is_refused_on_the_form(client, login_as, world):
+    login_as(Role.BUSINESS_UNIT)
+    response = client.post("/actions/bulk", data=MultiDict([("operation", "lead")]))
+    assert response.status_code == 422
+    assert "Select at least one action." in response.get_data(as_text=True)
+
+
 def test_confirm_after_someone_else_changed_an_action_shows_the_fresh_preview(client, login_as, world):
     login_as(Role.BUSINESS_UNIT)
     form = [("action_id", str(world["p1"].id)), ("operation", "lead"), ("lead_id", str(world["pam"].id)),

@@ -57,11 +57,10 @@ def _bulk_form() -> BulkChangeForm:
 
 def _selection(form, user):
     """The chosen actions, or None with the refusal on the form (nothing chosen, too many)."""
-    try:
-        return services.load_actions(_chosen_ids(), user)
-    except DomainError as error:
-        show_error(form, error)
-        return None
+    actions, refusal = attempt(lambda: services.load_actions(_chosen_ids(), user), commit=False)
+    if refusal is not None:
+        show_error(form, refusal)
+    return actions
 
 
 def _preview(form: BulkChangeForm, actions, user) -> services.Preview:
@@ -218,11 +217,13 @@ def per_agency(recommendation_id: int):
     form = AgencyActionsForm()
     rows, previewing = [], False
     if request.method == "POST" and form.validate():
-        try:
-            rows = _agency_rows(form, agencies)
+        def check() -> None:  # the rows stay on the page when the check refuses them
+            rows.extend(_agency_rows(form, agencies))
             services.check_agency_rows(rows, form.description.data, today())
-        except DomainError as error:
-            show_error(form, error)
+
+        _, refusal = attempt(check, commit=False)
+        if refusal is not None:
+            show_error(form, refusal)
         else:
             if request.form.get("confirm"):
                 made, refusal = attempt(lambda: services.create_for_agencies(

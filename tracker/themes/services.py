@@ -79,31 +79,44 @@ def merge_themes(merged: Theme, kept: Theme) -> dict[str, int]:
     return moved
 
 
-def _theme_actions(user: User):
+# Each count takes `theme_ids` to count those themes only: filtering the grouped subquery from outside
+# does not reach inside it (SQLite grouped every theme's open actions, 20 ms on ten years of data, to
+# show one theme's page). None counts every theme.
+
+
+def _of(column, theme_ids: list[int] | None) -> list:
+    return [] if theme_ids is None else [column.in_(theme_ids)]
+
+
+def _theme_actions(user: User, theme_ids: list[int] | None = None):
     """(theme_id, action_id) for every open action the user may see whose recommendation or review
     carries the theme, each pair once: the same rule as the action list's theme filter."""
     visible = [permissions.visible_actions_filter(user), Action.status.in_(LIVE_STATUSES)]
     through_recommendation = (
         select(recommendation_themes.c.theme_id.label("theme_id"), Action.id.label("action_id"))
-        .join(Action, Action.recommendation_id == recommendation_themes.c.recommendation_id).where(*visible))
+        .join(Action, Action.recommendation_id == recommendation_themes.c.recommendation_id)
+        .where(*visible, *_of(recommendation_themes.c.theme_id, theme_ids)))
     through_review = (
         select(review_themes.c.theme_id.label("theme_id"), Action.id.label("action_id"))
-        .join(Action, Action.review_id == review_themes.c.review_id).where(*visible))
+        .join(Action, Action.review_id == review_themes.c.review_id)
+        .where(*visible, *_of(review_themes.c.theme_id, theme_ids)))
     return union(through_recommendation, through_review).subquery()
 
 
-def _review_counts():
+def _review_counts(theme_ids: list[int] | None = None):
     return (select(review_themes.c.theme_id, func.count().label("n"))
+            .where(*_of(review_themes.c.theme_id, theme_ids))
             .group_by(review_themes.c.theme_id).subquery())
 
 
-def _recommendation_counts():
+def _recommendation_counts(theme_ids: list[int] | None = None):
     return (select(recommendation_themes.c.theme_id, func.count().label("n"))
+            .where(*_of(recommendation_themes.c.theme_id, theme_ids))
             .group_by(recommendation_themes.c.theme_id).subquery())
 
 
-def _action_counts(user: User):
-    pairs = _theme_actions(user)
+def _action_counts(user: User, theme_ids: list[int] | None = None):
+    pairs = _theme_actions(user, theme_ids)
     return select(pairs.c.theme_id, func.count().label("n")).group_by(pairs.c.theme_id).subquery()
 
 
@@ -127,8 +140,11 @@ def theme_counts(user: User, theme_ids: list[int]) -> dict[int, dict[str, int]]:
     result = {tid: {"reviews": 0, "recommendations": 0, "actions": 0} for tid in theme_ids}
     if not theme_ids:
         return result
-    for key, sub in (("reviews", _review_counts()), ("recommendations", _recommendation_counts()),
-                     ("actions", _action_counts(user))):
+    # One theme (its page): counted inside the subqueries. A page of themes (the list): every theme
+    # grouped once is faster than a theme at a time (35 ms against 63 ms on ten years of data).
+    inner = theme_ids if len(theme_ids) == 1 else None
+    for key, sub in (("reviews", _review_counts(inner)), ("recommendations", _recommendation_counts(inner)),
+                     ("actions", _action_counts(user, inner))):
         for theme_id, n in db.session.execute(select(sub.c.theme_id, sub.c.n).where(sub.c.theme_id.in_(theme_ids))):
             result[theme_id][key] = n
     return result
