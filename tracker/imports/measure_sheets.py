@@ -21,7 +21,7 @@ from tracker.actions.models import Action
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.measures import services as measure_services
-from tracker.measures.models import Direction, Measure, Measurement, MeasureUnit
+from tracker.measures.models import Direction, Measure, MeasureUnit
 from tracker.recommendations.models import Recommendation
 from tracker.reviews.models import Review
 from tracker.users.models import User

@@ -6,9 +6,6 @@ The messages are built when the action reopens and sent only when the database s
 happen, and a mail failure is logged, never undoes it. The next daily digest lists the reopening
 again, as a reminder with the other actions that need the reader."""
 
-from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid
-
 from flask import current_app
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -16,8 +13,8 @@ from sqlalchemy.orm import Session
 from tracker.actions.models import Action
 from tracker.actions.ratings import format_date
 from tracker.extensions import db
-from tracker.models_base import utcnow
 from tracker.reminders.mail import Mailer, MailError, external_url, mail_status
+from tracker.reminders.notices import Notice, notice_message
 from tracker.users.models import Role, User
 
 PENDING = "pending_reopened_notices"
@@ -49,19 +46,7 @@ def tell_reopened(action: Action, reason: str) -> None:
     for person in people:
         if person.email:
             pending.append((current_app._get_current_object(), within,
-                            _message(config["MAIL_SENDER"], person, subject, text)))
-
-
-def _message(sender: str, person: User, subject: str, text: str) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = formataddr((person.name, person.email))
-    message["Subject"] = subject
-    message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip("> ") or None)
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(text)
-    return message
+                            notice_message(Notice(person, subject, text), config["MAIL_SENDER"])))
 
 
 @event.listens_for(Session, "after_commit")
