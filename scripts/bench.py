@@ -56,6 +56,9 @@ PAGE_CPU_TARGET = 10
 MEDIAN_GATE_MS = 150
 LIST_CPU_GATE = 10
 PAGE_CPU_GATE = 32
+#: Pages whose median is gated at their own budget (not MEDIAN_GATE_MS): issue 17 point 9 asks the
+#: action page with five measures of forty measurements each to answer in under 50 ms.
+MEDIAN_GATES_MS = {"action page, 5 measures x 40": 50}
 BARE = "bare page (ceiling)"
 
 #: (name, role e-mail, path template, is a list page). {review}, {action}, {theme}, {measured} are filled per database.
@@ -375,8 +378,9 @@ def main() -> int:
         problems, short_of = [], []
         if name != BARE and counts["large"][name] != counts["demo"][name]:
             problems.append("queries grow with data")
-        if median >= MEDIAN_GATE_MS:
-            problems.append(f"median >= {MEDIAN_GATE_MS} ms")
+        median_gate = MEDIAN_GATES_MS.get(name, MEDIAN_GATE_MS)
+        if median >= median_gate:
+            problems.append(f"median >= {median_gate} ms")
         elif median >= MEDIAN_TARGET_MS:
             short_of.append(f"median >= {MEDIAN_TARGET_MS} ms")
         gate, target = (LIST_CPU_GATE, LIST_CPU_TARGET) if is_list else (PAGE_CPU_GATE, PAGE_CPU_TARGET)

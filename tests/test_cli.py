@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from tracker.actions.models import Action, ActionStatus
 from tracker.actions.ratings import rate
+from tracker.closure.models import ClosureDecision
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
 from tracker.reviews.models import Review
@@ -79,6 +80,13 @@ def test_demo_data_loads_the_seed_reviews_once(app):
     assert ratings == {"red", "amber", "green", "blue", "none"}
     assert any(a.completed_late for a in actions)
     assert {u.role for u in db.session.scalars(select(User))} == {r.value for r in Role}
+    # The impact loop, whole: the board closed Child Y (each recommendation, then the review, with the
+    # meeting and minute), and an action reopened after a not-sustained impact review.
+    assert child_y.closed_date == date(2026, 11, 4) and all(r.closed_date for r in child_y.recommendations)
+    decisions = db.session.scalars(select(ClosureDecision).where(ClosureDecision.review_id == child_y.id)).all()
+    assert len(decisions) == 5 and all(d.meeting == "Safeguarding Partnership Board" and
+                                       d.minute_reference.startswith("SPB/2026/41") for d in decisions)
+    assert scr.closed_date is None and any(a.is_reopened for a in actions)
     again = runner.invoke(args=["demo-data", "--if-empty"])
     assert "already has data" in again.output
     assert _count(Review) == 2

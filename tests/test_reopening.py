@@ -218,3 +218,27 @@ def test_the_lead_and_the_business_unit_are_told_once_by_email(app, tmp_path, wo
         later = [m for m in smtp.inbox.to("bu@example.org")
                  if "REOPENED" in m.get_body(preferencelist=("plain",)).get_content()]
         assert len(later) == 1  # told once
+
+
+def test_a_reopening_is_emailed_at_once_after_the_commit_and_never_for_a_rollback(app, tmp_path, world):
+    action = assured(world)
+    first = services.add_measure(action, fields(), by=world["staff"], today=TODAY)
+    db.session.commit()
+    with SMTPServer(tmp_path) as smtp:
+        app.config.update(smtp.config())
+        measure(first, 35.0, date(2025, 5, 30), world["staff"])
+        assert smtp.inbox.to("lead@police.example.org") == []  # not before the commit
+        db.session.rollback()  # the reopening did not happen: nobody is told
+        db.session.commit()
+        assert smtp.inbox.to("lead@police.example.org") == [] and smtp.inbox.to("bu@example.org") == []
+
+        action = db.session.get(Action, action.id)
+        measure(db.session.get(type(first), first.id), 35.0, date(2025, 5, 30), world["staff"])
+        db.session.commit()  # no digest run: the email goes at once
+        for address in ("lead@police.example.org", "bu@example.org"):
+            [message] = smtp.inbox.to(address)
+            assert message["Subject"] == f"Action reopened: {action.short_reference}"
+            text = " ".join(message.get_body(preferencelist=("plain",)).get_content().split())
+            assert "Use genograms in every assessment." in text
+            assert "Why: Files with a genogram: 35% on 30 May 2025, below the target of 80%" in text
+            assert "New due date: 2 September 2025" in text and f"/actions/{action.id}" in text

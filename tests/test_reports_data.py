@@ -4,16 +4,15 @@ exact counts, and a fixed number of queries whatever the size of the data."""
 from datetime import UTC, date, datetime, time
 
 import pytest
-from sqlalchemy import event
 
 from tests import factories
+from tests.report_builders import data_at, report_queries
 from tracker.challenges.services import raise_challenge
 from tracker.actions.models import Action, DueDateChange, ProgressUpdate, StatusChange
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
-from tracker.models_base import utcnow
 from tracker.reports.data import (
-    ActionFacts, DueMove, StatusMove, UpdateRecord, action_state_at, build_report_data, resolve_scope,
+    ActionFacts, DueMove, StatusMove, UpdateRecord, action_state_at, resolve_scope,
 )
 from tracker.reports.models import BoardReport
 from tracker.errors import DomainError
@@ -80,11 +79,6 @@ def story(app):
                        status_path=[("draft", date(2025, 5, 1))])
     db.session.commit()
     return {"a": a.id, "b": b.id, "c": c.id}
-
-
-def data_at(day: date, **filters):
-    return build_report_data(resolve_scope(day, **filters), SETTINGS, partnership="Test Partnership",
-                             generated_by="Priya Shah", generated_at=utcnow())
 
 
 def ratings(data) -> dict[int, tuple[str, str]]:
@@ -163,22 +157,8 @@ def test_filters_narrow_the_report_and_unknown_names_are_refused(story):
         resolve_scope(date(2025, 6, 1), review="XX-1")
 
 
-def _queries_for(day: date) -> int:
-    count = [0]
-
-    def listener(*args):
-        count[0] += 1
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        data_at(day)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return count[0]
-
-
 def test_data_gathering_takes_a_fixed_number_of_queries(story):
-    small = _queries_for(date(2025, 6, 1))
+    small = report_queries(date(2025, 6, 1))
     owner = factories.make_agency()
     staff = factories.make_user(Role.BUSINESS_UNIT)
     for n in range(12):
@@ -189,7 +169,7 @@ def test_data_gathering_takes_a_fixed_number_of_queries(story):
         raise_challenge(action, agency=owner, by=staff, text="Show the audit.")
         raise_challenge(review, agency=owner, by=staff, text="Why so late?")
     db.session.commit()
-    large = _queries_for(date(2025, 6, 1))
+    large = report_queries(date(2025, 6, 1))
     # ten for the actions and their history, one for scrutiny challenges, one for the latest update round,
     # four for the impact section (measures, measurements, reopenings, closures)
     assert small == large == 16

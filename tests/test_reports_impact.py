@@ -6,18 +6,15 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import event, select
 
 from tests import factories
+from tests.report_builders import data_at, report_queries
 from tracker.actions import services as actions
 from tracker.actions.models import StatusChange
 from tracker.closure.services import close_recommendation
 from tracker.extensions import db
 from tracker.measures import services as measures
-from tracker.models_base import utcnow
-from tracker.reports.data import build_report_data, resolve_scope
 from tracker.reports.render import render_report_html
-from tracker.settings import Settings
 from tracker.users.models import Role
 
 TODAY = factories.TODAY  # 2 June 2025
@@ -31,11 +28,6 @@ def fields(description: str, baseline: float = 20.0, target: float = 80.0) -> me
 
 def reading(day: date, value: float) -> measures.MeasurementFields:
     return measures.MeasurementFields(day, value, 40, "Case file audit")
-
-
-def data_at(day: date, **filters):
-    return build_report_data(resolve_scope(day, **filters), Settings(), partnership="Test Partnership",
-                             generated_by="Priya Shah", generated_at=utcnow())
 
 
 @pytest.fixture
@@ -95,22 +87,8 @@ def test_the_executive_summary_opens_with_impact(story):
     assert 'id="report-measure-' in summary and summary.count("<circle") == 3
 
 
-def _queries(day: date) -> int:
-    count = [0]
-
-    def listener(*args):
-        count[0] += 1
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        data_at(day)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return count[0]
-
-
 def test_more_measures_take_no_more_queries(story):
-    small = _queries(TODAY)
+    small = report_queries(TODAY)
     staff = factories.make_user(Role.BUSINESS_UNIT)
     for n in range(6):
         action = factories.make_action(status="in_progress", by=staff)
@@ -119,5 +97,5 @@ def test_more_measures_take_no_more_queries(story):
             measures.record_measurement(measure, reading(date(2025, month, 1), 30.0 + month), by=staff, today=TODAY)
         measures.add_measure(action.recommendation, fields(f"Shared {n}"), by=staff, today=TODAY)
     db.session.commit()
-    assert _queries(TODAY) == small
+    assert report_queries(TODAY) == small
     assert len(data_at(TODAY).impact.measures) == 13

@@ -20,6 +20,7 @@ from tracker.actions.models import (
     StatusChange,
 )
 from tracker.closure.reopening import reopen_closed_parents
+from tracker.reminders.reopened import tell_reopened
 from tracker.errors import DomainError
 from tracker.evidence.models import EvidenceKind
 from tracker.extensions import db
@@ -276,6 +277,7 @@ def reopen_action(action: Action, by: User, reason: str, today: date, new_due_da
     if new_due_date != action.due_date:
         move_due_date(action, new_due_date, f"Reopened: {reason}", by)
     reopen_closed_parents(action, reason=reason, by_id=by.id, today=today)
+    tell_reopened(action, reason)
     return change
 
 

@@ -1,8 +1,8 @@
 """The demo's impact loop, so a newcomer sees it whole: measures with realistic series on the assured
 actions (their targets met), one measure short of its target on an action waiting for assurance, an
-action reopened after an impact review found the change had not lasted, and a recommendation the
-board closed. (A closed review is left out: the demo's two reviews are the seeds' real ones, each
-with work still open.)"""
+action reopened after an impact review found the change had not lasted, and the board's closure of
+the first review (its four recommendations, their actions all assured, closed at one meeting with its
+minute reference: closing the last closes the review)."""
 
 import random
 from datetime import UTC, date, datetime, time, timedelta
@@ -15,7 +15,12 @@ from tracker.closure.services import close_recommendation
 from tracker.extensions import db
 from tracker.measures import services as measures
 from tracker.measures.models import Measure, Measurement
+from tracker.recommendations.models import Recommendation
+from tracker.reviews.models import Review
 from tracker.users.models import User
+
+#: The review whose work is all assured and which the board closes.
+CLOSED_REVIEW = "CSPR-2021-01"
 
 #: What is counted, the unit, the better direction, the baseline, the target: one per assured action.
 MEASURES = [
@@ -87,12 +92,16 @@ def build_impact_story(today: date, officer: User, manager: User) -> None:
         for review in faded.impact_reviews:
             review.recorded_at = _at(reviewed)
 
-    # The board closes a recommendation whose actions are all assured (its target met).
-    if assured:
-        closed = assured[0].recommendation
-        close_recommendation(closed, decision_date=today - timedelta(days=21), meeting="Safeguarding Partnership "
-                             "Board", minute_reference=f"SPB/{today.year}/41", risk_accepted="", by=officer,
-                             today=today)
+    # The board closes the recommendations whose actions are all assured (their targets met); the
+    # last of the first review closes the review, with the same decision reference.
+    recommendations = db.session.scalars(select(Recommendation).join(Review, Review.id == Recommendation.review_id)
+                                         .where(Review.reference == CLOSED_REVIEW)
+                                         .order_by(Recommendation.sort_key)).all()
+    for n, recommendation in enumerate(recommendations):
+        if recommendation.actions and all(a.status == ActionStatus.ASSURED for a in recommendation.actions):
+            close_recommendation(recommendation, decision_date=today - timedelta(days=21),
+                                 meeting="Safeguarding Partnership Board", minute_reference=f"SPB/{today.year}/41."
+                                 f"{n + 1}", risk_accepted="", by=officer, today=today)
     for decision in db.session.scalars(select(ClosureDecision)):
         decision.decided_at = _at(decision.decision_date)
 

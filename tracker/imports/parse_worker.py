@@ -28,7 +28,8 @@ def run(job: dict, data: bytes) -> dict:
         # does not need (their import was most of a 30-page Word file's time).
         from tracker.imports import spreadsheet
 
-        return {"rows": spreadsheet.read_rows(filename, data)}
+        return {"rows": spreadsheet.read_rows(filename, data),
+                "sheets": spreadsheet.read_measure_sheets(filename, data)}
     result = parsing.extract_document(filename, data, known_agencies=job.get("agencies", []),
                                        on_progress=progress)
     fields = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}

@@ -17,6 +17,7 @@ from tracker.actions import services as action_services
 from tracker.actions.models import Action, ActionStatus
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.imports import measure_sheets
 from tracker.imports.spreadsheet import LABELS, REFERENCE_PREFIX, PlanRow
 from tracker.recommendations.models import Recommendation
 from tracker.recommendations.services import create_recommendation
@@ -99,7 +100,8 @@ def _update(action: Action, row: PlanRow, changes: list[tuple[str, str, str]], *
         _move_status(action, ActionStatus(v["status"]), reason=reason, by=by, today=today)
 
 
-def _create(review: Review, row: PlanRow, recs: dict[str, Recommendation], *, by: User, today: date) -> str:
+def _create(review: Review, row: PlanRow, recs: dict[str, Recommendation], *, by: User,
+            today: date) -> tuple[str, Action | None]:
     v = row.values
     number = " ".join(v["recommendation_number"].split())
     rec = recs.get(number.lower())
@@ -113,7 +115,7 @@ def _create(review: Review, row: PlanRow, recs: dict[str, Recommendation], *, by
         raise DomainError(f"recommendation {rec.number} has different text in this review: change it on the "
                           f"recommendation's page")
     if not v.get("action"):
-        return note
+        return note, None
     status = ActionStatus(v.get("status") or ActionStatus.OPEN.value)
     action = action_services.create_action(rec, description=v["action"], owner=row.owner, lead=row.lead,
                                            due_date=row.due, success_measure=v.get("success_measure", ""),
@@ -123,7 +125,7 @@ def _create(review: Review, row: PlanRow, recs: dict[str, Recommendation], *, by
         action.original_due_date = row.original_due
     if status not in (ActionStatus.DRAFT, ActionStatus.OPEN):
         _bring_in_status(action, status, by=by, today=today)
-    return (note + " and " if note else "") + "a new action"
+    return (note + " and " if note else "") + "a new action", action
 
 
 def _bring_in_status(action: Action, status: ActionStatus, *, by: User, today: date) -> None:
@@ -139,8 +141,10 @@ def _bring_in_status(action: Action, status: ActionStatus, *, by: User, today: d
                           f"second person. Import it as in progress and submit it on its page")
 
 
-def _one_row(review: Review, row: PlanRow, recs: dict, by_ref: dict[int, Action], seen: set[int], *, by: User,
-             today: date) -> Outcome:
+def _one_row(review: Review, row: PlanRow, recs: dict, by_ref: dict[int, Action], seen: set[int],
+             named: dict[str, Action], *, by: User, today: date) -> Outcome:
+    """The row's outcome; `named` learns which action the row's reference now stands for (the one it
+    updates, or the one it adds), for the measures sheets."""
     if not row.ok:
         return Outcome(row, REFUSED, reasons=list(row.errors))
     ref_text = row.values.get("action_reference", "")
@@ -150,13 +154,16 @@ def _one_row(review: Review, row: PlanRow, recs: dict, by_ref: dict[int, Action]
         note = f"{ref_text} is not an action of this review, so the row is added as new" if ref_text else ""
         try:
             with db.session.begin_nested():
-                made = _create(review, row, recs, by=by, today=today)
+                made, added = _create(review, row, recs, by=by, today=today)
         except DomainError as error:
             return Outcome(row, REFUSED, reasons=[error.message])
+        if added is not None and ref_text:
+            named[ref_text.strip().upper()] = added
         return Outcome(row, NEW if made else UNCHANGED, note="; ".join(filter(None, [made, note])))
     if action.id in seen:
         return Outcome(row, REFUSED, reasons=[f"{ref_text} is on an earlier row too"])
     seen.add(action.id)
+    named[ref_text.strip().upper()] = action
     changes = _differences(action, row)
     if not changes:
         return Outcome(row, UNCHANGED)
@@ -169,9 +176,11 @@ def _one_row(review: Review, row: PlanRow, recs: dict, by_ref: dict[int, Action]
     return Outcome(row, CHANGED, changes)
 
 
-def compare_plan(review: Review, checked: list[PlanRow], *, by: User, today: date, save: bool) -> list[Outcome]:
-    """What importing the rows does to the review, row by row. With `save` False (the dry run) it is
-    all rolled back; with `save` True the refused rows are left out and the rest is flushed."""
+def compare_plan(review: Review, checked: list[PlanRow], *, by: User, today: date, save: bool,
+                 sheets: dict[str, list[list[str]]] | None = None) -> list[Outcome]:
+    """What importing the rows does to the review, row by row, then the rows of the measures
+    sheets (`sheets`, by name). With `save` False (the dry run) it is all rolled back; with `save`
+    True the refused rows are left out and the rest is flushed."""
     outer = None if save else db.session.begin_nested()
     recs = {r.number.lower(): r for r in db.session.scalars(
         select(Recommendation).where(Recommendation.review_id == review.id))}
@@ -180,8 +189,10 @@ def compare_plan(review: Review, checked: list[PlanRow], *, by: User, today: dat
                                                            selectinload(Action.lead),
                                                            selectinload(Action.recommendation)))}
     seen: set[int] = set()
+    named = {f"{REFERENCE_PREFIX}{action_id}": action for action_id, action in by_ref.items()}
     try:
-        outcomes = [_one_row(review, row, recs, by_ref, seen, by=by, today=today) for row in checked]
+        outcomes = [_one_row(review, row, recs, by_ref, seen, named, by=by, today=today) for row in checked]
+        outcomes += _measure_rows(review, sheets or {}, named, recs, by=by, today=today)
     finally:
         if outer is not None:
             outer.rollback()
@@ -189,8 +200,30 @@ def compare_plan(review: Review, checked: list[PlanRow], *, by: User, today: dat
     return outcomes
 
 
-def import_plan(review: Review, checked: list[PlanRow], *, by: User, today: date, skip_bad: bool) -> dict[str, int]:
-    outcomes = compare_plan(review, checked, by=by, today=today, save=True)
+def _measure_rows(review: Review, sheets: dict[str, list[list[str]]], named: dict[str, Action],
+                  recs: dict[str, Recommendation], *, by: User, today: date) -> list[Outcome]:
+    """The Measures sheet's rows, then the Measurements sheet's, each in its own savepoint."""
+    if not any(len(rows) > 1 for rows in sheets.values()):
+        return []
+    subjects = measure_sheets.Subjects(review, named, recs)
+    kinds = {"new": NEW, "changed": CHANGED, "unchanged": UNCHANGED}
+    out = []
+    for sheet, apply in ((measure_sheets.MEASURES, measure_sheets.apply_measure),
+                         (measure_sheets.MEASUREMENTS, measure_sheets.apply_measurement)):
+        for row in measure_sheets.rows_of(sheet, sheets.get(sheet, [])):
+            try:
+                with db.session.begin_nested():
+                    kind = apply(row, subjects, by=by, today=today)
+            except DomainError as error:
+                out.append(Outcome(row, REFUSED, reasons=[error.message]))
+                continue
+            out.append(Outcome(row, kinds[kind], note=f"a new {sheet[:-1].lower()}" if kind == "new" else ""))
+    return out
+
+
+def import_plan(review: Review, checked: list[PlanRow], *, by: User, today: date, skip_bad: bool,
+                sheets: dict[str, list[list[str]]] | None = None) -> dict[str, int]:
+    outcomes = compare_plan(review, checked, by=by, today=today, save=True, sheets=sheets)
     refused = [o for o in outcomes if o.kind == REFUSED]
     if refused and not skip_bad:
         raise DomainError(f"{len(refused)} row{'s' if len(refused) != 1 else ''} cannot be imported. Correct the "
@@ -199,5 +232,7 @@ def import_plan(review: Review, checked: list[PlanRow], *, by: User, today: date
     counts = {kind: sum(o.kind == kind for o in outcomes) for kind in (UNCHANGED, CHANGED, NEW, REFUSED)}
     counts["recommendations"] = sum("new recommendation" in o.note for o in outcomes)
     counts["actions"] = sum("new action" in o.note for o in outcomes)
+    counts["measures"] = sum(o.note == "a new measure" for o in outcomes)
+    counts["measurements"] = sum(o.note == "a new measurement" for o in outcomes)
     counts["skipped"] = counts[REFUSED]
     return counts

@@ -64,6 +64,8 @@ def read_document(filename: str, data: bytes, *, known_agencies: list[str],
     return result
 
 
-def read_plan(filename: str, data: bytes) -> list[list[str]]:
-    """The rows of an action plan spreadsheet, read in the limited process."""
-    return _run({"job": "plan", "filename": filename}, data, None).result["rows"]
+def read_plan(filename: str, data: bytes) -> tuple[list[list[str]], dict[str, list[list[str]]]]:
+    """The rows of an action plan spreadsheet, and those of its measures sheets (by sheet name),
+    read in the limited process."""
+    result = _run({"job": "plan", "filename": filename}, data, None).result
+    return result["rows"], result.get("sheets", {})

@@ -134,8 +134,8 @@ def start_plan_draft(*, by: User, review: Review, filename: str, data: bytes, ma
     if ext not in ("xlsx", "csv"):
         raise DomainError("The selected file must be an Excel (.xlsx) or CSV file.", field="file")
     check_file(f"plan.{ext}", data, max_bytes)
-    rows = reading.read_plan(f"plan.{ext}", data)
-    draft = ImportDraft(user_id=by.id, review_id=review.id, new_review={"plan": True},
+    rows, sheets = reading.read_plan(f"plan.{ext}", data)
+    draft = ImportDraft(user_id=by.id, review_id=review.id, new_review={"plan": True, "sheets": sheets},
                         original_filename=filename[:255], stored_name="", content_type=ext, size_bytes=len(data),
                         sha256=hashlib.sha256(data).hexdigest(), items=rows, warnings=[])
     db.session.add(draft)

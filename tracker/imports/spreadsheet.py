@@ -21,10 +21,11 @@ from tracker import lengths
 from tracker.actions.models import Action, ActionStatus
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.imports import limits
+from tracker.imports import limits, measure_sheets
 from tracker.imports.matching import AgencyIndex
 from tracker.recommendations.models import Recommendation, RecommendationKind
 from tracker.reviews.models import Review
+from tracker.spreadsheets import xlsx_value
 
 FIELDS: list[tuple[str, str]] = [
     ("action_reference", "Action reference"),
@@ -111,6 +112,27 @@ def read_rows(filename: str, data: bytes) -> list[list[str]]:
         raise DomainError(f"The spreadsheet has more than {MAX_ROWS:,} rows. Split it into smaller plans.",
                           field="file")
     return rows
+
+
+def read_measure_sheets(filename: str, data: bytes) -> dict[str, list[list[str]]]:
+    """The "Measures" and "Measurements" sheets of an exported workbook (none for a CSV file, or a
+    workbook without them), as strings like the plan's rows; their row limit is the plan's."""
+    if not (filename or "").lower().endswith(".xlsx"):
+        return {}
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    out = {}
+    for name in measure_sheets.HEADERS:
+        if name in book.sheetnames:
+            rows = [[unsafe(_cell(v)) for v in row]
+                    for row in book[name].iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
+            if len(rows) > MAX_ROWS + 1:
+                book.close()
+                raise DomainError(f"The {name} sheet has more than {MAX_ROWS:,} rows.", field="file")
+            out[name] = rows
+    book.close()
+    return out
 
 
 def guess_mapping(header: list[str]) -> dict[str, int]:
@@ -274,12 +296,23 @@ def export_csv(review: Review) -> bytes:
 
 def export_xlsx(review: Review) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
     sheet.title = "Action plan"
     for row in plan_rows(review):
         sheet.append([_safe(c) for c in row])
+    for name, rows in measure_sheets.sheet_rows(review, action_reference).items():
+        sheet = book.create_sheet(name)
+        for index, header in enumerate(rows[0], 1):
+            sheet.column_dimensions[get_column_letter(index)].width = measure_sheets.WIDTHS.get(header, 14)
+        sheet.freeze_panes = "A2"
+        for row in rows:
+            sheet.append([xlsx_value(c) for c in row])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, date):
+                    cell.number_format = "dd/mm/yyyy"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

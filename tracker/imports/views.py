@@ -205,10 +205,13 @@ def plan_preview(draft_id: int):
         else:
             flash(f"Imported {result['recommendations']} recommendations and {result['actions']} actions; "
                   f"{result['changed']} actions updated, {result['unchanged']} rows unchanged"
+                  + (f"; {result['measures']} measures and {result['measurements']} measurements added"
+                     if result["measures"] or result["measurements"] else "")
                   + (f"; {result['skipped']} refused rows skipped" if result["skipped"] else "") + ".", "success")
             return redirect(url_for("reviews.show", review_id=review_id))
     # The dry run: the same services, rolled back, so the list is what the import will do.
-    outcomes = plans.compare_plan(draft.review, checked, by=signed_in_user(), today=today(), save=False) if checked else []
+    outcomes = plans.compare_plan(draft.review, checked, by=signed_in_user(), today=today(), save=False,
+                                  sheets=draft.new_review.get("sheets")) if checked else []
     refused = [o for o in outcomes if o.kind == plans.REFUSED]
     counts = {kind: sum(o.kind == kind for o in outcomes) for kind in plans.OUTCOME_LABELS}
     status = 422 if (error and request.method == "POST") else 200
@@ -220,7 +223,7 @@ def plan_preview(draft_id: int):
 def _import_plan(draft: ImportDraft, checked: list) -> dict:
     """Save the checked rows into the review; the draft has served its purpose."""
     result = plans.import_plan(draft.review, checked, by=signed_in_user(), today=today(),
-                                     skip_bad=request.form.get("skip_bad") == "yes")
+                               skip_bad=request.form.get("skip_bad") == "yes", sheets=draft.new_review.get("sheets"))
     db.session.delete(draft)
     return result
 

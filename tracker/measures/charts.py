@@ -4,10 +4,13 @@ report. Only presentation attributes (no style attributes), so the Content-Secur
 the SVG's <title> and <desc> give the figures in words, and the pages put a table beside it."""
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date as Date
 from html import escape
 
 from markupsafe import Markup
+
+from tracker.markup import date
+from tracker.measures.models import MeasureUnit
 
 WIDTH, HEIGHT = 360, 170
 LEFT, RIGHT, TOP, BOTTOM = 46, 70, 14, 28
@@ -27,8 +30,8 @@ def _nice_top(value: float) -> float:
     return 10 * step
 
 
-def trend_chart(chart_id: str, *, title: str, baseline: tuple[date, float], target: tuple[date, float],
-                points: Sequence[tuple[date, float]], show: Callable[[float], str],
+def trend_chart(chart_id: str, *, title: str, baseline: tuple[Date, float], target: tuple[Date, float],
+                points: Sequence[tuple[Date, float]], show: Callable[[float], str],
                 percentage: bool = False) -> Markup:
     """`points` are (date, value) in date order; `show` formats a value ("85%")."""
     first = baseline[0]
@@ -37,7 +40,7 @@ def trend_chart(chart_id: str, *, title: str, baseline: tuple[date, float], targ
     top = 100.0 if percentage else _nice_top(max([baseline[1], target[1], *(v for _, v in points)]) * 1.1)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
-    def x(day: date) -> float:
+    def x(day: Date) -> float:
         return round(LEFT + plot_w * (day - first).days / span, 1)
 
     def y(value: float) -> float:
@@ -88,3 +91,22 @@ def measure_chart(measure, chart_id: str | None = None) -> Markup:
                        target=(measure.target_date, measure.target_value),
                        points=[(m.measured_date, m.value) for m in measure.measurements], show=measure.show,
                        percentage=measure.unit == "percentage")
+
+
+def measurement_rows(measure) -> Markup:
+    """The body rows of a measure's table beside its chart: the baseline, then each measurement, oldest
+    first. Built here once per measure, as the chart is: a template's calls per cell cost about 0.1 ms
+    each, so forty measurements of five measures were a quarter of the action page's time."""
+    cell, numeric = '<td class="govuk-table__cell', '<td class="govuk-table__cell govuk-table__cell--numeric">'
+    source = f"Baseline: {measure.baseline_source}" if measure.baseline_source else "Baseline"
+    rows = [(f'<tr class="govuk-table__row">{cell} app-table__cell--nowrap">{date(measure.baseline_date)}</td>'
+             f'{numeric}{escape(measure.show(measure.baseline_value))}</td>{numeric}</td>'
+             f'{cell}">{escape(source)}</td></tr>')]
+    show = MeasureUnit(measure.unit).format
+    for r in measure.measurements:
+        evidence = (f' (<a class="govuk-link" href="{escape(r.evidence_link)}" rel="noopener noreferrer">evidence</a>)'
+                    if r.evidence_link else "")
+        rows.append(f'<tr class="govuk-table__row">{cell} app-table__cell--nowrap">{date(r.measured_date)}</td>'
+                    f'{numeric}{escape(show(r.value))}</td>{numeric}{f"{r.sample_size:,}" if r.sample_size else ""}</td>'
+                    f'{cell}">{escape(r.source)}{evidence}</td></tr>')
+    return Markup("".join(rows))

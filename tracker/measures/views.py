@@ -11,7 +11,7 @@ from tracker.actions.views import load_action
 from tracker.clock import today
 from tracker.extensions import db
 from tracker.measures import services
-from tracker.measures.charts import measure_chart
+from tracker.measures.charts import measure_chart, measurement_rows
 from tracker.measures.forms import MeasureForm, MeasurementForm
 from tracker.measures.models import Measure
 from tracker.recommendations.models import Recommendation
@@ -20,6 +20,7 @@ from tracker.views_common import form_status, require, run_service, signed_in_us
 bp = Blueprint("measures", __name__, url_prefix="/measures")
 # The action page's measures panel (templates/measures/_panel.html) draws each chart with it.
 bp.add_app_template_global(measure_chart, "measure_chart")
+bp.add_app_template_global(measurement_rows, "measurement_rows")
 
 
 def _fields(form: MeasureForm) -> services.MeasureFields:

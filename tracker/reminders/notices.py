@@ -22,7 +22,8 @@ class Notice:
     text: str
 
 
-def _message(notice: Notice, sender: str) -> EmailMessage:
+def notice_message(notice: Notice, sender: str) -> EmailMessage:
+    """A plain-text, automatic message (reopened-action emails are built by it too)."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = formataddr((notice.recipient.name, notice.recipient.email))
@@ -50,7 +51,7 @@ def send_notices(notices: list[Notice]) -> list[str]:
         with Mailer(config) as mailer:
             for notice in notices:
                 try:
-                    mailer.send(_message(notice, config["MAIL_SENDER"]))
+                    mailer.send(notice_message(notice, config["MAIL_SENDER"]))
                 except MailError as error:
                     failures.append(f"{notice.recipient.email}: {error}")
                     log_event("email_failed", summary=f"{notice.subject} to {notice.recipient.email} ({error})")

@@ -113,10 +113,11 @@ def load_impact(selected: InScope, start: date, as_at: date) -> ImpactSection:
         .where(in_scope, Measure.baseline_date <= as_at)
         .order_by(Review.reference, Recommendation.sort_key, Measure.id)).all()           # 1
     points: dict[int, list[tuple[date, float]]] = defaultdict(list)
+    # By the measures found (a thousand ids at the ten-year size, not the twelve thousand actions in
+    # scope again): SQLite reads them through ix_measurements_measure_date, in about half the time.
     for measure_id, day, value in db.session.execute(
             select(Measurement.measure_id, Measurement.measured_date, Measurement.value)
-            .join(Measure, Measure.id == Measurement.measure_id)
-            .where(in_scope, Measurement.measured_date <= as_at)
+            .where(Measurement.measure_id.in_([r.id for r in rows]), Measurement.measured_date <= as_at)
             .order_by(Measurement.measure_id, Measurement.measured_date, Measurement.id)):   # 2
         points[measure_id].append((day, value))
     measures = [MeasureLine(id=r.id, review_reference=r.reference, recommendation_number=r.number,
