@@ -12,7 +12,6 @@ from tests import factories
 from tests.docx_check import check_package, read_back
 from tracker.actions.models import StatusChange
 from tracker.extensions import db
-from tracker.reports import render
 from tracker.reports.models import PackRun
 from tracker.users.models import Role
 
@@ -36,11 +35,13 @@ def two_agencies(app):
 def quick_pdf(monkeypatch):
     calls = []
 
-    def fake(html, **kwargs):
-        calls.append(html)
-        return render.RenderedPdf(b"%PDF-1.7 fake " + html.encode()[:4000], 1, 0.1, 50)
+    def fake(htmls, on_progress=lambda number: None, **kwargs):
+        calls.extend(htmls)
+        for number in range(1, len(htmls) + 1):
+            on_progress(number)
+        return [b"%PDF-1.7 fake " + html.encode()[:4000] for html in htmls]
 
-    monkeypatch.setattr("tracker.reports.packs.html_to_pdf", fake)
+    monkeypatch.setattr("tracker.reports.packs.htmls_to_pdfs", fake)
     return calls
 
 

@@ -2,8 +2,8 @@
 is overdue and what is asked of it, as DOCX and PDF; all agencies in one zip.
 
 The report data is gathered ONCE for every agency (build_report_data, a fixed number of queries) and
-split by agency here, so a run over the ten-year data costs one gathering, not one per agency. Each
-agency's PDF is laid out by the limited renderer process (render.html_to_pdf), its DOCX in this one.
+split by agency here, so a run over the ten-year data costs one gathering, not one per agency. Every
+agency's PDF is laid out by one limited renderer process (render.htmls_to_pdfs), the DOCX in this one.
 Runs happen in the queue worker, never in a web worker."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from tracker.reports.docx_render import (
     short_date,
 )
 from tracker.reports.models import PackRun, ReportStatus
-from tracker.reports.render import RenderError, html_to_pdf
+from tracker.reports.render import RenderError, htmls_to_pdfs
 from tracker.settings import load_settings
 
 
@@ -159,23 +159,27 @@ def safe_name(text: str) -> str:
 
 def build_packs(as_at: date, on_progress: Callable[[str], None] = lambda text: None, *,
                 pdf: bool = True) -> tuple[bytes, dict[str, list[str]]]:
-    """The zip of every agency's pack, and which files are whose."""
+    """The zip of every agency's pack, and which files are whose. The data is gathered once for all
+    agencies; the PDFs are laid out in one renderer process (render.htmls_to_pdfs), not one each."""
     on_progress("Gathering the data for every agency")
     data = build_report_data(resolve_scope(as_at), load_settings(), partnership=current_app.config["PARTNERSHIP_NAME"],
                              generated_by="", generated_at=utcnow())
     packs = split_by_agency(data)
-    files: dict[str, list[str]] = {}
+    stems = [f"{as_at.isoformat()}-{safe_name(pack.short_name)}" for pack in packs]
+    files: dict[str, list[str]] = {pack.agency: [f"{stem}.docx"] for pack, stem in zip(packs, stems, strict=True)}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
         for number, pack in enumerate(packs, start=1):
-            on_progress(f"Writing the pack for {pack.agency} ({number} of {len(packs)})")
-            stem = f"{as_at.isoformat()}-{safe_name(pack.short_name)}"
-            names = [f"{stem}.docx"]
-            bundle.writestr(names[0], pack_docx(pack))
-            if pdf:
-                names.append(f"{stem}.pdf")
-                bundle.writestr(names[1], html_to_pdf(pack_html(pack)).pdf)
-            files[pack.agency] = names
+            on_progress(f"Writing the Word pack for {pack.agency} ({number} of {len(packs)})")
+            bundle.writestr(files[pack.agency][0], pack_docx(pack))
+        if pdf and packs:
+            def laying_out(number: int) -> None:
+                on_progress(f"Laying out the PDF for {packs[number - 1].agency} ({number} of {len(packs)})")
+
+            pdfs = htmls_to_pdfs([pack_html(pack) for pack in packs], laying_out)
+            for pack, stem, content in zip(packs, stems, pdfs, strict=True):
+                files[pack.agency].append(f"{stem}.pdf")
+                bundle.writestr(files[pack.agency][1], content)
     return out.getvalue(), files
 
 

@@ -90,7 +90,7 @@ def _in_app(work: Callable[..., object], *args: object) -> None:
             db.session.remove()
 
 
-def _run_queued(model: type[BoardReport] | type[PackRun], row_id: int, generate: Callable[..., object]) -> None:
+def _run_queued(model: type[BoardReport | PackRun], row_id: int, generate: Callable[..., object]) -> None:
     """Make one queued job (a row still waiting: a job already taken or gone is left alone), committing
     each step so its page shows the progress."""
     job = db.session.get(model, row_id)
