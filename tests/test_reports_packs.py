@@ -12,8 +12,11 @@ from tests import factories
 from tests.docx_check import check_package, read_back
 from tracker.actions.models import StatusChange
 from tracker.extensions import db
-from tracker.reports import render
+from tracker.recommendations.models import FormalResponse, RecommendationResponse
+from tracker.reports.data import build_report_data, resolve_scope
 from tracker.reports.models import PackRun
+from tracker.reports.packs import pack_docx, pack_html, split_by_agency
+from tracker.settings import load_settings
 from tracker.users.models import Role
 
 
@@ -36,11 +39,13 @@ def two_agencies(app):
 def quick_pdf(monkeypatch):
     calls = []
 
-    def fake(html, **kwargs):
-        calls.append(html)
-        return render.RenderedPdf(b"%PDF-1.7 fake " + html.encode()[:4000], 1, 0.1, 50)
+    def fake(htmls, on_progress=lambda number: None, **kwargs):
+        calls.extend(htmls)
+        for number in range(1, len(htmls) + 1):
+            on_progress(number)
+        return [b"%PDF-1.7 fake " + html.encode()[:4000] for html in htmls]
 
-    monkeypatch.setattr("tracker.reports.packs.html_to_pdf", fake)
+    monkeypatch.setattr("tracker.reports.packs.htmls_to_pdfs", fake)
     return calls
 
 
@@ -122,3 +127,27 @@ def test_the_lead_finds_the_pack_from_home_and_staff_from_the_reports(client, lo
     client.post("/sign-out")
     login_as(Role.BUSINESS_UNIT)
     assert 'href="/agency-packs/"' in client.get("/reports/").get_data(as_text=True)
+
+
+def test_a_complete_recommendation_is_counted_but_not_listed(app, two_agencies):
+    """Over ten years most recommendations are complete: the pack lists what is open in full and counts
+    the rest, which kept the ten-year run within its minute (issue 19, point 9)."""
+    police, _ = two_agencies
+    review = factories.make_review("CSPR-2019-02", title="Child S")
+    done = factories.make_recommendation(review, "4", addressees=[police], text="Audit the strategy meetings.")
+    factories.make_action(owner=police, recommendation=done, status="assured", due_date=date(2020, 1, 10),
+                          description="Strategy meeting audit")
+    db.session.add(RecommendationResponse(recommendation_id=done.id, agency_id=police.id,
+                                          response=FormalResponse.ACCEPTED, response_date=date(2019, 6, 1)))
+    db.session.commit()
+    data = build_report_data(resolve_scope(date(2025, 6, 2)), load_settings(), partnership="P",
+                             generated_by="", generated_at=datetime(2025, 6, 2, tzinfo=UTC))
+    pack = next(p for p in split_by_agency(data) if p.agency == "West Midlands Police")
+    _, text = read_back(pack_docx(pack))
+    assert "Police briefing on neglect" in text and "Overdue" in text
+    assert "Strategy meeting audit" not in text and "CSPR-2019-02 recommendation 4" not in text
+    assert "1 further recommendation complete, and 0 actions assured" in text
+    with app.test_request_context():
+        html = pack_html(pack)
+    assert "Police briefing on neglect" in html and "Strategy meeting audit" not in html
+    assert "1 action is overdue" in html

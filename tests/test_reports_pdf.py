@@ -93,6 +93,19 @@ def test_a_render_that_runs_too_long_is_stopped(app):
         html_to_pdf("<html lang='en-GB'><title>x</title><p>x</p></html>", timeout=0.05)
 
 
+def test_a_batch_lays_out_each_document_in_one_process_and_says_how_far_it_is(app):
+    from tracker.reports.render import htmls_to_pdfs
+
+    htmls = [f"<html lang='en-GB'><title>Pack {n}</title><link rel='stylesheet' href='board-report.css'>"
+             f"<h1>Agency pack number {n}</h1></html>" for n in (1, 2, 3)]
+    started: list[int] = []
+    pdfs = htmls_to_pdfs(htmls, started.append)
+    assert started == [1, 2, 3]
+    texts = [PdfReader(io.BytesIO(pdf)).pages[0].extract_text() for pdf in pdfs]
+    assert ["Agency pack number 1" in texts[0], "Agency pack number 2" in texts[1],
+            "Agency pack number 3" in texts[2]] == [True, True, True]
+
+
 def test_the_workers_cached_page_references_match_pydyfs_own():
     import pydyf
 

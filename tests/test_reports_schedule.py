@@ -11,7 +11,6 @@ from tests import factories
 from tests.smtp_server import SMTPServer
 from tracker.actions.models import StatusChange
 from tracker.extensions import db
-from tracker.reports import render
 from tracker.reports.models import BoardMeeting, BoardReport, PackRun
 from tracker.reports.schedule import run_schedule
 from tracker.users.models import Role
@@ -28,8 +27,8 @@ def smtp(app, tmp_path):
 
 @pytest.fixture
 def world(app, monkeypatch):
-    monkeypatch.setattr("tracker.reports.packs.html_to_pdf",
-                        lambda html, **kw: render.RenderedPdf(b"%PDF-1.7 fake", 1, 0.1, 50))
+    monkeypatch.setattr("tracker.reports.packs.htmls_to_pdfs",
+                        lambda htmls, *args, **kw: [b"%PDF-1.7 fake" for _ in htmls])
     police = factories.make_agency("West Midlands Police", "WMP")
     review = factories.make_review("CSPR-2025-07", title="Child R")
     rec = factories.make_recommendation(review, "1", addressees=[police])

@@ -13,7 +13,8 @@ from tests.docx_check import check_package, heading_texts, images, read_back
 from tracker.actions.models import StatusChange
 from tracker.demo.builder import build_demo
 from tracker.extensions import db
-from tracker.reports.yearly import build_chapter, year_bounds
+from tracker.reports.data import ThemeLine
+from tracker.reports.yearly import build_chapter, year_bounds, year_themes
 from tracker.reviews.models import Review
 
 
@@ -80,3 +81,11 @@ def test_the_chapter_counts_the_years_reviews_and_writes_word_and_pdf(app, today
 
     bad = runner.invoke(args=["yearly-report", "--year", str(year), "-o", str(tmp_path / "chapter.txt")])
     assert bad.exit_code != 0 and "must end in .docx or .pdf" in bad.output
+
+
+def test_the_recurring_themes_are_those_the_years_reviews_share_with_the_years_reviews_named():
+    themes = [ThemeLine("Neglect", ["CSPR-2016-01", "CSPR-2025-03", "CSPR-2025-05"], 9, 2),
+              ThemeLine("Housing", ["CSPR-2016-01", "CSPR-2018-02"], 4, 0),  # recurs, but not in the year
+              ThemeLine("Exploitation", ["CSPR-2025-03"], 2, 1)]  # in the year, but only once
+    assert year_themes(themes, {"CSPR-2025-03", "CSPR-2025-05"}) == [
+        ThemeLine("Neglect", ["CSPR-2025-03", "CSPR-2025-05"], 9, 2)]

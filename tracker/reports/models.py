@@ -37,6 +37,31 @@ class ReportStatus(StrEnum):
                 "failed": "Failed"}[self.value]
 
 
+class QueuedJob:
+    """What the pages ask of a queued job, a board report or a run of the agency packs: its state
+    (from the class's own `status` column)."""
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ReportStatus.DRAFT
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ReportStatus.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == ReportStatus.FAILED
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
+
+    @property
+    def status_label(self) -> str:
+        return ReportStatus(self.status).label
+
+
 class BoardMeeting(db.Model):
     """A board meeting: its papers are drafted `draft_days_before` days ahead by the periodic job."""
 
@@ -61,7 +86,7 @@ class BoardMeeting(db.Model):
         return f"<BoardMeeting {self.id} {self.meeting_date}>"
 
 
-class BoardReport(db.Model):
+class BoardReport(QueuedJob, db.Model):
     """One generated (or requested) board assurance report. The PDF bytes never change once stored."""
 
     __tablename__ = "board_reports"
@@ -106,26 +131,6 @@ class BoardReport(db.Model):
     AUDIT_EXCLUDE = ("pdf", "docx")
 
     @property
-    def is_draft(self) -> bool:
-        return self.status == ReportStatus.DRAFT
-
-    @property
-    def is_failed(self) -> bool:
-        return self.status == ReportStatus.FAILED
-
-    @property
-    def status_label(self) -> str:
-        return ReportStatus(self.status).label
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
-
-    @property
-    def is_done(self) -> bool:
-        return self.status == ReportStatus.DONE
-
-    @property
     def parameters(self) -> dict[str, str | None]:
         return {"review": self.review_reference, "agency": self.agency_name, "theme": self.theme_name}
 
@@ -158,7 +163,7 @@ class ReportTemplate(db.Model):
     AUDIT_EXCLUDE = ("content",)
 
 
-class PackRun(db.Model):
+class PackRun(QueuedJob, db.Model):
     """One run of the agency packs: every agency's pack (PDF and DOCX) for an as-at date, in one zip,
     made by the queue worker. Agency leads download their own agency's files from the newest run."""
 
@@ -183,19 +188,3 @@ class PackRun(db.Model):
     content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
 
     AUDIT_EXCLUDE = ("content",)
-
-    @property
-    def is_done(self) -> bool:
-        return self.status == ReportStatus.DONE
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
-
-    @property
-    def is_failed(self) -> bool:
-        return self.status == ReportStatus.FAILED
-
-    @property
-    def status_label(self) -> str:
-        return ReportStatus(self.status).label

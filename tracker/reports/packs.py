@@ -2,8 +2,8 @@
 is overdue and what is asked of it, as DOCX and PDF; all agencies in one zip.
 
 The report data is gathered ONCE for every agency (build_report_data, a fixed number of queries) and
-split by agency here, so a run over the ten-year data costs one gathering, not one per agency. Each
-agency's PDF is laid out by the limited renderer process (render.html_to_pdf), its DOCX in this one.
+split by agency here, so a run over the ten-year data costs one gathering, not one per agency. Every
+agency's PDF is laid out by one limited renderer process (render.htmls_to_pdfs), the DOCX in this one.
 Runs happen in the queue worker, never in a web worker."""
 
 from __future__ import annotations
@@ -30,14 +30,16 @@ from tracker.reports.data import (
 )
 from tracker.reports.docx_render import (
     DocxWriter,
-    actions_table,
     long_date,
     new_document,
     short_date,
 )
 from tracker.reports.models import PackRun, ReportStatus
-from tracker.reports.render import RenderError, html_to_pdf
+from tracker.reports.render import RenderError, htmls_to_pdfs
 from tracker.settings import load_settings
+
+
+NO_RESPONSE = "None recorded"
 
 
 @dataclass
@@ -48,6 +50,15 @@ class PackRecommendation:
     text: str
     response: str  # this agency's formal response, or "None recorded"
     actions: list[ActionLine]
+
+    @property
+    def open_actions(self) -> list[ActionLine]:
+        return [line for line in self.actions if line.is_open]
+
+    @property
+    def is_open(self) -> bool:
+        """Work remains for the agency: a live action, or no formal response yet."""
+        return self.response == NO_RESPONSE or any(line.is_open for line in self.actions)
 
 
 @dataclass
@@ -76,6 +87,29 @@ class AgencyPack:
     def title(self) -> str:
         return f"Agency pack: {self.agency}"
 
+    @property
+    def open_recommendations(self) -> list[PackRecommendation]:
+        """The recommendations listed in full. Over ten years most are complete: listing every assured
+        action made a pack of hundreds of pages that took minutes to lay out and buried what is live."""
+        return [rec for rec in self.recommendations if rec.is_open]
+
+    @property
+    def completed(self) -> str:
+        """What the pack counts but does not list: the complete recommendations and closed actions."""
+        recs = len(self.recommendations) - len(self.open_recommendations)
+        closed = sum(1 for line in self.actions if not line.is_open)
+        return (f"{recs} further recommendation{'s' * (recs != 1)} complete, and {closed} action"
+                f"{'s' * (closed != 1)} assured, withdrawn or superseded, are counted above but not listed: "
+                "search the app for a reference to see any of them.")
+
+    @property
+    def overdue_note(self) -> str:
+        count = len(self.overdue)
+        if not count:
+            return "No action is overdue."
+        return (f"{count} action{'s are' if count != 1 else ' is'} overdue: each is listed under what is asked "
+                "of the agency, and marked overdue among the open recommendations.")
+
 
 def split_by_agency(data: ReportData) -> list[AgencyPack]:
     """One pack per agency that owns an action or is addressed by a recommendation, by name."""
@@ -97,7 +131,7 @@ def split_by_agency(data: ReportData) -> list[AgencyPack]:
                 by_owner[line.owner].append(line)
             for name in set(rec.addressed_to) | set(by_owner):
                 answer = next((r.split(": ", 1)[1] for r in rec.responses if r.startswith(f"{name}: ")),
-                              "None recorded")
+                              NO_RESPONSE)
                 pack(name).recommendations.append(PackRecommendation(
                     review.reference, review.title, rec.number, rec.text, answer, by_owner.get(name, [])))
     for item in data.unanswered:
@@ -134,18 +168,33 @@ def pack_docx(pack: AgencyPack) -> bytes:
     w.table([pack.labels[r] for r in ALL_RATINGS] + ["Total"],
             [[counts[r] for r in ALL_RATINGS] + [len(pack.actions)]], "Actions by rating")
     w.heading("Overdue actions", 1)
-    actions_table(w, pack.overdue, "Overdue actions")
-    w.heading("Recommendations and actions", 1)
-    for rec in pack.recommendations:
-        w.heading(f"{rec.review_reference} recommendation {rec.number}", 2)
-        w.paragraph(rec.text)
-        w.paragraph(rec.response, "Formal response: ")
-        actions_table(w, rec.actions, f"Actions on {rec.review_reference} recommendation {rec.number}")
+    w.paragraph(pack.overdue_note)
+    w.heading("Open recommendations and their live actions", 1)
+    if pack.open_recommendations:
+        w.table(("Recommendation", "Action", "Lead", "Due", "Rating and reason"), _open_rows(pack),
+                "Open recommendations, the agency's formal response and its live actions", widths=(3, 7, 3, 2.5, 4))
+    else:
+        w.paragraph("No recommendation is open for the agency.")
+    w.paragraph(pack.completed)
     w.footer_page_numbers(f"{pack.title} as at {long_date(pack.as_at)}")
     w.doc.core_properties.title = pack.title
     out = io.BytesIO()
     w.doc.save(out)
     return out.getvalue()
+
+
+def _due(line: ActionLine) -> str:
+    return short_date(line.due_date) + ("\nOverdue" if line.overdue else "")
+
+
+def _open_rows(pack: AgencyPack):
+    """A row for each open recommendation (its words and the agency's response), then one per live action."""
+    for rec in pack.open_recommendations:
+        name = f"{rec.review_reference} recommendation {rec.number}"
+        yield (name, f"{rec.text}\nFormal response: {rec.response}", "", "", "")
+        for line in rec.open_actions:
+            yield (name, f"{line.reference}\n{line.description}", line.lead, _due(line),
+                   f"{line.rating_label}: {line.reason.split(': ', 1)[-1]}")
 
 
 def pack_html(pack: AgencyPack) -> str:
@@ -159,23 +208,27 @@ def safe_name(text: str) -> str:
 
 def build_packs(as_at: date, on_progress: Callable[[str], None] = lambda text: None, *,
                 pdf: bool = True) -> tuple[bytes, dict[str, list[str]]]:
-    """The zip of every agency's pack, and which files are whose."""
+    """The zip of every agency's pack, and which files are whose. The data is gathered once for all
+    agencies; the PDFs are laid out in one renderer process (render.htmls_to_pdfs), not one each."""
     on_progress("Gathering the data for every agency")
     data = build_report_data(resolve_scope(as_at), load_settings(), partnership=current_app.config["PARTNERSHIP_NAME"],
                              generated_by="", generated_at=utcnow())
     packs = split_by_agency(data)
-    files: dict[str, list[str]] = {}
+    stems = [f"{as_at.isoformat()}-{safe_name(pack.short_name)}" for pack in packs]
+    files: dict[str, list[str]] = {pack.agency: [f"{stem}.docx"] for pack, stem in zip(packs, stems, strict=True)}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
         for number, pack in enumerate(packs, start=1):
-            on_progress(f"Writing the pack for {pack.agency} ({number} of {len(packs)})")
-            stem = f"{as_at.isoformat()}-{safe_name(pack.short_name)}"
-            names = [f"{stem}.docx"]
-            bundle.writestr(names[0], pack_docx(pack))
-            if pdf:
-                names.append(f"{stem}.pdf")
-                bundle.writestr(names[1], html_to_pdf(pack_html(pack)).pdf)
-            files[pack.agency] = names
+            on_progress(f"Writing the Word pack for {pack.agency} ({number} of {len(packs)})")
+            bundle.writestr(files[pack.agency][0], pack_docx(pack))
+        if pdf and packs:
+            def laying_out(number: int) -> None:
+                on_progress(f"Laying out the PDF for {packs[number - 1].agency} ({number} of {len(packs)})")
+
+            pdfs = htmls_to_pdfs([pack_html(pack) for pack in packs], laying_out)
+            for pack, stem, content in zip(packs, stems, pdfs, strict=True):
+                files[pack.agency].append(f"{stem}.pdf")
+                bundle.writestr(files[pack.agency][1], content)
     return out.getvalue(), files
 
 

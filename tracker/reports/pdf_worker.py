@@ -1,8 +1,14 @@
 """Run as `python -m tracker.reports.pdf_worker ASSETS_DIR`: HTML on stdin, a tagged PDF on stdout,
 and one line of JSON on stderr (pages, seconds, peak memory). Started by render.html_to_pdf with limits.
 
+With `--batch` (render.htmls_to_pdfs: the agency packs) stdin is a JSON list of HTML documents, laid out
+one after the other in this one process, so WeasyPrint, its fonts and the stylesheet are loaded once, not
+once per document. Before each it prints `progress N` (1-based); each PDF follows as one line,
+`pdf BASE64`; stderr ends with the JSON line, `pages` then a list.
+
 Only WeasyPrint is imported (not the application), and only files under ASSETS_DIR can be fetched."""
 
+import base64
 import gc
 import json
 import resource
@@ -13,6 +19,7 @@ from urllib.parse import unquote, urlparse
 
 import pydyf
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, path2url
 
 PDF_VARIANT = "pdf/ua-1"
@@ -57,18 +64,42 @@ class LocalAssetsOnly(URLFetcher):
         return super().fetch(url, headers)
 
 
-def render(html: str, root: Path) -> tuple[bytes, int]:
-    document = HTML(string=html, base_url=path2url(str(root)) + "/", url_fetcher=LocalAssetsOnly(root)).render()
-    return document.write_pdf(pdf_variant=PDF_VARIANT), len(document.pages)
+def render(html: str, root: Path, font_config: FontConfiguration | None = None,
+           cache: dict | None = None) -> tuple[bytes, int]:
+    """One document; a batch passes the same font configuration and cache (the stylesheet's fetched
+    files) to every document."""
+    options = {"cache": cache} if cache is not None else {}
+    document = HTML(string=html, base_url=path2url(str(root)) + "/", url_fetcher=LocalAssetsOnly(root)).render(
+        font_config=font_config, **options)
+    return document.write_pdf(pdf_variant=PDF_VARIANT, font_config=font_config, **options), len(document.pages)
+
+
+def render_batch(htmls: list[str], root: Path) -> list[int]:
+    """Every document in turn, each PDF written out as soon as it is made (so memory holds one)."""
+    font_config, cache, pages = FontConfiguration(), {}, []
+    out = sys.stdout.buffer
+    for number, html in enumerate(htmls, start=1):
+        out.write(f"progress {number}\n".encode("ascii"))
+        out.flush()
+        pdf, count = render(html, root, font_config, cache)
+        out.write(b"pdf " + base64.b64encode(pdf) + b"\n")
+        out.flush()
+        pages.append(count)
+        del pdf
+        gc.collect()  # the last document's layout, before the next one's
+    return pages
 
 
 def main() -> None:
     root = Path(sys.argv[1])
     tune()
     started = time.perf_counter()
-    pdf, pages = render(sys.stdin.buffer.read().decode("utf-8"), root)
-    sys.stdout.buffer.write(pdf)
-    sys.stdout.buffer.flush()
+    if "--batch" in sys.argv[2:]:
+        pages = render_batch(json.loads(sys.stdin.buffer.read().decode("utf-8")), root)
+    else:
+        pdf, pages = render(sys.stdin.buffer.read().decode("utf-8"), root)
+        sys.stdout.buffer.write(pdf)
+        sys.stdout.buffer.flush()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({"pages": pages, "seconds": round(time.perf_counter() - started, 3),
                       "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),

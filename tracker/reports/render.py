@@ -7,8 +7,10 @@ down. That process fetches nothing but files under the report's own asset folder
 
 from __future__ import annotations
 
+import base64
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,19 +54,37 @@ def commentary_context(notes: dict[str, str] | None) -> dict:
     return {"note": lambda key: commentary.to_html(notes.get(key), "commentary"), "notes": notes}
 
 
-def html_to_pdf(html: str, *, timeout: float | None = None, memory_mb: int | None = None) -> RenderedPdf:
-    """Lay out the HTML in a separate, limited process and return the PDF bytes."""
+def _run_worker(source: bytes, extra: list[str], timeout: float | None, memory_mb: int | None,
+                on_progress: Callable[[str], None] | None = None) -> tuple[bytes, dict]:
+    """The PDF worker in its limited process: its stdout, and the statistics from its stderr."""
     config = current_app.config
     timeout = timeout or config.get("REPORT_RENDER_TIMEOUT", 300)
     memory_mb = memory_mb or config.get("REPORT_RENDER_MEMORY_MB", 2048)
     try:
-        done = run_limited([sys.executable, "-m", "tracker.reports.pdf_worker", str(assets_dir())],
-                           input=html.encode("utf-8"), timeout=timeout, memory_mb=memory_mb)
+        done = run_limited([sys.executable, "-m", "tracker.reports.pdf_worker", str(assets_dir()), *extra],
+                           input=source, timeout=timeout, memory_mb=memory_mb, on_progress=on_progress)
     except LimitExceeded as error:
         if error.kind == "time":
             raise RenderError(f"The PDF took longer than {timeout:.0f} seconds to lay out.") from error
         raise RenderError(f"The PDF could not be laid out within {memory_mb} MB of memory.") from error
     if done.returncode != 0:
         raise RenderError("The PDF could not be laid out: " + done.stderr_tail())
-    stats = json.loads(done.stderr.decode("utf-8").strip().splitlines()[-1])
-    return RenderedPdf(done.stdout, stats["pages"], stats["seconds"], stats["peak_mb"], stats["cpu_seconds"])
+    return done.stdout, json.loads(done.stderr.decode("utf-8").strip().splitlines()[-1])
+
+
+def html_to_pdf(html: str, *, timeout: float | None = None, memory_mb: int | None = None) -> RenderedPdf:
+    """Lay out the HTML in a separate, limited process and return the PDF bytes."""
+    pdf, stats = _run_worker(html.encode("utf-8"), [], timeout, memory_mb)
+    return RenderedPdf(pdf, stats["pages"], stats["seconds"], stats["peak_mb"], stats["cpu_seconds"])
+
+
+def htmls_to_pdfs(htmls: list[str], on_progress: Callable[[int], None] = lambda number: None, *,
+                  timeout: float | None = None, memory_mb: int | None = None) -> list[bytes]:
+    """Lay out several documents in ONE limited process (WeasyPrint and its fonts loaded once; the
+    limits apply to the whole batch). `on_progress(n)` as the n-th (1-based) is started."""
+    out, stats = _run_worker(json.dumps(htmls).encode("utf-8"), ["--batch"], timeout, memory_mb,
+                             lambda text: on_progress(int(text)))
+    pdfs = [base64.b64decode(line[4:]) for line in out.splitlines() if line.startswith(b"pdf ")]
+    if len(pdfs) != len(htmls) or len(stats["pages"]) != len(htmls):
+        raise RenderError(f"The PDF worker returned {len(pdfs)} documents of {len(htmls)}.")
+    return pdfs

@@ -76,26 +76,38 @@ def configure(app: Flask) -> None:
         huey.immediate = True
 
 
-def run_generation(report_id: int) -> None:
-    """Generate one queued report, committing each step so the progress page can show it."""
-    report = db.session.get(BoardReport, report_id)
-    if report is None or report.status != ReportStatus.QUEUED:
-        return
-    generate_report(report, on_progress=lambda text: db.session.commit())
-    db.session.commit()
-
-
-@huey.task()
-def generate_report_task(report_id: int) -> None:
+def _in_app(work: Callable[..., object], *args: object) -> None:
+    """Run a task's work in an application context: the caller's (an immediate queue, in a request or
+    a command), or else the consumer's own application, with the session removed afterwards."""
     if has_app_context():
-        run_generation(report_id)
+        work(*args)
         return
     app = _consumer_app()
     with app.app_context():
         try:
-            run_generation(report_id)
+            work(*args)
         finally:
             db.session.remove()
+
+
+def _run_queued(model: type[BoardReport | PackRun], row_id: int, generate: Callable[..., object]) -> None:
+    """Make one queued job (a row still waiting: a job already taken or gone is left alone), committing
+    each step so its page shows the progress."""
+    job = db.session.get(model, row_id)
+    if job is None or job.status != ReportStatus.QUEUED:
+        return
+    generate(job, on_progress=lambda text: db.session.commit())
+    db.session.commit()
+
+
+def run_generation(report_id: int) -> None:
+    """Generate one queued report, committing each step so the progress page can show it."""
+    _run_queued(BoardReport, report_id, generate_report)
+
+
+@huey.task()
+def generate_report_task(report_id: int) -> None:
+    _in_app(run_generation, report_id)
 
 
 def enqueue_report(report_id: int) -> None:
@@ -111,24 +123,12 @@ def enqueue_report(report_id: int) -> None:
 def run_packs(run_id: int) -> None:
     """Make one queued run of the agency packs, committing each step so its page shows the progress
     ("Writing the pack for Police (3 of 12)")."""
-    run = db.session.get(PackRun, run_id)
-    if run is None or run.status != ReportStatus.QUEUED:
-        return
-    generate_packs(run, on_progress=lambda text: db.session.commit())
-    db.session.commit()
+    _run_queued(PackRun, run_id, generate_packs)
 
 
 @huey.task()
 def generate_packs_task(run_id: int) -> None:
-    if has_app_context():
-        run_packs(run_id)
-        return
-    app = _consumer_app()
-    with app.app_context():
-        try:
-            run_packs(run_id)
-        finally:
-            db.session.remove()
+    _in_app(run_packs, run_id)
 
 
 def enqueue_packs(run_id: int) -> None:
@@ -143,15 +143,7 @@ def prepare_board_papers_task() -> None:
     def run() -> None:
         current_app.logger.info("board papers: %s", run_schedule(today()).summary())
 
-    if has_app_context():
-        run()
-        return
-    app = _consumer_app()
-    with app.app_context():
-        try:
-            run()
-        finally:
-            db.session.remove()
+    _in_app(run)
 
 
 # --- reading uploaded documents ----------------------------------------------------------------------------
@@ -169,15 +161,7 @@ def run_reading(draft_id: int) -> None:
 
 @huey.task()
 def read_document_task(draft_id: int) -> None:
-    if has_app_context():
-        run_reading(draft_id)
-        return
-    app = _consumer_app()
-    with app.app_context():
-        try:
-            run_reading(draft_id)
-        finally:
-            db.session.remove()
+    _in_app(run_reading, draft_id)
 
 
 def enqueue_reading(draft_id: int) -> None:
@@ -210,12 +194,4 @@ def send_reminders_task() -> None:
         summary = run_due_reminders(datetime.now(LONDON).hour, today())
         current_app.logger.info("reminders: %s", summary)
 
-    if has_app_context():
-        run()
-        return
-    app = _consumer_app()
-    with app.app_context():
-        try:
-            run()
-        finally:
-            db.session.remove()
+    _in_app(run)

@@ -64,6 +64,9 @@ class Implementation:
             f"In progress: none of {self.actions} actions assured yet"
 
 
+THEMES_CAPTION = "Themes of the year's reviews found in two or more reviews"
+
+
 @dataclass(frozen=True)
 class ImpactLine:
     reference: str
@@ -146,7 +149,16 @@ def build_chapter(year: int, today: date) -> YearlyChapter:
     national = [NationalLine(t.name, national_counts[t.name], len(t.reviews), t.recommendations, t.open_actions)
                 for t in data.themes if national_counts.get(t.name)]
     return YearlyChapter(start, end, as_at, data, started, completed, published, implementation, impact,
-                         data.themes, national)
+                         year_themes(data.themes, {line.reference for line in (*started, *completed, *published)}),
+                         national)
+
+
+def year_themes(themes: list[ThemeLine], of_year: set[str]) -> list[ThemeLine]:
+    """The recurring themes (two or more reviews) that the year's reviews share, each with the year's
+    reviews only. Listing every review of every theme since records began made cells of hundreds of
+    references on the ten-year data, most of the chapter's layout time, and said little of the year."""
+    return [ThemeLine(t.name, [ref for ref in t.reviews if ref in of_year], t.recommendations, t.open_actions)
+            for t in themes if t.recurring and of_year.intersection(t.reviews)]
 
 
 def _reviews_table(w: DocxWriter, lines: list[ReviewYearLine], what: str) -> None:
@@ -196,11 +208,11 @@ def chapter_docx(chapter: YearlyChapter) -> bytes:
         w.paragraph("No evidence of impact was recorded in the year.")
     w.heading("Recurring themes", 1)
     if chapter.themes:
-        w.table(("Theme", "Reviews", "Recommendations", "Open actions"),
+        w.table(("Theme", "The year's reviews", "Recommendations", "Open actions"),
                 ((t.name, ", ".join(t.reviews), t.recommendations, t.open_actions) for t in chapter.themes),
-                "Themes found in two or more reviews")
+                THEMES_CAPTION)
     else:
-        w.paragraph("No theme recurs across reviews.")
+        w.paragraph("No theme of the year's reviews recurs across reviews.")
     w.heading("Actions on national review findings", 1)
     if chapter.national:
         w.table(("Theme", "National reviews", "Local reviews", "Recommendations", "Open actions"),
