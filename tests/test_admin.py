@@ -410,7 +410,7 @@ def test_audit_export_neutralises_formulas(client, login_as):
     summaries = [row[6] for row in rows[1:]]
     assert "'=cmd|' /C calc'!A0" in summaries and "'+SUM(1,2)" in summaries and "plain text" in summaries
     assert len(rows) == 4  # bounded by the search: no sign-in rows
-    assert all(row[1] == "command line" for row in rows[1:])  # logged outside any request
+    assert all(row[1] == "system job: background work" for row in rows[1:])  # logged outside any request
     exported = db.session.scalar(select(AuditRecord).where(AuditRecord.event == "audit_exported"))
     assert exported.actor_label == admin.email and "3 audit records" in exported.summary
 

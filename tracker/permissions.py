@@ -196,7 +196,9 @@ def can_admin(user: User) -> bool:
 
 
 def can_view_audit(user: User) -> bool:
-    return is_admin(user)
+    """The partnership's audit trail (one partnership per installation): its administrators and its
+    business unit, who answer for the records."""
+    return is_staff(user)
 
 
 TEMPLATE_PREDICATES = {
