@@ -23,8 +23,11 @@ from tracker import permissions
 from tracker.actions.models import (
     LIVE_STATUSES,
     RATED,
+    WORKING_STATUSES,
     Action,
     ActionStatus,
+    AssuranceDecision,
+    Decision,
     ProgressUpdate,
     Rating,
     StatusChange,
@@ -306,3 +309,11 @@ def submission_context(action: Action) -> SubmissionContext:
         select(ProgressUpdate).where(ProgressUpdate.action_id == action.id, ProgressUpdate.withdrawn_at.is_(None))
         .order_by(ProgressUpdate.update_date.desc(), ProgressUpdate.id.desc()).limit(1))
     return SubmissionContext(note or "", latest)
+
+
+def returned_filter():
+    """Actions returned by the business unit and not yet submitted again: still at work, and their
+    latest assurance decision is a return (a reopened action's latest is its acceptance)."""
+    latest = (select(AssuranceDecision.decision).where(AssuranceDecision.action_id == Action.id)
+              .order_by(AssuranceDecision.id.desc()).limit(1).scalar_subquery())
+    return and_(Action.status.in_(WORKING_STATUSES), latest == Decision.RETURNED)
