@@ -182,6 +182,17 @@ def comment_id(w, side):
     return {"action_id": action.id, "comment_id": comment.id}
 
 
+def due_date_request_id(w, side):
+    """A due-date request by the action's own lead just now, still waiting for the business unit."""
+    from tracker.actions.services import pending_due_date_request, request_due_date
+
+    action = w.actions[side]  # asked once per world: each method reuses the waiting request
+    request = pending_due_date_request(action) or request_due_date(
+        action, action.due_date + timedelta(days=30), "Short of staff", by=action.lead, today=TODAY)
+    db.session.commit()
+    return {"action_id": action.id, "request_id": request.id}
+
+
 def measure_id(w, side):
     """A measure of the side's action (made here: the other routes need none)."""
     measure = add_measure(w.actions[side], MeasureFields(
@@ -271,8 +282,9 @@ MATRIX: dict[str, Rule] = {
     "admin.clocks": Rule("admin"),
     "admin.edit_clock": Rule("admin", lambda w, s: {"review_type": "cspr"}),
     "admin.reset_clock": Rule("admin", lambda w, s: {"review_type": "cspr"}),
-    "audit.search": Rule("admin"),
-    "audit.export": Rule("admin"),
+    # The business unit reads its partnership's audit trail (issue 18).
+    "audit.search": Rule("staff"),
+    "audit.export": Rule("staff"),
     "challenges.index": Rule("read"),
     "challenges.new": Rule("challenger", lambda w, s: {"action": w.actions["own"].id}),
     "challenges.show": Rule("challenge_read", lambda w, s: {"challenge_id": w.challenges[s].id}),
@@ -321,6 +333,7 @@ MATRIX: dict[str, Rule] = {
     "withdrawals.comment": Rule("action_work", comment_id),
     # Withdrawing a mistake: the author within the period (here: the own agency's lead), or staff.
     "withdrawals.update": Rule("action_work", update_id),
+    "withdrawals.due_date_request": Rule("action_work", due_date_request_id),
     "withdrawals.evidence": Rule("action_work", lambda w, s: {"action_id": w.actions[s].id,
                                                               "evidence_id": w.evidence[s].id}),
 }

@@ -10,12 +10,14 @@ from sqlalchemy import select
 
 from tests import factories
 from tracker.actions import services as actions
+from tracker.comments import services as comments
 from tracker.extensions import db
 from tracker.search.index import KINDS, rebuild
 from tracker.search.models import SearchEntry
 from tracker.search import queries
 from tracker.search.queries import SearchFilters, highlights, search
 from tracker.users.models import Role
+from tracker.withdrawals import services as withdrawals
 
 
 def text_of(response) -> str:
@@ -38,9 +40,10 @@ def world(app):
                             proposed_rating="green", update_date=factories.TODAY - timedelta(days=1),
                             today=factories.TODAY)
     factories.make_evidence(health_action, lead, kind="impact").title = "Genogram audit of files"
+    comment, _ = comments.post_comment(health_action, by=lead, text="The quokka rota starts in March.")
     db.session.commit()
     return {"police": police, "health": health, "review": review, "rec": rec, "police_action": police_action,
-            "health_action": health_action}
+            "health_action": health_action, "lead": lead, "comment": comment}
 
 
 def _found(user, q, **filters):
@@ -60,6 +63,36 @@ def test_words_find_reviews_recommendations_actions_updates_and_evidence(world):
     assert ("action", world["police_action"].id) in _found(staff, "sergeant")
     assert [k for k, _ in _found(staff, "zebrafinch")] == ["update"]
     assert ("evidence", world["health_action"].evidence[0].id) in _found(staff, "genogram audit")
+
+
+def test_comments_are_found_by_those_who_may_see_the_action(world, app, client, login_as):
+    staff = factories.make_user(Role.BUSINESS_UNIT)
+    assert _found(staff, "quokka") == [("comment", world["comment"].id)]
+    assert _found(staff, "quokka", kind="comment") == [("comment", world["comment"].id)]
+    police_lead = factories.make_user(Role.AGENCY_LEAD, agency=world["police"])
+    assert _found(police_lead, "quokka") == []
+    login_as(None, user=staff)
+    page = client.get("/search/?q=quokka")
+    assert page.status_code == 200 and "rota starts in March" in text_of(page)
+    assert f'href="/actions/{world["health_action"].id}/timeline"' in page.get_data(as_text=True)
+    other = app.test_client()
+    login_as(None, user=police_lead, client=other)
+    page = other.get("/search/?q=quokka")
+    assert page.status_code == 200 and "rota" not in text_of(page)
+
+
+def test_withdrawn_comments_updates_and_evidence_leave_search(world):
+    staff = factories.make_user(Role.BUSINESS_UNIT)
+    action = world["health_action"]
+    update, evidence = action.updates[0], action.evidence[0]
+    for entry in (world["comment"], update, evidence):
+        withdrawals.withdraw(action, entry, by=staff, reason="Posted by mistake")
+    db.session.commit()
+    assert _found(staff, "quokka") == []
+    assert _found(staff, "zebrafinch") == []
+    assert "evidence" not in [k for k, _ in _found(staff, "genogram audit")]
+    before = db.session.scalar(select(db.func.count()).select_from(SearchEntry))
+    assert rebuild(db.session.connection()) == before  # the bulk rebuild agrees with the write path
 
 
 def test_english_stemming(world):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tests.factories import TODAY, make_action, make_agency, make_evidence, make_user
 from tracker.actions import services as actions
-from tracker.actions.models import Action, ProgressUpdate
+from tracker.actions.models import Action, DueDateRequest, ProgressUpdate
 from tracker.audit.models import AuditRecord
 from tracker.errors import DomainError
 from tracker.extensions import db
@@ -94,3 +94,62 @@ def test_another_agency_cannot_see_or_withdraw(client, login_as, world):
     url = f"/actions/{world['action'].id}/evidence/{world['evidence'].id}/withdraw"
     assert client.post(url, data={"reason": "x"}).status_code == 404
     assert db.session.get(type(world["evidence"]), world["evidence"].id).withdrawn_at is None
+
+
+def _ask(world, days_later=30):
+    action = world["action"]
+    request = actions.request_due_date(action, action.due_date + timedelta(days=days_later), "Staff shortage",
+                                       by=world["pat"], today=TODAY)
+    db.session.commit()
+    return request
+
+
+def test_the_author_withdraws_a_due_date_request_and_may_ask_again(client, login_as, world):
+    request = _ask(world)
+    action = world["action"]
+    login_as(Role.AGENCY_LEAD, user=world["pat"])
+    url = f"/actions/{action.id}/due-date-requests/{request.id}/withdraw"
+    page = client.get(f"/actions/{action.id}").get_data(as_text=True)
+    assert url in page and "Waiting for the business unit" in page
+    empty = client.post(url, data={"reason": ""})
+    assert empty.status_code == 422 and "Enter the reason for withdrawing it" in empty.get_data(as_text=True)
+    assert client.post(url, data={"reason": "Asked for the wrong date"}).status_code == 302
+    page = client.get(f"/actions/{action.id}").get_data(as_text=True)
+    assert "Waiting for the business unit" not in page and url not in page
+    assert "Ask for a new due date" in page  # the lead may ask again, for the right date
+    assert "(withdrawn)" in client.get(f"/actions/{action.id}/timeline").get_data(as_text=True)
+    db.session.expire_all()
+    record = db.session.get(DueDateRequest, request.id)
+    assert (record.status, record.decision_note, record.decided_by_id) == (
+        "withdrawn", "Asked for the wrong date", world["pat"].id)
+    assert db.session.scalar(select(AuditRecord).where(AuditRecord.object_type == "DueDateRequest",
+                                                       AuditRecord.object_id == request.id,
+                                                       AuditRecord.event == "update")) is not None
+    assert client.post(url, data={"reason": "Twice"}).status_code == 403
+    _ask(world, days_later=40)
+
+
+def test_a_withdrawn_request_leaves_the_business_units_queue(client, login_as, world):
+    request = _ask(world)
+    login_as(Role.BUSINESS_UNIT)
+    assert world["action"].description in client.get("/actions/due-date-requests").get_data(as_text=True)
+    url = f"/actions/{world['action'].id}/due-date-requests/{request.id}/withdraw"
+    assert client.post(url, data={"reason": "The lead phoned: a mistake"}).status_code == 302
+    assert world["action"].description not in client.get("/actions/due-date-requests").get_data(as_text=True)
+    with pytest.raises(DomainError, match="already been withdrawn"):
+        actions.approve_due_date_request(db.session.get(DueDateRequest, request.id), by=world["staff"])
+
+
+def test_a_due_date_request_after_the_period_or_from_another_agency(client, login_as, world):
+    request = _ask(world)
+    request.requested_at -= timedelta(days=15)
+    db.session.commit()
+    with pytest.raises(DomainError, match="Only its author, within the set period"):
+        services.withdraw_due_date_request(world["action"], request, by=world["pat"], reason="Too late")
+    url = f"/actions/{world['action'].id}/due-date-requests/{request.id}/withdraw"
+    login_as(Role.AGENCY_LEAD, user=world["pat"])
+    assert client.get(url).status_code == 403
+    client.post("/sign-out")
+    login_as(Role.AGENCY_LEAD, agency=world["health"])
+    assert client.post(url, data={"reason": "Not mine"}).status_code == 404
+    assert db.session.get(DueDateRequest, request.id).status == "pending"

@@ -27,7 +27,9 @@ def nav_items() -> list[dict]:
     if permissions.can_import(user):
         items.append(("Import", "imports.new"))
     if permissions.can_admin(user):
-        items.append(("Admin", "admin.index"))
+        items.append(("Admin", "admin.index"))  # the audit trail is one of its sections
+    elif permissions.can_view_audit(user):
+        items.append(("Audit trail", "audit.search"))
     endpoint = request.endpoint or ""
     blueprint = endpoint.split(".")[0]
     link = current_app.jinja_env.globals["url_for"]  # the templates' url_for, which remembers its URLs

@@ -196,7 +196,9 @@ def can_admin(user: User) -> bool:
 
 
 def can_view_audit(user: User) -> bool:
-    return is_admin(user)
+    """The partnership's audit trail (one partnership per installation): its administrators and its
+    business unit, who answer for the records."""
+    return is_staff(user)
 
 
 TEMPLATE_PREDICATES = {
@@ -376,6 +378,21 @@ def can_withdraw_entry(user: User, action: Action, entry) -> bool:
 
 
 TEMPLATE_PREDICATES["can_withdraw_entry"] = can_withdraw_entry
+
+
+def can_withdraw_due_date_request(user: User, action: Action, request) -> bool:
+    """A due-date request asked by mistake, while it still waits for the business unit (a decided one
+    has already moved the date or been answered): the business unit, or its author within the set
+    period while they still work on the action."""
+    if not can_view_action(user, action) or request.status != "pending":
+        return False
+    if is_staff(user):
+        return True
+    return (request.requested_by_id == user.id and works_on(user, action)
+            and utcnow() - request.requested_at <= timedelta(days=load_settings().withdraw_days))
+
+
+TEMPLATE_PREDICATES["can_withdraw_due_date_request"] = can_withdraw_due_date_request
 
 
 # --- comments ---

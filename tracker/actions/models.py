@@ -290,11 +290,14 @@ class RequestStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     DECLINED = "declined"
+    # Withdrawn as a mistake by its author or the business unit (tracker/withdrawals): never decided;
+    # decided_by/decided_at say who withdrew it and when, decision_note why.
+    WITHDRAWN = "withdrawn"
 
     @property
     def label(self) -> str:
         return {"pending": "Waiting for the business unit", "approved": "Approved",
-                "declined": "Declined"}[self.value]
+                "declined": "Declined", "withdrawn": "Withdrawn"}[self.value]
 
 
 class DueDateRequest(db.Model):

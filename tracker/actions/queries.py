@@ -23,9 +23,14 @@ from tracker import permissions
 from tracker.actions.models import (
     LIVE_STATUSES,
     RATED,
+    WORKING_STATUSES,
     Action,
     ActionStatus,
+    AssuranceDecision,
+    Decision,
+    ProgressUpdate,
     Rating,
+    StatusChange,
     action_reference,
     status_label,
 )
@@ -286,3 +291,29 @@ def rating_counts(user: User, day: date, settings: Settings) -> dict[str, int]:
 def rating_summary(grouped: dict[int, list]) -> dict[str, int]:
     counts = Counter(result.value for rows in grouped.values() for _, result in rows)
     return {key: counts.get(key, 0) for key in (*RATED, Rating.NONE)}
+
+
+class SubmissionContext(NamedTuple):
+    """What the decision page shows beside the evidence: the lead's note with the submission, and
+    the latest current (not withdrawn) progress update."""
+    note: str
+    latest_update: ProgressUpdate | None
+
+
+def submission_context(action: Action) -> SubmissionContext:
+    note = db.session.scalar(
+        select(StatusChange.reason).where(StatusChange.action_id == action.id,
+                                          StatusChange.to_status == ActionStatus.SUBMITTED)
+        .order_by(StatusChange.changed_at.desc(), StatusChange.id.desc()).limit(1))
+    latest = db.session.scalar(
+        select(ProgressUpdate).where(ProgressUpdate.action_id == action.id, ProgressUpdate.withdrawn_at.is_(None))
+        .order_by(ProgressUpdate.update_date.desc(), ProgressUpdate.id.desc()).limit(1))
+    return SubmissionContext(note or "", latest)
+
+
+def returned_filter():
+    """Actions returned by the business unit and not yet submitted again: still at work, and their
+    latest assurance decision is a return (a reopened action's latest is its acceptance)."""
+    latest = (select(AssuranceDecision.decision).where(AssuranceDecision.action_id == Action.id)
+              .order_by(AssuranceDecision.id.desc()).limit(1).scalar_subquery())
+    return and_(Action.status.in_(WORKING_STATUSES), latest == Decision.RETURNED)

@@ -49,6 +49,7 @@ from tracker.actions.queries import (
     impact_review_due,
     loaded_actions,
     paginate_actions,
+    submission_context,
 )
 from tracker.actions.ratings import rate, rating_days
 from tracker.challenges.services import live_challenges_on
@@ -432,7 +433,8 @@ def decide(action_id: int):
                   else "Action returned to the agency.", "success")
             return redirect(_back(action))
     return render_template("actions/decide.html", form=form, action=action, back_href=_back(action),
-                           standings=standings(action.id, action.recommendation_id)), form_status(form)
+                           standings=standings(action.id, action.recommendation_id),
+                           submission=submission_context(action)), form_status(form)
 
 
 @bp.route("/<id:action_id>/close", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 
+import click
 from flask import has_request_context, request
 from sqlalchemy import event, inspect, insert
 from sqlalchemy.orm import Session
@@ -47,7 +48,11 @@ def as_system_job(name: str) -> Iterator[None]:
         _JOB.reset(token)
 
 
-def _actor() -> tuple[int | None, str, str]:
+def _actor(touched=()) -> tuple[int | None, str, str]:
+    """Who acted: the signed-in person, or the system job. Every entry names one (issue 18): a
+    request made before signing in names the account it touched (a sign-in, a password reset), else
+    the page; a command names itself ("system job: flask send-reminders"); other work outside a
+    request (a thread, a queue job without `as_system_job`) says so."""
     job = _JOB.get()
     if job:
         return None, f"system job: {job}", ""
@@ -56,8 +61,15 @@ def _actor() -> tuple[int | None, str, str]:
         user = signed_in_user()
         if user is not None:
             return user.id, user.email, addr
-        return None, "anonymous", addr
-    return None, "command line", ""
+        account = next((obj for obj in touched if type(obj).__name__ == "User"), None)
+        if account is not None:
+            return None, f"{account.email} (not signed in)", addr  # named, not proven: no actor_id
+        return None, f"system job: web page {request.endpoint or request.path} (not signed in)", addr
+    command = click.get_current_context(silent=True)
+    if command is not None:
+        return None, f"system job: {command.command_path}", ""
+    return None, "system job: background work", ""
+
 
 
 def _changes(obj, *, new: bool, deleted: bool) -> dict:
@@ -90,7 +102,7 @@ def _changes(obj, *, new: bool, deleted: bool) -> dict:
 
 
 def _after_flush(session: Session, flush_context) -> None:
-    actor_id, label, addr = _actor()
+    actor_id, label, addr = _actor((*session.new, *session.dirty))
     now = utcnow()
     rows = []
     for kind, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
@@ -127,7 +139,7 @@ def register(app) -> None:
 
 def log_event(event_name: str, *, obj=None, summary: str = "", actor=None, changes: dict | None = None) -> None:
     """Record something that changes no row, e.g. a sign-in or a download."""
-    actor_id, label, addr = _actor()
+    actor_id, label, addr = _actor((obj,) if obj is not None else ())
     if actor is not None:
         actor_id, label = actor.id, actor.email
     db.session.add(AuditRecord(

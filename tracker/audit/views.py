@@ -1,5 +1,5 @@
 """The audit trail's pages, among the admin pages (/admin/audit and its CSV export). Administrators
-only; every other role gets 403, whatever the method. Records are read here, never changed."""
+and the business unit (permissions.can_view_audit); every other role gets 403, whatever the method. Records are read here, never changed."""
 
 import csv
 import io
@@ -31,11 +31,11 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @bp.before_request
-def admins_only():
-    """Every audit page, GET or POST: sign in first, then administrators only."""
+def auditors_only():
+    """Every audit page, GET or POST: sign in first, then administrators and the business unit only."""
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
-    if not permissions.can_admin(current_user):
+    if not permissions.can_view_audit(current_user):
         abort(403)
     return None
 

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from tracker import permissions
 from tracker.actions.models import WORKING_STATUSES, Action, ActionStatus, DueDateRequest, RequestStatus
 from tracker.actions.queries import (ActionFilters, actions_query, count_actions, impact_review_due,
-                                     paginate_actions, rating_counts)
+                                     paginate_actions, rating_counts, returned_filter)
 from tracker.actions.ratings import rate, rating_days
 from tracker.challenges.services import age_in_days, waiting_for_agency
 from tracker.clock import today
@@ -21,8 +21,10 @@ bp = Blueprint("main", __name__)
 HOME_LIST_SIZE = 10
 
 
-def _section(user, filters, day, settings, limit=HOME_LIST_SIZE):
+def _section(user, filters, day, settings, limit=HOME_LIST_SIZE, where=None):
     stmt, days = actions_query(user, filters), rating_days(day, settings)
+    if where is not None:
+        stmt = stmt.where(where)
     total = count_actions(stmt, days)
     actions = paginate_actions(stmt, days, page=1, per_page=limit, total=total).items if total else []
     return {"actions": [(a, rate(a, day, settings)) for a in actions], "total": total}
@@ -36,6 +38,8 @@ def home():
     user = signed_in_user()
     sections = {}
     if user.has_role(Role.AGENCY_LEAD):
+        # Returned submissions first: work the business unit has sent back (issue 18 point 7).
+        sections["returned"] = _section(user, ActionFilters(sort="due"), day, settings, where=returned_filter())
         sections["mine"] = _section(user, ActionFilters(open_only=True, sort="due"), day, settings, limit=25)
         total, waiting = waiting_for_agency(user, HOME_LIST_SIZE)
         sections["challenges"] = {"rows": waiting, "total": total}

@@ -6,7 +6,8 @@ body) and its permission scope (the action it belongs to, whose visibility it sh
 everyone who reads reviews may find it). The same statement fills the index in bulk
 (`rebuild`) and refreshes the few records a flush wrote (the session listener below), so the two
 can never disagree. Deletions need nothing: the entries go with their review or action by foreign
-key, and a deleted record's refresh finds no row to insert."""
+key, and a deleted record's refresh finds no row to insert. A record withdrawn as a mistake
+(tracker/withdrawals) is a write like any other: its statement no longer yields it, so it leaves."""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -17,6 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from tracker.actions.models import Action, ProgressUpdate
+from tracker.comments.models import Comment
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
@@ -48,7 +50,7 @@ def register(kind: SearchKind) -> None:
 
 
 _review, _rec, _action = Review.__table__.c, Recommendation.__table__.c, Action.__table__.c
-_update, _evidence = ProgressUpdate.__table__.c, Evidence.__table__.c
+_update, _evidence, _comment = ProgressUpdate.__table__.c, Evidence.__table__.c, Comment.__table__.c
 _NO_DATE = null()
 
 
@@ -86,14 +88,22 @@ register(SearchKind(
     "update", "Progress update", ProgressUpdate,
     # No title: "progress update" in every update's text would make those words match 60,000 entries.
     _action_rows(_update.id, _action.review_id, _action.id, _action_reference(), literal(""),
-                 _update.narrative, _update.update_date).join(ProgressUpdate.__table__, _update.action_id == _action.id),
+                 _update.narrative, _update.update_date).join(ProgressUpdate.__table__, _update.action_id == _action.id)
+    .where(_update.withdrawn_at.is_(None)),  # withdrawn as a mistake: off the current pages, so off search
     _update.id, _action.review_id, ("actions.show", "action_id", "action_id")))
 register(SearchKind(
     "evidence", "Evidence", Evidence,
     _action_rows(_evidence.id, _action.review_id, _action.id, _action_reference(), _evidence.title,
                  _evidence.description, _evidence.effective_date)
-    .join(Evidence.__table__, _evidence.action_id == _action.id),
+    .join(Evidence.__table__, _evidence.action_id == _action.id).where(_evidence.withdrawn_at.is_(None)),
     _evidence.id, _action.review_id, ("actions.show", "action_id", "action_id")))
+register(SearchKind(
+    # Comments are read on the action's timeline by whoever may see the action: the same scope.
+    "comment", "Comment", Comment,
+    _action_rows(_comment.id, _action.review_id, _action.id, _action_reference(), literal(""),
+                 _comment.text, _NO_DATE)
+    .join(Comment.__table__, _comment.action_id == _action.id).where(_comment.withdrawn_at.is_(None)),
+    _comment.id, _action.review_id, ("timeline.show", "action_id", "action_id")))
 
 
 _entries = SearchEntry.__table__.c

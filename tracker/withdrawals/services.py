@@ -1,4 +1,4 @@
-"""Withdraw a progress update, an evidence file or a comment posted by mistake. Nothing is deleted: the row is
+"""Withdraw a progress update, an evidence file, a comment or a due-date request posted by mistake. Nothing is deleted: the row is
 marked withdrawn (who, when, why), so it leaves the action's current pages, lists and reports (the
 Action.updates and Action.evidence relationships skip it) but stays in the audit trail and in the
 as-at history of any day before the withdrawal (tracker/reports/data/history.py)."""
@@ -6,7 +6,7 @@ as-at history of any day before the withdrawal (tracker/reports/data/history.py)
 from sqlalchemy import select
 
 from tracker import permissions
-from tracker.actions.models import Action, ProgressUpdate
+from tracker.actions.models import Action, DueDateRequest, ProgressUpdate, RequestStatus
 from tracker.comments.models import Comment
 from tracker.errors import DomainError
 from tracker.evidence.models import Evidence
@@ -31,6 +31,25 @@ def withdraw(action: Action, entry: ProgressUpdate | Evidence | Comment, *, by: 
     db.session.flush()
     if isinstance(entry, ProgressUpdate):
         _recount_latest_update(action)
+
+
+def withdraw_due_date_request(action: Action, request: DueDateRequest, *, by: User, reason: str) -> None:
+    """A request still waiting for the business unit, withdrawn: it leaves the queue and the action's page
+    (the lead may ask again), and stays on the timeline and in the audit as withdrawn, by whom and why."""
+    reason = (reason or "").strip()
+    if request.action_id != action.id:
+        raise DomainError("That request belongs to another action.")
+    if request.status != RequestStatus.PENDING:
+        raise DomainError(f"This request has already been {request.status}.")
+    if not permissions.can_withdraw_due_date_request(by, action, request):
+        raise DomainError("Only its author, within the set period, or the business unit can withdraw this.")
+    if not reason:
+        raise DomainError("Enter the reason for withdrawing it.", field="reason")
+    request.status = RequestStatus.WITHDRAWN
+    request.decided_by_id = by.id
+    request.decided_at = utcnow()
+    request.decision_note = reason
+    db.session.flush()
 
 
 def _recount_latest_update(action: Action) -> None:

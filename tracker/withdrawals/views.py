@@ -7,7 +7,7 @@ from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired
 
 from tracker import lengths, permissions
-from tracker.actions.models import Action, ProgressUpdate
+from tracker.actions.models import Action, DueDateRequest, ProgressUpdate
 from tracker.comments.models import Comment
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
@@ -58,3 +58,22 @@ def evidence(action_id: int, evidence_id: int):
 @bp.route("/<id:action_id>/comments/<id:comment_id>/withdraw", methods=["GET", "POST"])
 def comment(action_id: int, comment_id: int):
     return _page(Comment, action_id, comment_id, "comment")
+
+
+@bp.route("/<id:action_id>/due-date-requests/<id:request_id>/withdraw", methods=["GET", "POST"])
+def due_date_request(action_id: int, request_id: int):
+    user = signed_in_user()
+    action = db.session.get(Action, action_id)
+    if action is None or not permissions.can_view_action(user, action):
+        abort(404)
+    entry = db.session.get(DueDateRequest, request_id)
+    if entry is None or entry.action_id != action.id:
+        abort(404)
+    require(permissions.can_withdraw_due_date_request(user, action, entry))
+    form = WithdrawForm()
+    if form.validate_on_submit() and run_service(form, lambda: services.withdraw_due_date_request(
+            action, entry, by=user, reason=form.reason.data)):
+        flash("The due-date request was withdrawn. It stays in the audit trail.", "success")
+        return redirect(url_for("actions.show", action_id=action.id))
+    return render_template("withdrawals/withdraw.html", form=form, action=action, entry=entry,
+                           what="due-date request"), form_status(form)
