@@ -1,6 +1,7 @@
 """Issue 18's interface trip-ups, in a real browser: the searchable theme pickers (with and without
 JavaScript), the action tables at phone width, and the long review page's tab stops and landmarks."""
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import shot, sign_in
@@ -62,3 +63,56 @@ def test_theme_filter_on_the_actions_list_is_searchable(page):
     page.get_by_role("option", name=wanted).click()
     assert theme_select.evaluate("s => s.options[s.selectedIndex].text").strip() == wanted
     check_axe(page, "actions list, theme filter open")
+
+
+NARROW_LISTS = [
+    ("home", "/", ("Due", "Rating")),
+    ("actions list", "/actions/?sort=due", ("Due", "Rating")),
+    ("review page", "/reviews/{review}", ("Due", "Rating")),
+    ("assurance queue", "/actions/assurance", ("Due",)),
+]
+
+
+def _busy_review_id() -> int:
+    from sqlalchemy import func, select
+
+    from tests.browser.conftest import LIVE
+    from tracker.actions.models import Action
+    from tracker.extensions import db
+
+    with LIVE["app"].app_context():
+        review = db.session.scalar(select(Action.review_id).group_by(Action.review_id)
+                                   .order_by(func.count().desc(), Action.review_id).limit(1))
+        db.session.remove()
+    return review
+
+
+@pytest.mark.parametrize("width", [320, 400])
+def test_due_date_and_rating_stay_in_view_on_narrow_screens(page, width):
+    sign_in(page, BUSINESS_UNIT)
+    page.set_viewport_size({"width": width, "height": 700})
+    review = _busy_review_id()
+    for name, path, columns in NARROW_LISTS:
+        page.goto(path.format(review=review))
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+        for column in columns:
+            cells = page.locator(f"table.app-table--stack td[data-label='{column}']")
+            assert cells.count() > 0, f"{name}: no {column} cells"
+            for index in range(min(cells.count(), 5)):
+                cell = cells.nth(index)
+                # where the cell sits with its table box scrolled to the start, as a reader first sees it
+                left, right = cell.evaluate("""c => {
+                    const box = c.closest('.app-table-wrapper'); if (box) box.scrollLeft = 0;
+                    const r = c.getBoundingClientRect(); return [r.left, r.right]; }""")
+                assert right > left, f"{name}: {column} cell {index} not shown"
+                assert 0 <= left and right <= width, (
+                    f"{name} at {width} px: {column} cell {index} spans {left:.0f}-{right:.0f} px")
+                # the cell says what it is, its header being hidden at this width
+                label = cell.evaluate("c => getComputedStyle(c, '::before').content")
+                assert column in label, f"{name}: {column} cell shows {label}"
+            # and no sideways scroll inside the table's own box either
+            wrapper = cells.first.locator("xpath=ancestor::div[contains(@class, 'app-table-wrapper')]")
+            if wrapper.count():
+                assert wrapper.evaluate("w => w.scrollWidth <= w.clientWidth + 1"), f"{name}: table box scrolls"
+        if width == 320:
+            shot(page, f"narrow-320-{name.replace(' ', '-')}")
