@@ -13,8 +13,8 @@ varies from run to run), and the workers' CPU time per request. Every run measur
 and each page's CPU time per request is divided by the bare page's of the same run ("x bare", the median
 of the runs' ratios): budgets as ratios hold on a faster or slower machine, where absolute requests per
 second did not. It prints a table and checks the gates (the same query count at both sizes, median
-< 150 ms, list pages within 10x the bare page's CPU per request, every page within 32x); it exits 1 if
-one is missed, unless --no-check. It also marks the pages short of the targets (median < 50 ms,
+< 150 ms, a search's < 100 ms, list pages within 10x the bare page's CPU per request, every page
+within 32x); it exits 1 if one is missed, unless --no-check. It also marks the pages short of the targets (median < 50 ms,
 lists within 3x, every page within 10x), which do not fail the run until every page meets them.
 """
 
@@ -77,7 +77,14 @@ PAGES = [
     ("library search", "scrutineer@example.org", "/library/?" + urlencode({"q": "neglect"}), True),
     ("search", "business.unit@example.org", "/search/?" + urlencode({"q": "training"}), True),
     ("search, agency lead", "health.lead@example.org", "/search/?" + urlencode({"q": "audit"}), True),
+    # A broad word with a narrow filter: 140-180 ms under load before issue 18's short-list filter.
+    ("search, word + status", "business.unit@example.org", "/search/?" + urlencode({"q": "audit", "status": "open"}),
+     True),
+    ("search, word + kind, lead", "health.lead@example.org", "/search/?" + urlencode({"q": "the", "kind": "review"}),
+     True),
 ]
+#: Issue 18, point 9: search answers within 100 ms (median) on the ten-year data, a gate of its own.
+SEARCH_MEDIAN_GATE_MS = 100
 
 
 def flask(instance: Path, *args: str) -> None:
@@ -375,7 +382,9 @@ def main() -> int:
         problems, short_of = [], []
         if name != BARE and counts["large"][name] != counts["demo"][name]:
             problems.append("queries grow with data")
-        if median >= MEDIAN_GATE_MS:
+        if name.startswith("search") and median >= SEARCH_MEDIAN_GATE_MS:
+            problems.append(f"median >= {SEARCH_MEDIAN_GATE_MS} ms (search)")
+        elif median >= MEDIAN_GATE_MS:
             problems.append(f"median >= {MEDIAN_GATE_MS} ms")
         elif median >= MEDIAN_TARGET_MS:
             short_of.append(f"median >= {MEDIAN_TARGET_MS} ms")
