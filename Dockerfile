@@ -3,7 +3,7 @@
 # Not built on the machine this was written on (it cannot run containers): tests/test_ops_containers.py
 # checks its shape, and tests/test_ops_serve.py runs the same gunicorn command line as real processes.
 
-# --- assets: GOV.UK Frontend from npm, copied into tracker/static/govuk ------------------------------
+# --- assets: GOV.UK Frontend and accessible-autocomplete from npm, copied into tracker/static ------
 FROM node:22-bookworm-slim AS assets
 WORKDIR /src
 COPY package.json package-lock.json ./
@@ -31,6 +31,7 @@ COPY migrations migrations
 COPY templates templates
 COPY wsgi.py ./
 COPY --from=assets /src/tracker/static/govuk tracker/static/govuk
+COPY --from=assets /src/tracker/static/autocomplete tracker/static/autocomplete
 # The instance folder (the secret key file, a local queue) belongs to the unprivileged user; in
 # production every setting comes from the environment (README: Deploying).
 RUN mkdir -p /app/instance && chown tracker:tracker /app/instance

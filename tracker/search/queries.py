@@ -68,7 +68,42 @@ class SearchResults:
     ranked: bool  # best match first; else newest first, more than RANKED_AT_MOST matches
 
 
-def _matches(user: User, filters: SearchFilters, dialect: str, newest: bool) -> Select:
+#: A filter that leaves at most this many entries (a status, an agency, a kind) is applied first on
+#: SQLite: the matches are then checked against that short list, not each joined to its action.
+PREFILTER_AT_MOST = 5000
+
+
+def _filter_conditions(filters: SearchFilters) -> list[ColumnElement]:
+    """The kind, agency and status filters on the entries and their actions, as plain conditions."""
+    conditions = []
+    if filters.kind in KINDS:
+        conditions.append(_entries.kind == filters.kind)
+    if filters.agency_id:
+        conditions.append(_actions.owner_agency_id == filters.agency_id)
+    if filters.status:
+        conditions.append(_actions.status == filters.status)
+    return conditions
+
+
+def _prefilter(filters: SearchFilters) -> Select | None:
+    """The ids of the entries that pass the kind, agency and status filters, read from their
+    indexes, when they are few (counted up to PREFILTER_AT_MOST): a broad word with a narrow filter
+    then costs a probe per match, not a join per match (issue 18: 60 ms down to 10 ms on the
+    ten-year data for "training" with one status). None when there is no such filter, or too many."""
+    conditions = _filter_conditions(filters)
+    if not conditions:
+        return None
+    ids = select(_entries.id).select_from(SearchEntry.__table__)
+    if filters.agency_id or filters.status:
+        ids = ids.join(Action.__table__, _actions.id == _entries.action_id)
+    ids = ids.where(*conditions)
+    few = db.session.execute(select(func.count()).select_from(
+        ids.limit(PREFILTER_AT_MOST + 1).subquery())).scalar_one()
+    return ids if few <= PREFILTER_AT_MOST else None
+
+
+def _matches(user: User, filters: SearchFilters, dialect: str, newest: bool,
+             prefilter: Select | None = None) -> Select:
     """The entries the user may see that match the words and filters, in the order asked."""
     plain = _unindexed if dialect == "sqlite" else (lambda c: c)
     conditions = [or_(_entries.action_id.is_(None), permissions.visible_actions_filter(user))]
@@ -94,6 +129,9 @@ def _matches(user: User, filters: SearchFilters, dialect: str, newest: bool) -> 
         stmt = (select(*_RESULT).select_from(_FTS).join(SearchEntry.__table__, _entries.id == _FTS.c.rowid)
                 .where(text("search_entries_fts MATCH :q")))
         order = (_FTS.c.rowid.desc(),) if newest else (exact, literal_column(_BM25), _entries.id)
+        if prefilter is not None:
+            # unary plus: FTS5 must not take the list as rowid lookups (a MATCH per id: far slower)
+            stmt = stmt.where(_unindexed(_FTS.c.rowid).in_(prefilter))
     return (stmt.outerjoin(Action.__table__, _actions.id == _entries.action_id)
             .where(*conditions).order_by(*order))
 
@@ -117,11 +155,12 @@ def search(user: User, filters: SearchFilters, *, page: int, per_page: int) -> S
     if not filters.searching or not q:
         return SearchResults(paginate(select(*_RESULT).where(false()), page=page, per_page=per_page, total=0), True)
     params = {"q": q, "exact": " ".join(filters.q.split()).lower()}
-    ranked = _matches(user, filters, dialect, newest=False)
+    prefilter = _prefilter(filters) if dialect == "sqlite" else None
+    ranked = _matches(user, filters, dialect, newest=False, prefilter=prefilter)
     count = db.session.execute(select(func.count()).select_from(
         ranked.order_by(None).limit(RANKED_AT_MOST + 1).subquery()), params).scalar_one()
     if count > RANKED_AT_MOST:
-        newest = _matches(user, filters, dialect, newest=True)
+        newest = _matches(user, filters, dialect, newest=True, prefilter=prefilter)
         return SearchResults(paginate(newest, params, page=page, per_page=per_page, total=RANKED_AT_MOST), False)
     return SearchResults(paginate(ranked, params, page=page, per_page=per_page, total=count), True)
 

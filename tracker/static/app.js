@@ -3,3 +3,8 @@
 import { initAll } from "./govuk/govuk-frontend.min.js";
 
 initAll();
+
+// The theme pickers' search boxes, loaded only on the pages that have a picker.
+if (document.querySelector("[data-theme-picker], select[data-theme-select]")) {
+  import("./theme-picker.js");
+}
