@@ -133,7 +133,7 @@ def pack_run_id(w, side):
         for name in names:
             bundle.writestr(name, b"SECRET-OWN pack")
     content = buffer.getvalue()
-    run = PackRun(status="done", as_at_date=TODAY, requested_by_name="Test", files={w.own_agency.name: names},
+    run = PackRun(status="done", as_at_date=TODAY, requested_by_name="Test", files={str(w.own_agency.id): names},
                   content=content, sha256=hashlib.sha256(content).hexdigest(), size_bytes=len(content))
     db.session.add(run)
     db.session.commit()

@@ -98,6 +98,34 @@ def test_a_lead_downloads_only_their_own_agencys_pack(client, login_as, two_agen
     assert _run(client).status_code == 403
 
 
+def test_agencies_whose_names_look_alike_each_get_their_own_pack(client, login_as, app, quick_pdf):
+    """"A&B" and "A-B" are both "a-b" in a file name: each lead still gets their own agency's pack, and
+    keeps getting it after the agency is renamed."""
+    first = factories.make_agency("A&B Health", "A&B")
+    second = factories.make_agency("A-B Care", "A-B")
+    review = factories.make_review("CSPR-2025-08", title="Child S")
+    rec = factories.make_recommendation(review, "1", addressees=[first, second], text="Share records.")
+    factories.make_action(owner=first, recommendation=rec, description="First agency's audit")
+    factories.make_action(owner=second, recommendation=rec, description="Second agency's training")
+    db.session.commit()
+    login_as(Role.BUSINESS_UNIT)
+    _run(client)
+    run = db.session.scalars(select(PackRun)).one()
+    assert run.status == "done", run.error
+    names = zipfile.ZipFile(io.BytesIO(run.content)).namelist()
+    assert len(names) == len(set(names)) == 4
+    first.name = "A and B Health"
+    db.session.commit()
+    for agency, own, other in ((first, "Agency pack: A&B Health", "A-B Care"),
+                               (second, "Agency pack: A-B Care", "A&B Health")):
+        client.post("/sign-out")
+        login_as(Role.AGENCY_LEAD, agency=agency)
+        docx = client.get("/agency-packs/mine.docx")
+        assert docx.status_code == 200
+        _, text = read_back(docx.data)
+        assert own in text and other not in text
+
+
 def test_a_lead_with_no_pack_yet_is_told_so(client, login_as, two_agencies):
     police, _ = two_agencies
     login_as(Role.AGENCY_LEAD, agency=police)

@@ -88,7 +88,7 @@ def _mine(kind: str):
     require(permissions.can_download_own_pack(user))
     agency = db.session.get(Agency, user.agency_id)
     run = latest_done()
-    content = agency_file(run, agency.name, f".{kind}") if run and agency else None
+    content = agency_file(run, agency.id, f".{kind}") if run and agency else None
     if content is None:
         abort(404)
     log_event("report_download", obj=run, summary=f"Downloaded the {kind.upper()} agency pack of {agency.name}")
@@ -112,5 +112,5 @@ def mine_page():
     require(permissions.can_download_own_pack(user))
     agency = db.session.get(Agency, user.agency_id)
     run = latest_done()
-    has_pack = bool(run and agency and agency.name in (run.files or {}))
+    has_pack = bool(run and agency and str(agency.id) in (run.files or {}))
     return render_template("reports/pack_mine.html", run=run, agency=agency, has_pack=has_pack)

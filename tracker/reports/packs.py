@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
+from sqlalchemy import select
 
 from tracker.actions.models import ALL_RATINGS
 from tracker.extensions import db
@@ -37,6 +38,7 @@ from tracker.reports.docx_render import (
 from tracker.reports.models import PackRun, ReportStatus
 from tracker.reports.render import RenderError, htmls_to_pdfs
 from tracker.settings import load_settings
+from tracker.users.models import Agency
 
 
 NO_RESPONSE = "None recorded"
@@ -214,22 +216,43 @@ def build_packs(as_at: date, on_progress: Callable[[str], None] = lambda text: N
     data = build_report_data(resolve_scope(as_at), load_settings(), partnership=current_app.config["PARTNERSHIP_NAME"],
                              generated_by="", generated_at=utcnow())
     packs = split_by_agency(data)
-    stems = [f"{as_at.isoformat()}-{safe_name(pack.short_name)}" for pack in packs]
-    files: dict[str, list[str]] = {pack.agency: [f"{stem}.docx"] for pack, stem in zip(packs, stems, strict=True)}
+    keys = pack_keys(packs)
+    stems = unique_stems(as_at, packs)
+    files: dict[str, list[str]] = {key: [f"{stem}.docx"] for key, stem in zip(keys, stems, strict=True)}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for number, pack in enumerate(packs, start=1):
+        for number, (pack, key) in enumerate(zip(packs, keys, strict=True), start=1):
             on_progress(f"Writing the Word pack for {pack.agency} ({number} of {len(packs)})")
-            bundle.writestr(files[pack.agency][0], pack_docx(pack))
+            bundle.writestr(files[key][0], pack_docx(pack))
         if pdf and packs:
             def laying_out(number: int) -> None:
                 on_progress(f"Laying out the PDF for {packs[number - 1].agency} ({number} of {len(packs)})")
 
             pdfs = htmls_to_pdfs([pack_html(pack) for pack in packs], laying_out)
-            for pack, stem, content in zip(packs, stems, pdfs, strict=True):
-                files[pack.agency].append(f"{stem}.pdf")
-                bundle.writestr(files[pack.agency][1], content)
+            for key, stem, content in zip(keys, stems, pdfs, strict=True):
+                files[key].append(f"{stem}.pdf")
+                bundle.writestr(files[key][1], content)
     return out.getvalue(), files
+
+
+def pack_keys(packs: list[AgencyPack]) -> list[str]:
+    """Whose each pack is: the agency's id, which a lead's download is matched on (a name can be
+    changed, and two names can look alike once made safe for a file name). An agency only named by a
+    recommendation, with no record of its own, is keyed by its name: no lead belongs to it."""
+    ids = {name: id_ for name, id_ in db.session.execute(select(Agency.name, Agency.id)).all()}
+    return [str(ids[pack.agency]) if pack.agency in ids else f"name:{pack.agency}" for pack in packs]
+
+
+def unique_stems(as_at: date, packs: list[AgencyPack]) -> list[str]:
+    """A file name for each pack, never the same twice: "B&NES" and "B-NES" are both "b-nes" once made
+    safe, and a zip can hold two entries of one name, of which a read returns the last."""
+    stems: list[str] = []
+    for pack in packs:
+        stem, number = f"{as_at.isoformat()}-{safe_name(pack.short_name)}", 2
+        while stem in stems:
+            stem, number = f"{as_at.isoformat()}-{safe_name(pack.short_name)}-{number}", number + 1
+        stems.append(stem)
+    return stems
 
 
 def request_packs(as_at: date, by_name: str) -> PackRun:
@@ -274,9 +297,9 @@ def _fail(run: PackRun, message: str) -> PackRun:
     return run
 
 
-def agency_file(run: PackRun, agency: str, suffix: str) -> bytes | None:
+def agency_file(run: PackRun, agency_id: int, suffix: str) -> bytes | None:
     """One agency's file from a finished run (None if the run has none for it)."""
-    names = [n for n in (run.files or {}).get(agency, []) if n.endswith(suffix)]
+    names = [n for n in (run.files or {}).get(str(agency_id), []) if n.endswith(suffix)]
     if not names or not run.content:
         return None
     if hashlib.sha256(run.content).hexdigest() != run.sha256:
