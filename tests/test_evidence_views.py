@@ -213,3 +213,25 @@ def test_a_body_over_the_server_limit_shows_the_form_not_a_bare_error(app, clien
     response = client.post(f"/evidence/new?action_id={action.id}", data=_form(file=_file("huge.pdf", huge)),
                            content_type="multipart/form-data")
     assert response.status_code in (404, 413) and 'enctype="multipart/form-data"' not in _body(response)
+
+
+def test_a_withdrawn_file_is_downloadable_by_the_business_unit_only(client, sign_in):
+    """Withdrawal takes a file off the action's pages; its address must not still serve it to the agency
+    or the board. The business unit keeps it for the record."""
+    from tracker.withdrawals.services import withdraw
+
+    action = _action(status="in_progress")
+    lead = sign_in(Role.AGENCY_LEAD, agency=action.owner_agency)
+    client.post(f"/evidence/new?action_id={action.id}", data=_form(file=_file("wrong child.pdf", PDF)),
+                content_type="multipart/form-data")
+    evidence = db.session.scalars(select(Evidence)).one()
+    withdraw(action, evidence, by=lead, reason="The wrong child's file")
+    db.session.commit()
+    for role in (Role.AGENCY_LEAD, *READERS):
+        sign_in(role, agency=action.owner_agency if role == Role.AGENCY_LEAD else None)
+        response = client.get(f"/evidence/{evidence.id}/download")
+        assert response.status_code == 404 and PDF not in response.data, role
+    sign_in(Role.BUSINESS_UNIT)
+    download = client.get(f"/evidence/{evidence.id}/download")
+    assert download.status_code == 200 and download.data == PDF
+    download.close()

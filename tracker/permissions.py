@@ -11,6 +11,7 @@ from tracker import clock
 from tracker.actions.models import UNSUBMITTED_STATUSES, WORKING_STATUSES, Action, ActionStatus
 from tracker.challenges.models import Challenge
 from tracker.deputies.models import Deputy
+from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.models_base import utcnow
 from tracker.settings import load_settings
@@ -119,6 +120,12 @@ def can_add_evidence(user: User, action: Action) -> bool:
 
 def can_view_evidence(user: User, action: Action) -> bool:
     return can_view_action(user, action)
+
+
+def can_download_evidence(user: User, evidence: Evidence) -> bool:
+    """A withdrawn file has left the action's page, lists and reports; only the business unit (and the
+    administrator) can still fetch it, for the record."""
+    return can_view_evidence(user, evidence.action) and (evidence.withdrawn_at is None or is_staff(user))
 
 
 def can_submit(user: User, action: Action) -> bool:

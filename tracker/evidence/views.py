@@ -85,7 +85,7 @@ def new():
 def download(evidence_id: int):
     """Files are served only here, after the same check as the action page, as attachments."""
     evidence = db.session.get(Evidence, evidence_id)
-    if evidence is None or not permissions.can_view_evidence(signed_in_user(), evidence.action):
+    if evidence is None or not permissions.can_download_evidence(signed_in_user(), evidence):
         abort(404)
     if not evidence.is_file:
         abort(404)
