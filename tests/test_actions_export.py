@@ -92,3 +92,19 @@ def test_write_xlsx_counts_rows(tmp_path):
                   None, None, None, "No"] for n in range(3)])
     with open(tmp_path / "a.xlsx", "wb") as out:
         assert write_xlsx(rows, out) == 3
+
+
+def test_each_export_leaves_an_audit_record_with_who_and_which_filters(app, client, login_as):
+    from sqlalchemy import select
+
+    from tracker.audit.models import AuditRecord
+
+    police, *_ = _setup()
+    lead = login_as(Role.AGENCY_LEAD, agency=police)
+    client.get("/actions/export.csv?rating=red&sort=due").close()
+    client.get("/actions/export.xlsx").close()
+    records = db.session.scalars(select(AuditRecord).where(AuditRecord.event == "export")
+                                 .order_by(AuditRecord.id)).all()
+    assert [r.summary for r in records] == ["Actions list exported as CSV (rating=red&sort=due)",
+                                           "Actions list exported as XLSX"]
+    assert {r.actor_id for r in records} == {lead.id}

@@ -52,6 +52,7 @@ from tracker.actions.queries import (
     submission_context,
 )
 from tracker.actions.ratings import rate, rating_days
+from tracker.audit.services import log_event
 from tracker.challenges.services import live_challenges_on
 from tracker.clock import today
 from tracker.downloads import attachment
@@ -174,6 +175,10 @@ def export(fmt: str):
     _, filters, _ = _list_filters(user, settings)
     rows = export_rows(user, filters, day, settings)
     name = f"actions-{day.isoformat()}.{fmt}"
+    # A bulk download of case records is what an auditor most wants to see: who, when, which filters.
+    asked = request.query_string.decode("utf-8", "replace")[:300]
+    log_event("export", summary=f"Actions list exported as {fmt.upper()}" + (f" ({asked})" if asked else ""))
+    db.session.commit()
     if fmt == "csv":
         return attachment(stream_with_context(csv_chunks(rows)), name, "text/csv")
     return attachment(wrap_file(request.environ, xlsx_file(rows)), name, XLSX_TYPE)
