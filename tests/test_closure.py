@@ -7,10 +7,12 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from tests import factories
 from tracker.actions import services as actions
+from tracker.actions.models import Action
 from tracker.closure import services
 from tracker.closure.models import ClosureDecision
 from tracker.errors import DomainError
@@ -90,7 +92,10 @@ def test_the_review_closes_with_its_last_recommendation_and_reopens_with_an_acti
     assert kinds == [(world["first"].id, "closed"), (world["second"].id, "closed"), (None, "closed"),
                      (world["first"].id, "reopened"), (None, "reopened")]
     reopened = services.history(review.id, world["first"].id)[-1]
-    assert reopened.reason == f"Action {world['done'].id} was reopened: Impact review: not sustained."
+    # The closure history names the action but not why: every agency addressed reads it, and the reason
+    # (an impact review's note, a measure's figures) is the owning agency's, kept in the action's history.
+    assert reopened.reason == f"Action {world['done'].short_reference} was reopened: the reason is in the action's history."
+    assert "not sustained" not in reopened.reason
 
 
 def test_the_business_unit_records_the_decision_on_the_page(app, client, login_as, world):
@@ -129,3 +134,21 @@ def test_the_reviews_list_shows_and_filters_open_and_closed(client, login_as, wo
     still_open = client.get("/reviews/?closure=open").get_data(as_text=True)
     assert "CSPR-22" in still_open and "CSPR-21" not in still_open
     assert other.closed_date is None
+
+
+def test_no_new_action_under_a_recommendation_the_board_closed(client, login_as, world):
+    """Closed means nothing live is left under it: an action added later would leave a "closed"
+    recommendation with open work, so it is refused on the form, with the date, and nothing is saved."""
+    close(world, world["first"])
+    db.session.commit()
+    login_as(Role.BUSINESS_UNIT)
+    count = db.session.scalar(select(func.count()).select_from(Action))
+    response = client.post(f"/actions/new?recommendation_id={world['first'].id}", data=MultiDict([
+        ("description", "More training"), ("owner_agency_id", str(world["police"].id)),
+        ("due_date", "1"), ("due_date", "6"), ("due_date", str(TODAY.year + 1)),
+        ("success_measure", "Audit shows it"), ("open_now", "y")]))
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422, body
+    assert "The board closed this recommendation on 20 May 2025" in body, re.findall(r'error-message.*?</p>', body, re.S)
+    assert db.session.scalar(select(func.count()).select_from(Action)) == count
+    assert world["first"].closed_date == date(2025, 5, 20)

@@ -31,7 +31,7 @@ def limit(today: date) -> date:
     return _years_ahead(today, LIMIT_YEARS)
 
 
-def _say(value: date) -> str:
+def say(value: date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
@@ -40,7 +40,7 @@ def check_past(value: date | None, today: date, *, label: str, field: str) -> No
     if value is None:
         return
     if value < EARLIEST:
-        raise DomainError(f"{label} must be on or after {_say(EARLIEST)}", field=field)
+        raise DomainError(f"{label} must be on or after {say(EARLIEST)}", field=field)
     if value > today:
         raise DomainError(f"{label} must be today or in the past", field=field)
 
@@ -54,13 +54,13 @@ def check_planned(value: date | None, today: date, *, label: str, field: str, no
         return
     earliest = not_before or EARLIEST
     if value < earliest:
-        raise DomainError(f"{label} must be on or after {not_before_what or _say(earliest)}"
-                          + (f" ({_say(earliest)})" if not_before_what else ""), field=field)
+        raise DomainError(f"{label} must be on or after {not_before_what or say(earliest)}"
+                          + (f" ({say(earliest)})" if not_before_what else ""), field=field)
     if confirmed is not None and horizon(today) < value <= limit(today):
         if not confirmed:
-            raise FarAhead(f"{label} is more than {HORIZON_YEARS} years ahead (after {_say(horizon(today))}). "
+            raise FarAhead(f"{label} is more than {HORIZON_YEARS} years ahead (after {say(horizon(today))}). "
                            f"Check the date. If it is right, confirm it and continue", field=field)
         return
     if value > horizon(today):
         years, furthest = (LIMIT_YEARS, limit(today)) if confirmed is not None else (HORIZON_YEARS, horizon(today))
-        raise DomainError(f"{label} must be within {years} years, by {_say(furthest)}", field=field)
+        raise DomainError(f"{label} must be within {years} years, by {say(furthest)}", field=field)

@@ -137,6 +137,10 @@ def create_action(recommendation: Recommendation, *, description: str, owner: Ag
     confirmed a due date beyond the horizon (None: no confirmation offered)."""
     if by is None and open_now:
         raise DomainError("An action opened at once needs the person opening it.")
+    if recommendation.closed_date is not None:  # closed means no live action under it (closure/services.py)
+        raise DomainError(f"The board closed this recommendation on {dates.say(recommendation.closed_date)}: "
+                          "a new action cannot be added to it. Reopen one of its actions first, if the "
+                          "work is to continue under it.")
     if lead is not None and lead.agency_id != owner.id:
         raise DomainError(f"{lead.name} is not a lead in {owner.name}.", field="lead_id")
     if new_work:
@@ -276,7 +280,7 @@ def reopen_action(action: Action, by: User, reason: str, today: date, new_due_da
     change = move_status(action, S.IN_PROGRESS, by, reason=reason, today=today)
     if new_due_date != action.due_date:
         move_due_date(action, new_due_date, f"Reopened: {reason}", by)
-    reopen_closed_parents(action, reason=reason, by_id=by.id, today=today)
+    reopen_closed_parents(action, by_id=by.id, today=today)
     tell_reopened(action, reason)
     return change
 

@@ -1,5 +1,7 @@
 """Reopening an action reopens its recommendation and its review, if the board had closed them,
-with a line in their closure history saying why."""
+with a line in their closure history naming the action. The reason itself (an impact review's note, a
+measure's figures) stays in the action's own history: every agency addressed by the recommendation reads
+its closure history, and another agency's action is not theirs to read about."""
 
 from datetime import date
 
@@ -8,9 +10,9 @@ from tracker.extensions import db
 from tracker.models_base import utcnow
 
 
-def reopen_closed_parents(action, *, reason: str, by_id: int | None, today: date) -> None:
+def reopen_closed_parents(action, *, by_id: int | None, today: date) -> None:
     recommendation, review = action.recommendation, action.review
-    why = f"Action {action.id} was reopened: {reason}"
+    why = f"Action {action.short_reference} was reopened: the reason is in the action's history."
     if recommendation.closed_date is not None:
         recommendation.closed_date = None
         db.session.add(ClosureDecision(review_id=review.id, recommendation_id=recommendation.id,
