@@ -99,6 +99,7 @@ def test_a_measure_refuses_bad_input_with_the_field_and_a_message(world, change,
     ({"measured_date": TODAY + timedelta(days=1)}, "measured_date", "cannot be in the future"),
     ({"value": 100.5}, "value", "100 or less"),
     ({"sample_size": 0}, "sample_size", "at least 1"),
+    ({"sample_size": 10**20}, "sample_size", "100,000,000 or fewer"),
     ({"source": ""}, "source", "Enter where the figure comes from"),
     ({"evidence_link": "javascript:alert(1)"}, "evidence_link", "http:// or https://"),
 ])
@@ -184,6 +185,9 @@ def test_bad_input_comes_back_on_the_form_with_everything_typed_kept(client, log
     response = client.post(f"/measures/{measure.id}/measurements/new",
                            data={**typed, "measured_date": ["10", "1", "2025"], "sample_size": "2.5"})
     assert "Sample size (optional) must be a whole number, like 40" in html(response)
+    response = client.post(f"/measures/{measure.id}/measurements/new",
+                           data={**typed, "measured_date": ["10", "1", "2025"], "sample_size": "3000000000"})
+    assert response.status_code == 422 and "The sample size must be 100,000,000 or fewer" in html(response), re.findall(r"error-message.*?</p>", html(response), re.S)
     assert db.session.scalar(select(Measurement)) is None
 
 

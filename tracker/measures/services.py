@@ -117,6 +117,10 @@ class MeasurementFields:
     evidence_link: str = ""
 
 
+#: More than any partnership's population: a larger figure is a typing slip, and would not fit the column.
+MAX_SAMPLE_SIZE = 100_000_000
+
+
 def record_measurement(measure: Measure, fields: MeasurementFields, *, by: User, today: date,
                        reopen: bool = True) -> Measurement:
     """A new dated value: never before the baseline, never in the future, from a sample of at least one.
@@ -134,6 +138,8 @@ def record_measurement(measure: Measure, fields: MeasurementFields, *, by: User,
     if fields.sample_size is not None and fields.sample_size < 1:
         raise DomainError("The sample size must be at least 1 (leave it empty if there is no sample)",
                           field="sample_size")
+    if fields.sample_size is not None and fields.sample_size > MAX_SAMPLE_SIZE:
+        raise DomainError(f"The sample size must be {MAX_SAMPLE_SIZE:,} or fewer", field="sample_size")
     source = (fields.source or "").strip()
     if not source:
         raise DomainError("Enter where the figure comes from (the audit or data set)", field="source")
