@@ -114,3 +114,30 @@ def test_a_bad_template_is_refused_with_a_reason(app, content, message):
     with pytest.raises(TemplateError, match=message.replace("{", r"\{").replace("}", r"\}")):
         check_template(content)
     assert check_template(_template()) is not None
+
+
+def _with_external(reltype: str, target: str) -> bytes:
+    from docx import Document
+
+    document = Document(io.BytesIO(_template()))
+    document.part.relate_to(target, reltype, is_external=True)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_a_template_that_would_fetch_files_from_outside_is_refused_in_a_limited_process(app):
+    """A remote attached template (or a linked picture) would be fetched by every board member's Word:
+    refused, by the check that runs in its own limited process as every upload is read. A hyperlink,
+    only followed when clicked, is allowed."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    from tracker.reports.report_template import check_in_limited_process
+
+    attached_template = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"
+    remote = _with_external(attached_template, "https://attacker.example/t.dotm")
+    with pytest.raises(TemplateError, match=r"links to files outside it \(attachedTemplate\)"):
+        check_in_limited_process(remote)
+    check_in_limited_process(_with_external(RT.HYPERLINK, "https://example.org/board"))
+    with pytest.raises(TemplateError, match="must have the fields"):
+        check_in_limited_process(_template(fields=("meeting",)))

@@ -12,13 +12,17 @@ and reports are then written on the default layout."""
 from __future__ import annotations
 
 import io
+import json
 import re
+import sys
 import zipfile
 from collections.abc import Iterator
 
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.opc.exceptions import PackageNotFoundError
+
+from tracker.limited import LimitExceeded, run_limited
 
 REQUIRED = ("meeting", "date", "author", "purpose", "asks")
 OPTIONAL = ("title", "partnership")
@@ -70,11 +74,50 @@ def check_template(content: bytes) -> DocumentObject:
         document = Document(io.BytesIO(content))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, SyntaxError) as error:
         raise TemplateError(f"The template could not be read as a Word document ({type(error).__name__})") from None
+    linked = external_links(document)
+    if linked:
+        raise TemplateError("The template links to files outside it (" + ", ".join(linked[:3]) + "): every board "
+                            "member's copy would fetch them. Save it with the pictures and template embedded")
     missing = [name for name in REQUIRED if name not in placeholders(document)]
     if missing:
         raise TemplateError("The template's cover sheet must have the fields "
                             + ", ".join("{{" + name + "}}" for name in missing))
     return document
+
+
+#: External relationships a document may keep: a hyperlink is only followed when the reader clicks it.
+HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+
+
+def external_links(document: DocumentObject) -> list[str]:
+    """What the package would load from outside itself when opened (a remote attached template, a linked
+    picture or frame), by relationship type: the kind of thing that leaks who opened it, or worse."""
+    found = []
+    for part in document.part.package.iter_parts():
+        for rel in part.rels.values():
+            if rel.is_external and rel.reltype != HYPERLINK:
+                found.append(rel.reltype.rsplit("/", 1)[-1])
+    return sorted(set(found))
+
+
+def check_in_limited_process(content: bytes) -> None:
+    """check_template, run in a separate limited process (tracker.limited), as every upload is read: the
+    web worker only waits. TemplateError saying what is wrong, if anything."""
+    try:
+        done = run_limited([sys.executable, "-m", "tracker.reports.template_check"], input=content,
+                           timeout=CHECK_SECONDS, memory_mb=CHECK_MEMORY_MB)
+    except LimitExceeded as error:
+        raise TemplateError(f"The template could not be read: {error.message}") from None
+    try:
+        answer = json.loads(done.stdout.decode("utf-8", "replace").strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        raise TemplateError("The template could not be read as a Word document: it may be damaged") from None
+    if not answer["ok"]:
+        raise TemplateError(answer["message"])
+
+
+CHECK_SECONDS = 20
+CHECK_MEMORY_MB = 1024
 
 
 def fill_cover(document: DocumentObject, values: dict[str, str]) -> None:

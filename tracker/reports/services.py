@@ -34,7 +34,7 @@ from tracker.reports.models import (
     ReportTemplate,
 )
 from tracker.reports.render import RenderError, html_to_pdf, render_report_html
-from tracker.reports.report_template import TemplateError, check_template
+from tracker.reports.report_template import TemplateError, check_in_limited_process, check_template
 from tracker.settings import load_settings
 from tracker.storage import StorageError, key_for, put_with_row, storage
 from tracker.users.models import User
@@ -91,7 +91,7 @@ def upload_template(filename: str, content: bytes, by: User | None) -> ReportTem
     """Keep the partnership's Word template once it passes the checks (DomainError saying what is wrong
     if not: the default layout stays in use)."""
     try:
-        check_template(content)
+        check_in_limited_process(content)
     except TemplateError as error:
         raise DomainError(str(error), field="template") from None
     template = ReportTemplate(filename=(filename or "template.docx")[:255], content=content,
