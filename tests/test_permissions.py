@@ -218,6 +218,7 @@ MATRIX: dict[str, Rule] = {
     "auth.recovery_codes": Rule("read"),
     "main.home": Rule("read"),
     "reviews.index": Rule("read"),
+    "reviews.export": Rule("read", lambda w, side: {"fmt": "csv"}),
     "reviews.show": Rule("read", lambda w, s: {"review_id": w.review.id}),
     "reviews.new": Rule("staff"),
     "reviews.edit": Rule("staff", lambda w, s: {"review_id": w.review.id}),

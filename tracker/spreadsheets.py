@@ -1,8 +1,22 @@
-"""Cells that a spreadsheet must never run: text starting with = + - @ (or a tab or carriage
-return) is read by Excel and LibreOffice as a formula, so an exported narrative could execute
-something. Every CSV and XLSX export writes its cells through these."""
+"""Lists as spreadsheets, and cells that a spreadsheet must never run: text starting with = + - @ (or a
+tab or carriage return) is read by Excel and LibreOffice as a formula, so an exported narrative could
+execute something. Every CSV and XLSX export writes its cells through these.
 
+The writers take the columns as (header, width in characters) and the rows as an iterator: CSV goes out
+a batch of rows at a time, XLSX is written by openpyxl's write-only mode into a temporary file (in
+memory up to 8 MB, then on disk), with typed dates and numbers, a frozen header and filters."""
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterable, Iterator
 from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+#: Rows written between the CSV chunks sent to the client.
+CSV_CHUNK_ROWS = 500
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -22,3 +36,43 @@ def xlsx_value(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def csv_chunks(headers: list[str], rows: Iterable[list]) -> Iterator[bytes]:
+    """CSV as it is written, a batch of rows at a time (a BOM first, so Excel reads UTF-8)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(headers)
+    for n, row in enumerate(rows, 1):
+        writer.writerow([neutralise(v) for v in row])
+        if n % CSV_CHUNK_ROWS == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def write_xlsx(columns: list[tuple[str, int]], rows: Iterable[list], out, *, title: str) -> int:
+    """The rows as an XLSX workbook written to the file `out`: the number of rows."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title)
+    for index, (_, width) in enumerate(columns, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.append([header for header, _ in columns])
+    count = 0
+    for row in rows:
+        sheet.append([xlsx_value(v) for v in row])
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    book.save(out)
+    return count
+
+
+def xlsx_file(columns: list[tuple[str, int]], rows: Iterable[list], *, title: str) -> tempfile.SpooledTemporaryFile:
+    """The workbook in a temporary file, rewound for reading (the response closes it)."""
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    write_xlsx(columns, rows, out, title=title)
+    out.seek(0)
+    return out

@@ -3,20 +3,15 @@ same visibility: CSV, and XLSX written by openpyxl's write-only mode (rows go to
 so 12,000 actions take a few megabytes, not the whole sheet in memory). Dates and numbers are typed
 cells; the header row is frozen and has filters; no cell can run as a formula."""
 
-import csv
-import io
 import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date
 
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-
+from tracker import spreadsheets
 from tracker.actions.queries import ActionFilters, ActionLine, action_lines, actions_query
 from tracker.actions.ratings import rate, rating_days
 from tracker.extensions import db
 from tracker.settings import Settings
-from tracker.spreadsheets import neutralise, xlsx_value
 from tracker.users.models import User
 
 #: Lines read per query: a bounded number of queries (12,000 actions: 25) and bounded memory.
@@ -41,6 +36,7 @@ COLUMNS: list[tuple[str, int, Callable]] = [  # (header, width in characters, va
     ("Completed late", 10, lambda a, r: "Yes" if a.completed_late else "No"),
 ]
 HEADERS = [name for name, _, _ in COLUMNS]
+WIDTHS = [(name, width) for name, width, _ in COLUMNS]
 
 
 class _Rated:
@@ -64,40 +60,13 @@ def export_rows(user: User, filters: ActionFilters, day: date, settings: Setting
 
 
 def csv_chunks(rows: Iterator[list]) -> Iterator[bytes]:
-    """CSV as it is written, a batch of rows at a time (a BOM first, so Excel reads UTF-8)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")
-    writer.writerow(HEADERS)
-    for n, row in enumerate(rows, 1):
-        writer.writerow([neutralise(v) for v in row])
-        if n % BATCH == 0:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
+    return spreadsheets.csv_chunks(HEADERS, rows)
 
 
 def write_xlsx(rows: Iterator[list], out, *, title: str = "Actions") -> int:
     """The rows as an XLSX workbook written to the file `out`: the number of rows."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title)
-    for index, (_, width, _) in enumerate(COLUMNS, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append(HEADERS)
-    count = 0
-    for row in rows:
-        sheet.append([xlsx_value(v) for v in row])
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
-    book.save(out)
-    return count
+    return spreadsheets.write_xlsx(WIDTHS, rows, out, title=title)
 
 
 def xlsx_file(rows: Iterator[list]) -> tempfile.SpooledTemporaryFile:
-    """The workbook in a temporary file (in memory up to 8 MB, then on disk), rewound for reading."""
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    write_xlsx(rows, out)
-    out.seek(0)
-    return out
+    return spreadsheets.xlsx_file(WIDTHS, rows, title="Actions")

@@ -3,14 +3,13 @@
 Each view loads the action (404 when missing or another agency's, so nothing leaks), checks a
 predicate from tracker.permissions (403), calls one service, commits once and redirects."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
-from werkzeug.wsgi import wrap_file
 from sqlalchemy.orm import selectinload
 
 from tracker import conflicts, permissions
 from tracker.actions import services
-from tracker.actions.export import csv_chunks, export_rows, xlsx_file
+from tracker.actions.export import WIDTHS, export_rows
 from tracker.actions.forms import (
     ActionFilterForm,
     CloseForm,
@@ -52,10 +51,9 @@ from tracker.actions.queries import (
     submission_context,
 )
 from tracker.actions.ratings import rate, rating_days
-from tracker.audit.services import log_event
 from tracker.challenges.services import live_challenges_on
 from tracker.clock import today
-from tracker.downloads import attachment
+from tracker.downloads import attachment, list_export
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.measures.rules import standings
@@ -87,7 +85,6 @@ bp = Blueprint("actions", __name__, url_prefix="/actions")
 #: The latest reminders listed on an action's page.
 REMINDERS_SHOWN = 20
 STATUS_CHOICES = [("", "All statuses")] + [(s.value, s.label) for s in ActionStatus]
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SECTION_LABELS = {"overdue": "Overdue", "at_risk": "Due soon", "update_requested": "Update requested"}
 
 
@@ -173,15 +170,8 @@ def export(fmt: str):
     """The list as filtered and sorted, every row of it (not one page), with the list's visibility."""
     user, day, settings = signed_in_user(), today(), load_settings()
     _, filters, _ = _list_filters(user, settings)
-    rows = export_rows(user, filters, day, settings)
-    name = f"actions-{day.isoformat()}.{fmt}"
-    # A bulk download of case records is what an auditor most wants to see: who, when, which filters.
-    asked = request.query_string.decode("utf-8", "replace")[:300]
-    log_event("export", summary=f"Actions list exported as {fmt.upper()}" + (f" ({asked})" if asked else ""))
-    db.session.commit()
-    if fmt == "csv":
-        return attachment(stream_with_context(csv_chunks(rows)), name, "text/csv")
-    return attachment(wrap_file(request.environ, xlsx_file(rows)), name, XLSX_TYPE)
+    return list_export(fmt, export_rows(user, filters, day, settings), columns=WIDTHS, what="Actions",
+                       name=f"actions-{day.isoformat()}.{fmt}")
 
 
 @bp.route("/assurance")

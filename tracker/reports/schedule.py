@@ -144,10 +144,10 @@ def prepare_meeting(meeting: BoardMeeting, today: date, result: RunResult) -> Bo
     if run.status == ReportStatus.DONE:
         agencies = set((run.files or {}))
         mine = external_url("packs.mine_page")
-        leads = db.session.execute(select(User, Agency.name).join(Agency, User.agency_id == Agency.id)
+        leads = db.session.execute(select(User, Agency.id, Agency.name).join(Agency, User.agency_id == Agency.id)
                                    .where(User.role == Role.AGENCY_LEAD, User.active.is_(True)).order_by(User.id))
-        for user, agency in leads:
-            if agency in agencies:
+        for user, agency_id, agency in leads:
+            if str(agency_id) in agencies:  # the packs are keyed by agency id (packs.pack_keys)
                 outgoing.append((user, f"agency pack for {agency}",
                                  f"Your agency's pack for {meeting.title}, {when}",
                                  f"The pack for {agency} for the board meeting on {when} is ready: its "

@@ -7,11 +7,13 @@ from wtforms.fields.choices import SelectChoice
 
 from tracker import conflicts, permissions
 from tracker.clock import today
+from tracker.downloads import list_export
 from tracker.extensions import db
 from tracker.library import services as library
 from tracker.recommendations.models import Recommendation
 from tracker.challenges.services import live_challenges_on
 from tracker.recommendations.services import missing_by_agency
+from tracker.reviews import export as review_export
 from tracker.reviews import queries, services
 from tracker.reviews.clocks import clocks_from_settings
 from tracker.reviews.forms import LearningPointForm, ReviewForm
@@ -52,6 +54,18 @@ def index():
         "reviews/index.html", page=page, reviews=page.items, counts=counts, filters=filters,
         themes=db.session.execute(THEME_NAMES).all(), review_types=list(ReviewType), statuses=list(ReviewStatus), settings=settings,
     )
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+def export(fmt: str):
+    """The list as filtered and sorted, every review of it (not one page), with the action counts the
+    user may see."""
+    user = signed_in_user()
+    require(permissions.can_view_reviews(user))
+    day, settings = today(), load_settings()
+    rows = review_export.export_rows(user, queries.ReviewFilters.from_args(request.args), day, settings)
+    return list_export(fmt, rows, columns=review_export.columns(settings), what="Reviews",
+                       name=f"reviews-{day.isoformat()}.{fmt}")
 
 
 # --- The review page -----------------------------------------------------------------------------
