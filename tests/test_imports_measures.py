@@ -81,12 +81,16 @@ def _count(model) -> int:
 
 @pytest.fixture
 def fresh_app(migrated_template, postgres_server, tmp_path, storage_config):
-    """A second application on a database of its own, as another partnership's installation."""
+    """A second application on a database of its own, as another partnership's installation; its
+    database connections are closed at the end (PostgreSQL warns of a connection left open)."""
     folder = tmp_path / "fresh"
     folder.mkdir()
-    return create_app({"SQLALCHEMY_DATABASE_URI": _fresh_database(migrated_template, postgres_server, folder),
+    other = create_app({"SQLALCHEMY_DATABASE_URI": _fresh_database(migrated_template, postgres_server, folder),
                        "UPLOAD_FOLDER": str(folder / "evidence"), "IMPORT_FOLDER": str(folder / "imports"),
                        "REPORT_FOLDER": str(folder / "reports"), "FIXED_TODAY": TODAY, **storage_config})
+    yield other
+    with other.app_context():
+        db.engine.dispose()
 
 
 def test_the_export_has_typed_measures_sheets(client, login_as):
