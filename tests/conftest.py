@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from tests import factories
+from tests.pg import create_database, drop_database, throwaway_server, wait_for
 from tracker import create_app
 from tracker.extensions import db
 from tracker.users.models import Role
@@ -101,8 +102,6 @@ def postgres_server(database_backend):
     if database_backend != "postgres":
         yield None
         return
-    from tests.pg import throwaway_server, wait_for
-
     with throwaway_server() as (url, parts):
         wait_for(url)
         yield url
@@ -112,11 +111,7 @@ def postgres_server(database_backend):
 def migrated_template(tmp_path_factory, database_backend, postgres_server):
     """One database upgraded to head through the real migrations, copied for each test."""
     if database_backend == "postgres":
-        engine = sqlalchemy.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(sqlalchemy.text("CREATE DATABASE tracker_template"))
-        engine.dispose()
-        uri = postgres_server.replace("/postgres?", "/tracker_template?")
+        uri = create_database(postgres_server, "tracker_template")
     else:
         uri = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.sqlite'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": uri})
@@ -131,17 +126,16 @@ def _fresh_database(template_uri: str, postgres_server: str | None, tmp_path) ->
         path = tmp_path / "test.sqlite"
         shutil.copy(template_uri.removeprefix("sqlite:///"), path)
         return f"sqlite:///{path}"
-    name = f"tracker_test_{next(_db_numbers)}"
-    engine = sqlalchemy.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sqlalchemy.text(f"CREATE DATABASE {name} TEMPLATE tracker_template"))
-    engine.dispose()
-    return postgres_server.replace("/postgres?", f"/{name}?")
+    return create_database(postgres_server, f"tracker_test_{next(_db_numbers)}", template="tracker_template")
 
 
 @pytest.fixture
 def database_uri(migrated_template, postgres_server, tmp_path):
-    return _fresh_database(migrated_template, postgres_server, tmp_path)
+    """The test's own database, a copy of the migrated template; on PostgreSQL dropped at its end."""
+    uri = _fresh_database(migrated_template, postgres_server, tmp_path)
+    yield uri
+    if postgres_server is not None:
+        drop_database(postgres_server, sqlalchemy.engine.make_url(uri).database)
 
 
 class FreshContextClient(FlaskClient):

@@ -29,9 +29,20 @@ def _as_server_user(args: list[str]) -> list[str]:
     return args
 
 
+def _memory_folder() -> str | None:
+    """/dev/shm when it is a roomy tmpfs: there a test's new database is copied from the template in
+    about 15 ms, against 120 ms on this machine's disk, and dropped in a few. None (the usual temporary
+    folder) where it is missing or small, as in a container's default 64 MB."""
+    try:
+        roomy = shutil.disk_usage("/dev/shm").free > 2 * 1024**3
+    except OSError:
+        return None
+    return "/dev/shm" if roomy and os.access("/dev/shm", os.W_OK) else None
+
+
 @contextmanager
 def throwaway_server():
-    root = Path(tempfile.mkdtemp(prefix="tracker-pg-"))
+    root = Path(tempfile.mkdtemp(prefix="tracker-pg-", dir=_memory_folder()))
     data, sock = root / "data", root / "sock"
     sock.mkdir()
     if os.geteuid() == 0:
@@ -50,9 +61,12 @@ def throwaway_server():
         f"-k {sock} -p {port} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
         f"-c full_page_writes=off",
         "start"]), check=True, capture_output=True)
+    url = f"postgresql+psycopg://{user}@/postgres?host={sock}&port={port}"
     try:
-        yield f"postgresql+psycopg://{user}@/postgres?host={sock}&port={port}", (user, sock, port)
+        yield url, (user, sock, port)
     finally:
+        if (admin := _admin_engines.pop(url, None)) is not None:
+            admin.dispose()
         subprocess.run(_as_server_user([_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
                        capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
@@ -74,6 +88,30 @@ def wait_for(url: str) -> None:
 
 
 _databases = itertools.count(1)
+_admin_engines: dict[str, sqlalchemy.Engine] = {}
+
+
+def _admin(server_url: str) -> sqlalchemy.Engine:
+    """One autocommit engine per server for creating and dropping databases (kept for the session)."""
+    if server_url not in _admin_engines:
+        _admin_engines[server_url] = sqlalchemy.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    return _admin_engines[server_url]
+
+
+def create_database(server_url: str, name: str, template: str | None = None) -> str:
+    """A new database on the server (a copy of `template` if given); its URL. FILE_COPY copies the
+    template's files rather than writing them all through the WAL: the faster way for a small one."""
+    copy = f" TEMPLATE {template} STRATEGY FILE_COPY" if template else ""
+    with _admin(server_url).connect() as conn:
+        conn.execute(sqlalchemy.text(f"CREATE DATABASE {name}{copy}"))
+    return server_url.replace("/postgres?", f"/{name}?")
+
+
+def drop_database(server_url: str, name: str) -> None:
+    """Drop a test's database at its end, so the server's folder stays small whatever the run's length
+    (kept, 2,000 databases filled the disk with 20 GB and took a minute to remove at the end)."""
+    with _admin(server_url).connect() as conn:
+        conn.execute(sqlalchemy.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
 def empty_database_uri(postgres_server: str | None, tmp_path: Path) -> str:
@@ -81,9 +119,4 @@ def empty_database_uri(postgres_server: str | None, tmp_path: Path) -> str:
     PostgreSQL server (a backup restores only into the kind of database it was made from)."""
     if postgres_server is None:
         return f"sqlite:///{tmp_path / 'restored.sqlite'}"
-    name = f"tracker_restore_{os.getpid()}_{next(_databases)}"
-    engine = sqlalchemy.create_engine(postgres_server, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sqlalchemy.text(f"CREATE DATABASE {name}"))
-    engine.dispose()
-    return postgres_server.replace("/postgres?", f"/{name}?")
+    return create_database(postgres_server, f"tracker_restore_{os.getpid()}_{next(_databases)}")
