@@ -5,6 +5,7 @@ credentials; stopped and removed at the end."""
 import ctypes
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -39,15 +40,31 @@ def _die_with_parent() -> None:
         pass
 
 
-def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
+def _ephemeral_range() -> tuple[int, int]:
     try:
-        for each in sockets:
-            each.bind(("127.0.0.1", 0))
-        return [each.getsockname()[1] for each in sockets]
-    finally:
-        for each in sockets:
-            each.close()
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def free_ports(count: int) -> list[int]:
+    """`count` ports free on loopback now, drawn at random from below the kernel's ephemeral range: a
+    port from inside it (what binding to port 0 gives) can be taken by any outgoing connection, the
+    server's own included, between this check and the server binding it."""
+    low, _high = _ephemeral_range()
+    ports: list[int] = []
+    while len(ports) < count:
+        port = random.randrange(10000, min(low, 32768))
+        if port in ports:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        ports.append(port)
+    return ports
 
 
 @dataclass
@@ -116,23 +133,39 @@ def wait_for(endpoint: str, process: subprocess.Popen, seconds: float = 60) -> N
     raise RuntimeError("SeaweedFS did not answer")
 
 
-@contextmanager
-def throwaway_s3():
-    root = Path(tempfile.mkdtemp(prefix="tracker-s3-"))
-    (root / "data").mkdir()
+def _command(root: Path) -> tuple[str, tuple[str, ...]]:
+    """The S3 endpoint and the `weed server` command for it, on ports free now."""
     master, volume, filer, s3, iceberg, lance, *grpc = free_ports(10)
-    identities = {"identities": [{"name": "tracker", "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
-                                  "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}
-    (root / "s3.json").write_text(json.dumps(identities))
-    command = (weed_binary(), "server", f"-dir={root / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+    command = (weed_binary(), f"-logdir={root}", "server", f"-dir={root / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
                f"-master.port={master}", f"-master.port.grpc={grpc[0]}", f"-volume.port={volume}",
                f"-volume.port.grpc={grpc[1]}", "-volume.max=64", "-master.volumeSizeLimitMB=64", "-filer",
                f"-filer.port={filer}", f"-filer.port.grpc={grpc[2]}", "-s3", f"-s3.port={s3}",
                f"-s3.port.grpc={grpc[3]}", f"-s3.port.iceberg={iceberg}", f"-s3.port.lance={lance}",
                f"-s3.config={root / 's3.json'}")
-    server = S3Server(f"http://127.0.0.1:{s3}", root, command=command)
+    return f"http://127.0.0.1:{s3}", command
+
+
+@contextmanager
+def throwaway_s3():
+    root = Path(tempfile.mkdtemp(prefix="tracker-s3-"))
+    (root / "data").mkdir()
+    identities = {"identities": [{"name": "tracker", "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
+                                  "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}
+    (root / "s3.json").write_text(json.dumps(identities))
+    endpoint, command = _command(root)
+    server = S3Server(endpoint, root, command=command)
     try:
-        server.start()
+        for attempt in (1, 2, 3):  # another process can still bind one of the ten ports first
+            try:
+                server.start()
+                break
+            except RuntimeError:
+                server.stop()
+                if attempt == 3:
+                    raise
+                shutil.rmtree(root / "data")
+                (root / "data").mkdir()
+                server.endpoint, server.command = _command(root)
         yield server
     finally:
         server.stop()
