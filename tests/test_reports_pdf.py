@@ -5,6 +5,7 @@ import io
 import re
 from datetime import UTC, datetime
 
+import pytest
 from pypdf import PdfReader
 
 from tests import factories
@@ -69,8 +70,6 @@ def test_demo_report_pdf_has_every_section_page_labels_and_metadata(app, today):
 def test_the_renderer_reads_only_the_report_assets(app):
     from pathlib import Path
 
-    import pytest
-
     from tracker.reports.pdf_worker import LocalAssetsOnly
     from tracker.reports.render import assets_dir
 
@@ -85,25 +84,40 @@ def test_the_renderer_reads_only_the_report_assets(app):
 
 
 def test_a_render_that_runs_too_long_is_stopped(app):
-    import pytest
-
     from tracker.reports.render import RenderError, html_to_pdf
 
     with pytest.raises(RenderError, match="longer than"):
         html_to_pdf("<html lang='en-GB'><title>x</title><p>x</p></html>", timeout=0.05)
 
 
-def test_a_batch_lays_out_each_document_in_one_process_and_says_how_far_it_is(app):
+def test_a_batch_is_shared_by_two_processes_and_says_how_far_it_is(app):
     from tracker.reports.render import htmls_to_pdfs
 
     htmls = [f"<html lang='en-GB'><title>Pack {n}</title><link rel='stylesheet' href='board-report.css'>"
              f"<h1>Agency pack number {n}</h1></html>" for n in (1, 2, 3)]
     started: list[int] = []
-    pdfs = htmls_to_pdfs(htmls, started.append)
-    assert started == [1, 2, 3]
+    pdfs = htmls_to_pdfs(htmls, started.append, processes=2)
+    assert sorted(started) == [1, 2, 3]  # each told once, in this thread, as its process reaches it
+    assert started.index(1) < started.index(2)  # one process takes 1 then 2, the other 3
     texts = [PdfReader(io.BytesIO(pdf)).pages[0].extract_text() for pdf in pdfs]
     assert ["Agency pack number 1" in texts[0], "Agency pack number 2" in texts[1],
             "Agency pack number 3" in texts[2]] == [True, True, True]
+
+
+def test_consecutive_runs_share_the_documents_by_size():
+    from tracker.reports.render import _consecutive_runs
+
+    assert _consecutive_runs(["a" * 10, "b" * 10, "c" * 10, "d" * 10], 2) == [(1, ["a" * 10, "b" * 10]),
+                                                                              (3, ["c" * 10, "d" * 10])]
+    assert _consecutive_runs(["a" * 30, "b", "c", "d"], 2) == [(1, ["a" * 30]), (2, ["b", "c", "d"])]
+    assert _consecutive_runs(["a", "b"], 1) == [(1, ["a", "b"])]
+
+
+def test_a_batch_that_runs_out_of_time_fails_as_a_whole(app):
+    from tracker.reports.render import RenderError, htmls_to_pdfs
+
+    with pytest.raises(RenderError, match="longer than"):
+        htmls_to_pdfs(["<html lang='en-GB'><title>x</title><p>x</p></html>"] * 2, processes=2, timeout=0.05)
 
 
 def test_the_workers_cached_page_references_match_pydyfs_own():

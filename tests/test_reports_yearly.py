@@ -3,6 +3,7 @@ of the year and how far each is implemented, impact, themes, national findings; 
 
 import io
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 import pytest
 from pypdf import PdfReader
@@ -14,7 +15,8 @@ from tracker.actions.models import StatusChange
 from tracker.demo.builder import build_demo
 from tracker.extensions import db
 from tracker.reports.data import ThemeLine
-from tracker.reports.yearly import build_chapter, year_bounds, year_themes
+from tracker.reports.data.impact import MeasureLine
+from tracker.reports.yearly import AgencyImpact, build_chapter, impact_by_agency, year_bounds, year_themes
 from tracker.reviews.models import Review
 
 
@@ -72,6 +74,7 @@ def test_the_chapter_counts_the_years_reviews_and_writes_word_and_pdf(app, today
         assert line.reference in text and line.timeliness in text
     for item in chapter.implementation:
         assert item.state in text
+    assert chapter.impact_summary in text
     assert [i["title"] for i in images(document)] == ["Ratings by agency", "Overdue actions by agency"]
 
     out = runner.invoke(args=["yearly-report", "--year", str(year), "-o", str(tmp_path / "chapter.pdf")])
@@ -89,3 +92,23 @@ def test_the_recurring_themes_are_those_the_years_reviews_share_with_the_years_r
               ThemeLine("Exploitation", ["CSPR-2025-03"], 2, 1)]  # in the year, but only once
     assert year_themes(themes, {"CSPR-2025-03", "CSPR-2025-05"}) == [
         ThemeLine("Neglect", ["CSPR-2025-03", "CSPR-2025-05"], 9, 2)]
+
+
+def _measure(owner: str, points, target=80.0, direction="up") -> MeasureLine:
+    return MeasureLine(id=1, review_reference="CSPR-1", recommendation_number="1", owner=owner, description="x",
+                       unit="percentage", baseline=(date(2023, 1, 1), 40.0), target=(date(2026, 1, 1), target),
+                       points=tuple(points), direction=direction)
+
+
+def test_the_years_impact_is_counted_by_agency_with_the_years_latest_measurement():
+    start, end = date(2025, 4, 1), date(2026, 3, 31)
+    evidence = [SimpleNamespace(effective_date=day) for day in (date(2025, 3, 31), date(2025, 4, 1), date(2026, 3, 31))]
+    data = SimpleNamespace(
+        actions=[SimpleNamespace(owner="Police", impact_evidence=evidence),
+                 SimpleNamespace(owner="Health", impact_evidence=evidence[:1])],  # before the year only
+        impact=SimpleNamespace(measures=[
+            _measure("Police", [(date(2025, 5, 1), 85.0), (date(2026, 5, 1), 20.0)]),  # met in the year, not after
+            _measure("Police", [(date(2025, 5, 1), 50.0)]),
+            _measure("Council", [(date(2024, 5, 1), 90.0)]),  # measured before the year only
+            _measure("Health", [(date(2025, 6, 1), 30.0)], target=35.0, direction="down")]))
+    assert impact_by_agency(data, start, end) == [AgencyImpact("Health", 0, 1, 1), AgencyImpact("Police", 2, 2, 1)]

@@ -58,6 +58,9 @@ class Config:
     REMINDER_HOUR = 7
     # The month the partnership's reporting year starts (the yearly report chapter): April by default.
     REPORTING_YEAR_START_MONTH = 4
+    # How many processes lay out a batch of PDFs (the agency packs) side by side: each takes a run of the
+    # agencies, so on a queue worker with two cores or more the packs take about half the time.
+    REPORT_RENDER_PROCESSES = 2
     # Demo mode (`make run` turns it on with TRACKER_DEMO_MODE=1): the sign-in page lists the published
     # demo accounts and their password, and shows those accounts their current second-factor code.
     # Never on a live service.
@@ -109,6 +112,7 @@ ENVIRONMENT_SETTINGS = (
     ("ENV", str), ("SERVERS", int), ("WORKERS", int), ("REDIS_URL", str), ("PROXY_HOPS", int),
     ("STORAGE", str), ("S3_ENDPOINT", str), ("S3_BUCKET", str), ("S3_ACCESS_KEY", str),
     ("S3_SECRET_KEY", str), ("S3_REGION", str), ("REPORTING_YEAR_START_MONTH", int),
+    ("REPORT_RENDER_PROCESSES", int),
 )
 
 #: Read as TRACKER_<name> or, as before, without the prefix.

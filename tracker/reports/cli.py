@@ -43,8 +43,8 @@ def register(bp) -> None:
             except RenderError as error:
                 raise click.ClickException(str(error)) from None
         click.echo(f"Wrote {output}: {chapter.title} ({chapter.label}), {len(chapter.published)} reviews "
-                   f"published, {len(chapter.implementation)} recommendations, {len(chapter.impact)} evidence of "
-                   "impact.")
+                   f"published, {len(chapter.implementation)} recommendations, "
+                   f"{sum(line.evidence for line in chapter.impact)} evidence of impact.")
 
     @bp.cli.command("prepare-board-papers")
     @click.option("--today", "day", callback=lambda ctx, param, value: _iso_date(ctx, param, value) if value else None,

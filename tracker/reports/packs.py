@@ -2,8 +2,9 @@
 is overdue and what is asked of it, as DOCX and PDF; all agencies in one zip.
 
 The report data is gathered ONCE for every agency (build_report_data, a fixed number of queries) and
-split by agency here, so a run over the ten-year data costs one gathering, not one per agency. Every
-agency's PDF is laid out by one limited renderer process (render.htmls_to_pdfs), the DOCX in this one.
+split by agency here, so a run over the ten-year data costs one gathering, not one per agency. The
+agencies' PDFs are laid out by two limited renderer processes sharing them (render.htmls_to_pdfs, each
+taking a run of agencies), the DOCX in this one.
 Runs happen in the queue worker, never in a web worker."""
 
 from __future__ import annotations
@@ -211,7 +212,7 @@ def safe_name(text: str) -> str:
 def build_packs(as_at: date, on_progress: Callable[[str], None] = lambda text: None, *,
                 pdf: bool = True) -> tuple[bytes, dict[str, list[str]]]:
     """The zip of every agency's pack, and which files are whose. The data is gathered once for all
-    agencies; the PDFs are laid out in one renderer process (render.htmls_to_pdfs), not one each."""
+    agencies; the PDFs are laid out by a few renderer processes (render.htmls_to_pdfs), not one each."""
     on_progress("Gathering the data for every agency")
     data = build_report_data(resolve_scope(as_at), load_settings(), partnership=current_app.config["PARTNERSHIP_NAME"],
                              generated_by="", generated_at=utcnow())

@@ -1,9 +1,9 @@
 """Run as `python -m tracker.reports.pdf_worker ASSETS_DIR`: HTML on stdin, a tagged PDF on stdout,
 and one line of JSON on stderr (pages, seconds, peak memory). Started by render.html_to_pdf with limits.
 
-With `--batch` (render.htmls_to_pdfs: the agency packs) stdin is a JSON list of HTML documents, laid out
-one after the other in this one process, so WeasyPrint, its fonts and the stylesheet are loaded once, not
-once per document. Before each it prints `progress N` (1-based); each PDF follows as one line,
+With `--batch` (render.htmls_to_pdfs: a run of the agency packs) stdin is a JSON list of HTML documents,
+laid out one after the other in this one process, so WeasyPrint, its fonts and the stylesheet are loaded
+once, not once per document. Before each it prints `progress N` (1-based); each PDF follows as one line,
 `pdf BASE64`; stderr ends with the JSON line, `pages` then a list.
 
 Only WeasyPrint is imported (not the application), and only files under ASSETS_DIR can be fetched."""

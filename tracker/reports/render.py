@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import base64
 import json
+import queue
 import sys
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,19 +56,32 @@ def commentary_context(notes: dict[str, str] | None) -> dict:
     return {"note": lambda key: commentary.to_html(notes.get(key), "commentary"), "notes": notes}
 
 
-def _run_worker(source: bytes, extra: list[str], timeout: float | None, memory_mb: int | None,
+@dataclass(frozen=True)
+class _Limits:
+    """What a renderer process may use, read from the app's settings in the caller's thread (a thread of
+    the pool below has no app context)."""
+    assets: Path
+    timeout: float
+    memory_mb: int
+
+    @classmethod
+    def from_app(cls, timeout: float | None, memory_mb: int | None) -> _Limits:
+        config = current_app.config
+        return cls(assets_dir(), timeout or config.get("REPORT_RENDER_TIMEOUT", 300),
+                   memory_mb or config.get("REPORT_RENDER_MEMORY_MB", 2048))
+
+
+def _run_worker(source: bytes, extra: list[str], limits: _Limits,
                 on_progress: Callable[[str], None] | None = None) -> tuple[bytes, dict]:
     """The PDF worker in its limited process: its stdout, and the statistics from its stderr."""
-    config = current_app.config
-    timeout = timeout or config.get("REPORT_RENDER_TIMEOUT", 300)
-    memory_mb = memory_mb or config.get("REPORT_RENDER_MEMORY_MB", 2048)
     try:
-        done = run_limited([sys.executable, "-m", "tracker.reports.pdf_worker", str(assets_dir()), *extra],
-                           input=source, timeout=timeout, memory_mb=memory_mb, on_progress=on_progress)
+        done = run_limited([sys.executable, "-m", "tracker.reports.pdf_worker", str(limits.assets), *extra],
+                           input=source, timeout=limits.timeout, memory_mb=limits.memory_mb,
+                           on_progress=on_progress)
     except LimitExceeded as error:
         if error.kind == "time":
-            raise RenderError(f"The PDF took longer than {timeout:.0f} seconds to lay out.") from error
-        raise RenderError(f"The PDF could not be laid out within {memory_mb} MB of memory.") from error
+            raise RenderError(f"The PDF took longer than {limits.timeout:.0f} seconds to lay out.") from error
+        raise RenderError(f"The PDF could not be laid out within {limits.memory_mb} MB of memory.") from error
     if done.returncode != 0:
         raise RenderError("The PDF could not be laid out: " + done.stderr_tail())
     return done.stdout, json.loads(done.stderr.decode("utf-8").strip().splitlines()[-1])
@@ -74,17 +89,55 @@ def _run_worker(source: bytes, extra: list[str], timeout: float | None, memory_m
 
 def html_to_pdf(html: str, *, timeout: float | None = None, memory_mb: int | None = None) -> RenderedPdf:
     """Lay out the HTML in a separate, limited process and return the PDF bytes."""
-    pdf, stats = _run_worker(html.encode("utf-8"), [], timeout, memory_mb)
+    pdf, stats = _run_worker(html.encode("utf-8"), [], _Limits.from_app(timeout, memory_mb))
     return RenderedPdf(pdf, stats["pages"], stats["seconds"], stats["peak_mb"], stats["cpu_seconds"])
 
 
 def htmls_to_pdfs(htmls: list[str], on_progress: Callable[[int], None] = lambda number: None, *,
-                  timeout: float | None = None, memory_mb: int | None = None) -> list[bytes]:
-    """Lay out several documents in ONE limited process (WeasyPrint and its fonts loaded once; the
-    limits apply to the whole batch). `on_progress(n)` as the n-th (1-based) is started."""
-    out, stats = _run_worker(json.dumps(htmls).encode("utf-8"), ["--batch"], timeout, memory_mb,
-                             lambda text: on_progress(int(text)))
-    pdfs = [base64.b64decode(line[4:]) for line in out.splitlines() if line.startswith(b"pdf ")]
-    if len(pdfs) != len(htmls) or len(stats["pages"]) != len(htmls):
-        raise RenderError(f"The PDF worker returned {len(pdfs)} documents of {len(htmls)}.")
-    return pdfs
+                  timeout: float | None = None, memory_mb: int | None = None,
+                  processes: int | None = None) -> list[bytes]:
+    """Lay out several documents in `processes` limited processes (REPORT_RENDER_PROCESSES, 2 by
+    default), each taking a run of consecutive documents of about the same total size, so WeasyPrint
+    and its fonts are loaded once per process, not once per document; the limits apply to each process.
+    `on_progress(n)` is called in this thread as the n-th document (1-based) is started."""
+    if not htmls:
+        return []
+    limits = _Limits.from_app(timeout, memory_mb)
+    wanted = processes or current_app.config["REPORT_RENDER_PROCESSES"]
+    runs = _consecutive_runs(htmls, max(1, min(wanted, len(htmls))))
+    started: queue.SimpleQueue[int] = queue.SimpleQueue()
+
+    def lay_out(first: int, run: list[str]) -> list[bytes]:
+        out, stats = _run_worker(json.dumps(run).encode("utf-8"), ["--batch"], limits,
+                                 lambda text: started.put(first + int(text) - 1))
+        pdfs = [base64.b64decode(line[4:]) for line in out.splitlines() if line.startswith(b"pdf ")]
+        if len(pdfs) != len(run) or len(stats["pages"]) != len(run):
+            raise RenderError(f"The PDF worker returned {len(pdfs)} documents of {len(run)}.")
+        return pdfs
+
+    def report_started() -> None:
+        while not started.empty():
+            on_progress(started.get())
+
+    with ThreadPoolExecutor(max_workers=len(runs)) as pool:
+        futures = [pool.submit(lay_out, first, run) for first, run in runs]
+        pending = set(futures)
+        while pending:
+            _done, pending = wait(pending, timeout=0.25)
+            report_started()
+    return [pdf for future in futures for pdf in future.result()]
+
+
+def _consecutive_runs(htmls: list[str], count: int) -> list[tuple[int, list[str]]]:
+    """The documents cut into `count` runs of consecutive ones, of about equal total length (a rough
+    measure of the layout's work); each run with the 1-based number of its first document."""
+    total, runs, current, size, first = sum(map(len, htmls)), [], [], 0, 1
+    for number, html in enumerate(htmls, start=1):
+        current.append(html)
+        size += len(html)
+        if len(runs) < count - 1 and size >= total * (len(runs) + 1) / count:
+            runs.append((first, current))
+            current, first = [], number + 1
+    if current:
+        runs.append((first, current))
+    return runs
