@@ -4,10 +4,10 @@ the yearly chapter, as DOCX and as PDF, each in under 15 s. Medians of three run
 on scripts/bench.py's data, built once in a temporary folder). A run that misses is measured once more,
 as the page benchmark does, since this machine's speed varies from one run to the next.
 
-Issue 19's budgets are not met yet: on a quiet machine on 4 December 2026 the packs took 69.8 s (median
-of 71.4, 69.5, 69.8) and the yearly PDF 21.7 s (the DOCX 6.2 s). Until they are, the test prints how far
-each is from its budget and fails only past a regression gate at the level measured then, so that CI
-still catches a change that makes them slower."""
+On a quiet machine on 4 December 2026 the budgets are met: the packs in 19.8 s (median of three; 33.9 s
+with one renderer process instead of two), the yearly DOCX in 3.4 s and PDF in 7.9 s. The test prints
+whether each budget is met and fails only past a regression gate of 1.5 to 2 times the budgets, since
+the machines CI runs on have measured two to three times slower than this one on other days."""
 
 import json
 import subprocess
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.benchmark
 ROOT = Path(__file__).resolve().parents[2]
 PACKS_SECONDS = 60  # issue 19's budgets
 YEARLY_SECONDS = 15
-PACKS_GATE_SECONDS = 90  # what fails the test today: 4 December 2026's level with a margin for the spread
+PACKS_GATE_SECONDS = 90  # what fails the test: a regression (see above)
 YEARLY_GATE_SECONDS = 30
 
 
@@ -39,7 +39,7 @@ def test_the_agency_packs_and_the_yearly_chapter_meet_their_budgets(ten_year_ins
         with capsys.disabled():
             print(f"\nPacks and yearly chapter benchmark, run {attempt}: {result}")
             if not _met(result, PACKS_SECONDS, YEARLY_SECONDS):
-                print(f"Issue 19's budgets not met yet: packs {result['packs_seconds']} s against {PACKS_SECONDS} s, "
+                print(f"Issue 19's budgets not met on this run: packs {result['packs_seconds']} s against {PACKS_SECONDS} s, "
                       f"yearly DOCX {result['yearly_docx_seconds']} s and PDF {result['yearly_pdf_seconds']} s "
                       f"against {YEARLY_SECONDS} s")
         if _met(result):
