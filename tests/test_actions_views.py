@@ -1,7 +1,10 @@
 """The action pages: list, queue, action page and every workflow form, for each role."""
 
+import csv
+import io
 from datetime import timedelta
 
+import openpyxl
 import pytest
 from sqlalchemy import event, func, select
 from werkzeug.datastructures import MultiDict
@@ -9,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from tests import factories
 from tests.markup import select_options as _options
 from tracker.actions.models import Action, ActionStatus, DueDateChange, ProgressUpdate
+from tracker.clock import LONDON
 from tracker.extensions import db
 from tracker.users.models import Role
 
@@ -188,10 +192,31 @@ def test_queue_lists_submitted_oldest_first_for_staff(client, sign_in):
     assert "2 actions waiting" in body
 
 
+def test_the_queue_exports_in_its_order_with_when_each_was_submitted(client, sign_in):
+    first = _action(status="submitted", description="Submitted first")
+    second = _action(status="submitted", description="Submitted second")
+    first.submitted_at = second.submitted_at + timedelta(hours=1)  # now the later one
+    _action(status="in_progress", description="Still going")
+    db.session.commit()
+    sign_in(Role.BUSINESS_UNIT)
+    assert "/actions/assurance/export.csv" in _body(client.get("/actions/assurance"))
+    rows = list(csv.reader(io.StringIO(client.get("/actions/assurance/export.csv").get_data().decode("utf-8-sig"))))
+    assert rows[0][0] == "Reference" and rows[0][-1] == "Submitted"
+    assert [row[5] for row in rows[1:]] == ["Submitted second", "Submitted first"]
+    xlsx = client.get("/actions/assurance/export.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data)).active
+    xlsx.close()
+    values = list(sheet.iter_rows(values_only=True))
+    assert [row[5] for row in values[1:]] == ["Submitted second", "Submitted first"]
+    submitted = values[1][-1]
+    assert submitted.date() == second.submitted_at.astimezone(LONDON).date() and submitted.tzinfo is None
+
+
 @pytest.mark.parametrize("role", [Role.AGENCY_LEAD, *READERS])
 def test_queue_refused_to_other_roles(client, sign_in, role):
     sign_in(role)
     assert client.get("/actions/assurance").status_code == 403
+    assert client.get("/actions/assurance/export.csv").status_code == 403
 
 
 # --- action page -----------------------------------------------------------------------------------------

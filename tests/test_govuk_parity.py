@@ -148,7 +148,7 @@ JINJA_MACROS = {"back-link": "govukBackLink", "button": "govukButton", "error-su
                 "summary-list": "govukSummaryList", "input": "govukInput", "textarea": "govukTextarea",
                 "radios": "govukRadios", "checkboxes": "govukCheckboxes", "date-input": "govukDateInput",
                 "file-upload": "govukFileUpload", "password-input": "govukPasswordInput",
-                "character-count": "govukCharacterCount"}
+                "character-count": "govukCharacterCount", "accordion": "govukAccordion"}
 
 
 @pytest.mark.parametrize("component", sorted(JINJA_MACROS))

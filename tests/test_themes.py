@@ -1,9 +1,13 @@
+import csv
+import io
 import re
 
+import openpyxl
 import pytest
 from sqlalchemy import func, select
 
 from tests import factories
+from tracker.audit.models import AuditRecord
 from tracker.extensions import db
 from tracker.themes.models import Theme
 from tracker.users.models import Role
@@ -85,6 +89,26 @@ def test_agency_lead_counts_only_their_agency(client, login_as, recurring):
     assert row_cells(page, "Share information about fathers.")[2:] == ["2", "3"]
     assert row_cells(page, "Ask about the household.")[2:] == ["0", "0"]  # health's actions are not counted
     assert "3 open actions" in page
+
+
+def test_the_list_exports_in_its_order_with_the_counts_the_user_may_see(client, login_as, recurring):
+    login_as(Role.AGENCY_LEAD, user=recurring["police_lead"])
+    page = body(client.get("/themes/?sort=actions&dir=desc"))
+    assert "/themes/export.csv?sort=actions&amp;dir=desc" in page
+    response = client.get("/themes/export.csv?sort=actions&dir=desc")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    assert rows == [["Theme", "Description", "Reviews", "Recommendations", "Open actions"],
+                    ["Escalation", "", "1", "0", "3"], ["Think family", "", "2", "3", "3"],
+                    ["Unused theme", "", "0", "0", "0"]]  # health's open action in Think family not counted
+    xlsx = client.get("/themes/export.xlsx?sort=name")
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data)).active
+    xlsx.close()
+    assert [row[0] for row in sheet.iter_rows(values_only=True)] == ["Theme", "Escalation", "Think family",
+                                                                     "Unused theme"]
+    assert sheet.freeze_panes == "A2" and sheet["C3"].value == 2  # a number, not text
+    assert db.session.scalars(select(AuditRecord.summary).where(AuditRecord.event == "export")).all() == [
+        "Themes list exported as CSV (sort=actions&dir=desc)", "Themes list exported as XLSX (sort=name)"]
 
 
 def test_sorting_by_counts(client, login_as, recurring):

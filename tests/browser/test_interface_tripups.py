@@ -94,6 +94,9 @@ def test_due_date_and_rating_stay_in_view_on_narrow_screens(page, width):
     review = _busy_review_id()
     for name, path, columns in NARROW_LISTS:
         page.goto(path.format(review=review))
+        show_all = page.get_by_role("button", name="Show all sections")
+        if show_all.count():  # the review page folds a long list of recommendations
+            show_all.click()
         assert page.evaluate("document.documentElement.scrollWidth") <= width, name
         for column in columns:
             cells = page.locator(f"table.app-table--stack td[data-label='{column}']")
@@ -116,3 +119,50 @@ def test_due_date_and_rating_stay_in_view_on_narrow_screens(page, width):
                 assert wrapper.evaluate("w => w.scrollWidth <= w.clientWidth + 1"), f"{name}: table box scrolls"
         if width == 320:
             shot(page, f"narrow-320-{name.replace(' ', '-')}")
+
+
+#: What a keyboard reaches: focusable, shown, and not inside a folded accordion section.
+TAB_STOPS = """() => [...document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')]
+    .filter(e => !e.closest('[hidden]') && e.offsetParent !== null && !e.disabled && e.tabIndex >= 0).length"""
+LANDMARKS = """() => [...document.querySelectorAll('main, nav, aside, header, footer, section[aria-labelledby], [role=region]')]
+    .filter(e => !e.closest('[hidden]')).length"""
+
+
+def _most_recommendations_review_id() -> int:
+    from sqlalchemy import func, select
+
+    from tests.browser.conftest import LIVE
+    from tracker.extensions import db
+    from tracker.recommendations.models import Recommendation
+
+    with LIVE["app"].app_context():
+        review = db.session.scalar(select(Recommendation.review_id).group_by(Recommendation.review_id)
+                                   .order_by(func.count().desc(), Recommendation.review_id).limit(1))
+        db.session.remove()
+    return review
+
+
+def test_a_long_review_page_folds_its_recommendations_under_a_contents_list(page):
+    sign_in(page, BUSINESS_UNIT)
+    review = _most_recommendations_review_id()
+    page.goto(f"/reviews/{review}")
+    contents = page.get_by_role("navigation", name="Contents")
+    expect(contents.get_by_role("link", name="Milestones")).to_be_visible()
+    count = int(contents.get_by_role("link", name="Recommendations").inner_text().strip("Recommendations ()"))
+    assert count > 3
+    sections = page.locator(".app-recommendation")
+    assert sections.count() == count
+    expect(sections.first).to_be_hidden()  # folded: a heading and a summary line each
+    folded_stops, folded_landmarks = page.evaluate(TAB_STOPS), page.evaluate(LANDMARKS)
+    check_axe(page, "review page, recommendations folded")
+    shot(page, "review-page-folded")
+    page.get_by_role("button", name="Show all sections").click()
+    expect(sections.last).to_be_visible()
+    open_stops, open_landmarks = page.evaluate(TAB_STOPS), page.evaluate(LANDMARKS)
+    assert folded_stops < open_stops / 2, (folded_stops, open_stops)
+    assert folded_landmarks <= 8 and open_landmarks <= folded_landmarks + count  # no region per recommendation
+    # A link to one recommendation (from a warning, a search result) opens its section.
+    page.get_by_role("button", name="Hide all sections").click()
+    target = sections.nth(count // 2).get_attribute("id")
+    page.goto(f"/reviews/{review}#{target}")
+    expect(page.locator(f"#{target}")).to_be_visible()

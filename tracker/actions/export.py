@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterator
 from datetime import date
 
 from tracker import spreadsheets
-from tracker.actions.queries import ActionFilters, ActionLine, action_lines, actions_query
+from tracker.actions.queries import ActionFilters, ActionLine, action_lines, actions_query, queue_ids
 from tracker.actions.ratings import rate, rating_days
+from tracker.clock import LONDON
 from tracker.extensions import db
 from tracker.settings import Settings
 from tracker.users.models import User
@@ -37,6 +38,11 @@ COLUMNS: list[tuple[str, int, Callable]] = [  # (header, width in characters, va
 ]
 HEADERS = [name for name, _, _ in COLUMNS]
 WIDTHS = [(name, width) for name, width, _ in COLUMNS]
+#: The assurance queue's export: the list's columns and when each action was submitted (UK time).
+QUEUE_COLUMNS = COLUMNS + [
+    ("Submitted", 18, lambda a, r: a.submitted_at.astimezone(LONDON).replace(tzinfo=None, microsecond=0)
+     if a.submitted_at else None)]
+QUEUE_WIDTHS = [(name, width) for name, width, _ in QUEUE_COLUMNS]
 
 
 class _Rated:
@@ -47,8 +53,16 @@ class _Rated:
 def export_rows(user: User, filters: ActionFilters, day: date, settings: Settings) -> Iterator[list]:
     """The list's rows in its order, read in batches: the sorted ids once (narrow rows), then each
     batch's lines in one joined query."""
-    days = rating_days(day, settings)
-    ids = db.session.scalars(actions_query(user, filters), days).all()
+    return rows_of(db.session.scalars(actions_query(user, filters), rating_days(day, settings)).all(), day, settings)
+
+
+def queue_rows(user: User, day: date, settings: Settings) -> Iterator[list]:
+    """The assurance queue's rows, oldest submission first, as the page lists them."""
+    return rows_of(db.session.scalars(queue_ids(user)).all(), day, settings, QUEUE_COLUMNS)
+
+
+def rows_of(ids: list[int], day: date, settings: Settings, columns: list = COLUMNS) -> Iterator[list]:
+    """The actions of `ids`, in that order, as rows of `columns`."""
     for start in range(0, len(ids), BATCH):
         batch = ids[start:start + BATCH]
         lines: dict[int, ActionLine] = action_lines(batch)
@@ -56,7 +70,7 @@ def export_rows(user: User, filters: ActionFilters, day: date, settings: Setting
             line = lines.get(action_id)
             if line is not None:
                 rated = _Rated(rate(line, day, settings), settings)
-                yield [get(line, rated) for _, _, get in COLUMNS]
+                yield [get(line, rated) for _, _, get in columns]
 
 
 def csv_chunks(rows: Iterator[list]) -> Iterator[bytes]:

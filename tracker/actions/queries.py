@@ -130,6 +130,16 @@ def actions_query(user: User, filters: ActionFilters) -> Select:
     return stmt.order_by(*order, Action.id)
 
 
+#: The assurance queue's order: oldest submission first.
+QUEUE_ORDER = (Action.submitted_at.asc(), Action.id.asc())
+
+
+def queue_ids(user: User) -> Select:
+    """The ids of the assurance queue (submitted actions the user may see), in its order."""
+    return select(Action.id).where(*action_conditions(user, ActionFilters(status=ActionStatus.SUBMITTED))) \
+        .order_by(*QUEUE_ORDER)
+
+
 def loaded_actions(user: User, filters: ActionFilters) -> Select:
     """The actions of a list as mapped objects (for the assurance queue, which sorts them itself),
     with the related rows it shows in the same statement, and only the columns it shows of the

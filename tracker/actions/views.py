@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker import conflicts, permissions
 from tracker.actions import services
-from tracker.actions.export import WIDTHS, export_rows
+from tracker.actions.export import QUEUE_WIDTHS, WIDTHS, export_rows, queue_rows
 from tracker.actions.forms import (
     ActionFilterForm,
     CloseForm,
@@ -40,6 +40,7 @@ from tracker.actions.models import (
 )
 from tracker.actions.queries import (
     AGENCY_OPTIONS,
+    QUEUE_ORDER,
     REVIEW_OPTIONS,
     SORTS,
     ActionFilters,
@@ -181,7 +182,7 @@ def queue():
     require(permissions.can_view_assurance_queue(user))
     stmt = (loaded_actions(user, ActionFilters(status=ActionStatus.SUBMITTED))
             .options(selectinload(Action.submitted_by))
-            .order_by(Action.submitted_at.asc(), Action.id.asc()))
+            .order_by(*QUEUE_ORDER))
     page = db.paginate(stmt, page=parse_id(request.args.get("page")) or 1, per_page=page_size(), max_per_page=100,
                        error_out=False)
     ids = [a.id for a in page.items]
@@ -190,6 +191,15 @@ def queue():
     ).all()) if ids else {}
     rows = [(a, rate(a, day, settings), counts.get(a.id, 0)) for a in page.items]
     return render_template("actions/queue.html", page=page, rows=rows, settings=settings)
+
+
+@bp.route("/assurance/export.<any(csv, xlsx):fmt>")
+def queue_export(fmt: str):
+    """Every action waiting for a decision (not one page), oldest submission first."""
+    user, day, settings = signed_in_user(), today(), load_settings()
+    require(permissions.can_view_assurance_queue(user))
+    return list_export(fmt, queue_rows(user, day, settings), columns=QUEUE_WIDTHS, what="Assurance queue",
+                       name=f"assurance-queue-{day.isoformat()}.{fmt}")
 
 
 # --- the action page -------------------------------------------------------------------------------------

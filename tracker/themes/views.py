@@ -4,12 +4,15 @@ staff keep the list."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from tracker import permissions
+from tracker.clock import today
+from tracker.downloads import list_export
 from tracker.extensions import db
 from tracker.template_filters import current_url_with
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
 from tracker.library import services as library_services
+from tracker.themes import export as theme_export
 from tracker.themes import services
 from tracker.themes.forms import MergeThemeForm, ThemeForm
 from tracker.themes.models import Theme
@@ -24,16 +27,29 @@ def _paginate(stmt, page_arg: str = "page"):
                        error_out=False)
 
 
-@bp.route("/")
-def index():
+def _sorting() -> tuple[str, str]:
+    """The list's order from the query string: by name (A to Z) unless a count is asked for (most first)."""
     sort = request.args.get("sort", "name")
     sort = sort if sort in services.THEME_SORTS else "name"
     direction = request.args.get("dir", "asc" if sort == "name" else "desc")
-    direction = direction if direction in ("asc", "desc") else "asc"
+    return sort, direction if direction in ("asc", "desc") else "asc"
+
+
+@bp.route("/")
+def index():
+    sort, direction = _sorting()
     user = signed_in_user()
     page = _paginate(services.themes_query(user, sort, direction))
     counts = services.theme_counts(user, [t.id for t in page.items])
     return render_template("themes/index.html", page=page, counts=counts, sort=sort, direction=direction)
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+def export(fmt: str):
+    """Every theme (not one page), in the list's order, with the counts the user may see."""
+    user, day = signed_in_user(), today()
+    return list_export(fmt, theme_export.export_rows(user, *_sorting()), columns=theme_export.COLUMNS,
+                       what="Themes", name=f"themes-{day.isoformat()}.{fmt}")
 
 
 @bp.route("/<id:theme_id>")
