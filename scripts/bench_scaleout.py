@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Issue 15's speed target on the production layout: the list pages on the ten-year data with
+PostgreSQL, Redis (the sign-in limits and the queue) and an S3 server (SeaweedFS), behind two gunicorn
+servers of two workers each, each with its own instance folder.
+
+    .venv/bin/python scripts/bench_scaleout.py [--requests 200] [--runs 3] [--no-check]
+
+It starts the same throwaway servers as the scale-out test tier (tests/pg.py, tests/s3_server.py,
+tests/scaleout.py), builds the ten-year data into PostgreSQL (`flask demo-data --scale large`, as
+scripts/bench.py does into SQLite), starts the two servers, and measures each list page with two
+clients on each server at once: requests per second through both, the median and the 95th percentile
+of every request's time (the median of the runs). It prints a table and one line of JSON, and exits 1
+when a list page is under 150 requests a second or its 95th percentile over 150 ms, unless --no-check.
+Everything runs on this one machine: the servers, PostgreSQL, Redis, SeaweedFS and the clients share
+its cores."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import bench  # noqa: E402 - scripts/bench.py: the data, the client, gunicorn's start
+from tests.pg import create_database, throwaway_server, wait_for  # noqa: E402
+from tests.s3_server import throwaway_s3  # noqa: E402
+from tests.scaleout import _stop, start_redis  # noqa: E402
+
+MIN_RPS = 150
+MAX_P95_MS = 150
+LIST_PAGES = [(name, email, path) for name, email, path, is_list in bench.PAGES if is_list]
+SERVERS, WORKERS, CLIENTS_PER_SERVER = 2, 2, 2
+
+
+def instance(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "config.py").write_text(  # the same as scripts/bench.py's, and one secret for both servers
+        "from datetime import date\n\n"
+        f"FIXED_TODAY = date({bench.DAY.year}, {bench.DAY.month}, {bench.DAY.day})\n"
+        "SECRET_KEY = 'benchmark-only'\n"
+        "TOTP_REQUIRED_ROLES = ()\n")
+    return folder
+
+
+#: Signed-in clients by account, kept from page to page and run to run: sign-in is rate-limited.
+SIGNED_IN: dict[str, list[bench.Client]] = {}
+
+
+def measure(ports: list[int], email: str, path: str, requests: int) -> dict:
+    """`requests` in all, shared by CLIENTS_PER_SERVER clients on each server, all at once."""
+    if email not in SIGNED_IN:
+        SIGNED_IN[email] = [bench.Client(port) for port in ports for _ in range(CLIENTS_PER_SERVER)]
+        for client in SIGNED_IN[email]:
+            client.sign_in(email)
+    clients = SIGNED_IN[email]
+    for client in clients:
+        for _ in range(3):  # warm up
+            client.request("GET", path)
+    timings: list[float] = []
+    errors: list[int] = []
+    lock = threading.Lock()
+
+    def run(client: bench.Client, count: int) -> None:
+        mine = []
+        for _ in range(count):
+            started = time.perf_counter()
+            status, _ = client.request("GET", path)
+            mine.append(time.perf_counter() - started)
+            if status != 200:
+                errors.append(status)
+        with lock:
+            timings.extend(mine)
+
+    threads = [threading.Thread(target=run, args=(c, requests // len(clients))) for c in clients]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise SystemExit(f"{path}: {len(errors)} requests failed, e.g. status {errors[0]}")
+    timings.sort()
+    return {"rps": len(timings) / elapsed, "median": statistics.median(timings) * 1000,
+            "p95": timings[int(0.95 * (len(timings) - 1))] * 1000}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=200, help="requests per page and run, through both servers")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-check", action="store_true")
+    args = parser.parse_args()
+    with ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-scaleout-")))
+        admin_url, _ = stack.enter_context(throwaway_server())
+        wait_for(admin_url)
+        database_url = create_database(admin_url, "tracker")
+        s3 = stack.enter_context(throwaway_s3())
+        s3.empty("tracker-bench")
+        redis_process, redis_url = start_redis(folder)
+        stack.callback(_stop, redis_process)
+        env = {"TRACKER_DATABASE_URL": database_url, "TRACKER_REDIS_URL": redis_url, "TRACKER_SERVERS": str(SERVERS),
+               **s3.environment("tracker-bench")}
+        os.environ.update(env)  # bench.flask and bench.serve pass this process's environment on
+        folders = [instance(folder / f"server-{n}") for n in range(1, SERVERS + 1)]
+        started = time.monotonic()
+        bench.flask(folders[0], "migrate-once")
+        bench.flask(folders[0], "demo-data", "--scale", "large", "--seed", "1", "--today", bench.DAY.isoformat())
+        print(f"Built the ten-year data in PostgreSQL in {time.monotonic() - started:.0f} s", flush=True)
+        ports = []
+        for each in folders:
+            process, port = bench.serve(each, WORKERS)
+            stack.callback(_stop_gunicorn, process)
+            ports.append(port)
+        results = {}
+        for name, email, path in LIST_PAGES:
+            runs = [measure(ports, email, path, args.requests) for _ in range(args.runs)]
+            results[name] = {key: round(statistics.median(run[key] for run in runs), 1) for key in ("rps", "median", "p95")}
+    print(f"\n{SERVERS} servers x {WORKERS} gunicorn workers, PostgreSQL + Redis + S3 (SeaweedFS), "
+          f"{CLIENTS_PER_SERVER} clients per server, {args.requests} requests x {args.runs} runs per page (medians)\n")
+    print(f"{'page':28} {'req/s':>7} {'median ms':>10} {'p95 ms':>8}  budget")
+    missed = []
+    for name, result in results.items():
+        ok = result["rps"] >= MIN_RPS and result["p95"] < MAX_P95_MS
+        if not ok:
+            missed.append(name)
+        print(f"{name:28} {result['rps']:7.0f} {result['median']:10.1f} {result['p95']:8.1f}  "
+              f"{'ok' if ok else f'missed: >= {MIN_RPS} req/s, p95 < {MAX_P95_MS} ms'}")
+    print(json.dumps({"pages": results, "load_average": [round(x, 2) for x in os.getloadavg()]}))
+    return 1 if missed and not args.no_check else 0
+
+
+def _stop_gunicorn(process) -> None:
+    process.terminate()
+    try:
+        process.wait(30)
+    except Exception:  # noqa: BLE001 - a server that will not stop is killed
+        process.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
