@@ -223,6 +223,19 @@ def test_review_page_query_count_does_not_grow(app, client, login_as):
     assert before <= 13, before  # 10, 2 for learning elsewhere (the library, earlier local reviews), 1 for formal responses
 
 
+def test_review_page_folds_many_recommendations_and_escapes_their_headings(app, client, login_as):
+    review = factories.make_review("CSPR-77")
+    for n in range(1, 5):
+        factories.make_recommendation(review, f"<b>{n}</b>", text=f"<script>alert({n})</script> Train staff.")
+    db.session.commit()
+    login_as(Role.BOARD_MEMBER)
+    page = client.get(f"/reviews/{review.id}").get_data(as_text=True)
+    assert 'aria-label="Contents"' in page and 'href="#recommendations">Recommendations (4)</a>' in page
+    assert page.count('class="govuk-accordion__section"') == 4  # four: folded (not "--expanded")
+    assert "Recommendation &lt;b&gt;1&lt;/b&gt;" in page and "<b>1</b>" not in page
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)" in page
+
+
 def test_missing_review_is_404(app, client, login_as):
     login_as(Role.BUSINESS_UNIT)
     assert client.get("/reviews/999999").status_code == 404

@@ -27,7 +27,7 @@ db = SQLAlchemy(model_class=Base)
 #: indexes of the library and of search (an FTS5 table and its shadow tables on SQLite, a GIN
 #: expression index on PostgreSQL).
 UNMODELLED_SCHEMA = ("library_reviews_fts", "ix_library_reviews_search", "search_entries_fts",
-                     "ix_search_entries_search")
+                     "ix_search_entries_search", "search_document")
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

@@ -1,7 +1,7 @@
 """Ranked, word-based full-text search over the library, on each database's own engine: FTS5 on
 SQLite (bm25, with stemming by the porter tokenizer) and tsvector on PostgreSQL (ts_rank_cd over
-websearch_to_tsquery, served by a GIN expression index). Both are made by the migration and kept
-out of the model metadata. The words typed are never passed through as query syntax on SQLite:
+websearch_to_tsquery over a stored, GIN-indexed tsvector column, `search_document`). Both are made by
+the migrations and kept out of the model metadata. The words typed are never passed through as query syntax on SQLite:
 they are rebuilt into quoted FTS5 terms, so quotes, brackets or operators cannot break the query."""
 
 import re
@@ -17,13 +17,9 @@ from tracker.library.models import LibraryReview, library_review_themes
 from tracker.pagination import Page, paginate
 from tracker.themes.models import Theme
 
-#: Must stay identical to the expression indexed in migration 5b1e7c2a9d01 (a test checks the plan).
-PG_DOCUMENT = (
-    "setweight(to_tsvector('english'::regconfig, title), 'A') || "
-    "setweight(to_tsvector('english'::regconfig, learning || ' ' || recommendations), 'B') || "
-    "setweight(to_tsvector('english'::regconfig, keywords), 'B') || "
-    "setweight(to_tsvector('english'::regconfig, summary), 'C')"
-)
+#: The weighted tsvector of each entry, stored by PostgreSQL (migration f21a3b4c5d07: a generated column
+#: with a GIN index): the match and the ranking read it, never working it out again per search.
+PG_DOCUMENT = literal_column("library_reviews.search_document")
 #: bm25 weights for the FTS5 columns: title, summary, learning, recommendations, keywords.
 FTS_WEIGHTS = "10.0, 1.0, 4.0, 4.0, 4.0"
 MARK_START, MARK_END = "\u27e6", "\u27e7"  # never in the listing; become <mark> after escaping
@@ -115,7 +111,7 @@ def _statements(dialect: str, searching: bool, year: bool, area: bool, theme: bo
     if not searching:
         stmt = stmt.order_by(_library.year.desc(), _library.position, _library.id)
     elif dialect == "postgresql":
-        document, query = literal_column(f"({PG_DOCUMENT})"), _pg_query(_WORDS)
+        document, query = PG_DOCUMENT, _pg_query(_WORDS)
         stmt = (stmt.where(document.op("@@")(query))
                 .order_by(func.ts_rank_cd(document, query).desc(), _library.year.desc(), _library.id))
     else:
