@@ -267,6 +267,16 @@ def measure(port: int, email: str | None, path: str, requests: int, concurrency:
     for client in clients:
         for _ in range(3):  # warm up both workers
             client.request("GET", path)
+    cpu_before = workers_cpu_seconds(master)
+    timings, elapsed = timed_gets(clients, path, requests)
+    cpu_after = workers_cpu_seconds(master)
+    cpu = (cpu_after - cpu_before) * 1000 / len(timings) if cpu_before is not None else float("nan")
+    return {**latency(timings, elapsed), "cpu": cpu}
+
+
+def timed_gets(clients: list[Client], path: str, requests: int) -> tuple[list[float], float]:
+    """`requests` GETs of `path` shared by the clients, all at once: each request's seconds, sorted, and
+    the seconds it all took. Any answer but 200 stops the benchmark."""
     timings: list[float] = []
     errors: list[int] = []
     lock = threading.Lock()
@@ -282,21 +292,22 @@ def measure(port: int, email: str | None, path: str, requests: int, concurrency:
         with lock:
             timings.extend(mine)
 
-    threads = [threading.Thread(target=run, args=(c, requests // concurrency)) for c in clients]
-    cpu_before = workers_cpu_seconds(master)
+    threads = [threading.Thread(target=run, args=(c, requests // len(clients))) for c in clients]
     started = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
-    cpu_after = workers_cpu_seconds(master)
     if errors:
         raise SystemExit(f"{path}: {len(errors)} requests failed, e.g. status {errors[0]}")
-    timings.sort()
-    cpu = (cpu_after - cpu_before) * 1000 / len(timings) if cpu_before is not None else float("nan")
+    return sorted(timings), elapsed
+
+
+def latency(timings: list[float], elapsed: float) -> dict:
+    """Median and 95th percentile in ms, and requests per second, of sorted timings."""
     return {"median": statistics.median(timings) * 1000, "p95": timings[int(0.95 * (len(timings) - 1))] * 1000,
-            "rps": len(timings) / elapsed, "cpu": cpu}
+            "rps": len(timings) / elapsed}
 
 
 def free_port() -> int:

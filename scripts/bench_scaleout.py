@@ -22,7 +22,6 @@ import os
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -66,33 +65,7 @@ def measure(ports: list[int], email: str, path: str, requests: int) -> dict:
     for client in clients:
         for _ in range(3):  # warm up
             client.request("GET", path)
-    timings: list[float] = []
-    errors: list[int] = []
-    lock = threading.Lock()
-
-    def run(client: bench.Client, count: int) -> None:
-        mine = []
-        for _ in range(count):
-            started = time.perf_counter()
-            status, _ = client.request("GET", path)
-            mine.append(time.perf_counter() - started)
-            if status != 200:
-                errors.append(status)
-        with lock:
-            timings.extend(mine)
-
-    threads = [threading.Thread(target=run, args=(c, requests // len(clients))) for c in clients]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    if errors:
-        raise SystemExit(f"{path}: {len(errors)} requests failed, e.g. status {errors[0]}")
-    timings.sort()
-    return {"rps": len(timings) / elapsed, "median": statistics.median(timings) * 1000,
-            "p95": timings[int(0.95 * (len(timings) - 1))] * 1000}
+    return bench.latency(*bench.timed_gets(clients, path, requests))
 
 
 def main() -> int:
