@@ -360,3 +360,18 @@ def test_learning_reads_as_points():
 
     assert as_points("the first; the second; and the third.") == ["The first", "The second", "The third."]
     assert as_points("one thing; another") == []
+
+
+def test_the_results_export_in_their_order_with_themes_and_links(client, login_as, library):
+    """Issue 18 point 3: every entry the search finds (not one page), best match first, as CSV and XLSX."""
+    from tests.spreadsheet_reading import csv_rows, xlsx_rows
+
+    login_as(Role.BOARD_MEMBER)
+    rows = csv_rows(client.get("/library/export.csv?q=thematic+suicide"))
+    assert rows[0] == ["Year", "Area", "Title", "Summary", "Themes", "Link"]
+    assert rows[1][2] == _titles(client.get("/library/?q=thematic+suicide"))[0] == "Suicide: thematic analysis"
+    assert rows[1][5].startswith("http://localhost/library/")
+    filtered = xlsx_rows(client.get("/library/export.xlsx?year=2020"))
+    assert len(filtered) == 1 + 98 and all(row[0] == 2020 for row in filtered[1:])  # every page, typed years
+    assert any(row[4] for row in filtered[1:])  # themes listed
+    assert db.session.scalar(select(func.count()).select_from(AuditRecord).where(AuditRecord.event == "export")) == 2

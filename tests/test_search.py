@@ -273,3 +273,26 @@ def test_a_narrow_filter_applied_first_finds_the_same_entries(world, monkeypatch
         assert any(s is not None for s in listed) == bool(filters)
     if filters.get("status") == "in_progress":
         assert ("action", world["health_action"].id) in _found(staff, "genograms", **filters)
+
+
+def test_results_export_in_their_order_with_links_and_the_same_permissions(world, app, client, login_as):
+    """Issue 18 point 3: a search's results as CSV and XLSX, best match first, each with its link; an
+    agency lead's export holds only what their results pages hold."""
+    from tests.spreadsheet_reading import csv_rows, xlsx_rows
+
+    staff = factories.make_user(Role.BUSINESS_UNIT)
+    login_as(None, user=staff)
+    shown = re.findall(r'<h2 class="govuk-heading-s[^"]*"><a class="govuk-link" href="([^"]+)"',
+                       client.get("/search/?q=genograms").get_data(as_text=True))
+    rows = csv_rows(client.get("/search/export.csv?q=genograms"))
+    assert rows[0] == ["Kind", "Reference", "Date", "Title", "Link"]
+    assert len(shown) > 2 and [row[4] for row in rows[1:]] == ["http://localhost" + href for href in shown]
+    assert {row[0] for row in rows[1:]} >= {"Review", "Action"}
+    only_actions = xlsx_rows(client.get("/search/export.xlsx?q=genograms&kind=action"))
+    assert [row[0] for row in only_actions[1:]] == ["Action"]
+    assert csv_rows(client.get("/search/export.csv?q="))[1:] == []  # nothing asked, nothing listed
+    police_lead = factories.make_user(Role.AGENCY_LEAD, agency=world["police"])
+    other = app.test_client()
+    login_as(None, user=police_lead, client=other)
+    assert csv_rows(other.get("/search/export.csv?q=quokka"))[1:] == []  # health's comment stays hidden
+    assert "Brief every sergeant" in " ".join(sum(csv_rows(other.get("/search/export.csv?q=sergeant")), []))

@@ -2,7 +2,8 @@
 `filename` fallback for old clients. A header is Latin-1 on the wire, so a Polish, Welsh, Irish or
 Arabic name written into `filename="..."` by hand fails as a server error."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 from urllib.parse import quote
 
 from flask import Response, request, stream_with_context
@@ -14,6 +15,10 @@ from tracker.extensions import db
 from tracker.filenames import ascii_fallback, clean_filename
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: One column of an exported list: its header, its width in characters, and its value for one item.
+Column = tuple[str, int, Callable[[Any], Any]]
+#: Rows read from the database at a time by `each`.
+BATCH = 500
 
 def content_disposition(filename: str) -> str:
     """`attachment; filename="..."` alone when the name is plain ASCII, else with `filename*` too."""
@@ -41,7 +46,34 @@ def list_export(fmt: str, rows: Iterable[list], *, columns: list[tuple[str, int]
     asked = request.query_string.decode("utf-8", "replace")[:300]
     log_event("export", summary=f"{what} list exported as {fmt.upper()}" + (f" ({asked})" if asked else ""))
     db.session.commit()
+    return spreadsheet(fmt, rows, columns=columns, title=what, name=name)
+
+
+def spreadsheet(fmt: str, rows: Iterable[list], *, columns: list[tuple[str, int]], title: str, name: str) -> Response:
+    """Rows as a CSV download (streamed) or an XLSX one (a sheet called `title`), with no audit record."""
     if fmt == "csv":
         return attachment(stream_with_context(spreadsheets.csv_chunks([h for h, _ in columns], rows)), name,
                           "text/csv")
-    return attachment(wrap_file(request.environ, spreadsheets.xlsx_file(columns, rows, title=what)), name, XLSX_TYPE)
+    return attachment(wrap_file(request.environ, spreadsheets.xlsx_file(columns, rows, title=title)), name, XLSX_TYPE)
+
+
+def item_rows(items: Iterable, columns: Sequence[Column]) -> Iterable[list]:
+    """Each item as the row of its values in `columns`."""
+    return ([value(item) for _, _, value in columns] for item in items)
+
+
+def widths(columns: Sequence[Column]) -> list[tuple[str, int]]:
+    return [(header, width) for header, width, _ in columns]
+
+
+def export_items(fmt: str, items: Iterable, columns: Sequence[Column], *, what: str, name: str) -> Response:
+    """`list_export` of a list read item by item through `columns` (header, width, value)."""
+    return list_export(fmt, item_rows(items, columns), columns=widths(columns), what=what, name=name)
+
+
+def each(stmt, params: dict | None = None) -> Iterator:
+    """Every entity `stmt` selects, in its order, read `BATCH` at a time (its eager loads per batch):
+    a list of any length in bounded memory and a bounded number of queries per thousand rows. The
+    statement runs when the rows are first asked for, after `list_export` has committed its audit
+    record: a PostgreSQL server-side cursor does not outlive the transaction it was opened in."""
+    yield from db.session.scalars(stmt.execution_options(yield_per=BATCH), params or {})

@@ -8,12 +8,15 @@ memory up to 8 MB, then on disk), with typed dates and numbers, a frozen header 
 
 import csv
 import io
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+
+from tracker.clock import LONDON
 
 #: Rows written between the CSV chunks sent to the client.
 CSV_CHUNK_ROWS = 500
@@ -21,11 +24,23 @@ CSV_CHUNK_ROWS = 500
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def local_time(value):
+    """A moment (an aware datetime) as the UK clock showed it, to the second and without a zone, which
+    is what a spreadsheet cell can hold; any other value as it is."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(LONDON).replace(tzinfo=None, microsecond=0)
+    return value
+
+
 def neutralise(value) -> str:
     """A CSV cell as text, with a leading apostrophe if a spreadsheet would read it as a formula."""
+    value = local_time(value)
     if value is None:
         return ""
-    text = value.isoformat() if isinstance(value, date) else str(value)
+    if isinstance(value, datetime):
+        text = value.isoformat(sep=" ")
+    else:
+        text = value.isoformat() if isinstance(value, date) else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
@@ -35,7 +50,7 @@ def xlsx_value(value):
     formula)."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
-    return value
+    return local_time(value)
 
 
 def csv_chunks(headers: list[str], rows: Iterable[list]) -> Iterator[bytes]:
@@ -53,10 +68,19 @@ def csv_chunks(headers: list[str], rows: Iterable[list]) -> Iterator[bytes]:
     yield buffer.getvalue().encode("utf-8")
 
 
+#: A sheet's name is at most 31 characters, none of them one of these.
+SHEET_TITLE_MAX, SHEET_TITLE_BAD = 31, re.compile(r"[\\/*?:\[\]]")
+
+
+def sheet_title(title: str) -> str:
+    """`title` as a sheet's name that Excel accepts: without \\ / * ? : [ ], cut to 31 characters."""
+    return " ".join(SHEET_TITLE_BAD.sub(" ", title).split())[:SHEET_TITLE_MAX].strip() or "Sheet"
+
+
 def write_xlsx(columns: list[tuple[str, int]], rows: Iterable[list], out, *, title: str) -> int:
     """The rows as an XLSX workbook written to the file `out`: the number of rows."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title)
+    sheet = book.create_sheet(sheet_title(title))
     for index, (_, width) in enumerate(columns, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
@@ -73,6 +97,10 @@ def write_xlsx(columns: list[tuple[str, int]], rows: Iterable[list], out, *, tit
 def xlsx_file(columns: list[tuple[str, int]], rows: Iterable[list], *, title: str) -> tempfile.SpooledTemporaryFile:
     """The workbook in a temporary file, rewound for reading (the response closes it)."""
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    write_xlsx(columns, rows, out, title=title)
+    try:
+        write_xlsx(columns, rows, out, title=title)
+    except BaseException:
+        out.close()
+        raise
     out.seek(0)
     return out

@@ -3,6 +3,8 @@
 Each view loads the action (404 when missing or another agency's, so nothing leaks), checks a
 predicate from tracker.permissions (403), calls one service, commits once and redirects."""
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -54,7 +56,7 @@ from tracker.actions.queries import (
 from tracker.actions.ratings import rate, rating_days
 from tracker.challenges.services import live_challenges_on
 from tracker.clock import today
-from tracker.downloads import attachment, list_export
+from tracker.downloads import Column, attachment, each, export_items, list_export
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.measures.rules import standings
@@ -525,6 +527,32 @@ def due_date_requests():
     return render_template("actions/due_date_requests.html", page=page, settings=settings, today=day)
 
 
+def _action_columns(action_of: Callable) -> list[Column]:
+    """The action's own columns, in the exports of lists of things about actions."""
+    return [("Reference", 24, lambda x: action_of(x).short_reference),
+            ("Review", 16, lambda x: action_of(x).review.reference),
+            ("Action", 60, lambda x: action_of(x).description),
+            ("Owner", 30, lambda x: action_of(x).owner_agency.name)]
+
+
+REQUEST_COLUMNS: list[Column] = [
+    ("Asked", 18, lambda r: r.requested_at),
+    ("Asked by", 24, lambda r: r.requested_by.name if r.requested_by else ""),
+    *_action_columns(lambda r: r.action),
+    ("Due", 12, lambda r: r.action.due_date),
+    ("Asked for", 12, lambda r: r.requested_date),
+    ("Reason", 60, lambda r: r.reason),
+]
+
+
+@bp.route("/due-date-requests/export.<any(csv, xlsx):fmt>")
+def due_date_requests_export(fmt: str):
+    """Every request waiting (not one page), oldest first, as the page lists them."""
+    require(permissions.can_decide_due_date_requests(signed_in_user()))
+    return export_items(fmt, each(pending_requests_query()), REQUEST_COLUMNS, what="Requests for a new due date",
+                        name=f"due-date-requests-{today().isoformat()}.{fmt}")
+
+
 def pending_requests_query():
     return (select(DueDateRequest).where(DueDateRequest.status == RequestStatus.PENDING)
             .options(selectinload(DueDateRequest.requested_by),
@@ -539,7 +567,7 @@ def pending_requests_query():
 def impact_reviews_due_query(day):
     """Assured actions whose impact review date has come, longest waiting first."""
     return (select(Action).where(impact_review_due(day))
-            .options(selectinload(Action.owner_agency), selectinload(Action.review))
+            .options(selectinload(Action.owner_agency), selectinload(Action.review), selectinload(Action.lead))
             .order_by(Action.impact_review_date, Action.id))
 
 
@@ -550,6 +578,24 @@ def impact_reviews_due():
     page = db.paginate(impact_reviews_due_query(day), page=parse_id(request.args.get("page")) or 1,
                        per_page=page_size(), max_per_page=100, error_out=False)
     return render_template("actions/impact_reviews.html", page=page, today=day)
+
+
+IMPACT_REVIEW_COLUMNS: list[Column] = [
+    ("Review due", 12, lambda a: a.impact_review_date),
+    *_action_columns(lambda a: a),
+    ("Lead", 24, lambda a: a.lead.name if a.lead else ""),
+    ("Assured", 12, lambda a: a.assured_date),
+    ("Completed late", 10, lambda a: "Yes" if a.completed_late else "No"),
+]
+
+
+@bp.route("/impact-reviews/export.<any(csv, xlsx):fmt>")
+def impact_reviews_export(fmt: str):
+    """Every impact review due (not one page), longest waiting first."""
+    day = today()
+    require(permissions.can_view_assurance_queue(signed_in_user()))
+    return export_items(fmt, each(impact_reviews_due_query(day)), IMPACT_REVIEW_COLUMNS, what="Impact reviews due",
+                        name=f"impact-reviews-{day.isoformat()}.{fmt}")
 
 
 @bp.route("/<id:action_id>/impact-review", methods=["GET", "POST"])

@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 from tracker import permissions
 from tracker.admin import forms
 from tracker.auth import reauth
+from tracker.clock import today
+from tracker.downloads import BATCH, Column, each, export_items
 from tracker.errors import DomainError  # the clock form places a refusal on its row
 from tracker.extensions import db
 from tracker.reminders.mail import mail_status
@@ -68,17 +70,40 @@ def index():
 
 # --- users ---
 
-@bp.route("/users", endpoint="users")
-def users_list():
+def _users_filtered():
+    """The accounts list's filters and sort from the query string: the statement, filters and sort."""
     sort, direction = _sort_args(users.USER_SORTS, "name")
     role = request.args.get("role", "")
     agency_id = parse_id(request.args.get("agency"))
     search = request.args.get("q", "")[:200]
-    page = _paginate(users.users_query(role=role, agency_id=agency_id, search=search, sort=sort,
-                                       direction=direction))
+    stmt = users.users_query(role=role, agency_id=agency_id, search=search, sort=sort, direction=direction)
+    return stmt, role, agency_id, search, sort, direction
+
+
+USER_COLUMNS: list[Column] = [
+    ("Name", 30, lambda u: u.name),
+    ("Email", 36, lambda u: u.email),
+    ("Role", 20, lambda u: u.role_label),
+    ("Agency", 30, lambda u: u.agency.name if u.agency else ""),
+    ("Status", 10, lambda u: "Active" if u.active else "Disabled"),
+    ("Last signed in", 18, lambda u: u.last_sign_in_at),
+]
+
+
+@bp.route("/users", endpoint="users")
+def users_list():
+    stmt, role, agency_id, search, sort, direction = _users_filtered()
+    page = _paginate(stmt)
     return render_template("admin/users.html", page=page, sort=sort, direction=direction,
                            filters={"role": role, "agency": agency_id, "q": search},
                            roles=list(ROLE_LABELS.items()), agencies=_all_agencies())
+
+
+@bp.route("/users/export.<any(csv, xlsx):fmt>")
+def users_export(fmt: str):
+    """Every account the filters match (not one page), sorted as on the list."""
+    return export_items(fmt, each(_users_filtered()[0]), USER_COLUMNS, what="Accounts",
+                        name=f"accounts-{today().isoformat()}.{fmt}")
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -132,8 +157,8 @@ def reset_password(user_id: int):
 
 # --- agencies ---
 
-@bp.route("/agencies")
-def agencies():
+def _agencies_filtered():
+    """The owners list's search and sort from the query string: the statement, search and sort."""
     search = request.args.get("q", "")[:200]
     sort, direction = _sort_args(AGENCY_SORTS, "name")
     key = AGENCY_SORTS[sort]
@@ -142,6 +167,37 @@ def agencies():
         pattern = users.like_pattern(search.strip())
         stmt = stmt.where(func.lower(Agency.name).like(pattern, escape="\\")
                           | func.lower(Agency.short_name).like(pattern, escape="\\"))
+    return stmt, search, sort, direction
+
+
+AGENCY_COLUMNS: list[Column] = [
+    ("Name", 40, lambda a: a[0].name),
+    ("Short name", 16, lambda a: a[0].short_name),
+    ("Kind", 24, lambda a: a[0].kind_label),
+    ("Accounts", 10, lambda a: a[1]),
+    ("Open actions", 12, lambda a: a[2]),
+    ("Status", 10, lambda a: "Active" if a[0].active else "Inactive"),
+]
+
+
+@bp.route("/agencies/export.<any(csv, xlsx):fmt>")
+def agencies_export(fmt: str):
+    """Every owner the search matches, sorted as on the list, with the list's counts."""
+    owners = db.session.scalars(_agencies_filtered()[0]).all()
+
+    def rows():
+        for start in range(0, len(owners), BATCH):
+            batch = owners[start:start + BATCH]
+            ids = [a.id for a in batch]
+            accounts, actions = users.user_counts_by_agency(ids), users.open_action_counts_by_agency(ids)
+            yield from ((a, accounts.get(a.id, 0), actions.get(a.id, 0)) for a in batch)
+
+    return export_items(fmt, rows(), AGENCY_COLUMNS, what="Owners", name=f"owners-{today().isoformat()}.{fmt}")
+
+
+@bp.route("/agencies")
+def agencies():
+    stmt, search, sort, direction = _agencies_filtered()
     page = _paginate(stmt)
     ids = [a.id for a in page.items]
     return render_template("admin/agencies.html", page=page, search=search, sort=sort, direction=direction,

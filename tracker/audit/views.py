@@ -1,14 +1,11 @@
 """The audit trail's pages, among the admin pages (/admin/audit and its CSV export). Administrators
 and the business unit (permissions.can_view_audit); every other role gets 403, whatever the method. Records are read here, never changed."""
 
-import csv
-import io
 import json
 from datetime import UTC
 
 from flask import (
-    Blueprint, abort, current_app, flash, redirect, render_template, request, stream_with_context,
-    url_for,
+    Blueprint, abort, current_app, flash, redirect, render_template, request, url_for,
 )
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -18,7 +15,7 @@ from tracker.audit.forms import KNOWN_EVENTS, AuditSearchForm
 from tracker.audit.queries import audit_query, change_lines, known_values
 from tracker.audit.services import log_event
 from tracker.clock import today
-from tracker.downloads import attachment
+from tracker.downloads import Column, each, item_rows, spreadsheet, widths
 from tracker.extensions import db
 from tracker.views_common import parse_id
 
@@ -26,8 +23,16 @@ bp = Blueprint("audit", __name__, url_prefix="/admin")
 
 #: An export larger than this must be narrowed by the search first.
 AUDIT_EXPORT_MAX_ROWS = 100_000
-#: Spreadsheet programs run a cell that starts with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+COLUMNS: list[Column] = [
+    ("When (UTC)", 20, lambda r: r.at.astimezone(UTC).replace(tzinfo=None, microsecond=0)),
+    ("Who", 30, lambda r: r.actor_label),
+    ("From where", 16, lambda r: r.remote_addr),
+    ("Event", 24, lambda r: r.event),
+    ("Record type", 16, lambda r: r.object_type),
+    ("Record ID", 10, lambda r: r.object_id),
+    ("Summary", 60, lambda r: r.summary),
+    ("Changes", 60, lambda r: json.dumps(r.changes or {}, ensure_ascii=False, sort_keys=True)),
+]
 
 
 @bp.before_request
@@ -55,17 +60,11 @@ def search():
                        per_page=current_app.config["PAGE_SIZE"], max_per_page=100, error_out=False)
     rows = [(record, change_lines(record.changes, record.event)) for record in page.items]
     return render_template("audit/search.html", form=form, page=page, rows=rows,
-                           export_href=url_for("audit.export", **request.args.to_dict(flat=False)))
+                           export_args=request.args.to_dict(flat=False))
 
 
-def safe_cell(value) -> str:
-    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-@bp.route("/audit.csv")
-def export():
+@bp.route("/audit.<any(csv, xlsx):fmt>")
+def export(fmt: str):
     form = _search_form()
     if form.errors:
         return redirect(url_for("audit.search", **request.args.to_dict(flat=False)))
@@ -80,21 +79,5 @@ def export():
     log_event("audit_exported", summary=f"Exported {total} audit records ({described})")
     db.session.commit()
 
-    def rows():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["When (UTC)", "Who", "From where", "Event", "Record type", "Record ID", "Summary",
-                         "Changes"])
-        for record in db.session.scalars(stmt.execution_options(yield_per=500)):
-            writer.writerow([safe_cell(v) for v in (
-                record.at.astimezone(UTC).isoformat(timespec="seconds"), record.actor_label, record.remote_addr,
-                record.event, record.object_type, record.object_id, record.summary,
-                json.dumps(record.changes or {}, ensure_ascii=False, sort_keys=True))])
-            if buffer.tell() > 64 * 1024:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    filename = f"audit-trail-{today().isoformat()}.csv"
-    return attachment(stream_with_context(rows()), filename, "text/csv")
+    return spreadsheet(fmt, item_rows(each(stmt), COLUMNS), columns=widths(COLUMNS), title="Audit trail",
+                       name=f"audit-trail-{today().isoformat()}.{fmt}")

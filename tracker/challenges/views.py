@@ -14,6 +14,7 @@ from tracker.challenges import services
 from tracker.challenges.forms import CloseChallengeForm, MessageForm, RaiseChallengeForm
 from tracker.challenges.models import Challenge, ChallengeMessage, ChallengeStatus, describe_subject
 from tracker.clock import today
+from tracker.downloads import Column, each, export_items
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
 from tracker.reviews.models import Review
@@ -27,19 +28,46 @@ STATUS_CHOICES = [("live", "Not closed"), ("open", "Waiting for the agency"), ("
 SUBJECTS = {"review": Review, "recommendation": Recommendation, "action": Action}
 
 
-@bp.route("/")
-def index():
-    user = signed_in_user()
+def _filters(user: User) -> tuple[services.ChallengeFilters, bool]:
     filters = services.ChallengeFilters.from_args(request.args)
     agency_view = user.has_role(Role.AGENCY_LEAD)
     if agency_view:
         filters.agency_id = None  # their own agency's only, through the visibility filter
+    return filters, agency_view
+
+
+@bp.route("/")
+def index():
+    user = signed_in_user()
+    filters, agency_view = _filters(user)
     page = db.paginate(services.challenges_query(user, filters), page=parse_id(request.args.get("page")) or 1,
                        per_page=page_size(), max_per_page=100, error_out=False, count=True)
     agencies = [] if agency_view else list(db.session.scalars(select(Agency).order_by(Agency.name)))
     return render_template("challenges/index.html", page=page, challenges=page.items, filters=filters,
                            statuses=STATUS_CHOICES, agencies=agencies, agency_view=agency_view, today=today(),
                            age=services.age_in_days)
+
+
+def _columns(day) -> list[Column]:
+    return [("Challenge", 10, lambda c: c.id),
+            ("About", 60, lambda c: c.subject_label),
+            ("Review", 16, lambda c: c.review_reference),
+            ("Addressed to", 30, lambda c: c.agency.name),
+            ("Raised", 18, lambda c: c.created_at),
+            ("Raised by", 24, lambda c: c.raised_by.name if c.raised_by else ""),
+            ("Status", 22, lambda c: c.status_label),
+            ("Closed", 18, lambda c: c.closed_at),
+            ("Days open", 10, lambda c: None if c.is_closed else services.age_in_days(c, day))]
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+def export(fmt: str):
+    """The challenges as filtered on the list (every row, not one page), newest first, with its
+    visibility: an agency lead's own agency's only."""
+    user, day = signed_in_user(), today()
+    filters, _ = _filters(user)
+    return export_items(fmt, each(services.challenges_query(user, filters)), _columns(day), what="Challenges",
+                        name=f"challenges-{day.isoformat()}.{fmt}")
 
 
 def _subject():

@@ -5,6 +5,7 @@ the migrations and kept out of the model metadata. The words typed are never pas
 they are rebuilt into quoted FTS5 terms, so quotes, brackets or operators cannot break the query."""
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -24,6 +25,8 @@ PG_DOCUMENT = literal_column("library_reviews.search_document")
 FTS_WEIGHTS = "10.0, 1.0, 4.0, 4.0, 4.0"
 MARK_START, MARK_END = "\u27e6", "\u27e7"  # never in the listing; become <mark> after escaping
 MAX_QUERY = 200
+#: Entries whose themes are read in one query, when every match is listed (an export).
+BATCH = 500
 WORDS = re.compile(r"[^\W_]+")
 
 
@@ -92,6 +95,20 @@ def search_page(filters: LibraryFilters, *, page: int, per_page: int) -> Page:
         return paginate(_NOTHING, page=page, per_page=per_page, total=0)
     stmt, count, params = found
     return paginate(stmt, params, page=page, per_page=per_page, count=count)
+
+
+def all_entries(filters: LibraryFilters) -> Iterator[tuple]:
+    """Every entry matching the filters in `search_page`'s order, with its themes' names: (row,
+    themes), read a batch at a time."""
+    found = search_statements(filters)
+    if found is None:
+        return
+    stmt, _, params = found
+    rows = db.session.execute(stmt, params).all()
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start:start + BATCH]
+        themes = entry_themes([row.id for row in batch])
+        yield from ((row, [name for _, name in themes.get(row.id, [])]) for row in batch)
 
 
 @cache

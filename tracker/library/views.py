@@ -1,10 +1,12 @@
 """The library: reviews published elsewhere, searchable, and linked to the local themes."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker import permissions
+from tracker.clock import today
+from tracker.downloads import Column, export_items
 from tracker.extensions import db
 from tracker.library import search
 from tracker.library.models import LibraryReview
@@ -36,6 +38,24 @@ def index():
     return render_template("library/index.html", page=page, filters=filters, years=years, areas=areas,
                            themes=themes, entry_themes=search.entry_themes(ids),
                            snippets=search.snippets(ids, filters))
+
+
+COLUMNS: list[Column] = [
+    ("Year", 8, lambda e: e[0].year),
+    ("Area", 30, lambda e: e[0].area),
+    ("Title", 60, lambda e: e[0].title),
+    ("Summary", 80, lambda e: e[0].summary),
+    ("Themes", 40, lambda e: "; ".join(e[1])),
+    ("Link", 40, lambda e: url_for("library.show", entry_id=e[0].id, _external=True)),
+]
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+def export(fmt: str):
+    """Every published review the search and filters find (not one page), in the results' order."""
+    _require_reader()
+    return export_items(fmt, search.all_entries(_filters(request.args)), COLUMNS, what="Library",
+                        name=f"library-{today().isoformat()}.{fmt}")
 
 
 @bp.route("/<id:entry_id>")

@@ -11,6 +11,7 @@ from tracker import permissions
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.actions.queries import impact_review_due
 from tracker.clock import today
+from tracker.downloads import BATCH, Column, each, export_items
 from tracker.extensions import db
 from tracker.rounds import services
 from tracker.rounds.forms import CloseRoundForm, NewRoundForm, RequestFilterForm
@@ -32,16 +33,49 @@ def _page() -> int:
     return parse_id(request.args.get("page")) or 1
 
 
+ROUNDS = select(UpdateRound).order_by(UpdateRound.opened_date.desc(), UpdateRound.id.desc())
+
+
 @bp.route("/")
 def index():
     user = signed_in_user()
     require(permissions.can_view_rounds(user))
-    page = db.paginate(select(UpdateRound).order_by(UpdateRound.opened_date.desc(), UpdateRound.id.desc()),
-                       page=_page(), per_page=page_size(), max_per_page=100, error_out=False)
+    page = db.paginate(ROUNDS, page=_page(), per_page=page_size(), max_per_page=100, error_out=False)
     agency_id = permissions.round_agency_scope(user)
     progress = services.progress_by_round([r.id for r in page.items], agency_id)
     return render_template("rounds/index.html", page=page, progress=progress, own_agency_only=agency_id is not None,
                            empty=services.Progress(0, 0))
+
+
+ROUND_COLUMNS: list[Column] = [
+    ("Round", 40, lambda r: r[0].name),
+    ("Opened", 12, lambda r: r[0].opened_date),
+    ("Deadline", 12, lambda r: r[0].deadline_date),
+    ("Status", 10, lambda r: "Open" if r[0].is_open else "Closed"),
+    ("Closed", 12, lambda r: r[0].closed_date),
+    ("Asked", 10, lambda r: r[1].requested),
+    ("Responded", 10, lambda r: r[1].responded),
+    ("Not yet", 10, lambda r: r[1].outstanding),
+    ("Response rate (%)", 12, lambda r: r[1].rate),
+]
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+def export(fmt: str):
+    """Every round, newest first, with the counts the list shows (an agency lead's: their agency's)."""
+    user = signed_in_user()
+    require(permissions.can_view_rounds(user))
+    agency_id = permissions.round_agency_scope(user)
+
+    def rows():
+        rounds = db.session.scalars(ROUNDS).all()
+        for start in range(0, len(rounds), BATCH):
+            batch = rounds[start:start + BATCH]
+            progress = services.progress_by_round([r.id for r in batch], agency_id)
+            yield from ((r, progress.get(r.id, services.Progress(0, 0))) for r in batch)
+
+    return export_items(fmt, rows(), ROUND_COLUMNS, what="Update rounds",
+                        name=f"update-rounds-{today().isoformat()}.{fmt}")
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -59,13 +93,9 @@ def new():
     return render_template("rounds/new.html", form=form), form_status(form)
 
 
-@bp.route("/<id:round_id>")
-def show(round_id: int):
-    """Who has and has not responded: counts by agency, then the requests themselves, filtered and paged."""
-    user = signed_in_user()
-    require(permissions.can_view_rounds(user))
-    round_ = load_round(round_id)
-    scope = permissions.round_agency_scope(user)
+def _requests(round_: UpdateRound, scope: int | None):
+    """A round's requests as filtered on its page (agency, responded or not), by agency then due date:
+    the filter form, the counts by agency and the statement."""
     by_agency = services.progress_by_agency(round_, scope)
     form = RequestFilterForm(request.args)
     form.agency.choices = [("", "All agencies")] + [(str(a.agency_id), a.name) for a in by_agency]
@@ -86,6 +116,17 @@ def show(round_id: int):
         stmt = stmt.where(UpdateRequest.update_id.is_(None))
     elif form.state.data == "responded":
         stmt = stmt.where(UpdateRequest.update_id.is_not(None))
+    return form, by_agency, stmt
+
+
+@bp.route("/<id:round_id>")
+def show(round_id: int):
+    """Who has and has not responded: counts by agency, then the requests themselves, filtered and paged."""
+    user = signed_in_user()
+    require(permissions.can_view_rounds(user))
+    round_ = load_round(round_id)
+    scope = permissions.round_agency_scope(user)
+    form, by_agency, stmt = _requests(round_, scope)
     page = db.paginate(stmt, page=_page(), per_page=page_size(), max_per_page=100, error_out=False)
     total = services.Progress(sum(a.progress.requested for a in by_agency),
                               sum(a.progress.responded for a in by_agency))
@@ -97,6 +138,31 @@ def show(round_id: int):
                            impact_reviews=impact_reviews,
                            filter_form=form, own_agency_only=scope is not None, close_form=CloseRoundForm(),
                            today=today())
+
+
+REQUEST_COLUMNS: list[Column] = [
+    ("Reference", 24, lambda r: r.action.short_reference),
+    ("Review", 16, lambda r: r.action.review.reference),
+    ("Action", 60, lambda r: r.action.description),
+    ("Agency", 30, lambda r: r.agency.name),
+    ("Lead", 24, lambda r: r.action.lead.name if r.action.lead else ""),
+    ("Asked of", 24, lambda r: r.lead.name if r.lead else ""),
+    ("Due", 12, lambda r: r.action.due_date),
+    ("Responded", 12, lambda r: r.responded_date),
+    ("Late", 8, lambda r: "Yes" if r.responded_date and r.responded_date > r.round.deadline_date else ""),
+    ("Update by", 24, lambda r: r.update.author.name if r.update and r.update.author else ""),
+]
+
+
+@bp.route("/<id:round_id>/export.<any(csv, xlsx):fmt>")
+def requests_export(round_id: int, fmt: str):
+    """The round's requests as filtered on its page (every row, not one page), by agency then due date."""
+    user = signed_in_user()
+    require(permissions.can_view_rounds(user))
+    round_ = load_round(round_id)
+    _, _, stmt = _requests(round_, permissions.round_agency_scope(user))
+    return export_items(fmt, each(stmt), REQUEST_COLUMNS, what=f"Update round {round_.name}"[:80],
+                        name=f"update-round-{round_.id}-{today().isoformat()}.{fmt}")
 
 
 @bp.route("/<id:round_id>/close", methods=["GET", "POST"])

@@ -147,22 +147,46 @@ _FTS = table("search_entries_fts", column("rowid"))
 _BM25 = f"bm25(search_entries_fts, {FTS_WEIGHTS})"
 
 
-def search(user: User, filters: SearchFilters, *, page: int, per_page: int) -> SearchResults:
-    """One page of results, best match first (newest first when there are too many to rank), and
-    how many there are (counted up to RANKED_AT_MOST)."""
+@dataclass
+class Found:
+    """The statement listing a search's results in their order, its parameters, how many it lists
+    (RANKED_AT_MOST at most) and whether they are ranked (else newest first)."""
+    stmt: Select
+    params: dict
+    total: int
+    ranked: bool
+
+
+def found(user: User, filters: SearchFilters) -> Found:
+    """The results of a search, best match first (newest first when there are too many to rank)."""
     dialect = _dialect()
     q = filters.q if dialect == "postgresql" else fts5_query(filters.q)
     if not filters.searching or not q:
-        return SearchResults(paginate(select(*_RESULT).where(false()), page=page, per_page=per_page, total=0), True)
+        return Found(select(*_RESULT).where(false()), {}, 0, True)
     params = {"q": q, "exact": " ".join(filters.q.split()).lower()}
     prefilter = _prefilter(filters) if dialect == "sqlite" else None
     ranked = _matches(user, filters, dialect, newest=False, prefilter=prefilter)
     count = db.session.execute(select(func.count()).select_from(
         ranked.order_by(None).limit(RANKED_AT_MOST + 1).subquery()), params).scalar_one()
     if count > RANKED_AT_MOST:
-        newest = _matches(user, filters, dialect, newest=True, prefilter=prefilter)
-        return SearchResults(paginate(newest, params, page=page, per_page=per_page, total=RANKED_AT_MOST), False)
-    return SearchResults(paginate(ranked, params, page=page, per_page=per_page, total=count), True)
+        return Found(_matches(user, filters, dialect, newest=True, prefilter=prefilter), params, RANKED_AT_MOST, False)
+    return Found(ranked, params, count, True)
+
+
+def search(user: User, filters: SearchFilters, *, page: int, per_page: int) -> SearchResults:
+    """One page of results, best match first (newest first when there are too many to rank), and
+    how many there are (counted up to RANKED_AT_MOST)."""
+    results = found(user, filters)
+    return SearchResults(paginate(results.stmt, results.params, page=page, per_page=per_page, total=results.total),
+                         results.ranked)
+
+
+def all_results(user: User, filters: SearchFilters) -> list:
+    """Every result of a search (RANKED_AT_MOST at most), in the results pages' order."""
+    results = found(user, filters)
+    if not results.total:
+        return []
+    return db.session.execute(results.stmt.limit(results.total), results.params).all()
 
 
 def _pg_query() -> ColumnElement:

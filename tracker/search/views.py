@@ -7,9 +7,11 @@ from flask import Blueprint, render_template, request, url_for
 from tracker import permissions
 from tracker.actions.models import ActionStatus
 from tracker.actions.queries import AGENCY_OPTIONS, REVIEW_OPTIONS
+from tracker.clock import today
+from tracker.downloads import Column, export_items
 from tracker.extensions import db
 from tracker.search.index import KINDS
-from tracker.search.queries import MAX_QUERY, RANKED_AT_MOST, SearchFilters, highlights, search
+from tracker.search.queries import MAX_QUERY, RANKED_AT_MOST, SearchFilters, all_results, highlights, search
 from tracker.views_common import page_size, parse_id, require, signed_in_user
 
 bp = Blueprint("search", __name__, url_prefix="/search")
@@ -28,9 +30,18 @@ def _filters(args, limited: bool) -> SearchFilters:
                          status=status if status in ActionStatus._value2member_map_ else "")
 
 
-def result_href(row) -> str:
+def result_href(row, external: bool = False) -> str:
     endpoint, argument, column = KINDS[row.kind].link
-    return url_for(endpoint, **{argument: getattr(row, column)})
+    return url_for(endpoint, **{argument: getattr(row, column)}, _external=external)
+
+
+COLUMNS: list[Column] = [
+    ("Kind", 16, lambda row: KINDS[row.kind].label),
+    ("Reference", 24, lambda row: row.reference),
+    ("Date", 12, lambda row: row.entry_date),
+    ("Title", 60, lambda row: row.title),
+    ("Link", 50, lambda row: result_href(row, external=True)),
+]
 
 
 @bp.route("/")
@@ -46,3 +57,14 @@ def index():
         kinds=KIND_OPTIONS, statuses=STATUS_OPTIONS, labels={k.name: k.label for k in KINDS.values()},
         agencies=None if limited else db.session.execute(AGENCY_OPTIONS).all(),
         reviews=db.session.execute(REVIEW_OPTIONS).all(), href=result_href)
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+def export(fmt: str):
+    """A search's results in the pages' order (the best 2,000 at most), with the same permissions:
+    what the user could open from the results pages, nothing more."""
+    user = signed_in_user()
+    require(permissions.can_view_reviews(user))
+    filters = _filters(request.args, permissions.is_limited_to_own_agency(user))
+    return export_items(fmt, all_results(user, filters), COLUMNS, what="Search results",
+                        name=f"search-results-{today().isoformat()}.{fmt}")
