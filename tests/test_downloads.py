@@ -1,5 +1,5 @@
 """Every download route names its file in any script: RFC 6266 `filename*` with an ASCII fallback,
-through tracker/downloads.py, never a server error from a header that is not Latin-1."""
+through tracker/web/downloads.py, never a server error from a header that is not Latin-1."""
 
 import hashlib
 import io
@@ -10,12 +10,12 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from tests import factories
-from tracker.downloads import content_disposition
 from tracker.extensions import db
 from tracker.reports import render
 from tracker.reports.models import BoardReport
 from tracker.reports.services import verified_pdf
 from tracker.users.models import Role
+from tracker.web.downloads import content_disposition
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 

@@ -4,7 +4,7 @@ import pytest
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
-from tracker.forms_common import GovukDateField
+from tracker.web.forms import GovukDateField
 
 
 class DueForm(FlaskForm):

@@ -1,4 +1,4 @@
-"""Our fast GOV.UK components (tracker/markup.py, templates/macros/frame.html) against GOV.UK
+"""Our fast GOV.UK components (tracker/web/markup.py, templates/macros/frame.html) against GOV.UK
 Frontend's own fixtures: each is rendered with the options of the fixtures that use only the options
 it supports, and must give the fixture's HTML (compared as a browser reads it: tests/govuk_html.py).
 An upgrade of the npm package that changes a component's markup fails here; so does a fixture that
@@ -10,7 +10,7 @@ import pytest
 from flask import render_template_string
 
 from tests.govuk_html import fixtures, normalised, pretty
-from tracker.markup import (govuk_date_input, govuk_input, govuk_pagination, govuk_service_navigation, govuk_tag,
+from tracker.web.markup import (govuk_date_input, govuk_input, govuk_pagination, govuk_service_navigation, govuk_tag,
                             select_options)
 
 ANY = None  # an option whose value may be anything (not a nested object)

@@ -14,7 +14,7 @@ from tracker.actions import services as action_services
 from tracker.actions.models import Action, ActionStatus, AssuranceDecision
 from tracker.extensions import db
 from tracker.users.models import Role
-from tracker.views_common import is_public
+from tracker.web.views import is_public
 
 #: The pages anyone may open. A new public page is a decision: add it here as well as marking it @public.
 #: The health checks are for load balancers, which never sign in; they show no data (tracker/ops/health.py).

@@ -1,4 +1,4 @@
-"""The page pieces written in Python (tracker/markup.py) and the templates' remembering url_for."""
+"""The page pieces written in Python (tracker/web/markup.py) and the templates' remembering url_for."""
 
 from datetime import date
 from types import SimpleNamespace
@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from flask import render_template_string
 
 from tracker.actions.models import Rating
-from tracker.markup import (brag_tag, date as date_tag, pagination, rating_count_tags, search_input, sort_header,
+from tracker.web.markup import (brag_tag, date as date_tag, pagination, rating_count_tags, search_input, sort_header,
                             theme_links)
 
 

@@ -15,7 +15,7 @@ from tracker.actions import services as action_services
 from tracker.actions.models import Action, ActionStatus, ProgressUpdate
 from tracker.extensions import db
 from tracker.users.models import Role
-from tracker.views_common import CHANGED_MEANWHILE
+from tracker.web.views import CHANGED_MEANWHILE
 
 MOVED_ON = "Someone else changed this action while you were working on it"
 

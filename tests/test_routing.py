@@ -6,8 +6,8 @@ import re
 import pytest
 from flask import url_for
 
-from tracker.routing import MAX_ID
 from tracker.users.models import Role
+from tracker.web.routing import MAX_ID
 
 PART = re.compile(r"<(?:(\w+)(\(([^)]*)\))?:)?(\w+)>")
 HUGE = [str(2**63), "99999999999999999999", str(MAX_ID + 1), "0", "%C2%B2", "-1"]

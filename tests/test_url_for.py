@@ -1,4 +1,4 @@
-"""The templates' remembering url_for (tracker/template_filters.py, `cached_url_for`) gives exactly the
+"""The templates' remembering url_for (tracker/web/filters.py, `cached_url_for`) gives exactly the
 URLs Flask's own url_for gives, for every endpoint of the app: if an upgrade of Flask or Werkzeug made
 a URL depend on anything the cache does not key on, this fails."""
 

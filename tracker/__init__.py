@@ -139,8 +139,8 @@ def register_templates(app: Flask) -> None:
     from govuk_frontend_wtf.main import WTFormsHelpers
     from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-    from tracker import markup, template_filters
-    from tracker.context import register as register_context
+    from tracker.web import filters as template_filters, markup
+    from tracker.web.context import register as register_context
 
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(os.path.join(os.path.dirname(app.root_path), "templates")),
@@ -158,7 +158,7 @@ def register_templates(app: Flask) -> None:
 
 
 def register_routing(app: Flask) -> None:
-    from tracker import routing
+    from tracker.web import routing
 
     routing.register(app)
 
@@ -199,7 +199,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    from tracker.security import register
+    from tracker.web.security import register
 
     register(app)
 

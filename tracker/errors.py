@@ -9,4 +9,4 @@ class DomainError(Exception):
 
 class FarAhead(DomainError):
     """A planned date beyond the horizon but within the limit (tracker/dates.py): the form asks the user
-    to confirm it (tracker/forms_common.FarDateConfirmation) and sends it again confirmed."""
+    to confirm it (tracker/web/forms.FarDateConfirmation) and sends it again confirmed."""

@@ -25,8 +25,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
 from tracker import lengths
-from tracker.forms_common import CountedTextArea, FarDateConfirmation, GovukDateField, within
 from tracker.measures.forms import NumberField
+from tracker.web.forms import CountedTextArea, FarDateConfirmation, GovukDateField, within
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

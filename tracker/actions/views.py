@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from tracker import conflicts, permissions
+from tracker import permissions
 from tracker.actions import services
 from tracker.actions.export import QUEUE_WIDTHS, WIDTHS, export_rows, queue_rows
 from tracker.actions.forms import (
@@ -56,7 +56,8 @@ from tracker.actions.queries import (
 from tracker.actions.ratings import rate, rating_days
 from tracker.challenges.services import live_challenges_on
 from tracker.clock import today
-from tracker.downloads import Column, attachment, each, export_items, list_export
+from tracker.web import conflicts
+from tracker.web.downloads import Column, attachment, each, export_items, list_export
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.measures.rules import standings
@@ -69,10 +70,10 @@ from tracker.recommendations.models import Recommendation
 from tracker.reminders.models import ReminderItem, ReminderMessage
 from tracker.rounds.models import UpdateRequest
 from tracker.settings import load_settings
-from tracker.template_filters import current_url_with, govuk_date
+from tracker.web.filters import current_url_with, govuk_date
 from tracker.themes.services import THEME_NAMES
 from tracker.users.models import Agency, AgencyKind, Role, User
-from tracker.views_common import (
+from tracker.web.views import (
     attempt,
     form_status,
     id_choices,

@@ -11,11 +11,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, StopValidation
 
 from tracker import lengths
-from tracker.forms_common import CountedTextArea, within
 from tracker.actions.models import Rating
 from tracker.settings import DEFAULT_LABELS, WEEKDAYS
 from tracker.users.models import ROLE_LABELS, AgencyKind
 from tracker.users.services import MIN_PASSWORD_LENGTH
+from tracker.web.forms import CountedTextArea, within
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
 PASSWORD_LENGTH = f"The password must be at least {MIN_PASSWORD_LENGTH} characters long."

@@ -12,17 +12,17 @@ from tracker import permissions
 from tracker.admin import forms
 from tracker.auth import reauth
 from tracker.clock import today
-from tracker.downloads import BATCH, Column, each, export_items
 from tracker.errors import DomainError  # the clock form places a refusal on its row
 from tracker.extensions import db
 from tracker.reminders.mail import mail_status
-from tracker.settings import load_settings, save_settings
 from tracker.reviews import clocks as review_clocks
 from tracker.reviews.models import KEY_DATES, ReviewStatus, ReviewType
+from tracker.settings import load_settings, save_settings
 from tracker.themes.models import Theme
 from tracker.users import services as users
 from tracker.users.models import ROLE_LABELS, Agency, AgencyKind, Role, User
-from tracker.views_common import parse_id, require, run_service, signed_in_user
+from tracker.web.downloads import BATCH, Column, each, export_items
+from tracker.web.views import parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

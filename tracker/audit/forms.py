@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, StopValidation
 
 from tracker import lengths
-from tracker.forms_common import GovukDateField, within
+from tracker.web.forms import GovukDateField, within
 
 
 def _choices(pairs) -> list[SelectChoice]:

@@ -15,9 +15,9 @@ from tracker.audit.forms import KNOWN_EVENTS, AuditSearchForm
 from tracker.audit.queries import audit_query, change_lines, known_values
 from tracker.audit.services import log_event
 from tracker.clock import today
-from tracker.downloads import Column, each, item_rows, spreadsheet, widths
 from tracker.extensions import db
-from tracker.views_common import parse_id
+from tracker.web.downloads import Column, each, item_rows, spreadsheet, widths
+from tracker.web.views import parse_id
 
 bp = Blueprint("audit", __name__, url_prefix="/admin")
 

@@ -4,7 +4,7 @@ from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo
 
 from tracker import lengths
-from tracker.forms_common import within
+from tracker.web.forms import within
 
 
 class SignInForm(FlaskForm):

@@ -17,9 +17,9 @@ from tracker.auth import notices
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.models_base import utcnow
-from tracker.template_filters import govuk_datetime
 from tracker.users.models import Role, User
 from tracker.users.services import reset_password
+from tracker.wording import govuk_datetime
 
 RECOVERY_CODE_COUNT = 10
 NOT_RIGHT = "The email address or password is not right"

@@ -11,7 +11,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import logout_user
 
 from tracker.users.current import signed_in_user
-from tracker.views_common import is_public
+from tracker.web.views import is_public
 
 SIGNED_IN_AT, LAST_SEEN, SESSION_ID = "signed_in_at", "last_seen", "sid"
 IDLE_MESSAGE = "You were signed out because you had not used Follow Through for {minutes} minutes."

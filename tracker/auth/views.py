@@ -15,7 +15,7 @@ from tracker.auth.forms import ChangePasswordForm, CodeForm, ConfirmForm, Confir
 from tracker.demo.accounts import DEMO_PASSWORD, demo_accounts, is_demo_sign_in
 from tracker.extensions import db, limiter
 from tracker.users.models import User
-from tracker.views_common import public, run_service, signed_in_user
+from tracker.web.views import public, run_service, signed_in_user
 
 bp = Blueprint("auth", __name__)
 

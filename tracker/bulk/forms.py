@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
 from tracker import lengths
-from tracker.forms_common import CountedTextArea, GovukDateField, within
+from tracker.web.forms import CountedTextArea, GovukDateField, within
 
 OPERATIONS = {"lead": "Reassign the lead", "due_date": "Move the due dates",
               "round": "Add them to an update round"}

@@ -11,11 +11,11 @@ from tracker.bulk.forms import OPERATIONS, AgencyActionsForm, BulkChangeForm, Co
 from tracker.clock import today
 from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.forms_common import GovukDateField
 from tracker.recommendations.models import Recommendation
 from tracker.rounds.models import UpdateRound
 from tracker.users.models import Agency, Role, User
-from tracker.views_common import attempt, form_status, parse_id, require, show_error, signed_in_user
+from tracker.web.forms import GovukDateField
+from tracker.web.views import attempt, form_status, parse_id, require, show_error, signed_in_user
 
 bp = Blueprint("bulk", __name__)
 

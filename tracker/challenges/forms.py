@@ -6,7 +6,7 @@ from wtforms import SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
 from tracker import lengths
-from tracker.forms_common import CountedTextArea, within
+from tracker.web.forms import CountedTextArea, within
 
 
 

@@ -14,12 +14,12 @@ from tracker.challenges import services
 from tracker.challenges.forms import CloseChallengeForm, MessageForm, RaiseChallengeForm
 from tracker.challenges.models import Challenge, ChallengeMessage, ChallengeStatus, describe_subject
 from tracker.clock import today
-from tracker.downloads import Column, each, export_items
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
 from tracker.reviews.models import Review
 from tracker.users.models import Agency, Role, User
-from tracker.views_common import form_status, page_size, parse_id, require, run_service, signed_in_user
+from tracker.web.downloads import Column, each, export_items
+from tracker.web.views import form_status, page_size, parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("challenges", __name__, url_prefix="/challenges")
 

@@ -6,7 +6,7 @@ from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired
 
 from tracker import lengths
-from tracker.forms_common import CountedTextArea, GovukDateField, within
+from tracker.web.forms import CountedTextArea, GovukDateField, within
 
 
 class ClosureForm(FlaskForm):

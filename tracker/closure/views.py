@@ -8,7 +8,7 @@ from tracker.closure import services
 from tracker.closure.forms import ClosureForm
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
-from tracker.views_common import form_status, require, run_service, signed_in_user
+from tracker.web.views import form_status, require, run_service, signed_in_user
 
 bp = Blueprint("closure", __name__, url_prefix="/closure")
 # The recommendation page's closure panel (templates/closure/_panel.html) reads these.

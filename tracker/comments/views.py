@@ -14,11 +14,11 @@ from tracker import lengths, permissions
 from tracker.actions.models import Action
 from tracker.comments import services
 from tracker.extensions import db
-from tracker.forms_common import CountedTextArea, within
 from tracker.reminders.mail import external_url
 from tracker.reminders.notices import Notice, send_notices
 from tracker.timeline.services import LIMIT, action_timeline
-from tracker.views_common import run_service, signed_in_user
+from tracker.web.forms import CountedTextArea, within
+from tracker.web.views import run_service, signed_in_user
 
 bp = Blueprint("comments", __name__)
 

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
 from wtforms import SelectField, SubmitField
 
-from tracker.forms_common import GovukDateField
+from tracker.web.forms import GovukDateField
 
 
 class DeputyForm(FlaskForm):

@@ -12,9 +12,9 @@ from tracker.deputies.models import Deputy
 from tracker.extensions import db
 from tracker.reminders.mail import external_url
 from tracker.reminders.notices import Notice, send_notices
-from tracker.template_filters import govuk_date
 from tracker.users.models import Agency, Role, User
-from tracker.views_common import attempt, form_status, parse_id, require, run_service, signed_in_user
+from tracker.web.filters import govuk_date
+from tracker.web.views import attempt, form_status, parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("deputies", __name__, url_prefix="/account/deputies")
 

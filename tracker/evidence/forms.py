@@ -7,10 +7,10 @@ from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired
 
 from tracker import lengths
+from tracker.actions.forms import choices
 from tracker.evidence.models import EvidenceKind
 from tracker.evidence.services import ALLOWED_LIST_TEXT
-from tracker.actions.forms import choices
-from tracker.forms_common import CountedTextArea, GovukDateField, within
+from tracker.web.forms import CountedTextArea, GovukDateField, within
 
 
 class EvidenceForm(FlaskForm):

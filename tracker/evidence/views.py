@@ -10,12 +10,12 @@ from tracker.clock import today
 from tracker.evidence import services
 from tracker.evidence.forms import EvidenceForm
 from tracker.evidence.models import Evidence
-from tracker.downloads import attachment
 from tracker.extensions import db
 from tracker.main.errors import error_page
 from tracker.settings import load_settings
 from tracker.storage import NotStored, StorageError, storage
-from tracker.views_common import parse_id, require, run_service, signed_in_user
+from tracker.web.downloads import attachment
+from tracker.web.views import parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
 

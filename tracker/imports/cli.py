@@ -9,6 +9,7 @@ from flask import Blueprint
 from sqlalchemy import func, select
 
 from tracker.audit.services import as_system_job
+from tracker.clock import today
 from tracker.extensions import db
 from tracker.imports import extract as ex
 from tracker.reviews.models import Review, ReviewType
@@ -30,7 +31,8 @@ def register(bp: Blueprint) -> None:
     def import_review_command(file: Path, dry_run: bool, as_json: bool, reference: str | None, title: str | None,
                               review_type: str, new_reference: str | None) -> None:
         """Find the recommendations and learning points in a review document (PDF, .docx, .html, .txt, .md)."""
-        from tracker.clock import today
+        # Imported when the command runs: the document readers load PDFium and the OCR and Word
+        # libraries, which `flask` itself, starting for any other command, has no need of.
         from tracker.imports import reading, services
 
         data = file.read_bytes()

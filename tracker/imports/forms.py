@@ -9,8 +9,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from tracker import lengths
-from tracker.forms_common import CountedTextArea, within
 from tracker.reviews.models import ReviewType
+from tracker.web.forms import CountedTextArea, within
 
 
 class DocumentImportForm(FlaskForm):

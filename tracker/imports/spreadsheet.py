@@ -23,6 +23,7 @@ from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.imports import limits, measure_sheets
 from tracker.imports.matching import AgencyIndex
+from tracker.imports.text import decode_text
 from tracker.recommendations.models import Recommendation, RecommendationKind
 from tracker.reviews.models import Review
 from tracker.spreadsheets import xlsx_value
@@ -94,8 +95,6 @@ def read_rows(filename: str, data: bytes) -> list[list[str]]:
         rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
         book.close()
     elif name.endswith(".csv"):
-        from tracker.imports.text import decode_text
-
         try:
             rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(decode_text(data)))][: MAX_ROWS + 2]
         except csv.Error as error:  # a cell longer than the csv module's limit (131,072 characters)

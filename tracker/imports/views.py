@@ -6,9 +6,8 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from tracker import permissions
-from tracker.clock import today
 from tracker.audit.services import log_event
-from tracker.downloads import attachment
+from tracker.clock import today
 from tracker.extensions import db
 from tracker.imports import cli, limits, plans, services
 from tracker.imports import extract as ex
@@ -16,7 +15,8 @@ from tracker.imports.forms import DocumentImportForm
 from tracker.imports.models import DraftState, ImportDraft
 from tracker.reports import tasks
 from tracker.reviews.models import Review
-from tracker.views_common import attempt, parse_id, require, run_service, signed_in_user
+from tracker.web.downloads import attachment
+from tracker.web.views import attempt, parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("imports", __name__, url_prefix="/imports", cli_group=None)
 cli.register(bp)

@@ -6,11 +6,11 @@ from sqlalchemy.orm import selectinload
 
 from tracker import permissions
 from tracker.clock import today
-from tracker.downloads import Column, export_items
 from tracker.extensions import db
 from tracker.library import search
 from tracker.library.models import LibraryReview
-from tracker.views_common import page_size, parse_id, require, signed_in_user
+from tracker.web.downloads import Column, export_items
+from tracker.web.views import page_size, parse_id, require, signed_in_user
 
 bp = Blueprint("library", __name__, url_prefix="/library")
 

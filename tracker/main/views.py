@@ -9,12 +9,12 @@ from tracker.actions.ratings import rate, rating_days
 from tracker.challenges.services import age_in_days, waiting_for_agency
 from tracker.clock import today
 from tracker.extensions import db
+from tracker.recommendations.services import count_outstanding_responses, outstanding_responses
 from tracker.reviews.clocks import clocks_from_settings
 from tracker.reviews.milestones import overdue_milestones
-from tracker.recommendations.services import count_outstanding_responses, outstanding_responses
 from tracker.settings import load_settings
 from tracker.users.models import Role
-from tracker.views_common import signed_in_user
+from tracker.web.views import signed_in_user
 
 bp = Blueprint("main", __name__)
 

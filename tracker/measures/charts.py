@@ -9,8 +9,8 @@ from html import escape
 
 from markupsafe import Markup
 
-from tracker.markup import date
 from tracker.measures.models import MeasureUnit
+from tracker.web.markup import date
 
 WIDTH, HEIGHT = 360, 170
 LEFT, RIGHT, TOP, BOTTOM = 46, 70, 14, 28

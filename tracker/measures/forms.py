@@ -14,8 +14,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional, StopValidation
 
 from tracker import lengths
-from tracker.forms_common import CountedTextArea, GovukDateField, within
 from tracker.measures.models import Direction, MeasureUnit
+from tracker.web.forms import CountedTextArea, GovukDateField, within
 
 NUMBER = re.compile(r"^-?\d{1,12}(\.\d{1,6})?$")
 

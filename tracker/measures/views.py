@@ -15,7 +15,7 @@ from tracker.measures.charts import measure_chart, measurement_rows
 from tracker.measures.forms import MeasureForm, MeasurementForm
 from tracker.measures.models import Measure
 from tracker.recommendations.models import Recommendation
-from tracker.views_common import form_status, require, run_service, signed_in_user
+from tracker.web.views import form_status, require, run_service, signed_in_user
 
 bp = Blueprint("measures", __name__, url_prefix="/measures")
 # The action page's measures panel (templates/measures/_panel.html) draws each chart with it.

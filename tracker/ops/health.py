@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from tracker.extensions import db
 from tracker.reports.tasks import huey
-from tracker.views_common import public
+from tracker.web.views import public
 
 bp = Blueprint("ops", __name__)
 

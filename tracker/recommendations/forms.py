@@ -8,9 +8,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
 from tracker import lengths
-from tracker.forms_common import CountedTextArea, GovukDateField, within
 from tracker.recommendations.models import FormalResponse, RecommendationKind
 from tracker.reviews.forms import CheckboxesField
+from tracker.web.forms import CountedTextArea, GovukDateField, within
 
 
 class RecommendationForm(FlaskForm):

@@ -5,19 +5,20 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
-from tracker import conflicts, permissions
+from tracker import permissions
+from tracker.actions.queries import rating_summary, visible_actions
+from tracker.challenges.services import live_challenges_on
 from tracker.clock import today
 from tracker.extensions import db
 from tracker.recommendations import services
 from tracker.recommendations.forms import FormalResponseForm, RecommendationForm
 from tracker.recommendations.models import Recommendation
 from tracker.reviews.models import Review
-from tracker.actions.queries import rating_summary, visible_actions
 from tracker.settings import load_settings
 from tracker.themes.models import Theme
 from tracker.users.models import Agency, Role
-from tracker.challenges.services import live_challenges_on
-from tracker.views_common import form_status, parse_id, require, run_service, signed_in_user
+from tracker.web import conflicts
+from tracker.web.views import form_status, parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
 

@@ -8,7 +8,7 @@ from tracker import permissions
 from tracker.extensions import db
 from tracker.reports.models import BoardReport
 from tracker.reports.tasks import configure as configure_queue
-from tracker.views_common import require, signed_in_user
+from tracker.web.views import require, signed_in_user
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", cli_group=None)
 bp.record_once(lambda state: configure_queue(state.app))

@@ -12,8 +12,8 @@ from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAre
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from tracker import lengths
-from tracker.forms_common import CountedTextArea, GovukDateField, within
 from tracker.reports import commentary
+from tracker.web.forms import CountedTextArea, GovukDateField, within
 
 
 class NewReportForm(FlaskForm):

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from tracker import permissions
 from tracker.audit.services import log_event
 from tracker.clock import today
-from tracker.downloads import attachment
 from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.reports.forms import PacksForm
@@ -16,7 +15,8 @@ from tracker.reports.models import PackRun, ReportStatus
 from tracker.reports.packs import agency_file, request_packs
 from tracker.reports.tasks import enqueue_packs
 from tracker.users.models import Agency
-from tracker.views_common import require, run_service, signed_in_user
+from tracker.web.downloads import attachment
+from tracker.web.views import require, run_service, signed_in_user
 
 bp = Blueprint("packs", __name__, url_prefix="/agency-packs")
 TYPES = {"pdf": "application/pdf",

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from tracker import permissions
 from tracker.audit.services import log_event
 from tracker.clock import today
-from tracker.downloads import attachment
 from tracker.extensions import db
 from tracker.reports import commentary, schedule, services
 from tracker.reports.blueprint import bp, load_report
@@ -21,7 +20,8 @@ from tracker.reports.models import BoardMeeting, BoardReport, ReportStatus
 from tracker.reports.render import commentary_context
 from tracker.reports.report_template import MAX_BYTES
 from tracker.reports.tasks import enqueue_report
-from tracker.views_common import require, run_service, signed_in_user
+from tracker.web.downloads import attachment
+from tracker.web.views import require, run_service, signed_in_user
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

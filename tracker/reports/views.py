@@ -9,7 +9,6 @@ from sqlalchemy import select
 from tracker import permissions
 from tracker.audit.services import log_event
 from tracker.clock import today
-from tracker.downloads import attachment
 from tracker.extensions import db
 from tracker.main.errors import error_page
 from tracker.reports import exports, services
@@ -20,10 +19,11 @@ from tracker.reports.models import BoardMeeting, BoardReport, ReportStatus
 from tracker.reports.tasks import enqueue_report
 from tracker.reviews.models import Review
 from tracker.storage import NotStored, StorageError
-from tracker.template_filters import govuk_date
 from tracker.themes.models import Theme
 from tracker.users.models import Agency, AgencyKind
-from tracker.views_common import require, run_service, signed_in_user
+from tracker.web.downloads import attachment
+from tracker.web.filters import govuk_date
+from tracker.web.views import require, run_service, signed_in_user
 
 
 def _page_size() -> int:

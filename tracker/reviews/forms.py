@@ -10,8 +10,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
 
 from tracker import lengths
-from tracker.forms_common import CountedTextArea, GovukDateField, within
 from tracker.reviews.models import KEY_DATES, ReviewStatus, ReviewType, SharedHow
+from tracker.web.forms import CountedTextArea, GovukDateField, within
 
 
 class CheckboxesField(SelectMultipleField):

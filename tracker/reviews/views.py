@@ -5,13 +5,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from tracker import conflicts, permissions
+from tracker import permissions
+from tracker.actions.queries import rating_summary, visible_actions
+from tracker.challenges.services import live_challenges_on
 from tracker.clock import today
-from tracker.downloads import list_export
 from tracker.extensions import db
 from tracker.library import services as library
 from tracker.recommendations.models import Recommendation
-from tracker.challenges.services import live_challenges_on
 from tracker.recommendations.services import missing_by_agency
 from tracker.reviews import export as review_export
 from tracker.reviews import queries, services
@@ -23,8 +23,9 @@ from tracker.settings import load_settings
 from tracker.themes.models import Theme
 from tracker.themes.services import THEME_NAMES
 from tracker.users.models import Role
-from tracker.actions.queries import rating_summary, visible_actions
-from tracker.views_common import page_size, parse_id, require, run_service, signed_in_user
+from tracker.web import conflicts
+from tracker.web.downloads import list_export
+from tracker.web.views import page_size, parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from tracker import lengths
-from tracker.forms_common import GovukDateField, within
+from tracker.web.forms import GovukDateField, within
 
 
 class NewRoundForm(FlaskForm):

@@ -11,13 +11,13 @@ from tracker import permissions
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.actions.queries import impact_review_due
 from tracker.clock import today
-from tracker.downloads import BATCH, Column, each, export_items
 from tracker.extensions import db
 from tracker.rounds import services
 from tracker.rounds.forms import CloseRoundForm, NewRoundForm, RequestFilterForm
 from tracker.rounds.models import UpdateRequest, UpdateRound
 from tracker.users.models import Agency
-from tracker.views_common import form_status, page_size, parse_id, require, run_service, signed_in_user
+from tracker.web.downloads import BATCH, Column, each, export_items
+from tracker.web.views import form_status, page_size, parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("rounds", __name__, url_prefix="/update-rounds")
 

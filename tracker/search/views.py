@@ -8,11 +8,11 @@ from tracker import permissions
 from tracker.actions.models import ActionStatus
 from tracker.actions.queries import AGENCY_OPTIONS, REVIEW_OPTIONS
 from tracker.clock import today
-from tracker.downloads import Column, export_items
 from tracker.extensions import db
 from tracker.search.index import KINDS
 from tracker.search.queries import MAX_QUERY, RANKED_AT_MOST, SearchFilters, all_results, highlights, search
-from tracker.views_common import page_size, parse_id, require, signed_in_user
+from tracker.web.downloads import Column, export_items
+from tracker.web.views import page_size, parse_id, require, signed_in_user
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 

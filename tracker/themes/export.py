@@ -1,5 +1,5 @@
 """The themes list as a spreadsheet, sorted as on the page, with the page's counts (open actions: those
-the user may see): CSV and XLSX through tracker.downloads.list_export."""
+the user may see): CSV and XLSX through tracker.web.downloads.list_export."""
 
 from collections.abc import Iterator
 

@@ -4,7 +4,7 @@ from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired
 
 from tracker import lengths
-from tracker.forms_common import CountedTextArea, within
+from tracker.web.forms import CountedTextArea, within
 
 
 class ThemeForm(FlaskForm):

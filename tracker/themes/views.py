@@ -5,9 +5,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 
 from tracker import permissions
 from tracker.clock import today
-from tracker.downloads import list_export
 from tracker.extensions import db
-from tracker.template_filters import current_url_with
+from tracker.web.downloads import list_export
+from tracker.web.filters import current_url_with
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
@@ -16,7 +16,7 @@ from tracker.themes import export as theme_export
 from tracker.themes import services
 from tracker.themes.forms import MergeThemeForm, ThemeForm
 from tracker.themes.models import Theme
-from tracker.views_common import form_status, parse_id, require, run_service, signed_in_user
+from tracker.web.views import form_status, parse_id, require, run_service, signed_in_user
 
 bp = Blueprint("themes", __name__, url_prefix="/themes")
 

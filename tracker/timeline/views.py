@@ -4,9 +4,9 @@ from flask import Blueprint, abort
 
 from tracker import permissions
 from tracker.actions.models import Action
-from tracker.extensions import db
 from tracker.comments.views import timeline_page
-from tracker.views_common import signed_in_user
+from tracker.extensions import db
+from tracker.web.views import signed_in_user
 
 bp = Blueprint("timeline", __name__, url_prefix="/actions")
 

@@ -11,8 +11,8 @@ from tracker.actions.models import Action, DueDateRequest, ProgressUpdate
 from tracker.comments.models import Comment
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
-from tracker.forms_common import CountedTextArea, within
-from tracker.views_common import form_status, require, run_service, signed_in_user
+from tracker.web.forms import CountedTextArea, within
+from tracker.web.views import form_status, require, run_service, signed_in_user
 from tracker.withdrawals import services
 
 bp = Blueprint("withdrawals", __name__, url_prefix="/actions")

@@ -26,7 +26,7 @@ from flask import request, url_for
 from markupsafe import Markup, escape
 
 from tracker.actions.models import RATED
-from tracker.template_filters import current_url_with, govuk_date, pluralise
+from tracker.web.filters import current_url_with, govuk_date, pluralise
 
 
 ARROW_PREVIOUS = (

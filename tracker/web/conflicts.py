@@ -14,8 +14,10 @@ from datetime import date
 from flask import abort, make_response, render_template
 from sqlalchemy import select
 
+from tracker.audit.models import AuditRecord
 from tracker.extensions import db
-from tracker.views_common import run_service
+from tracker.web.views import run_service
+from tracker.wording import govuk_date
 
 
 def submitted_version(form) -> int | None:
@@ -39,8 +41,6 @@ def stamp(form, obj) -> None:
 
 
 def _text(value) -> str:
-    from tracker.template_filters import govuk_date
-
     if value is None or value == "" or value == []:
         return ""
     if isinstance(value, date):
@@ -99,8 +99,6 @@ def comparison(form, obj) -> list[dict]:
 
 def last_change(obj):
     """Who saved the version the user is now looking at, from the audit trail."""
-    from tracker.audit.models import AuditRecord
-
     return db.session.scalar(
         select(AuditRecord).where(AuditRecord.object_type == type(obj).__name__, AuditRecord.object_id == obj.id,
                                   AuditRecord.event == "update")
