@@ -1,19 +1,17 @@
-"""Action pages: the list, the assurance queue, the action page and one form per workflow verb.
+"""Action pages: the action page, creating and editing, and one form per workflow verb (the lists are
+in list_views.py, on the same blueprint).
 
 Each view loads the action (404 when missing or another agency's, so nothing leaks), checks a
 predicate from tracker.permissions (403), calls one service, commits once and redirects."""
 
-from collections.abc import Callable
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import func, select
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker import permissions
 from tracker.actions import services
-from tracker.actions.export import QUEUE_WIDTHS, WIDTHS, export_rows, queue_rows
+from tracker.actions.blueprint import back_href, bp, load_action
 from tracker.actions.forms import (
-    ActionFilterForm,
     CloseForm,
     DecisionForm,
     DueDateDecisionForm,
@@ -28,7 +26,6 @@ from tracker.actions.forms import (
     choices,
 )
 from tracker.actions.models import (
-    RATED,
     Action,
     ActionStatus,
     AssuranceDecision,
@@ -36,28 +33,12 @@ from tracker.actions.models import (
     DueDateRequest,
     ImpactReview,
     ProgressUpdate,
-    Rating,
-    RequestStatus,
     StatusChange,
 )
-from tracker.actions.queries import (
-    AGENCY_OPTIONS,
-    QUEUE_ORDER,
-    REVIEW_OPTIONS,
-    SORTS,
-    ActionFilters,
-    actions_query,
-    count_actions,
-    impact_review_due,
-    loaded_actions,
-    paginate_actions,
-    submission_context,
-)
-from tracker.actions.ratings import rate, rating_days
+from tracker.actions.queries import submission_context
+from tracker.actions.ratings import rate
 from tracker.challenges.services import live_challenges_on
 from tracker.clock import today
-from tracker.web import conflicts
-from tracker.web.downloads import Column, attachment, each, export_items, list_export
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.measures.rules import standings
@@ -70,139 +51,20 @@ from tracker.recommendations.models import Recommendation
 from tracker.reminders.models import ReminderItem, ReminderMessage
 from tracker.rounds.models import UpdateRequest
 from tracker.settings import load_settings
-from tracker.web.filters import current_url_with, govuk_date
-from tracker.themes.services import THEME_NAMES
 from tracker.users.models import Agency, AgencyKind, Role, User
+from tracker.web import conflicts
 from tracker.web.views import (
     attempt,
     form_status,
-    id_choices,
-    page_size,
     parse_id,
     require,
     run_service,
     signed_in_user,
 )
 
-bp = Blueprint("actions", __name__, url_prefix="/actions")
-
 #: The latest reminders listed on an action's page.
 REMINDERS_SHOWN = 20
-STATUS_CHOICES = [("", "All statuses")] + [(s.value, s.label) for s in ActionStatus]
 SECTION_LABELS = {"overdue": "Overdue", "at_risk": "Due soon", "update_requested": "Update requested"}
-
-
-def load_action(action_id: int, *options) -> Action:
-    """The action, or 404 when it is missing or the user may not see it (another agency's)."""
-    action = db.session.get(Action, action_id, options=options)
-    if action is None or not permissions.can_view_action(signed_in_user(), action):
-        abort(404)
-    return action
-
-
-def _back(action: Action) -> str:
-    return url_for("actions.show", action_id=action.id)
-
-
-# --- lists -----------------------------------------------------------------------------------------------
-
-
-def _filter_choices(form: ActionFilterForm, settings) -> None:
-    form.agency.choices = id_choices("All owners", AGENCY_OPTIONS)
-    form.review.choices = id_choices("All reviews", REVIEW_OPTIONS)
-    form.rating.choices = [("", "All ratings")] + [(k, settings.label(k)) for k in RATED] + [
-        (Rating.NONE, settings.label("none"))]
-    form.theme.choices = id_choices("All themes", THEME_NAMES)
-    form.status.choices = STATUS_CHOICES
-
-
-def _active_filters(form: ActionFilterForm, filters: ActionFilters) -> list[dict]:
-    """The filters in force, each with a link that removes it."""
-    out = []
-    for name in ("agency", "review", "rating", "theme", "status"):
-        field = form[name]
-        chosen = dict(field.choices).get(field.data) if field.data else None
-        if chosen:
-            out.append({"text": f"{field.label.text}: {chosen}", "href": current_url_with(**{name: None, "page": None})})
-    if filters.due_before:
-        out.append({"text": f"Due on or before {govuk_date(filters.due_before)}",
-                    "href": current_url_with(due_before=None, page=None)})
-    return out
-
-
-def _list_filters(user: User, settings) -> tuple[ActionFilterForm, ActionFilters, bool]:
-    """The list's filters and sort from the query string: the page and its exports read the same."""
-    is_lead = user.has_role(Role.AGENCY_LEAD)
-    form = ActionFilterForm(request.args)
-    _filter_choices(form, settings)
-    form.validate()
-    if is_lead:
-        form.agency.data = ""
-    sort = request.args.get("sort", "due")
-    sort = sort if sort in SORTS else "due"
-    direction = "desc" if request.args.get("dir") == "desc" else "asc"
-    filters = ActionFilters(
-        agency_id=None if is_lead else parse_id(form.agency.data),
-        review_id=parse_id(form.review.data),
-        theme_id=parse_id(form.theme.data),
-        rating=form.rating.data or None,
-        status=form.status.data or None,
-        due_before=form.due_before.data,
-        sort=sort,
-        direction=direction,
-    )
-    return form, filters, is_lead
-
-
-@bp.route("/")
-def index():
-    """Every action the user may see, filtered, sorted and paged in SQL."""
-    user, day, settings = signed_in_user(), today(), load_settings()
-    form, filters, is_lead = _list_filters(user, settings)
-    sort, direction = filters.sort, filters.direction
-    stmt, days = actions_query(user, filters), rating_days(day, settings)
-    page = paginate_actions(stmt, days, page=parse_id(request.args.get("page")) or 1, per_page=page_size(),
-                            total=count_actions(stmt, days))
-    rows = [(a, rate(a, day, settings)) for a in page.items]
-    return render_template("actions/index.html", form=form, filter_form=form, page=page, rows=rows,
-                           sort=sort, direction=direction, settings=settings, show_agency_filter=not is_lead,
-                           active_filters=_active_filters(form, filters))
-
-
-@bp.route("/export.<any(csv, xlsx):fmt>")
-def export(fmt: str):
-    """The list as filtered and sorted, every row of it (not one page), with the list's visibility."""
-    user, day, settings = signed_in_user(), today(), load_settings()
-    _, filters, _ = _list_filters(user, settings)
-    return list_export(fmt, export_rows(user, filters, day, settings), columns=WIDTHS, what="Actions",
-                       name=f"actions-{day.isoformat()}.{fmt}")
-
-
-@bp.route("/assurance")
-def queue():
-    """Submitted actions waiting for a decision, oldest submission first."""
-    user, day, settings = signed_in_user(), today(), load_settings()
-    require(permissions.can_view_assurance_queue(user))
-    stmt = (loaded_actions(user, ActionFilters(status=ActionStatus.SUBMITTED))
-            .options(selectinload(Action.submitted_by))
-            .order_by(*QUEUE_ORDER))
-    page = db.paginate(stmt, page=parse_id(request.args.get("page")) or 1, per_page=page_size(), max_per_page=100,
-                       error_out=False)
-    ids = [a.id for a in page.items]
-    counts = dict(db.session.execute(
-        select(Evidence.action_id, func.count()).where(Evidence.action_id.in_(ids)).group_by(Evidence.action_id)
-    ).all()) if ids else {}
-    rows = [(a, rate(a, day, settings), counts.get(a.id, 0)) for a in page.items]
-    return render_template("actions/queue.html", page=page, rows=rows, settings=settings)
-
-
-@bp.route("/assurance/export.<any(csv, xlsx):fmt>")
-def queue_export(fmt: str):
-    """Every action waiting for a decision (not one page), oldest submission first."""
-    user, day, settings = signed_in_user(), today(), load_settings()
-    require(permissions.can_view_assurance_queue(user))
-    return list_export(fmt, queue_rows(user, day, settings), columns=QUEUE_WIDTHS, what="Assurance queue",
-                       name=f"assurance-queue-{day.isoformat()}.{fmt}")
 
 
 # --- the action page -------------------------------------------------------------------------------------
@@ -298,7 +160,7 @@ def new():
             today=today(), open_now=form.open_now.data, new_work=True, confirmed=form.confirm_far_date.data))
         if action:
             flash("Action created." if form.open_now.data else "Action saved as a draft.", "success")
-            return redirect(_back(action))
+            return redirect(back_href(action))
     return render_template("actions/new.html", form=form, recommendation=recommendation,
                            back_href=url_for("reviews.show", review_id=recommendation.review_id)), form_status(form)
 
@@ -323,10 +185,10 @@ def edit(action_id: int):
                 action, description=form.description.data, owner=owner, lead=lead,
                 success_measure=form.success_measure.data or ""),
                 reload=lambda: load_action(action_id), kind="action", title=f"Edit action {action_id}",
-                back_href=_back(action)):
+                back_href=back_href(action)):
             flash("Action updated.", "success")
-            return redirect(_back(action))
-    return render_template("actions/edit.html", form=form, action=action, back_href=_back(action)), form_status(form)
+            return redirect(back_href(action))
+    return render_template("actions/edit.html", form=form, action=action, back_href=back_href(action)), form_status(form)
 
 
 @bp.route("/<id:action_id>/due-date", methods=["GET", "POST"])
@@ -341,8 +203,8 @@ def move_due_date(action_id: int):
         if run_service(form, lambda: services.move_due_date(action, form.due_date.data, form.reason.data, user,
                                                            today(), confirmed=form.confirm_far_date.data)):
             flash("Due date moved.", "success")
-            return redirect(_back(action))
-    return render_template("actions/due_date.html", form=form, action=action, back_href=_back(action)), form_status(form)
+            return redirect(back_href(action))
+    return render_template("actions/due_date.html", form=form, action=action, back_href=back_href(action)), form_status(form)
 
 
 # --- the workflow ----------------------------------------------------------------------------------------
@@ -364,8 +226,8 @@ def update(action_id: int):
                 action, by=user, narrative=form.narrative.data, proposed_rating=form.proposed_rating.data,
                 update_date=form.update_date.data, today=day)):
             flash("Update posted.", "success")
-            return redirect(_back(action))
-    return render_template("actions/update.html", form=form, action=action, back_href=_back(action)), form_status(form)
+            return redirect(back_href(action))
+    return render_template("actions/update.html", form=form, action=action, back_href=back_href(action)), form_status(form)
 
 
 @bp.route("/<id:action_id>/submit", methods=["GET", "POST"])
@@ -379,8 +241,8 @@ def submit(action_id: int):
     if form.validate_on_submit():
         if run_service(form, lambda: services.submit_for_assurance(action, user, today(), note=form.note.data or "")):
             flash("Action submitted for assurance.", "success")
-            return redirect(_back(action))
-    return render_template("actions/submit.html", form=form, action=action, back_href=_back(action)), form_status(form)
+            return redirect(back_href(action))
+    return render_template("actions/submit.html", form=form, action=action, back_href=back_href(action)), form_status(form)
 
 
 CHANGED_MEANWHILE = ("Someone else changed this action while you were working on it: it is now {status}. "
@@ -397,7 +259,7 @@ def _moved_on(user: User, action: Action, allowed: bool, may_work_on_it: bool, f
         return None
     if request.method == "POST" and may_work_on_it:
         form.form_errors.append(CHANGED_MEANWHILE.format(status=action.status_label.lower()))
-        return render_template(template, form=form, action=action, back_href=_back(action)), 422
+        return render_template(template, form=form, action=action, back_href=back_href(action)), 422
     abort(403)
 
 
@@ -427,7 +289,7 @@ def decide(action_id: int):
     if _decided_meanwhile(user, action):
         form.form_errors.append(ALREADY_DECIDED)
         return render_template("actions/decide.html", form=form, action=action,
-                               back_href=_back(action)), form_status(form)
+                               back_href=back_href(action)), form_status(form)
     require(permissions.can_decide(user, action))
     if form.validate_on_submit():
         accept = form.decision.data == "accept"
@@ -439,8 +301,8 @@ def decide(action_id: int):
                        changed_meanwhile=ALREADY_DECIDED):
             flash("Action accepted as assured." if form.decision.data == "accept"
                   else "Action returned to the agency.", "success")
-            return redirect(_back(action))
-    return render_template("actions/decide.html", form=form, action=action, back_href=_back(action),
+            return redirect(back_href(action))
+    return render_template("actions/decide.html", form=form, action=action, back_href=back_href(action),
                            standings=standings(action.id, action.recommendation_id),
                            submission=submission_context(action)), form_status(form)
 
@@ -457,8 +319,8 @@ def close(action_id: int):
         if run_service(form, lambda: services.close_action(
                 action, ActionStatus(form.status.data), user, form.reason.data, today())):
             flash(f"Action {ActionStatus(form.status.data).label.lower()}.", "success")
-            return redirect(_back(action))
-    return render_template("actions/close.html", form=form, action=action, back_href=_back(action)), form_status(form)
+            return redirect(back_href(action))
+    return render_template("actions/close.html", form=form, action=action, back_href=back_href(action)), form_status(form)
 
 
 @bp.route("/<id:action_id>/open", methods=["POST"], endpoint="open")
@@ -474,7 +336,7 @@ def open_action(action_id: int):
         flash("Action opened.", "success")
     else:
         flash(refusal.message, "error")
-    return redirect(_back(action))
+    return redirect(back_href(action))
 
 
 # --- due-date requests ---------------------------------------------------------------------------------
@@ -492,9 +354,9 @@ def request_due_date(action_id: int):
         if run_service(form, lambda: services.request_due_date(action, form.due_date.data, form.reason.data,
                                                                  user, day, confirmed=form.confirm_far_date.data)):
             flash("Your request for a new due date has been sent to the business unit.", "success")
-            return redirect(_back(action))
+            return redirect(back_href(action))
     return render_template("actions/due_date_request.html", form=form, action=action, pending=pending,
-                           back_href=_back(action)), form_status(form)
+                           back_href=back_href(action)), form_status(form)
 
 
 @bp.route("/<id:action_id>/due-date-request/decision", methods=["GET", "POST"])
@@ -506,7 +368,7 @@ def decide_due_date(action_id: int):
     pending = services.pending_due_date_request(action)
     if pending is None:
         flash("There is no request for a new due date waiting on this action.", "info")
-        return redirect(_back(action))
+        return redirect(back_href(action))
     form = DueDateDecisionForm()
     if form.validate_on_submit():
         approve = form.decision.data == "approve"
@@ -516,87 +378,6 @@ def decide_due_date(action_id: int):
             return redirect(url_for("actions.due_date_requests"))
     return render_template("actions/due_date_decision.html", form=form, action=action, pending=pending,
                            back_href=url_for("actions.due_date_requests")), form_status(form)
-
-
-@bp.route("/due-date-requests")
-def due_date_requests():
-    """Requests for a new due date waiting for the business unit, oldest first."""
-    user, day, settings = signed_in_user(), today(), load_settings()
-    require(permissions.can_decide_due_date_requests(user))
-    page = db.paginate(pending_requests_query(), page=parse_id(request.args.get("page")) or 1,
-                       per_page=page_size(), max_per_page=100, error_out=False)
-    return render_template("actions/due_date_requests.html", page=page, settings=settings, today=day)
-
-
-def _action_columns(action_of: Callable) -> list[Column]:
-    """The action's own columns, in the exports of lists of things about actions."""
-    return [("Reference", 24, lambda x: action_of(x).short_reference),
-            ("Review", 16, lambda x: action_of(x).review.reference),
-            ("Action", 60, lambda x: action_of(x).description),
-            ("Owner", 30, lambda x: action_of(x).owner_agency.name)]
-
-
-REQUEST_COLUMNS: list[Column] = [
-    ("Asked", 18, lambda r: r.requested_at),
-    ("Asked by", 24, lambda r: r.requested_by.name if r.requested_by else ""),
-    *_action_columns(lambda r: r.action),
-    ("Due", 12, lambda r: r.action.due_date),
-    ("Asked for", 12, lambda r: r.requested_date),
-    ("Reason", 60, lambda r: r.reason),
-]
-
-
-@bp.route("/due-date-requests/export.<any(csv, xlsx):fmt>")
-def due_date_requests_export(fmt: str):
-    """Every request waiting (not one page), oldest first, as the page lists them."""
-    require(permissions.can_decide_due_date_requests(signed_in_user()))
-    return export_items(fmt, each(pending_requests_query()), REQUEST_COLUMNS, what="Requests for a new due date",
-                        name=f"due-date-requests-{today().isoformat()}.{fmt}")
-
-
-def pending_requests_query():
-    return (select(DueDateRequest).where(DueDateRequest.status == RequestStatus.PENDING)
-            .options(selectinload(DueDateRequest.requested_by),
-                     selectinload(DueDateRequest.action).selectinload(Action.owner_agency),
-                     selectinload(DueDateRequest.action).selectinload(Action.review))
-            .order_by(DueDateRequest.requested_at, DueDateRequest.id))
-
-
-# --- impact reviews ------------------------------------------------------------------------------------
-
-
-def impact_reviews_due_query(day):
-    """Assured actions whose impact review date has come, longest waiting first."""
-    return (select(Action).where(impact_review_due(day))
-            .options(selectinload(Action.owner_agency), selectinload(Action.review), selectinload(Action.lead))
-            .order_by(Action.impact_review_date, Action.id))
-
-
-@bp.route("/impact-reviews")
-def impact_reviews_due():
-    user, day = signed_in_user(), today()
-    require(permissions.can_view_assurance_queue(user))
-    page = db.paginate(impact_reviews_due_query(day), page=parse_id(request.args.get("page")) or 1,
-                       per_page=page_size(), max_per_page=100, error_out=False)
-    return render_template("actions/impact_reviews.html", page=page, today=day)
-
-
-IMPACT_REVIEW_COLUMNS: list[Column] = [
-    ("Review due", 12, lambda a: a.impact_review_date),
-    *_action_columns(lambda a: a),
-    ("Lead", 24, lambda a: a.lead.name if a.lead else ""),
-    ("Assured", 12, lambda a: a.assured_date),
-    ("Completed late", 10, lambda a: "Yes" if a.completed_late else "No"),
-]
-
-
-@bp.route("/impact-reviews/export.<any(csv, xlsx):fmt>")
-def impact_reviews_export(fmt: str):
-    """Every impact review due (not one page), longest waiting first."""
-    day = today()
-    require(permissions.can_view_assurance_queue(signed_in_user()))
-    return export_items(fmt, each(impact_reviews_due_query(day)), IMPACT_REVIEW_COLUMNS, what="Impact reviews due",
-                        name=f"impact-reviews-{day.isoformat()}.{fmt}")
 
 
 @bp.route("/<id:action_id>/impact-review", methods=["GET", "POST"])
@@ -618,6 +399,9 @@ def impact_review(action_id: int):
                 next_review_date=form.next_review_date.data, by=user, today=day,
                 new_due_date=form.new_due_date.data, measure=measure, reading=reading)):
             flash("Impact review recorded.", "success")
-            return redirect(_back(action))
+            return redirect(back_href(action))
     return render_template("actions/impact_review.html", form=form, action=action, today=day,
-                           back_href=_back(action), measures=list(measures.values())), form_status(form)
+                           back_href=back_href(action), measures=list(measures.values())), form_status(form)
+
+
+from tracker.actions import list_views  # noqa: E402, F401 - its routes are on this blueprint

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker import permissions
 from tracker.actions.models import Action
-from tracker.actions.views import load_action
+from tracker.actions.blueprint import load_action
 from tracker.clock import today
 from tracker.extensions import db
 from tracker.measures import services
