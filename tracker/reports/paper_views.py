@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tracker import permissions
 from tracker.audit.services import log_event
 from tracker.clock import today
-from tracker.downloads import attachment
+from tracker.downloads import stored_attachment
 from tracker.extensions import db
 from tracker.reports import commentary, schedule, services
 from tracker.reports.blueprint import bp, load_report
@@ -94,14 +94,13 @@ def web_version(report_id: int):
 @bp.get("/<id:report_id>/report.docx")
 def download_docx(report_id: int):
     report = load_report(report_id)
-    if report.status != ReportStatus.DONE or not report.docx_sha256:
+    if report.status != ReportStatus.DONE or not report.docx_stored_name:
         abort(404)
-    content = services.verified_docx(report)
-    log_event("report_download", obj=report,
-              summary=f"Downloaded the Word version of board report {report.id} ({report.docx_sha256})")
-    db.session.commit()
-    return attachment(content, report.filename.removesuffix(".pdf") + ".docx", DOCX_TYPE,
-                      ETag=f'"{report.docx_sha256}"', X_Content_SHA256=report.docx_sha256)
+    return stored_attachment(
+        report.docx_key, report.docx_sha256, report.filename.removesuffix(".pdf") + ".docx", DOCX_TYPE,
+        audit=lambda: log_event("report_download", obj=report, summary=f"Downloaded the Word version of board "
+                                f"report {report.id} ({report.docx_sha256})"),
+        ETag=f'"{report.docx_sha256}"', X_Content_SHA256=report.docx_sha256)
 
 
 @bp.route("/template", methods=["GET", "POST"])
