@@ -113,11 +113,12 @@ def make_evidence(action: Action, by: User, kind: str = "completion", link: str 
 def make_board_report(pdf: bytes = b"%PDF-1.7 test", docx: bytes | None = None, as_at: date = TODAY,
                       **fields) -> BoardReport:
     """A finished board report whose PDF (and Word version) are in the store, as the worker keeps them."""
-    report = BoardReport(status="running", as_at_date=as_at, requested_by_name="Test", **fields)
+    report = BoardReport(**{"requested_by_name": "Test", "page_count": 1, "action_count": 0, **fields},
+                         status="running", as_at_date=as_at)
     db.session.add(report)
     db.session.flush()
     store_files(report, pdf, docx)
-    report.status, report.page_count, report.action_count = "done", 1, 0
+    report.status = "done"
     db.session.flush()
     return report
 
