@@ -9,10 +9,14 @@ It starts the same throwaway servers as the scale-out test tier (tests/pg.py, te
 tests/scaleout.py), builds the ten-year data into PostgreSQL (`flask demo-data --scale large`, as
 scripts/bench.py does into SQLite), starts the two servers, and measures each list page with two
 clients on each server at once: requests per second through both, the median and the 95th percentile
-of every request's time (the median of the runs). It prints a table and one line of JSON, and exits 1
-when a list page is under 150 requests a second or its 95th percentile over 150 ms, unless --no-check.
-Everything runs on this one machine: the servers, PostgreSQL, Redis, SeaweedFS and the clients share
-its cores."""
+of every request's time (the median of the runs), and PostgreSQL's own CPU time per request: the user
+and system time of the postmaster and its backends (read from /proc before and after each run, the
+postmaster's reaped children included) divided by the run's requests. From the slowest list page's
+PostgreSQL CPU it estimates how many partnerships of the ten-year size one PostgreSQL core serves at
+PEAK_RPS requests a second each (--peak-rps; the default assumes 50 staff at once, each making a
+request every 10 s). It prints a table and one line of JSON, and exits 1 when a list page is under 150
+requests a second or its 95th percentile over 150 ms, unless --no-check. Everything runs on this one
+machine: the servers, PostgreSQL, Redis, SeaweedFS and the clients share its cores."""
 
 from __future__ import annotations
 
@@ -37,6 +41,9 @@ from tests.scaleout import _stop, start_redis  # noqa: E402
 
 MIN_RPS = 150
 MAX_P95_MS = 150
+#: Peak load of one partnership of the ten-year size: 50 staff at once, one request each every 10 s.
+PEAK_RPS = 5.0
+TICKS = os.sysconf("SC_CLK_TCK")
 LIST_PAGES = [(name, email, path) for name, email, path, is_list in bench.PAGES if is_list]
 SERVERS, WORKERS, CLIENTS_PER_SERVER = 2, 2, 2
 
@@ -55,8 +62,29 @@ def instance(folder: Path) -> Path:
 SIGNED_IN: dict[str, list[bench.Client]] = {}
 
 
-def measure(ports: list[int], email: str, path: str, requests: int) -> dict:
-    """`requests` in all, shared by CLIENTS_PER_SERVER clients on each server, all at once."""
+def postgres_cpu_seconds(postmaster: int) -> float:
+    """CPU seconds (user + system) used so far by the PostgreSQL server: the postmaster, what it has
+    reaped of its children (backends that have exited), and the children still running."""
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that has just exited
+        pid, ppid = int(entry.name), int(fields[1])
+        utime, stime, cutime, cstime = (int(x) for x in fields[11:15])
+        if pid == postmaster:
+            total += utime + stime + cutime + cstime
+        elif ppid == postmaster:
+            total += utime + stime
+    return total / TICKS
+
+
+def measure(ports: list[int], email: str, path: str, requests: int, postmaster: int) -> dict:
+    """`requests` in all, shared by CLIENTS_PER_SERVER clients on each server, all at once; with
+    PostgreSQL's CPU milliseconds per request over the timed requests (not the warm-up)."""
     if email not in SIGNED_IN:
         SIGNED_IN[email] = [bench.Client(port) for port in ports for _ in range(CLIENTS_PER_SERVER)]
         for client in SIGNED_IN[email]:
@@ -65,7 +93,10 @@ def measure(ports: list[int], email: str, path: str, requests: int) -> dict:
     for client in clients:
         for _ in range(3):  # warm up
             client.request("GET", path)
-    return bench.latency(*bench.timed_gets(clients, path, requests))
+    before = postgres_cpu_seconds(postmaster)
+    timings, elapsed = bench.timed_gets(clients, path, requests)
+    used = postgres_cpu_seconds(postmaster) - before
+    return {**bench.latency(timings, elapsed), "pg_cpu_ms": used * 1000 / len(timings)}
 
 
 def main() -> int:
@@ -73,11 +104,15 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200, help="requests per page and run, through both servers")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-check", action="store_true")
+    parser.add_argument("--peak-rps", type=float, default=PEAK_RPS,
+                        help="one partnership's peak requests a second, for the estimate (default %(default)s)")
     args = parser.parse_args()
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-scaleout-")))
-        admin_url, _ = stack.enter_context(throwaway_server())
+        admin_url, (_user, sock, _port) = stack.enter_context(throwaway_server())
         wait_for(admin_url)
+        # tests/pg.py keeps the data folder beside the socket's; its first line is the postmaster's pid.
+        postmaster = int((Path(sock).parent / "data" / "postmaster.pid").read_text().split()[0])
         database_url = create_database(admin_url, "tracker")
         s3 = stack.enter_context(throwaway_s3())
         s3.empty("tracker-bench")
@@ -98,20 +133,38 @@ def main() -> int:
             ports.append(port)
         results = {}
         for name, email, path in LIST_PAGES:
-            runs = [measure(ports, email, path, args.requests) for _ in range(args.runs)]
-            results[name] = {key: round(statistics.median(run[key] for run in runs), 1) for key in ("rps", "median", "p95")}
+            runs = [measure(ports, email, path, args.requests, postmaster) for _ in range(args.runs)]
+            results[name] = {key: round(statistics.median(run[key] for run in runs), 2)
+                             for key in ("rps", "median", "p95", "pg_cpu_ms")}
     print(f"\n{SERVERS} servers x {WORKERS} gunicorn workers, PostgreSQL + Redis + S3 (SeaweedFS), "
           f"{CLIENTS_PER_SERVER} clients per server, {args.requests} requests x {args.runs} runs per page (medians)\n")
-    print(f"{'page':28} {'req/s':>7} {'median ms':>10} {'p95 ms':>8}  budget")
+    print(f"{'page':28} {'req/s':>7} {'median ms':>10} {'p95 ms':>8} {'PG CPU ms':>10}  budget")
     missed = []
     for name, result in results.items():
         ok = result["rps"] >= MIN_RPS and result["p95"] < MAX_P95_MS
         if not ok:
             missed.append(name)
-        print(f"{name:28} {result['rps']:7.0f} {result['median']:10.1f} {result['p95']:8.1f}  "
+        print(f"{name:28} {result['rps']:7.0f} {result['median']:10.1f} {result['p95']:8.1f} "
+              f"{result['pg_cpu_ms']:10.2f}  "
               f"{'ok' if ok else f'missed: >= {MIN_RPS} req/s, p95 < {MAX_P95_MS} ms'}")
-    print(json.dumps({"pages": results, "load_average": [round(x, 2) for x in os.getloadavg()]}))
+    estimate = partnerships_per_core(results, args.peak_rps)
+    print(f"\nPostgreSQL CPU per list request: {estimate['pg_cpu_ms_min']:.2f}-{estimate['pg_cpu_ms_max']:.2f} ms, "
+          f"so one PostgreSQL core serves about {estimate['rps_per_core']:.0f} list requests a second (the "
+          f"slowest page), or {estimate['partnerships_per_core']:.0f} partnerships of the ten-year size at "
+          f"{args.peak_rps:g} requests a second each at their peak.")
+    print(json.dumps({"pages": results, "postgres": estimate, "cpus": os.cpu_count(),
+                      "load_average": [round(x, 2) for x in os.getloadavg()]}))
     return 1 if missed and not args.no_check else 0
+
+
+def partnerships_per_core(results: dict, peak_rps: float) -> dict:
+    """One PostgreSQL core's requests a second at the slowest list page's CPU cost, and how many
+    partnerships at `peak_rps` each that is (every request taken to cost as much as that page)."""
+    costs = [result["pg_cpu_ms"] for result in results.values()]
+    worst = max(costs)
+    per_core = 1000 / worst if worst > 0 else float("inf")
+    return {"pg_cpu_ms_min": min(costs), "pg_cpu_ms_max": worst, "rps_per_core": round(per_core, 1),
+            "peak_rps_per_partnership": peak_rps, "partnerships_per_core": round(per_core / peak_rps, 1)}
 
 
 def _stop_gunicorn(process) -> None:

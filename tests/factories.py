@@ -1,6 +1,9 @@
 """Builders for test records. Passwords use a cheap hash so signing in stays fast."""
 
+import hashlib
+import io
 import itertools
+import zipfile
 from datetime import date, timedelta
 
 from werkzeug.security import generate_password_hash
@@ -10,7 +13,10 @@ from tracker.actions.models import Action, ActionStatus
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation, number_sort_key
+from tracker.reports.models import BoardReport, PackRun
+from tracker.reports.services import store_files
 from tracker.reviews.models import Review
+from tracker.storage import key_for, put_with_row
 from tracker.themes.models import Theme
 from tracker.users.models import Agency, Role, User
 
@@ -102,3 +108,33 @@ def make_evidence(action: Action, by: User, kind: str = "completion", link: str 
     db.session.add(evidence)
     db.session.flush()
     return evidence
+
+
+def make_board_report(pdf: bytes = b"%PDF-1.7 test", docx: bytes | None = None, as_at: date = TODAY,
+                      **fields) -> BoardReport:
+    """A finished board report whose PDF (and Word version) are in the store, as the worker keeps them."""
+    report = BoardReport(**{"requested_by_name": "Test", "page_count": 1, "action_count": 0, **fields},
+                         status="running", as_at_date=as_at)
+    db.session.add(report)
+    db.session.flush()
+    store_files(report, pdf, docx)
+    report.status = "done"
+    db.session.flush()
+    return report
+
+
+def make_pack_run(files: dict[str, list[str]], members: dict[str, bytes], as_at: date = TODAY) -> PackRun:
+    """A finished run of the agency packs whose zip (holding `members`) is in the store."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        for name, content in members.items():
+            bundle.writestr(name, content)
+    content = buffer.getvalue()
+    run = PackRun(status="running", as_at_date=as_at, requested_by_name="Test", files=files)
+    db.session.add(run)
+    db.session.flush()
+    name = f"agency-packs-{run.id}-{hashlib.sha256(content).hexdigest()[:16]}.zip"
+    written = put_with_row(db.session, key_for("reports", name), io.BytesIO(content))
+    run.status, run.stored_name, run.sha256, run.size_bytes = "done", name, written.sha256, written.size
+    db.session.flush()
+    return run

@@ -2,16 +2,20 @@
 PostgreSQL with --db=postgres): a single head, upgrade from empty one revision at a time, the models
 match the migrated schema, and every revision downgrades back to where it came from."""
 
+import hashlib
+import io
 import itertools
 from pathlib import Path
 
 import pytest
 import pytest_alembic
 import sqlalchemy
+from flask import current_app
 from pytest_alembic.tests import default
 
 from tracker import create_app
 from tracker.extensions import db
+from tracker.storage import LocalStorage, S3Storage
 
 ROOT = Path(__file__).resolve().parents[1]
 _n = itertools.count(1)
@@ -132,3 +136,71 @@ def test_enum_checks_are_replaced_and_the_data_kept(alembic_runner):
         assert tuple(conn.execute(sqlalchemy.text(counted)).one()) == (1, 1, 1, 2)
         checks = {c["name"] for c in sqlalchemy.inspect(conn).get_check_constraints("learning_points")}
     assert "ck_learning_points_shared_how" not in checks
+
+
+@pytest.mark.parametrize("backend", ["local", "s3"])
+def test_report_files_move_from_their_columns_into_the_store(alembic_runner, tmp_path, request, backend):
+    """f22b4c5d6e08: a legacy PDF, a Word version, a template and a pack zip leave the database for the
+    app's store, each row keeping its file's name, size and SHA-256; downgrade reads them back."""
+    if backend == "local":
+        store = LocalStorage({area: tmp_path / area for area in ("evidence", "imports", "reports")})
+    else:
+        server = request.getfixturevalue("s3_server")
+        server.empty("tracker-migration")
+        config = server.config("tracker-migration")
+        store = S3Storage(endpoint=config["S3_ENDPOINT"], bucket=config["S3_BUCKET"],
+                          access_key=config["S3_ACCESS_KEY"], secret_key=config["S3_SECRET_KEY"])
+    current_app.extensions["tracker_storage"] = store  # the store the migration writes to
+    alembic_runner.migrate_up_to("f21a3b4c5d07")  # the revision before f22b4c5d6e08
+    files = {"pdf": b"%PDF-1.7 archived in a column", "docx": b"PK the Word version",
+             "template": b"PK the partnership's template", "zip": b"PK the packs"}
+    sha = {kind: hashlib.sha256(data).hexdigest() for kind, data in files.items()}
+    at = "2025-01-01 00:00:00+00:00"
+    already = b"%PDF-1.7 already in the store"
+    store.put("reports/board-report-2-already.pdf", io.BytesIO(already))
+    with db.engine.begin() as conn:
+        run = lambda sql, **values: conn.execute(sqlalchemy.text(sql), values)  # noqa: E731
+        common = "status, as_at_date, requested_by_name, requested_at, progress, error"
+        run(f"INSERT INTO board_reports (id, {common}, pdf, sha256, size_bytes, docx, docx_sha256) VALUES "
+            "(1, 'done', '2025-01-01', 'x', :at, '', '', :pdf, :pdf_sha, 1, :docx, :docx_sha)",
+            at=at, pdf=files["pdf"], pdf_sha=sha["pdf"], docx=files["docx"], docx_sha=sha["docx"])
+        run(f"INSERT INTO board_reports (id, {common}, stored_name, sha256, size_bytes) VALUES "
+            "(2, 'done', '2025-01-01', 'x', :at, '', '', 'board-report-2-already.pdf', :sha, :size)",
+            at=at, sha=hashlib.sha256(already).hexdigest(), size=len(already))
+        run(f"INSERT INTO board_reports (id, {common}) VALUES (3, 'failed', '2025-01-01', 'x', :at, '', '')", at=at)
+        run("INSERT INTO report_templates (id, filename, content, sha256, size_bytes, uploaded_at) VALUES "
+            "(1, 'cover.docx', :content, :sha, 1, :at)", content=files["template"], sha=sha["template"], at=at)
+        run(f"INSERT INTO pack_runs (id, {common}, content, sha256, size_bytes) VALUES "
+            "(1, 'done', '2025-01-01', 'x', :at, '', '', :content, :sha, 1)", at=at, content=files["zip"],
+            sha=sha["zip"])
+
+    alembic_runner.migrate_up_one()
+    with db.engine.connect() as conn:
+        one = lambda sql: conn.execute(sqlalchemy.text(sql)).one()  # noqa: E731
+        reports = conn.execute(sqlalchemy.text("SELECT id, stored_name, sha256, size_bytes, docx_stored_name, "
+                                               "docx_sha256, docx_size_bytes FROM board_reports ORDER BY id")).all()
+        template = one("SELECT stored_name, sha256, size_bytes FROM report_templates")
+        pack = one("SELECT stored_name, sha256, size_bytes FROM pack_runs")
+        columns = {table: {c["name"] for c in sqlalchemy.inspect(conn).get_columns(table)}
+                   for table in ("board_reports", "report_templates", "pack_runs")}
+    assert not {"pdf", "docx"} & columns["board_reports"]
+    assert "content" not in columns["report_templates"] | columns["pack_runs"]
+    first, second, failed = reports
+    assert first[1:] == (f"board-report-1-{sha['pdf'][:16]}.pdf", sha["pdf"], len(files["pdf"]),
+                         f"board-report-1-{sha['docx'][:16]}.docx", sha["docx"], len(files["docx"]))
+    assert second[1] == "board-report-2-already.pdf" and second[4] is None and failed[1:] == (None,) * 6
+    assert tuple(template) == (f"report-template-1-{sha['template'][:16]}.docx", sha["template"],
+                               len(files["template"]))
+    assert tuple(pack) == (f"agency-packs-1-{sha['zip'][:16]}.zip", sha["zip"], len(files["zip"]))
+    for name, kind in ((first[1], "pdf"), (first[4], "docx"), (template[0], "template"), (pack[0], "zip")):
+        assert store.open(f"reports/{name}").read_all() == files[kind]
+    with pytest.raises(sqlalchemy.exc.IntegrityError), db.engine.begin() as conn:
+        conn.execute(sqlalchemy.text("UPDATE pack_runs SET stored_name = NULL"))
+
+    alembic_runner.migrate_down_one()
+    with db.engine.connect() as conn:
+        assert bytes(conn.execute(sqlalchemy.text("SELECT docx FROM board_reports WHERE id = 1")).scalar()) \
+            == files["docx"]
+        assert bytes(conn.execute(sqlalchemy.text("SELECT content FROM report_templates")).scalar()) \
+            == files["template"]
+        assert bytes(conn.execute(sqlalchemy.text("SELECT content FROM pack_runs")).scalar()) == files["zip"]

@@ -36,7 +36,8 @@ def test_every_service_waits_for_what_it_needs_to_be_healthy():
     for name in ("postgres", "redis", "seaweedfs", "web-1", "web-2"):
         assert services[name]["healthcheck"]["test"], name
     assert "/readyz" in " ".join(services["web-1"]["healthcheck"]["test"])
-    assert services["migrate"]["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    assert services["migrate"]["depends_on"] == {"postgres": {"condition": "service_healthy"},
+                                                 "seaweedfs": {"condition": "service_healthy"}}
     for name in ("web-1", "web-2", "worker"):
         needs = services[name]["depends_on"]
         assert needs["migrate"] == {"condition": "service_completed_successfully"}

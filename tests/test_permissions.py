@@ -4,9 +4,7 @@ A route missing from MATRIX fails the test, so a new page cannot ship without it
 request must answer 403 (or 404 for another agency's records, with none of their text in the body)
 and must write nothing: the audit trail, which records every write, does not grow."""
 
-import hashlib
 import io
-import zipfile
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,8 +13,8 @@ from flask import url_for
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
-from tests.factories import PASSWORD, TODAY, make_action, make_agency, make_recommendation, make_review, \
-    make_theme, make_user
+from tests.factories import PASSWORD, TODAY, make_action, make_agency, make_board_report, make_pack_run, \
+    make_recommendation, make_review, make_theme, make_user
 from tracker import permissions
 from tracker.actions.models import ActionStatus
 from tracker.audit.models import AuditRecord
@@ -26,7 +24,7 @@ from tracker.extensions import db
 from tracker.imports.models import ImportDraft
 from tracker.library.models import LibraryReview
 from tracker.measures.services import MeasureFields, add_measure
-from tracker.reports.models import BoardReport, PackRun
+from tracker.reports.models import BoardReport
 from tracker.reviews.models import LearningPoint
 from tracker.users.models import Role, User
 
@@ -96,13 +94,7 @@ def action_id(w, side):
 
 def report_id(w, side):
     """An archived board report (made here: the other routes need none)."""
-    import hashlib
-
-    from tracker.reports.models import BoardReport
-
-    report = BoardReport(status="done", as_at_date=TODAY, requested_by_name="Test", pdf=b"%PDF-1.7 test",
-                         sha256=hashlib.sha256(b"%PDF-1.7 test").hexdigest(), page_count=1, action_count=0)
-    db.session.add(report)
+    report = make_board_report(b"%PDF-1.7 test", as_at=TODAY)
     db.session.commit()
     return {"report_id": report.id}
 
@@ -117,25 +109,16 @@ def draft_report_id(w, side):
 
 def docx_report_id(w, side):
     """An archived board report with its Word version."""
-    found = report_id(w, side)
-    report = db.session.get(BoardReport, found["report_id"])
-    report.docx = b"PK word version"
-    report.docx_sha256 = hashlib.sha256(report.docx).hexdigest()
+    report = make_board_report(b"%PDF-1.7 test", docx=b"PK word version", as_at=TODAY)
     db.session.commit()
-    return found
+    return {"report_id": report.id}
 
 
 def pack_run_id(w, side):
     """A finished run of the agency packs with the signed-in lead's agency's PDF and Word files."""
     names = [f"{w.own_agency.name}/agency-pack.pdf", f"{w.own_agency.name}/agency-pack.docx"]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as bundle:
-        for name in names:
-            bundle.writestr(name, b"SECRET-OWN pack")
-    content = buffer.getvalue()
-    run = PackRun(status="done", as_at_date=TODAY, requested_by_name="Test", files={str(w.own_agency.id): names},
-                  content=content, sha256=hashlib.sha256(content).hexdigest(), size_bytes=len(content))
-    db.session.add(run)
+    run = make_pack_run({str(w.own_agency.id): names}, {name: b"SECRET-OWN pack" for name in names},
+                                  as_at=TODAY)
     db.session.commit()
     return {"run_id": run.id}
 

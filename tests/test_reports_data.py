@@ -14,7 +14,6 @@ from tracker.extensions import db
 from tracker.reports.data import (
     ActionFacts, DueMove, StatusMove, UpdateRecord, action_state_at, resolve_scope,
 )
-from tracker.reports.models import BoardReport
 from tracker.errors import DomainError
 from tracker.settings import Settings
 from tracker.users.models import Role
@@ -133,8 +132,8 @@ def test_exact_counts_and_exceptions_for_a_fixed_date(story):
 
 
 def test_assured_in_the_period_uses_the_previous_archived_report(story):
-    db.session.add(BoardReport(status="done", as_at_date=date(2025, 6, 1), requested_by_name="x", pdf=b"%PDF",
-                               sha256="0" * 64, rating_counts={"red": 1, "amber": 1, "green": 0, "blue": 0}))
+    factories.make_board_report(b"%PDF", as_at=date(2025, 6, 1),
+                                rating_counts={"red": 1, "amber": 1, "green": 0, "blue": 0})
     db.session.commit()
     data = data_at(date(2025, 9, 1))
     assert data.previous_report_date == date(2025, 6, 1) and data.period_start == date(2025, 6, 1)

@@ -17,6 +17,7 @@ from tracker.reports.data import build_report_data, resolve_scope
 from tracker.reports.models import PackRun
 from tracker.reports.packs import pack_docx, pack_html, split_by_agency
 from tracker.settings import load_settings
+from tracker.storage import storage
 from tracker.users.models import Role
 
 
@@ -112,7 +113,7 @@ def test_agencies_whose_names_look_alike_each_get_their_own_pack(client, login_a
     _run(client)
     run = db.session.scalars(select(PackRun)).one()
     assert run.status == "done", run.error
-    names = zipfile.ZipFile(io.BytesIO(run.content)).namelist()
+    names = zipfile.ZipFile(io.BytesIO(storage().open(run.key).read_all())).namelist()
     assert len(names) == len(set(names)) == 4
     first.name = "A and B Health"
     db.session.commit()

@@ -14,7 +14,7 @@ from tracker.actions.models import StatusChange
 from tracker.extensions import db
 from tracker.reports import render
 from tracker.reports.models import BoardReport
-from tracker.reports.services import verified_pdf
+from tracker.reports.services import verified_docx, verified_pdf
 from tracker.users.models import Role
 
 
@@ -119,7 +119,7 @@ def test_failed_render_is_shown_not_stored(client, login_as, small_data, monkeyp
     login_as(Role.ADMIN)
     response = _generate(client, follow_redirects=False)
     report = db.session.scalar(select(BoardReport))
-    assert response.status_code == 302 and report.status == "failed" and report.pdf is None and report.stored_name is None
+    assert response.status_code == 302 and report.status == "failed" and report.stored_name is None
     assert "longer than 300 seconds" in client.get(f"/reports/{report.id}").get_data(as_text=True)
 
 
@@ -197,7 +197,7 @@ def test_a_draft_gets_commentary_a_preview_and_is_published_frozen(client, login
     response = _start_draft(client)
     assert response.status_code == 302 and response.location.endswith("/commentary")
     report = db.session.scalars(select(BoardReport)).one()
-    assert report.status == "draft" and report.pdf is None and not quick_pdf
+    assert report.status == "draft" and report.stored_name is None and not quick_pdf
 
     saved = client.post(f"/reports/{report.id}/commentary", data=COMMENTARY | {"save": "Save the commentary"})
     assert saved.status_code == 302
@@ -217,7 +217,7 @@ def test_a_draft_gets_commentary_a_preview_and_is_published_frozen(client, login
     assert report.status == "done"
     # The PDF was laid out from HTML holding the commentary, and the Word version was stored with its hash.
     assert "Progress is <strong>steady</strong>." in quick_pdf[-1] and "To assure the board." in quick_pdf[-1]
-    assert report.docx_sha256 == hashlib.sha256(report.docx).hexdigest()
+    assert report.docx_sha256 == hashlib.sha256(verified_docx(report)).hexdigest()
     assert report.commentary["summary"].startswith("Progress is **steady**.")
 
     # Frozen: the commentary can no longer change.
@@ -228,7 +228,7 @@ def test_a_draft_gets_commentary_a_preview_and_is_published_frozen(client, login
     assert db.session.get(BoardReport, report.id).commentary["summary"].startswith("Progress is **steady**.")
 
     docx = client.get(f"/reports/{report.id}/report.docx")
-    assert docx.status_code == 200 and docx.data == report.docx
+    assert docx.status_code == 200 and docx.data == verified_docx(report)
     assert docx.headers["Content-Disposition"].endswith('.docx"') or ".docx" in docx.headers["Content-Disposition"]
     web = client.get(f"/reports/{report.id}/report.html").get_data(as_text=True)
     assert "Progress is <strong>steady</strong>." in web and "This is a draft" not in web

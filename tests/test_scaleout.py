@@ -182,12 +182,21 @@ def _request_report(browser: Browser, server: Server) -> int:
 
 
 def test_a_report_requested_on_a_is_rendered_by_the_worker_and_downloaded_from_b(install, people):
+    """The worker keeps the PDF and the Word version in the object store (nothing in the database's
+    rows but their names and hashes); server B serves both from there, byte for byte."""
     report_id = _request_report(_signed_in(install.a, people["officer"]), install.a)
     assert _wait_for_report(install, report_id) == ReportStatus.DONE
-    status, headers, body = _signed_in(install.b, people["officer"]).get(install.b.url,
-                                                                          f"/reports/{report_id}/report.pdf")
-    assert status == 200 and body.startswith(b"%PDF")
-    assert hashlib.sha256(body).hexdigest() == headers["X-Content-SHA256"]
+    with install.app.app_context():
+        report = db.session.get(BoardReport, report_id)
+        kept = {"pdf": (report.pdf_key, report.sha256), "docx": (report.docx_key, report.docx_sha256)}
+        db.session.remove()
+    assert {key for key, _sha in kept.values()} <= set(install.objects())
+    officer = _signed_in(install.b, people["officer"])
+    for kind, (key, sha) in kept.items():
+        status, headers, body = officer.get(install.b.url, f"/reports/{report_id}/report.{kind}")
+        assert status == 200 and body.startswith(b"%PDF" if kind == "pdf" else b"PK")
+        stored = s3_client(install.s3.endpoint).get_object(Bucket=BUCKET, Key=key)["Body"].read()
+        assert body == stored and hashlib.sha256(body).hexdigest() == headers["X-Content-SHA256"] == sha
 
 
 def test_sign_in_attempts_are_counted_across_both_servers(install, people):

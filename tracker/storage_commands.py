@@ -19,7 +19,7 @@ from tracker import storage as store_module
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.imports.models import ImportDraft, SourceDocument
-from tracker.reports.models import BoardReport
+from tracker.reports.models import BoardReport, PackRun, ReportTemplate
 from tracker.storage import NotStored, Storage, StorageError, key_for, sha256_of
 
 #: Every column that names a stored file, by area, with the SHA-256 kept beside it (if any).
@@ -28,6 +28,9 @@ REFERENCES = (
     ("imports", SourceDocument.stored_name, SourceDocument.sha256),
     ("imports", ImportDraft.stored_name, ImportDraft.sha256),
     ("reports", BoardReport.stored_name, BoardReport.sha256),
+    ("reports", BoardReport.docx_stored_name, BoardReport.docx_sha256),
+    ("reports", PackRun.stored_name, PackRun.sha256),
+    ("reports", ReportTemplate.stored_name, ReportTemplate.sha256),
 )
 
 

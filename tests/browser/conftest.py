@@ -35,6 +35,8 @@ def live_server(tmp_path_factory, migrated_template, postgres_server):
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.sqlite'}",
         "UPLOAD_FOLDER": str(folder / "evidence"),
+        "IMPORT_FOLDER": str(folder / "imports"),  # the live server's files in its own folder, not instance/
+        "REPORT_FOLDER": str(folder / "reports"),
         "FIXED_TODAY": BROWSER_TODAY,
         "WTF_CSRF_ENABLED": True,
         # Every browser test signs in from 127.0.0.1 against this one server: the per-address limit

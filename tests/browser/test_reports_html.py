@@ -1,7 +1,6 @@
 """The accessible web version of a published board report, and a draft's preview: the same sections,
 headings and tables as the PDF, the commentary beside them, and axe finds nothing (WCAG 2.2 AA)."""
 
-import hashlib
 from datetime import date
 
 import pytest
@@ -16,14 +15,13 @@ NOTES = {"summary": "Progress is **steady**.\n\n- Police are late\n- Health on t
 
 @pytest.fixture(scope="module")
 def report_ids(live_server):
+    from tests.factories import make_board_report
     from tracker.extensions import db
     from tracker.reports.models import BoardReport
 
     with LIVE["app"].app_context():
         as_at = LIVE["app"].config.get("FIXED_TODAY") or date(2025, 6, 2)
-        published = BoardReport(status="done", as_at_date=as_at, requested_by_name="Priya Shah",
-                                commentary=NOTES, pdf=b"%PDF stored", sha256=hashlib.sha256(b"%PDF stored").hexdigest(),
-                                size_bytes=11, page_count=1, action_count=1)
+        published = make_board_report(b"%PDF stored", as_at=as_at, commentary=NOTES, requested_by_name="Priya Shah")
         draft = BoardReport(status="draft", as_at_date=as_at, requested_by_name="Priya Shah", commentary=NOTES)
         db.session.add_all([published, draft])
         db.session.commit()

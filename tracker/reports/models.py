@@ -1,6 +1,8 @@
 """The archive of board reports: each PDF kept unchanged with its SHA-256, its parameters, who and when.
-The PDF is in the store (tracker.storage, area `reports`) under `stored_name`; reports archived before
-issue 15 keep their bytes in the `pdf` column and are read from there."""
+
+Every file here is in the store (tracker.storage, area `reports`), never in the database: a row keeps
+its file's name (the key is `reports/<name>`), size and SHA-256, and a row that says its file exists has
+it (the check constraints). Migration f22b4c5d6e08 moved the bytes of older rows out of their columns."""
 
 from __future__ import annotations
 
@@ -13,14 +15,14 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Integer,
-    LargeBinary,
     String,
 )
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker import lengths
 from tracker.extensions import db
 from tracker.models_base import UTCDateTime, enum_column, utcnow
+from tracker.storage import key_for
 from tracker.users.models import User
 
 
@@ -87,12 +89,14 @@ class BoardMeeting(db.Model):
 
 
 class BoardReport(QueuedJob, db.Model):
-    """One generated (or requested) board assurance report. The PDF bytes never change once stored."""
+    """One generated (or requested) board assurance report. The PDF and Word files never change once
+    stored."""
 
     __tablename__ = "board_reports"
     __table_args__ = (
-        CheckConstraint("status != 'done' OR (sha256 IS NOT NULL AND (pdf IS NOT NULL OR stored_name IS NOT NULL))",
-                        name="done_has_pdf"),
+        CheckConstraint("status != 'done' OR (sha256 IS NOT NULL AND stored_name IS NOT NULL)", name="done_has_pdf"),
+        CheckConstraint("(docx_sha256 IS NULL AND docx_stored_name IS NULL) OR "
+                        "(docx_sha256 IS NOT NULL AND docx_stored_name IS NOT NULL)", name="docx_has_file"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,20 +119,27 @@ class BoardReport(QueuedJob, db.Model):
     rating_counts: Mapped[dict | None] = mapped_column(JSON)
     size_bytes: Mapped[int | None] = mapped_column(Integer)
     sha256: Mapped[str | None] = mapped_column(String(64))
-    pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     # The business manager's words beside the figures (tracker/reports/commentary.py: section key -> text,
     # plus the cover sheet's purpose and what the board is asked to do). Frozen once published.
     commentary: Mapped[dict | None] = mapped_column(JSON)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("board_meetings.id"), index=True)
-    # The Word version, made with the PDF by the queue worker and kept unchanged with its own SHA-256.
-    docx: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     docx_sha256: Mapped[str | None] = mapped_column(String(64))
+    # The PDF's name in the store.
     stored_name: Mapped[str | None] = mapped_column(String(80), unique=True)
+    # The Word version, made with the PDF by the queue worker and kept unchanged beside it.
+    docx_stored_name: Mapped[str | None] = mapped_column(String(80), unique=True)
+    docx_size_bytes: Mapped[int | None] = mapped_column(Integer)
 
     requested_by: Mapped[User | None] = relationship()
     meeting: Mapped[BoardMeeting | None] = relationship(foreign_keys=[meeting_id])
 
-    AUDIT_EXCLUDE = ("pdf", "docx")
+    @property
+    def pdf_key(self) -> str:
+        return key_for("reports", self.stored_name or "")
+
+    @property
+    def docx_key(self) -> str:
+        return key_for("reports", self.docx_stored_name or "")
 
     @property
     def parameters(self) -> dict[str, str | None]:
@@ -154,13 +165,15 @@ class ReportTemplate(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     filename: Mapped[str] = mapped_column(String(255))
-    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
     sha256: Mapped[str] = mapped_column(String(64))
     size_bytes: Mapped[int] = mapped_column(Integer)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
-    AUDIT_EXCLUDE = ("content",)
+    @property
+    def key(self) -> str:
+        return key_for("reports", self.stored_name)
 
 
 class PackRun(QueuedJob, db.Model):
@@ -169,7 +182,7 @@ class PackRun(QueuedJob, db.Model):
 
     __tablename__ = "pack_runs"
     __table_args__ = (
-        CheckConstraint("status != 'done' OR (sha256 IS NOT NULL AND content IS NOT NULL)", name="done_has_zip"),
+        CheckConstraint("status != 'done' OR (sha256 IS NOT NULL AND stored_name IS NOT NULL)", name="done_has_zip"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -185,6 +198,9 @@ class PackRun(QueuedJob, db.Model):
     files: Mapped[dict | None] = mapped_column(JSON)
     size_bytes: Mapped[int | None] = mapped_column(Integer)
     sha256: Mapped[str | None] = mapped_column(String(64))
-    content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    # The zip's name in the store.
+    stored_name: Mapped[str | None] = mapped_column(String(80), unique=True)
 
-    AUDIT_EXCLUDE = ("content",)
+    @property
+    def key(self) -> str:
+        return key_for("reports", self.stored_name or "")

@@ -2,7 +2,7 @@
 the zip of every agency's pack; each agency lead downloads only their own agency's pack, from the newest
 finished run (checked here, on the server, by role and agency)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from tracker import permissions
@@ -10,12 +10,14 @@ from tracker.audit.services import log_event
 from tracker.clock import today
 from tracker.errors import DomainError
 from tracker.extensions import db
+from tracker.main.errors import error_page
 from tracker.reports.forms import PacksForm
 from tracker.reports.models import PackRun, ReportStatus
 from tracker.reports.packs import agency_file, request_packs
 from tracker.reports.tasks import enqueue_packs
+from tracker.storage import NotStored, StorageError
 from tracker.users.models import Agency
-from tracker.web.downloads import attachment
+from tracker.web.downloads import attachment, stored_attachment
 from tracker.web.views import require, run_service, signed_in_user
 
 bp = Blueprint("packs", __name__, url_prefix="/agency-packs")
@@ -75,10 +77,11 @@ def download_zip(run_id: int):
     run = _load(run_id)
     if not run.is_done:
         abort(404)
-    log_event("report_download", obj=run, summary=f"Downloaded the agency packs of run {run.id} ({run.sha256})")
-    db.session.commit()
-    return attachment(run.content, f"agency-packs-{run.as_at_date.isoformat()}-{run.id}.zip", "application/zip",
-                      ETag=f'"{run.sha256}"')
+    return stored_attachment(
+        run.key, run.sha256, f"agency-packs-{run.as_at_date.isoformat()}-{run.id}.zip", "application/zip",
+        audit=lambda: log_event("report_download", obj=run,
+                                summary=f"Downloaded the agency packs of run {run.id} ({run.sha256})"),
+        ETag=f'"{run.sha256}"', X_Content_SHA256=run.sha256)
 
 
 def _mine(kind: str):
@@ -88,7 +91,14 @@ def _mine(kind: str):
     require(permissions.can_download_own_pack(user))
     agency = db.session.get(Agency, user.agency_id)
     run = latest_done()
-    content = agency_file(run, agency.id, f".{kind}") if run and agency else None
+    try:
+        content = agency_file(run, agency.id, f".{kind}") if run and agency else None
+    except NotStored:
+        current_app.logger.error("Agency packs of run %s missing from storage: %s", run.id, run.stored_name)
+        abort(404)
+    except StorageError as error:
+        current_app.logger.error("Agency packs of run %s unreadable: %s", run.id, error.message)
+        return error_page("errors/503.html", 503)
     if content is None:
         abort(404)
     log_event("report_download", obj=run, summary=f"Downloaded the {kind.upper()} agency pack of {agency.name}")

@@ -5,7 +5,8 @@ The report data is gathered ONCE for every agency (build_report_data, a fixed nu
 split by agency here, so a run over the ten-year data costs one gathering, not one per agency. The
 agencies' PDFs are laid out by two limited renderer processes sharing them (render.htmls_to_pdfs, each
 taking a run of agencies), the DOCX in this one.
-Runs happen in the queue worker, never in a web worker."""
+Runs happen in the queue worker, never in a web worker. The zip is kept in the file store (tracker.storage,
+area `reports`), written before the run's row says it is done."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ from tracker.reports.docx_render import (
 )
 from tracker.reports.models import PackRun, ReportStatus
 from tracker.reports.render import RenderError, htmls_to_pdfs
+from tracker.storage import StorageError, key_for, open_verified, put_with_row
 from tracker.settings import load_settings
 from tracker.users.models import Agency
 
@@ -278,9 +280,12 @@ def generate_packs(run: PackRun, on_progress: Callable[[str], None] = lambda tex
     except Exception as error:  # noqa: BLE001 - the page must say it failed, whatever the cause
         current_app.logger.exception("agency packs %s failed", run.id)
         return _fail(run, f"The packs could not be made ({type(error).__name__}).")
-    run.content = content
-    run.sha256 = hashlib.sha256(content).hexdigest()
-    run.size_bytes = len(content)
+    name = f"agency-packs-{run.id}-{hashlib.sha256(content).hexdigest()[:16]}.zip"
+    try:
+        written = put_with_row(db.session, key_for("reports", name), io.BytesIO(content))
+    except StorageError:
+        return _fail(run, "The packs could not be kept: the file store is not answering. Make them again later.")
+    run.stored_name, run.sha256, run.size_bytes = name, written.sha256, written.size
     run.files = files
     run.status = ReportStatus.DONE
     run.progress = f"Ready: packs for {len(files)} agencies"
@@ -299,11 +304,11 @@ def _fail(run: PackRun, message: str) -> PackRun:
 
 
 def agency_file(run: PackRun, agency_id: int, suffix: str) -> bytes | None:
-    """One agency's file from a finished run (None if the run has none for it)."""
+    """One agency's file from a finished run (None if the run has none for it), from the zip as stored
+    (checked against its SHA-256 first: storage.Damaged if not; NotStored or StorageError if the store
+    cannot give it)."""
     names = [n for n in (run.files or {}).get(str(agency_id), []) if n.endswith(suffix)]
-    if not names or not run.content:
+    if not names or not run.stored_name:
         return None
-    if hashlib.sha256(run.content).hexdigest() != run.sha256:
-        raise RuntimeError(f"Agency pack run {run.id} no longer matches its SHA-256.")
-    with zipfile.ZipFile(io.BytesIO(run.content)) as bundle:
+    with open_verified(run.key, run.sha256).file as copy, zipfile.ZipFile(copy) as bundle:
         return bundle.read(names[0])

@@ -20,7 +20,7 @@ from tracker.reports.models import BoardMeeting, BoardReport, ReportStatus
 from tracker.reports.render import commentary_context
 from tracker.reports.report_template import MAX_BYTES
 from tracker.reports.tasks import enqueue_report
-from tracker.web.downloads import attachment
+from tracker.web.downloads import stored_attachment
 from tracker.web.views import require, run_service, signed_in_user
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -94,14 +94,13 @@ def web_version(report_id: int):
 @bp.get("/<id:report_id>/report.docx")
 def download_docx(report_id: int):
     report = load_report(report_id)
-    if report.status != ReportStatus.DONE or not report.docx_sha256:
+    if report.status != ReportStatus.DONE or not report.docx_stored_name:
         abort(404)
-    content = services.verified_docx(report)
-    log_event("report_download", obj=report,
-              summary=f"Downloaded the Word version of board report {report.id} ({report.docx_sha256})")
-    db.session.commit()
-    return attachment(content, report.filename.removesuffix(".pdf") + ".docx", DOCX_TYPE,
-                      ETag=f'"{report.docx_sha256}"', X_Content_SHA256=report.docx_sha256)
+    return stored_attachment(
+        report.docx_key, report.docx_sha256, report.filename.removesuffix(".pdf") + ".docx", DOCX_TYPE,
+        audit=lambda: log_event("report_download", obj=report, summary=f"Downloaded the Word version of board "
+                                f"report {report.id} ({report.docx_sha256})"),
+        ETag=f'"{report.docx_sha256}"', X_Content_SHA256=report.docx_sha256)
 
 
 @bp.route("/template", methods=["GET", "POST"])

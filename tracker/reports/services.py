@@ -1,12 +1,14 @@
 """Verbs on board reports: request one, generate it (gather, render HTML, lay out the PDF), store it.
 
 The PDF is stored exactly as WeasyPrint produced it, with its SHA-256, and is never changed again: in the
-file store (tracker.storage, area `reports`), written before its row says it is done."""
+file store (tracker.storage, area `reports`) with its Word version, both written before the row says it
+is done (or neither). The partnership's Word template is kept in the store the same way."""
 
 from __future__ import annotations
 
 import hashlib
 import io
+import secrets
 from collections.abc import Callable
 from datetime import date
 
@@ -36,10 +38,11 @@ from tracker.reports.models import (
 from tracker.reports.render import RenderError, html_to_pdf, render_report_html
 from tracker.reports.report_template import TemplateError, check_in_limited_process, check_template
 from tracker.settings import load_settings
-from tracker.storage import StorageError, key_for, put_with_row, storage
+from tracker.storage import StorageError, key_for, open_verified, put_all_with_row, put_with_row, storage
 from tracker.users.models import User
 
 COMMAND_LINE = "command line"
+STORE_DOWN = "The report could not be kept: the file store is not answering. Generate it again later."
 
 
 def request_report(*, as_at: date, today: date, review: str | None = None, agency: str | None = None,
@@ -94,8 +97,14 @@ def upload_template(filename: str, content: bytes, by: User | None) -> ReportTem
         check_in_limited_process(content)
     except TemplateError as error:
         raise DomainError(str(error), field="template") from None
-    template = ReportTemplate(filename=(filename or "template.docx")[:255], content=content,
-                              sha256=hashlib.sha256(content).hexdigest(), size_bytes=len(content),
+    name = f"report-template-{secrets.token_hex(16)}.docx"
+    try:
+        written = put_with_row(db.session, key_for("reports", name), io.BytesIO(content))
+    except StorageError as error:
+        raise DomainError("The template could not be saved: the file store is not answering. The template in use "
+                          "has not changed; try again in a few minutes.", field="template") from error
+    template = ReportTemplate(filename=(filename or "template.docx")[:255], stored_name=name,
+                              sha256=written.sha256, size_bytes=written.size,
                               uploaded_by_id=by.id if by else None, uploaded_at=utcnow())
     db.session.add(template)
     db.session.flush()
@@ -108,16 +117,22 @@ def latest_template() -> ReportTemplate | None:
 
 
 def current_template() -> bytes | None:
-    """The newest uploaded template's bytes if it still passes the checks; otherwise None (the default)."""
+    """The newest uploaded template's bytes if they are as uploaded and still pass the checks; otherwise
+    None (the default). A store that does not answer raises StorageError: the report fails and says so,
+    rather than going out quietly in the default layout."""
     template = latest_template()
     if template is None:
         return None
+    content = storage().open(template.key).read_all()
+    if hashlib.sha256(content).hexdigest() != template.sha256:
+        current_app.logger.warning("report template %s no longer matches its SHA-256: default used", template.id)
+        return None
     try:
-        check_template(template.content)
+        check_template(content)
     except TemplateError:
         current_app.logger.warning("report template %s no longer passes the checks: default used", template.id)
         return None
-    return template.content
+    return content
 
 
 def scope_of(report: BoardReport) -> ReportScope:
@@ -147,29 +162,35 @@ def generate_report(report: BoardReport, on_progress: Callable[[str], None] = la
         document = render_docx(data, report.commentary, meeting=report.meeting, template=current_template())
     except RenderError as error:
         return _fail(report, str(error))
+    except StorageError:
+        return _fail(report, STORE_DOWN)
     except Exception as error:  # noqa: BLE001 - the report page must say it failed, whatever the cause
         current_app.logger.exception("board report %s failed", report.id)
         return _fail(report, f"The report could not be generated ({type(error).__name__}).")
     try:
-        store_pdf(report, rendered.pdf, pages=rendered.pages, data=data, docx=document)
+        store_files(report, rendered.pdf, document)
     except StorageError:
-        return _fail(report, "The report could not be kept: the file store is not answering. Generate it again "
-                             "later.")
+        return _fail(report, STORE_DOWN)
+    _done(report, pages=rendered.pages, data=data)
     return report
 
 
-def store_pdf(report: BoardReport, pdf: bytes, *, pages: int, data: ReportData, docx: bytes | None = None) -> None:
-    """The PDF into the file store (its key on the row); the Word version beside it in the row for now."""
+def store_files(report: BoardReport, pdf: bytes, docx: bytes | None = None) -> None:
+    """The PDF and its Word version into the file store, both or neither (StorageError), their names,
+    sizes and SHA-256 on the row. Named by the row and the content: a report's files never change."""
+    names = [f"board-report-{report.id}-{hashlib.sha256(pdf).hexdigest()[:16]}.pdf"]
+    items = [(key_for("reports", names[0]), io.BytesIO(pdf))]
     if docx is not None:
-        report.docx = docx
-        report.docx_sha256 = hashlib.sha256(docx).hexdigest()
-    sha256 = hashlib.sha256(pdf).hexdigest()
-    name = f"board-report-{report.id}-{sha256[:16]}.pdf"
-    written = put_with_row(db.session, key_for("reports", name), io.BytesIO(pdf))
-    report.stored_name = name
-    report.pdf = None
-    report.sha256 = written.sha256
-    report.size_bytes = written.size
+        names.append(f"board-report-{report.id}-{hashlib.sha256(docx).hexdigest()[:16]}.docx")
+        items.append((key_for("reports", names[1]), io.BytesIO(docx)))
+    written = put_all_with_row(db.session, items)
+    report.stored_name, report.sha256, report.size_bytes = names[0], written[0].sha256, written[0].size
+    if docx is not None:
+        report.docx_stored_name, report.docx_sha256, report.docx_size_bytes = \
+            names[1], written[1].sha256, written[1].size
+
+
+def _done(report: BoardReport, *, pages: int, data: ReportData) -> None:
     report.page_count = pages
     report.action_count = len(data.actions)
     report.rating_counts = {r: data.counts[r] for r in RATED + ("none",)}
@@ -189,23 +210,16 @@ def _fail(report: BoardReport, message: str) -> BoardReport:
 
 
 def verified_pdf(report: BoardReport) -> bytes:
-    """The stored bytes, checked against the SHA-256 taken when they were stored. A report is a few
-    megabytes at most, read whole so that a damaged one is refused before any of it is sent."""
-    if report.stored_name:
-        pdf = storage().open(key_for("reports", report.stored_name)).read_all()
-    else:
-        pdf = report.pdf or b""  # archived before the store held reports
-    if hashlib.sha256(pdf).hexdigest() != report.sha256:
-        raise RuntimeError(f"Board report {report.id} no longer matches its SHA-256.")
-    return pdf
+    """The stored PDF, checked against the SHA-256 taken when it was stored (Damaged if not), in memory:
+    for the command line and the tests. The download view streams it (tracker.web.downloads)."""
+    with open_verified(report.pdf_key, report.sha256).file as copy:
+        return copy.read()
 
 
 def verified_docx(report: BoardReport) -> bytes:
-    """The stored Word version, checked against its SHA-256."""
-    document = report.docx or b""
-    if not report.docx_sha256 or hashlib.sha256(document).hexdigest() != report.docx_sha256:
-        raise RuntimeError(f"The Word version of board report {report.id} no longer matches its SHA-256.")
-    return document
+    """The stored Word version, checked against its SHA-256, in memory."""
+    with open_verified(report.docx_key, report.docx_sha256).file as copy:
+        return copy.read()
 
 
 def dashboard_data(day: date) -> ReportData:

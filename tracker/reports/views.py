@@ -10,7 +10,6 @@ from tracker import permissions
 from tracker.audit.services import log_event
 from tracker.clock import today
 from tracker.extensions import db
-from tracker.main.errors import error_page
 from tracker.reports import exports, services
 from tracker.reports.blueprint import bp, load_report
 from tracker.reports.charts import report_charts
@@ -18,10 +17,9 @@ from tracker.reports.forms import NewReportForm
 from tracker.reports.models import BoardMeeting, BoardReport, ReportStatus
 from tracker.reports.tasks import enqueue_report
 from tracker.reviews.models import Review
-from tracker.storage import NotStored, StorageError
 from tracker.themes.models import Theme
 from tracker.users.models import Agency, AgencyKind
-from tracker.web.downloads import attachment
+from tracker.web.downloads import attachment, stored_attachment
 from tracker.web.filters import govuk_date
 from tracker.web.views import require, run_service, signed_in_user
 
@@ -89,18 +87,11 @@ def download(report_id: int):
     report = load_report(report_id)
     if report.status != ReportStatus.DONE:
         abort(404)
-    try:
-        pdf = services.verified_pdf(report)
-    except NotStored:
-        current_app.logger.error("Board report %s missing from storage: %s", report.id, report.stored_name)
-        abort(404)
-    except StorageError as error:
-        current_app.logger.error("Board report %s unreadable: %s", report.id, error.message)
-        return error_page("errors/503.html", 503)
-    log_event("report_download", obj=report, summary=f"Downloaded board report {report.id} ({report.sha256})")
-    db.session.commit()
-    return attachment(pdf, report.filename, "application/pdf",
-                      ETag=f'"{report.sha256}"', X_Content_SHA256=report.sha256)
+    return stored_attachment(
+        report.pdf_key, report.sha256, report.filename, "application/pdf",
+        audit=lambda: log_event("report_download", obj=report,
+                                summary=f"Downloaded board report {report.id} ({report.sha256})"),
+        ETag=f'"{report.sha256}"', X_Content_SHA256=report.sha256)
 
 
 def _export(report_id: int, kind: str):

@@ -1,5 +1,5 @@
 """The one interface every stored file goes through: evidence, imported source documents and (as
-issue 15 moves them) archived board reports. A key is `area/name` (`evidence/3f...9a.pdf`): the
+issue 15 moved them) every report file. A key is `area/name` (`evidence/3f...9a.pdf`): the
 database holds names, never paths, so the same rows work on a local folder or an object store.
 
 Writes hash as they go (`Written.sha256`); reads are streams of chunks, never the whole file, so a
@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
-#: The areas of the store; a key is `<area>/<name>`.
+#: The areas of the store; a key is `<area>/<name>`. `reports` holds every generated or uploaded report
+#: file: board reports' PDF and Word versions, the agency packs' zips, the partnership's Word templates.
 AREAS = ("evidence", "imports", "reports")
 CHUNK = 64 * 1024
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
@@ -31,6 +32,8 @@ class NotStored(StorageError):
     """No object under that key."""
 
 
+class Damaged(Exception):
+    """A stored object no longer matches the SHA-256 kept with its row: refused, never served."""
 
 
 @dataclass(frozen=True)

@@ -3,16 +3,18 @@
 Arabic name written into `filename="..."` by hand fails as a server error."""
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import quote
 
-from flask import Response, request, stream_with_context
+from flask import Response, abort, current_app, request, stream_with_context
 from werkzeug.wsgi import wrap_file
 
 from tracker import spreadsheets
 from tracker.audit.services import log_event
 from tracker.extensions import db
 from tracker.filenames import ascii_fallback, clean_filename
+from tracker.main.errors import error_page
+from tracker.storage import NotStored, StorageError, open_verified
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: One column of an exported list: its header, its width in characters, and its value for one item.
@@ -37,6 +39,35 @@ def attachment(body, filename: str, mimetype: str, **headers: str) -> Response:
     for name, value in headers.items():
         response.headers[name.replace("_", "-")] = value
     return response
+
+
+def stored_attachment(key: str, sha256: str | None, filename: str, mimetype: str, *, audit: Callable[[], None],
+                      **headers: str) -> Response:
+    """A file kept unchanged in the store (a board report, a pack) as a download: checked against its
+    SHA-256 before any of it is sent (storage.open_verified: a damaged file is a server error, logged),
+    then streamed from the verified copy. `audit` records the download, committed before the response;
+    a file missing from the store is a 404 (logged), a store that does not answer the 503 page."""
+    try:
+        copy = open_verified(key, sha256)
+    except NotStored:
+        current_app.logger.error("Stored file missing: %s", key)
+        abort(404)
+    except StorageError as error:
+        current_app.logger.error("Stored file %s unreadable: %s", key, error.message)
+        return error_page("errors/503.html", 503)
+    audit()
+    db.session.commit()
+    response = attachment(_chunks(copy.file), filename, mimetype, **headers)
+    response.content_length = copy.size
+    return response
+
+
+def _chunks(file: BinaryIO, size: int = 64 * 1024) -> Iterator[bytes]:
+    """The file's bytes, closing it when done: when the server closes the response, or when the
+    generator is dropped (a client that never closes its response leaves no open file behind)."""
+    with file:
+        while block := file.read(size):
+            yield block
 
 
 def list_export(fmt: str, rows: Iterable[list], *, columns: list[tuple[str, int]], what: str, name: str) -> Response:
