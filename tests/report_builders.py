@@ -5,8 +5,8 @@ from datetime import date
 
 from sqlalchemy import event
 
+from tracker.core.models_base import utcnow
 from tracker.extensions import db
-from tracker.models_base import utcnow
 from tracker.reports.data import build_report_data, resolve_scope
 from tracker.settings import Settings
 

@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from tests import factories
 from tests.markup import select_options as _options
 from tracker.actions.models import Action, ActionStatus, DueDateChange, ProgressUpdate
-from tracker.clock import LONDON
+from tracker.core.clock import LONDON
 from tracker.extensions import db
 from tracker.users.models import Role
 

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from tests import factories
 from tracker.actions.models import Rating
 from tracker.actions.ratings import rate
-from tracker.audit.queries import change_lines
 from tracker.audit.models import AuditRecord
+from tracker.audit.queries import change_lines
 from tracker.audit.services import log_event
-from tracker.spreadsheets import neutralise
+from tracker.core.spreadsheets import neutralise
 from tracker.extensions import db
 from tracker.settings import load_settings
 from tracker.users.models import Agency, Role, User

@@ -11,8 +11,8 @@ from tests.smtp_server import SMTPServer
 from tracker import config as config_module
 from tracker.audit.models import AuditRecord
 from tracker.auth import sessions
+from tracker.core.models_base import utcnow
 from tracker.extensions import db
-from tracker.models_base import utcnow
 from tracker.users.models import Role, User
 
 

@@ -10,9 +10,9 @@ import pytest
 from tests.factories import PASSWORD, make_user
 from tracker import config as config_module
 from tracker.auth import services
+from tracker.core.models_base import utcnow
 from tracker.demo.accounts import DEMO_PASSWORD
 from tracker.extensions import db
-from tracker.models_base import utcnow
 from tracker.users.models import Role, User
 
 

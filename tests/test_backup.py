@@ -11,9 +11,9 @@ import sqlalchemy
 from tests.conftest import TEST_TODAY
 from tests.pg import empty_database_uri
 from tracker import create_app
-from tracker.backup import BackupError, restore_backup
 from tracker.demo.builder import build_demo
 from tracker.extensions import db
+from tracker.ops.backup import BackupError, restore_backup
 
 
 def _snapshot(app) -> tuple[dict, dict]:

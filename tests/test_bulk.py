@@ -10,7 +10,7 @@ from tests.factories import TODAY, make_action, make_agency, make_recommendation
 from tracker.actions.models import Action, DueDateChange
 from tracker.audit.models import AuditRecord
 from tracker.bulk import services as bulk
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 from tracker.extensions import db
 from tracker.rounds.models import UpdateRequest
 from tracker.rounds.services import close_round, open_round

@@ -13,7 +13,7 @@ from tests import factories
 from tracker.audit.models import AuditRecord
 from tracker.challenges.models import Challenge, ChallengeMessage
 from tracker.challenges.services import raise_challenge
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 from tracker.extensions import db
 from tracker.reports.data import build_report_data, resolve_scope
 from tracker.settings import load_settings

@@ -1,5 +1,5 @@
 """Every long free-text box shows the GOV.UK character count, counting to the limit the server
-enforces (tracker/lengths.py through tracker/web/forms.within), and the server still refuses over-long
+enforces (tracker/core/lengths.py through tracker/web/forms.within), and the server still refuses over-long
 text with everything typed kept. The browser half: tests/browser/test_character_count.py."""
 
 import re
@@ -15,7 +15,7 @@ import tracker.withdrawals.views  # noqa: F401
 from tests import factories
 from tests.factories import make_action
 from tests.test_lengths import _all_forms, _limit, _text_fields
-from tracker import lengths
+from tracker.core import lengths
 from tracker.extensions import db
 from tracker.users.models import Role
 from tracker.web.forms import CountedTextArea, within

@@ -15,7 +15,7 @@ from tracker.actions import services as actions
 from tracker.actions.models import Action
 from tracker.closure import services
 from tracker.closure.models import ClosureDecision
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 from tracker.extensions import db
 from tracker.users.models import Role
 

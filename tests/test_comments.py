@@ -10,7 +10,7 @@ from tests.factories import TODAY, make_action, make_agency, make_user
 from tests.smtp_server import SMTPServer
 from tracker.comments import services
 from tracker.comments.models import Comment, CommentMention
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 from tracker.extensions import db
 from tracker.reminders.services import mentions_section, DigestContext
 from tracker.settings import Settings

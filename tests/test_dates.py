@@ -1,4 +1,4 @@
-"""Dates make sense everywhere (tracker/dates.py): a range for each date field with a clear message,
+"""Dates make sense everywhere (tracker/core/dates.py): a range for each date field with a clear message,
 and the derived response deadline worked out again when the published date is corrected."""
 
 from datetime import date, timedelta
@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.factories import TODAY, make_action, make_recommendation, make_review, make_user
-from tracker import dates
 from tracker.actions import services as actions
-from tracker.errors import DomainError
+from tracker.core import dates
+from tracker.core.errors import DomainError
 from tracker.extensions import db
 from tracker.reviews.models import Review
 from tracker.rounds.services import open_round

@@ -13,9 +13,9 @@ from tests.smtp_server import SMTPServer
 from tracker import permissions
 from tracker.actions import services as actions
 from tracker.actions.models import Action
+from tracker.core.errors import DomainError
 from tracker.deputies import services
 from tracker.deputies.models import Deputy
-from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.users.models import Role
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests import factories
 from tracker.actions import services
 from tracker.actions.models import Action, DueDateChange, DueDateRequest
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 from tracker.extensions import db
 from tracker.users.models import Role
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event
 
 from tests import factories
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 from tracker.extensions import db
 from tracker.recommendations import services
 from tracker.reviews.models import Review

@@ -10,7 +10,7 @@ import pytest
 from tests import factories
 from tracker.actions import services
 from tracker.actions.models import Action, ImpactReview
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 from tracker.extensions import db
 from tracker.settings import save_settings
 from tracker.users.models import Role

@@ -11,14 +11,14 @@ from sqlalchemy import func, select
 
 from tests.imports_docs import overview_docx
 from tests.scanned import review_scan
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 from tracker.extensions import db
 from tracker.imports import limits, ocr, services
 from tracker.imports.models import DraftState, ImportDraft
 from tracker.recommendations.models import Recommendation
 from tracker.reviews.models import Review
-from tracker.users.models import Role
 from tracker.storage import storage
+from tracker.users.models import Role
 
 
 @pytest.fixture(autouse=True)

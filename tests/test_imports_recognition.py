@@ -126,7 +126,7 @@ def test_page_texts_give_pages_and_the_ocr_flag():
     ("x.rtf", b"{\\rtf1}", "must be a PDF, Word"),
 ])
 def test_bad_files_get_a_clear_message(name, data, message):
-    from tracker.errors import DomainError
+    from tracker.core.errors import DomainError
 
     with pytest.raises(DomainError, match=message):
         read_document(name, data)

@@ -135,11 +135,11 @@ def test_imports_of_the_project_inside_functions_say_why():
 def test_the_function_import_check_notices_one(tmp_path):
     module = tmp_path / "tracker" / "example.py"
     module.parent.mkdir()
-    module.write_text("def f():\n    from tracker.clock import today\n\n    # the app imports this module\n"
+    module.write_text("def f():\n    from tracker.core.clock import today\n\n    # the app imports this module\n"
                       "    from tracker import create_app\n    import json\n")
     global ROOT
     saved, ROOT = ROOT, tmp_path
     try:
-        assert _unexplained_function_imports(module) == ["tracker/example.py:2: from tracker.clock import today"]
+        assert _unexplained_function_imports(module) == ["tracker/example.py:2: from tracker.core.clock import today"]
     finally:
         ROOT = saved

@@ -1,4 +1,4 @@
-"""Every text field has a stated maximum (tracker/lengths.py): every text column is bounded, and every
+"""Every text field has a stated maximum (tracker/core/lengths.py): every text column is bounded, and every
 text box on every form refuses one character too many with a message on the field."""
 
 import importlib
@@ -14,7 +14,7 @@ from wtforms.validators import Length
 import tracker
 from tests.factories import make_action, make_agency, make_user
 from tracker.actions.models import ActionStatus
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 from tracker.extensions import db
 from tracker.users.models import Role
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tests import factories
 from tracker.audit.models import AuditRecord
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 from tracker.extensions import db
 from tracker.measures import services
 from tracker.measures.charts import measure_chart

@@ -1,11 +1,11 @@
-"""A page of a statement run with named parameters (tracker/pagination.py)."""
+"""A page of a statement run with named parameters (tracker/core/pagination.py)."""
 
 import pytest
 from sqlalchemy import bindparam, func, literal, select
 
 from tests import factories
+from tracker.core.pagination import Page, paginate
 from tracker.extensions import db
-from tracker.pagination import Page, paginate
 from tracker.reviews.models import Review
 
 TITLE = bindparam("title")

@@ -13,7 +13,7 @@ from tests import factories
 from tests.smtp_server import SMTPServer
 from tracker.actions import services as actions
 from tracker.actions.models import Action, AssuranceDecision, StatusChange
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 from tracker.extensions import db
 from tracker.measures import services
 from tracker.reports.data.history import ActionFacts, DueMove, StatusMove, action_state_at

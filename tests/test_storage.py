@@ -19,8 +19,8 @@ from tracker import create_app
 from tracker.evidence.models import Evidence
 from tracker.evidence.services import add_evidence, evidence_key
 from tracker.extensions import db
+from tracker.ops.storage_commands import migrate
 from tracker.storage import NotStored, S3Storage, sha256_of, storage
-from tracker.storage_commands import migrate
 from tracker.users.models import Role
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

@@ -4,7 +4,7 @@ Python's, registered on the connection) as on PostgreSQL: search words, names, e
 import pytest
 
 from tests import factories
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 from tracker.extensions import db
 from tracker.users import services as users
 from tracker.users.models import Role

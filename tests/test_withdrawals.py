@@ -10,7 +10,7 @@ from tests.factories import TODAY, make_action, make_agency, make_evidence, make
 from tracker.actions import services as actions
 from tracker.actions.models import Action, DueDateRequest, ProgressUpdate
 from tracker.audit.models import AuditRecord
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 from tracker.extensions import db
 from tracker.reports.data.history import load_history, uk_date
 from tracker.users.models import Role

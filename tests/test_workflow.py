@@ -8,7 +8,7 @@ from tests.factories import TODAY, make_action, make_evidence, make_user
 from tracker.actions import services
 from tracker.actions.models import ActionStatus, StatusChange
 from tracker.actions.services import ALLOWED_MOVES
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 from tracker.users.models import Role
 
 S = ActionStatus

@@ -10,14 +10,14 @@ import click
 from flask import Flask, has_app_context
 from sqlalchemy import func, select
 
-from tracker import backup, storage_commands
-from tracker.clock import today
+from tracker.core.clock import today
+from tracker.core.errors import DomainError
 from tracker.demo.accounts import DEMO_PASSWORD, demo_accounts
 from tracker.demo.builder import build_demo
 from tracker.demo.large import build_large
-from tracker.errors import DomainError
 from tracker.extensions import db
 from tracker.library import cli as library_cli
+from tracker.ops import backup, storage_commands
 from tracker.ops import cli as ops_cli
 from tracker.reminders import cli as reminders_cli
 from tracker.reviews.models import Review

@@ -7,13 +7,13 @@ from sqlalchemy import false, or_, select, true
 
 from datetime import timedelta
 
-from tracker import clock
 from tracker.actions.models import UNSUBMITTED_STATUSES, WORKING_STATUSES, Action, ActionStatus
 from tracker.challenges.models import Challenge
+from tracker.core import clock
+from tracker.core.models_base import utcnow
 from tracker.deputies.models import Deputy
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
-from tracker.models_base import utcnow
 from tracker.settings import load_settings
 from tracker.users.models import READ_ALL_ROLES, STAFF_ROLES, Role, User
 

@@ -8,7 +8,7 @@ Create Date: 2026-11-25 11:31:26.108876
 from alembic import op
 import sqlalchemy as sa
 
-import tracker.models_base
+import tracker.core.models_base
 
 
 # revision identifiers, used by Alembic.
@@ -29,8 +29,8 @@ def upgrade():
     sa.Column('theme_name', sa.String(length=120), nullable=True),
     sa.Column('requested_by_id', sa.Integer(), nullable=True),
     sa.Column('requested_by_name', sa.String(length=200), nullable=False),
-    sa.Column('requested_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('finished_at', tracker.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('requested_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('progress', sa.String(length=200), nullable=False),
     sa.Column('error', sa.Text(), nullable=False),
     sa.Column('action_count', sa.Integer(), nullable=True),

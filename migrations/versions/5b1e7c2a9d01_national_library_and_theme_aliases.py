@@ -13,7 +13,7 @@ Create Date: 2026-11-25 13:41:57.433679
 from alembic import op
 import sqlalchemy as sa
 
-import tracker.models_base
+import tracker.core.models_base
 
 FTS_COLUMNS = "title, summary, learning, recommendations, keywords"
 PG_DOCUMENT = (
@@ -74,8 +74,8 @@ def upgrade():
     sa.Column('recommendations', sa.Text(), nullable=False),
     sa.Column('keywords', sa.Text(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
-    sa.Column('imported_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('imported_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_library_reviews')),
     sa.UniqueConstraint('natural_key', name=op.f('uq_library_reviews_natural_key'))
     )

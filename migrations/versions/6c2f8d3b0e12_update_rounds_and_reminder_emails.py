@@ -8,7 +8,7 @@ Create Date: 2026-11-25 13:40:48.588292
 from alembic import op
 import sqlalchemy as sa
 
-import tracker.models_base
+import tracker.core.models_base
 
 
 # revision identifiers, used by Alembic.
@@ -27,7 +27,7 @@ def upgrade():
     sa.Column('recipient_email', sa.String(length=254), nullable=False),
     sa.Column('recipient_name', sa.String(length=200), nullable=False),
     sa.Column('sent_date', sa.Date(), nullable=False),
-    sa.Column('sent_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('subject', sa.String(length=300), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('error', sa.Text(), nullable=False),
@@ -46,10 +46,10 @@ def upgrade():
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('deadline_date', sa.Date(), nullable=False),
     sa.Column('opened_date', sa.Date(), nullable=False),
-    sa.Column('opened_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('opened_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('opened_by_id', sa.Integer(), nullable=True),
     sa.Column('closed_date', sa.Date(), nullable=True),
-    sa.Column('closed_at', tracker.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('closed_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['closed_by_id'], ['users.id'], name=op.f('fk_update_rounds_closed_by_id_users')),
     sa.ForeignKeyConstraint(['opened_by_id'], ['users.id'], name=op.f('fk_update_rounds_opened_by_id_users')),

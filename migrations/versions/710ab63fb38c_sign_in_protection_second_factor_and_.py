@@ -8,7 +8,7 @@ Create Date: 2026-11-25 11:38:37.613190
 from alembic import op
 import sqlalchemy as sa
 
-import tracker.models_base
+import tracker.core.models_base
 
 
 # revision identifiers, used by Alembic.
@@ -31,10 +31,10 @@ def upgrade():
 
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('failed_sign_ins', sa.Integer(), server_default='0', nullable=False))
-        batch_op.add_column(sa.Column('locked_until', tracker.models_base.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('password_changed_at', tracker.models_base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('locked_until', tracker.core.models_base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('password_changed_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('totp_enabled_at', tracker.models_base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('totp_enabled_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('totp_last_step', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('recovery_codes', sa.JSON(), nullable=True))
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from alembic import op
 import sqlalchemy as sa
 
-import tracker.models_base
+import tracker.core.models_base
 
 
 # revision identifiers, used by Alembic.
@@ -62,7 +62,7 @@ def _upgrade():
     sa.Column('reasons', sa.Text(), nullable=False),
     sa.Column('response_date', sa.Date(), nullable=False),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
-    sa.Column('recorded_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('recorded_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("response IN ('accepted', 'partly_accepted', 'not_accepted')", name=op.f('ck_recommendation_responses_response')),
     sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], name=op.f('fk_recommendation_responses_agency_id_agencies'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['recommendation_id'], ['recommendations.id'], name=op.f('fk_recommendation_responses_recommendation_id_recommendations'), ondelete='CASCADE'),
@@ -81,11 +81,11 @@ def _upgrade():
     sa.Column('requested_date', sa.Date(), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('requested_by_id', sa.Integer(), nullable=True),
-    sa.Column('requested_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('requested_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('decision_note', sa.Text(), nullable=False),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
-    sa.Column('decided_at', tracker.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("status != 'declined' OR decision_note != ''", name=op.f('ck_due_date_requests_declined_has_note')),
     sa.CheckConstraint("status = 'pending' OR (decided_at IS NOT NULL AND decided_by_id IS NOT NULL)", name=op.f('ck_due_date_requests_decided_has_who_and_when')),
     sa.CheckConstraint("status IN ('pending', 'approved', 'declined')", name=op.f('ck_due_date_requests_status')),
@@ -108,7 +108,7 @@ def _upgrade():
     sa.Column('next_review_date', sa.Date(), nullable=True),
     sa.Column('reviewed_date', sa.Date(), nullable=False),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
-    sa.Column('recorded_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('recorded_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("outcome IN ('sustained', 'partly', 'not_sustained')", name=op.f('ck_impact_reviews_outcome')),
     sa.ForeignKeyConstraint(['action_id'], ['actions.id'], name=op.f('fk_impact_reviews_action_id_actions'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'], name=op.f('fk_impact_reviews_recorded_by_id_users')),
@@ -147,7 +147,7 @@ responses = sa.table('recommendation_responses', sa.column('id', sa.Integer),
                      sa.column('recommendation_id', sa.Integer), sa.column('agency_id', sa.Integer),
                      sa.column('response', sa.String), sa.column('reasons', sa.Text),
                      sa.column('response_date', sa.Date), sa.column('recorded_by_id', sa.Integer),
-                     sa.column('recorded_at', tracker.models_base.UTCDateTime(timezone=True)))
+                     sa.column('recorded_at', tracker.core.models_base.UTCDateTime(timezone=True)))
 reviews = sa.table('reviews', sa.column('id', sa.Integer), sa.column('published_date', sa.Date),
                    sa.column('response_deadline', sa.Date))
 

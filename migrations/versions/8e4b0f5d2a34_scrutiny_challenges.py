@@ -8,7 +8,7 @@ Create Date: 2026-11-25 13:46:01.224796
 from alembic import op
 import sqlalchemy as sa
 
-import tracker.models_base
+import tracker.core.models_base
 
 
 # revision identifiers, used by Alembic.
@@ -28,8 +28,8 @@ def upgrade():
     sa.Column('agency_id', sa.Integer(), nullable=False),
     sa.Column('raised_by_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('created_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('closed_at', tracker.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('closed_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint("(status = 'closed') = (closed_at IS NOT NULL)", name=op.f('ck_challenges_closed_has_time')),
     sa.CheckConstraint("status IN ('open', 'answered', 'closed')", name=op.f('ck_challenges_status')),
@@ -59,7 +59,7 @@ def upgrade():
     sa.Column('challenge_id', sa.Integer(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=True),
     sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('created_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_challenge_messages_author_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['challenge_id'], ['challenges.id'], name=op.f('fk_challenge_messages_challenge_id_challenges'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_challenge_messages'))

@@ -8,7 +8,7 @@ Create Date: 2026-11-25 11:36:48.317678
 from alembic import op
 import sqlalchemy as sa
 
-import tracker.models_base
+import tracker.core.models_base
 
 
 # revision identifiers, used by Alembic.
@@ -32,8 +32,8 @@ def upgrade():
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('items', sa.JSON(), nullable=False),
     sa.Column('warnings', sa.JSON(), nullable=False),
-    sa.Column('created_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['review_id'], ['reviews.id'], name=op.f('fk_import_drafts_review_id_reviews'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_import_drafts_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_import_drafts'))
@@ -51,7 +51,7 @@ def upgrade():
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('summary', sa.Text(), nullable=False),
     sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
-    sa.Column('uploaded_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('uploaded_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['review_id'], ['reviews.id'], name=op.f('fk_source_documents_review_id_reviews'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_source_documents_uploaded_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_source_documents')),

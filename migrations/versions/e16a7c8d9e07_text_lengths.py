@@ -1,10 +1,10 @@
-"""every text column has a maximum length (tracker/lengths.py)
+"""every text column has a maximum length (tracker/core/lengths.py)
 
 Revision ID: e16a7c8d9e07
 Revises: b3f9d2c7e5a1
 Create Date: 2026-12-04 01:30:00.000000
 
-The unbounded TEXT columns become VARCHAR(n), the lengths of tracker/lengths.py, which PostgreSQL
+The unbounded TEXT columns become VARCHAR(n), the lengths of tracker/core/lengths.py, which PostgreSQL
 enforces (an existing longer value stops the upgrade there: shorten it first). SQLite records the
 declared type without enforcing it; the forms and imports enforce the same limits on both.
 
@@ -19,7 +19,7 @@ down_revision = "b3f9d2c7e5a1"
 branch_labels = None
 depends_on = None
 
-# (table, column, maximum length): copied from tracker/lengths.py as it was at this revision.
+# (table, column, maximum length): copied from tracker/core/lengths.py as it was at this revision.
 COLUMNS = [
     ('library_reviews', 'summary', 50000),
     ('library_reviews', 'learning', 50000),

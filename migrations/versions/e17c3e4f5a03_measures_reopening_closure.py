@@ -8,7 +8,7 @@ Create Date: 2026-12-04 01:48:31.440232
 from alembic import op
 import sqlalchemy as sa
 
-import tracker.models_base
+import tracker.core.models_base
 
 
 # revision identifiers, used by Alembic.
@@ -31,7 +31,7 @@ def upgrade():
     sa.Column('risk_accepted', sa.String(length=5000), nullable=False),
     sa.Column('reason', sa.String(length=5000), nullable=False),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
-    sa.Column('decided_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_closure_decisions_decided_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['recommendation_id'], ['recommendations.id'], name=op.f('fk_closure_decisions_recommendation_id_recommendations'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['review_id'], ['reviews.id'], name=op.f('fk_closure_decisions_review_id_reviews'), ondelete='CASCADE'),
@@ -56,7 +56,7 @@ def upgrade():
     sa.Column('target_value', sa.Float(), nullable=False),
     sa.Column('target_date', sa.Date(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("(direction = 'up' AND target_value > baseline_value) OR (direction = 'down' AND target_value < baseline_value)", name=op.f('ck_measures_target_is_better')),
     sa.CheckConstraint('(action_id IS NULL) != (recommendation_id IS NULL)', name=op.f('ck_measures_one_subject')),
     sa.CheckConstraint('target_date > baseline_date', name=op.f('ck_measures_target_after_baseline')),
@@ -78,7 +78,7 @@ def upgrade():
     sa.Column('source', sa.String(length=500), nullable=False),
     sa.Column('evidence_link', sa.String(length=2000), nullable=False),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
-    sa.Column('recorded_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('recorded_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('sample_size IS NULL OR sample_size > 0', name=op.f('ck_measurements_sample_size_positive')),
     sa.ForeignKeyConstraint(['measure_id'], ['measures.id'], name=op.f('fk_measurements_measure_id_measures'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'], name=op.f('fk_measurements_recorded_by_id_users'), ondelete='SET NULL'),

@@ -8,7 +8,7 @@ Create Date: 2026-12-04 01:45:00.000000
 from alembic import op
 import sqlalchemy as sa
 
-import tracker.models_base
+import tracker.core.models_base
 
 
 # revision identifiers, used by Alembic.
@@ -26,8 +26,8 @@ def upgrade():
     sa.Column('start_date', sa.Date(), nullable=False),
     sa.Column('end_date', sa.Date(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ended_at', tracker.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint('end_date >= start_date', name=op.f('ck_deputies_period_in_order')),
     sa.CheckConstraint('lead_id != deputy_id', name=op.f('ck_deputies_not_oneself')),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_deputies_created_by_id_users'), ondelete='SET NULL'),
@@ -40,7 +40,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_deputies_lead_id'), ['lead_id'], unique=False)
     for table in ('progress_updates', 'evidence'):
         with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(sa.Column('withdrawn_at', tracker.models_base.UTCDateTime(timezone=True), nullable=True))
+            batch_op.add_column(sa.Column('withdrawn_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=True))
             batch_op.add_column(sa.Column('withdrawn_by_id', sa.Integer(), nullable=True))
             batch_op.add_column(sa.Column('withdrawal_reason', sa.String(length=5000), server_default='', nullable=False))
             batch_op.create_foreign_key(batch_op.f(f'fk_{table}_withdrawn_by_id_users'), 'users', ['withdrawn_by_id'], ['id'])
@@ -49,8 +49,8 @@ def upgrade():
     sa.Column('action_id', sa.Integer(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=True),
     sa.Column('text', sa.String(length=5000), nullable=False),
-    sa.Column('created_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('withdrawn_at', tracker.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('withdrawn_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('withdrawn_by_id', sa.Integer(), nullable=True),
     sa.Column('withdrawal_reason', sa.String(length=5000), server_default='', nullable=False),
     sa.ForeignKeyConstraint(['action_id'], ['actions.id'], name=op.f('fk_comments_action_id_actions'), ondelete='CASCADE'),

@@ -8,7 +8,7 @@ Create Date: 2026-12-04 01:30:00.000000
 from alembic import op
 import sqlalchemy as sa
 
-import tracker.models_base
+import tracker.core.models_base
 
 
 # revision identifiers, used by Alembic.
@@ -27,9 +27,9 @@ def upgrade():
     sa.Column('meeting_date', sa.Date(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('draft_days_before', sa.Integer(), nullable=False),
-    sa.Column('packs_sent_at', tracker.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('packs_sent_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('sent', sa.JSON(), nullable=True),
-    sa.Column('created_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('draft_days_before BETWEEN 0 AND 90', name=op.f('ck_board_meetings_draft_days_range')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_board_meetings')),
     sa.UniqueConstraint('meeting_date', name=op.f('uq_board_meetings_meeting_date'))
@@ -41,7 +41,7 @@ def upgrade():
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('size_bytes', sa.Integer(), nullable=False),
     sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
-    sa.Column('uploaded_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('uploaded_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_report_templates_uploaded_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_report_templates'))
     )
@@ -52,8 +52,8 @@ def upgrade():
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('as_at_date', sa.Date(), nullable=False),
     sa.Column('requested_by_name', sa.String(length=200), nullable=False),
-    sa.Column('requested_at', tracker.models_base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('finished_at', tracker.models_base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('requested_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', tracker.core.models_base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('progress', sa.String(length=200), nullable=False),
     sa.Column('error', sa.String(length=20000), nullable=False),
     sa.Column('files', sa.JSON(), nullable=True),

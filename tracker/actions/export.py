@@ -7,10 +7,10 @@ import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date
 
-from tracker import spreadsheets
 from tracker.actions.queries import ActionFilters, ActionLine, action_lines, actions_query, queue_ids
 from tracker.actions.ratings import rate, rating_days
-from tracker.clock import LONDON
+from tracker.core import spreadsheets
+from tracker.core.clock import LONDON
 from tracker.extensions import db
 from tracker.settings import Settings
 from tracker.users.models import User

@@ -24,7 +24,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
-from tracker import lengths
+from tracker.core import lengths
 from tracker.measures.forms import NumberField
 from tracker.web.forms import CountedTextArea, FarDateConfirmation, GovukDateField, within
 

@@ -33,7 +33,7 @@ from tracker.actions.queries import (
     paginate_actions,
 )
 from tracker.actions.ratings import rate, rating_days
-from tracker.clock import today
+from tracker.core.clock import today
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.settings import load_settings

@@ -41,8 +41,8 @@ from tracker.actions.ratings import (
     rating_expression,
     rating_order_expression,
 )
+from tracker.core.pagination import Page, paginate
 from tracker.extensions import db
-from tracker.pagination import Page, paginate
 from tracker.recommendations.models import Recommendation
 from tracker.reviews.models import Review
 from tracker.settings import Settings

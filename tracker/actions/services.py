@@ -4,7 +4,8 @@ Every status move goes through `move_status`, checked against `ALLOWED_MOVES`.""
 from dataclasses import dataclass
 from datetime import date
 
-from tracker import dates, permissions
+from tracker import permissions
+from tracker.core import dates
 from tracker.actions.models import (
     Action,
     ActionStatus,
@@ -20,13 +21,13 @@ from tracker.actions.models import (
     StatusChange,
 )
 from tracker.closure.reopening import reopen_closed_parents
-from tracker.reminders.reopened import tell_reopened
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
+from tracker.core.models_base import utcnow
 from tracker.evidence.models import EvidenceKind
 from tracker.extensions import db
 from tracker.measures.rules import unmet
-from tracker.models_base import utcnow
 from tracker.recommendations.models import Recommendation
+from tracker.reminders.reopened import tell_reopened
 from tracker.reviews.milestones import KEY_DATE_FIELDS, add_months
 from tracker.rounds.services import answer_requests
 from tracker.settings import Settings

@@ -38,7 +38,7 @@ from tracker.actions.models import (
 from tracker.actions.queries import submission_context
 from tracker.actions.ratings import rate
 from tracker.challenges.services import live_challenges_on
-from tracker.clock import today
+from tracker.core.clock import today
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.measures.rules import standings

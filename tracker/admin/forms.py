@@ -10,8 +10,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, StopValidation
 
-from tracker import lengths
 from tracker.actions.models import Rating
+from tracker.core import lengths
 from tracker.settings import DEFAULT_LABELS, WEEKDAYS
 from tracker.users.models import ROLE_LABELS, AgencyKind
 from tracker.users.services import MIN_PASSWORD_LENGTH

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from tracker import permissions
 from tracker.admin import forms
 from tracker.auth import reauth
-from tracker.clock import today
-from tracker.errors import DomainError  # the clock form places a refusal on its row
+from tracker.core.clock import today
+from tracker.core.errors import DomainError  # the clock form places a refusal on its row
 from tracker.extensions import db
 from tracker.reminders.mail import mail_status
 from tracker.reviews import clocks as review_clocks

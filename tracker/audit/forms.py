@@ -6,7 +6,7 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, StopValidation
 
-from tracker import lengths
+from tracker.core import lengths
 from tracker.web.forms import GovukDateField, within
 
 

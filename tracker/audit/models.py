@@ -3,9 +3,9 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker import lengths
+from tracker.core import lengths
+from tracker.core.models_base import UTCDateTime, utcnow
 from tracker.extensions import db
-from tracker.models_base import UTCDateTime, utcnow
 
 
 class AuditRecord(db.Model):

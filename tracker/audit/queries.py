@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, func, select
 
 from tracker.audit.models import AuditRecord
-from tracker.clock import LONDON
+from tracker.core.clock import LONDON
 from tracker.extensions import db
 from tracker.users.services import like_pattern
 

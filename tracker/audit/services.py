@@ -13,11 +13,11 @@ from flask import has_request_context, request
 from sqlalchemy import event, inspect, insert
 from sqlalchemy.orm import Session
 
-from tracker import lengths
 from tracker.audit.models import AuditRecord
+from tracker.core import lengths
+from tracker.core.lengths import cut
+from tracker.core.models_base import utcnow
 from tracker.extensions import db
-from tracker.lengths import cut
-from tracker.models_base import utcnow
 from tracker.users.current import signed_in_user
 
 SKIP_TYPES = {"AuditRecord"}

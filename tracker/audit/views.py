@@ -14,7 +14,7 @@ from tracker import permissions
 from tracker.audit.forms import KNOWN_EVENTS, AuditSearchForm
 from tracker.audit.queries import audit_query, change_lines, known_values
 from tracker.audit.services import log_event
-from tracker.clock import today
+from tracker.core.clock import today
 from tracker.extensions import db
 from tracker.web.downloads import Column, each, item_rows, spreadsheet, widths
 from tracker.web.views import parse_id

@@ -3,7 +3,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput,
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo
 
-from tracker import lengths
+from tracker.core import lengths
 from tracker.web.forms import within
 
 

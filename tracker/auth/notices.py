@@ -13,8 +13,8 @@ from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from tracker.core.models_base import utcnow
 from tracker.extensions import db
-from tracker.models_base import utcnow
 from tracker.reminders.mail import MailError, Mailer, mail_status
 from tracker.users.models import User
 

@@ -14,12 +14,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.audit.services import log_event
 from tracker.auth import notices
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
+from tracker.core.models_base import utcnow
+from tracker.core.wording import govuk_datetime
 from tracker.extensions import db
-from tracker.models_base import utcnow
 from tracker.users.models import Role, User
 from tracker.users.services import reset_password
-from tracker.wording import govuk_datetime
 
 RECOVERY_CODE_COUNT = 10
 NOT_RIGHT = "The email address or password is not right"

@@ -10,7 +10,7 @@ from wtforms import RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
-from tracker import lengths
+from tracker.core import lengths
 from tracker.web.forms import CountedTextArea, GovukDateField, within
 
 OPERATIONS = {"lead": "Reassign the lead", "due_date": "Move the due dates",

@@ -28,10 +28,10 @@ from tracker.actions.models import (
     RequestStatus,
 )
 from tracker.audit.services import record_bulk
-from tracker.clock import today
-from tracker.errors import DomainError
+from tracker.core.clock import today
+from tracker.core.errors import DomainError
+from tracker.core.models_base import utcnow
 from tracker.extensions import db
-from tracker.models_base import utcnow
 from tracker.recommendations.models import Recommendation
 from tracker.reviews.models import Review
 from tracker.rounds.models import UpdateRequest, UpdateRound

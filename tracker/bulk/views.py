@@ -8,8 +8,8 @@ from sqlalchemy import select
 from tracker import permissions
 from tracker.bulk import services
 from tracker.bulk.forms import OPERATIONS, AgencyActionsForm, BulkChangeForm, ConfirmForm, HandOverForm, choices
-from tracker.clock import today
-from tracker.errors import DomainError
+from tracker.core.clock import today
+from tracker.core.errors import DomainError
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
 from tracker.rounds.models import UpdateRound

@@ -5,7 +5,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
 from wtforms import SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
-from tracker import lengths
+from tracker.core import lengths
 from tracker.web.forms import CountedTextArea, within
 
 

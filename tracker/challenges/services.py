@@ -9,12 +9,12 @@ from sqlalchemy.orm import selectinload
 
 from tracker import permissions
 from tracker.actions.models import Action
-from tracker.clock import LONDON
 from tracker.challenges.models import Challenge, ChallengeMessage, ChallengeStatus
-from tracker import lengths
-from tracker.errors import DomainError
+from tracker.core import lengths
+from tracker.core.clock import LONDON
+from tracker.core.errors import DomainError
+from tracker.core.models_base import utcnow
 from tracker.extensions import db
-from tracker.models_base import utcnow
 from tracker.recommendations.models import Recommendation
 from tracker.reviews.models import Review
 from tracker.users.models import Agency, Role, User

@@ -13,7 +13,7 @@ from tracker.actions.models import Action
 from tracker.challenges import services
 from tracker.challenges.forms import CloseChallengeForm, MessageForm, RaiseChallengeForm
 from tracker.challenges.models import Challenge, ChallengeMessage, ChallengeStatus, describe_subject
-from tracker.clock import today
+from tracker.core.clock import today
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
 from tracker.reviews.models import Review

@@ -5,7 +5,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired
 
-from tracker import lengths
+from tracker.core import lengths
 from tracker.web.forms import CountedTextArea, GovukDateField, within
 
 

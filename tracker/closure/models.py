@@ -7,9 +7,9 @@ from enum import StrEnum
 from sqlalchemy import Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker import lengths
+from tracker.core import lengths
+from tracker.core.models_base import UTCDateTime, enum_column, utcnow
 from tracker.extensions import db
-from tracker.models_base import UTCDateTime, enum_column, utcnow
 from tracker.users.models import User
 
 

@@ -6,8 +6,8 @@ its closure history, and another agency's action is not theirs to read about."""
 from datetime import date
 
 from tracker.closure.models import ClosureDecision, ClosureKind
+from tracker.core.models_base import utcnow
 from tracker.extensions import db
-from tracker.models_base import utcnow
 
 
 def reopen_closed_parents(action, *, by_id: int | None, today: date) -> None:

@@ -9,12 +9,12 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from tracker import lengths
 from tracker.actions.models import LIVE_STATUSES, Action, ActionStatus
 from tracker.closure.models import ClosureDecision, ClosureKind
-from tracker.errors import DomainError
+from tracker.core import lengths
+from tracker.core.errors import DomainError
+from tracker.core.models_base import utcnow
 from tracker.extensions import db
-from tracker.models_base import utcnow
 from tracker.recommendations.models import Recommendation
 from tracker.users.models import User
 

@@ -3,9 +3,9 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from tracker import permissions
-from tracker.clock import today
 from tracker.closure import services
 from tracker.closure.forms import ClosureForm
+from tracker.core.clock import today
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
 from tracker.web.views import form_status, require, run_service, signed_in_user

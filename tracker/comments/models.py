@@ -5,10 +5,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker import lengths
 from tracker.actions.models import Action
+from tracker.core import lengths
+from tracker.core.models_base import UTCDateTime, utcnow
 from tracker.extensions import db
-from tracker.models_base import UTCDateTime, utcnow
 from tracker.users.models import User
 
 

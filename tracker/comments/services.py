@@ -12,10 +12,10 @@ from sqlalchemy import or_, select
 from tracker import permissions
 from tracker.actions.models import Action
 from tracker.comments.models import Comment, CommentMention
+from tracker.core.errors import DomainError
+from tracker.core.models_base import utcnow
 from tracker.deputies.models import Deputy
-from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.models_base import utcnow
 from tracker.users.models import READ_ALL_ROLES, Role, User
 
 MAX_LENGTH = 5000

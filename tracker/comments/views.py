@@ -10,9 +10,10 @@ from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
-from tracker import lengths, permissions
+from tracker import permissions
 from tracker.actions.models import Action
 from tracker.comments import services
+from tracker.core import lengths
 from tracker.extensions import db
 from tracker.reminders.mail import external_url
 from tracker.reminders.notices import Notice, send_notices

@@ -6,8 +6,8 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.core.models_base import UTCDateTime, utcnow
 from tracker.extensions import db
-from tracker.models_base import UTCDateTime, utcnow
 from tracker.users.models import User
 
 

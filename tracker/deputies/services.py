@@ -4,10 +4,10 @@ from datetime import date
 
 from sqlalchemy import select
 
+from tracker.core.errors import DomainError
+from tracker.core.models_base import utcnow
 from tracker.deputies.models import Deputy
-from tracker.errors import DomainError
 from tracker.extensions import db
-from tracker.models_base import utcnow
 from tracker.users.models import Role, User
 
 #: The longest cover one naming gives: longer absences are a hand-over, not a deputy.

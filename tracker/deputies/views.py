@@ -5,7 +5,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from tracker import permissions
-from tracker.clock import today
+from tracker.core.clock import today
 from tracker.deputies import services
 from tracker.deputies.forms import DeputyForm
 from tracker.deputies.models import Deputy

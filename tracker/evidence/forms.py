@@ -6,8 +6,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovS
 from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired
 
-from tracker import lengths
 from tracker.actions.forms import choices
+from tracker.core import lengths
 from tracker.evidence.models import EvidenceKind
 from tracker.evidence.services import ALLOWED_LIST_TEXT
 from tracker.web.forms import CountedTextArea, GovukDateField, within

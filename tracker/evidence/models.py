@@ -5,9 +5,9 @@ from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.actions.models import Action
-from tracker import lengths
+from tracker.core import lengths
+from tracker.core.models_base import UTCDateTime, enum_column, utcnow
 from tracker.extensions import db
-from tracker.models_base import UTCDateTime, enum_column, utcnow
 from tracker.users.models import User
 
 

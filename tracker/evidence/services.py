@@ -13,11 +13,11 @@ import filetype
 from werkzeug.datastructures import FileStorage
 
 from tracker.actions.models import Action
-from tracker import dates
-from tracker.errors import DomainError
+from tracker.core import dates
+from tracker.core.errors import DomainError
+from tracker.core.filenames import clean_filename
 from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.extensions import db
-from tracker.filenames import clean_filename
 from tracker.storage import StorageError, Written, key_for, put_with_row
 from tracker.users.models import User
 

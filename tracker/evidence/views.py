@@ -6,7 +6,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from tracker import permissions
 from tracker.actions.models import Action
 from tracker.audit.services import log_event
-from tracker.clock import today
+from tracker.core.clock import today
 from tracker.evidence import services
 from tracker.evidence.forms import EvidenceForm
 from tracker.evidence.models import Evidence

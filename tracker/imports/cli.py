@@ -9,7 +9,7 @@ from flask import Blueprint
 from sqlalchemy import func, select
 
 from tracker.audit.services import as_system_job
-from tracker.clock import today
+from tracker.core.clock import today
 from tracker.extensions import db
 from tracker.imports import extract as ex
 from tracker.reviews.models import Review, ReviewType

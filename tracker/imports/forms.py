@@ -8,7 +8,7 @@ from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from tracker import lengths
+from tracker.core import lengths
 from tracker.reviews.models import ReviewType
 from tracker.web.forms import CountedTextArea, within
 

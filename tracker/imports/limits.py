@@ -9,7 +9,7 @@ import zipfile
 
 import pypdfium2 as pdfium
 
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 
 MAX_PAGES = 300
 MAX_SCANNED_PAGES = 50

@@ -18,7 +18,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker.actions.models import Action
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 from tracker.extensions import db
 from tracker.measures import services as measure_services
 from tracker.measures.models import Direction, Measure, MeasureUnit

@@ -4,9 +4,9 @@ from enum import StrEnum
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker import lengths
+from tracker.core import lengths
+from tracker.core.models_base import UTCDateTime, enum_column, utcnow
 from tracker.extensions import db
-from tracker.models_base import UTCDateTime, enum_column, utcnow
 from tracker.reviews.models import Review
 from tracker.users.models import User
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pypdfium2 as pdfium
 import pytesseract
 
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 
 #: Fewer characters than this per page, on average, and the PDF is taken to be a scan.
 MIN_TEXT_PER_PAGE = 20

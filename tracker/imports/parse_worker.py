@@ -12,7 +12,7 @@ import sys
 import time
 import traceback
 
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 from tracker.imports import limits, parsing
 
 

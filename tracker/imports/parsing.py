@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 from tracker.imports import extract as ex
 from tracker.imports import limits, ocr
 from tracker.imports.document import from_page_texts, read_document

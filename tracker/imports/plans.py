@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.actions import services as action_services
 from tracker.actions.models import Action, ActionStatus
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 from tracker.extensions import db
 from tracker.imports import measure_sheets
 from tracker.imports.spreadsheet import LABELS, REFERENCE_PREFIX, PlanRow

@@ -1,5 +1,5 @@
 """Reading an uploaded document or plan, always in a separate, limited process
-(`tracker.imports.parse_worker`, started through tracker.limited): a hostile or broken file can use up
+(`tracker.imports.parse_worker`, started through tracker.core.limited): a hostile or broken file can use up
 its time or memory, never the web worker's or the queue consumer's. Every failure comes back as a
 DomainError with a message for the form."""
 
@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
+from tracker.core.limited import LimitExceeded, run_limited
 from tracker.imports import extract as ex
 from tracker.imports.extract.model import ProposedAction
-from tracker.limited import LimitExceeded, run_limited
 
 
 @dataclass

@@ -15,9 +15,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 from werkzeug.utils import secure_filename
 
-from tracker import lengths
 from tracker.actions.services import create_action
-from tracker.errors import DomainError
+from tracker.core import lengths
+from tracker.core.errors import DomainError
 from tracker.evidence.services import check_file
 from tracker.extensions import db
 from tracker.imports import extract as ex
@@ -359,7 +359,7 @@ def confirm_items(*, items: list[dict], review: Review | None, new_review: dict 
 
 
 def _check_lengths(n: int, item: dict) -> None:
-    """The limits of the forms (tracker/lengths.py), item by item, before anything is written."""
+    """The limits of the forms (tracker/core/lengths.py), item by item, before anything is written."""
     what = "learning point" if item["kind"] == ex.LEARNING_POINT else "recommendation"
     checks = [(f"the {what}", (item.get("text") or "").strip(),
                lengths.NARRATIVE if item["kind"] == ex.LEARNING_POINT else lengths.LONG_TEXT),

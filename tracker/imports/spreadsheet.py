@@ -17,16 +17,16 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from tracker import lengths
 from tracker.actions.models import Action, ActionStatus
-from tracker.errors import DomainError
+from tracker.core import lengths
+from tracker.core.errors import DomainError
+from tracker.core.spreadsheets import xlsx_value
 from tracker.extensions import db
 from tracker.imports import limits, measure_sheets
 from tracker.imports.matching import AgencyIndex
 from tracker.imports.text import decode_text
 from tracker.recommendations.models import Recommendation, RecommendationKind
 from tracker.reviews.models import Review
-from tracker.spreadsheets import xlsx_value
 
 FIELDS: list[tuple[str, str]] = [
     ("action_reference", "Action reference"),
@@ -58,7 +58,7 @@ _SYNONYMS = {
     "change_reason": ("reason", "reason for the change", "change reason"),
 }
 MAX_ROWS = limits.MAX_PLAN_ROWS
-#: The same limits as the web forms, from the one table (tracker/lengths.py).
+#: The same limits as the web forms, from the one table (tracker/core/lengths.py).
 MAX_LENGTHS = {"recommendation_number": lengths.ITEM_NUMBER, "recommendation_text": lengths.LONG_TEXT,
                "action": lengths.DESCRIPTION, "success_measure": lengths.DESCRIPTION, "change_reason": lengths.REASON,
                "action_reference": lengths.NUMBER}

@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 
 from tracker import permissions
 from tracker.audit.services import log_event
-from tracker.clock import today
+from tracker.core.clock import today
 from tracker.extensions import db
 from tracker.imports import cli, limits, plans, services
 from tracker.imports import extract as ex

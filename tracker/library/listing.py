@@ -9,8 +9,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from tracker import lengths
-from tracker.lengths import cut
+from tracker.core import lengths
+from tracker.core.lengths import cut
 
 HEADING = re.compile(r"^((?:19|20)\d{2})\s*[–—-]\s*(.+?)\s+[–—-]\s+(.+?)\s*$")
 SECTION = re.compile(r"^Case reviews published in ((?:19|20)\d{2})\b")

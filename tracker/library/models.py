@@ -3,9 +3,9 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker import lengths
+from tracker.core import lengths
+from tracker.core.models_base import UTCDateTime, utcnow
 from tracker.extensions import db
-from tracker.models_base import UTCDateTime, utcnow
 from tracker.themes.models import Theme
 
 library_review_themes = Table(

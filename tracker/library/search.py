@@ -13,9 +13,9 @@ from markupsafe import Markup, escape
 from sqlalchemy import ColumnElement, String, bindparam, false, func, literal_column, select, text
 from sqlalchemy.sql import Select
 
+from tracker.core.pagination import Page, paginate
 from tracker.extensions import db
 from tracker.library.models import LibraryReview, library_review_themes
-from tracker.pagination import Page, paginate
 from tracker.themes.models import Theme
 
 #: The weighted tsvector of each entry, stored by PostgreSQL (migration f21a3b4c5d07: a generated column

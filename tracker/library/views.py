@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker import permissions
-from tracker.clock import today
+from tracker.core.clock import today
 from tracker.extensions import db
 from tracker.library import search
 from tracker.library.models import LibraryReview

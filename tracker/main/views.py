@@ -7,7 +7,7 @@ from tracker.actions.queries import (ActionFilters, actions_query, count_actions
                                      paginate_actions, rating_counts, returned_filter)
 from tracker.actions.ratings import rate, rating_days
 from tracker.challenges.services import age_in_days, waiting_for_agency
-from tracker.clock import today
+from tracker.core.clock import today
 from tracker.extensions import db
 from tracker.recommendations.services import count_outstanding_responses, outstanding_responses
 from tracker.reviews.clocks import clocks_from_settings

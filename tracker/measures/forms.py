@@ -13,7 +13,7 @@ from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional, StopValidation
 
-from tracker import lengths
+from tracker.core import lengths
 from tracker.measures.models import Direction, MeasureUnit
 from tracker.web.forms import CountedTextArea, GovukDateField, within
 

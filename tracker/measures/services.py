@@ -8,14 +8,14 @@ from urllib.parse import urlparse
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
-from tracker import lengths
 from tracker.actions.models import Action, ActionStatus, ImpactOutcome, ImpactReview
 from tracker.actions.services import record_impact_review as record_outcome
 from tracker.actions.services import reopen_action
-from tracker.errors import DomainError
+from tracker.core import lengths
+from tracker.core.errors import DomainError
+from tracker.core.models_base import utcnow
 from tracker.extensions import db
 from tracker.measures.models import Direction, Measure, Measurement, MeasureUnit, meets
-from tracker.models_base import utcnow
 from tracker.recommendations.models import Recommendation
 from tracker.users.models import User
 

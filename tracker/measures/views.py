@@ -6,9 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from sqlalchemy.orm import selectinload
 
 from tracker import permissions
-from tracker.actions.models import Action
 from tracker.actions.blueprint import load_action
-from tracker.clock import today
+from tracker.actions.models import Action
+from tracker.core.clock import today
 from tracker.extensions import db
 from tracker.measures import services
 from tracker.measures.charts import measure_chart, measurement_rows

@@ -7,7 +7,7 @@ from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
-from tracker import lengths
+from tracker.core import lengths
 from tracker.recommendations.models import FormalResponse, RecommendationKind
 from tracker.reviews.forms import CheckboxesField
 from tracker.web.forms import CountedTextArea, GovukDateField, within

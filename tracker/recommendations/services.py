@@ -7,10 +7,10 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from tracker.actions.ratings import format_date
-from tracker import dates
-from tracker.errors import DomainError
+from tracker.core import dates
+from tracker.core.errors import DomainError
+from tracker.core.models_base import utcnow
 from tracker.extensions import db
-from tracker.models_base import utcnow
 from tracker.recommendations.models import (
     FormalResponse, Recommendation, RecommendationKind, RecommendationResponse, number_sort_key,
     recommendation_addressees,

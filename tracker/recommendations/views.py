@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from tracker import permissions
 from tracker.actions.queries import rating_summary, visible_actions
 from tracker.challenges.services import live_challenges_on
-from tracker.clock import today
+from tracker.core.clock import today
 from tracker.extensions import db
 from tracker.recommendations import services
 from tracker.recommendations.forms import FormalResponseForm, RecommendationForm

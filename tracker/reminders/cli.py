@@ -7,7 +7,7 @@ from datetime import date
 import click
 from flask import Flask
 
-from tracker.clock import today
+from tracker.core.clock import today
 from tracker.reminders.services import run_daily_reminders
 
 

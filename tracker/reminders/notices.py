@@ -10,7 +10,7 @@ from email.utils import format_datetime, formataddr, make_msgid
 from flask import current_app
 
 from tracker.audit.services import log_event
-from tracker.models_base import utcnow
+from tracker.core.models_base import utcnow
 from tracker.reminders.mail import Mailer, MailError, mail_status
 from tracker.users.models import User
 

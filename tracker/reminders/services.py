@@ -21,16 +21,16 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from tracker import lengths
 from tracker.actions.models import WORKING_STATUSES, Action, ActionStatus, StatusChange
 from tracker.actions.ratings import format_date
 from tracker.audit.services import log_event
-from tracker.clock import LONDON
 from tracker.comments.models import Comment, CommentMention
-from tracker.errors import DomainError
+from tracker.core import lengths
+from tracker.core.clock import LONDON
+from tracker.core.errors import DomainError
+from tracker.core.lengths import cut
+from tracker.core.models_base import utcnow
 from tracker.extensions import db
-from tracker.lengths import cut
-from tracker.models_base import utcnow
 from tracker.recommendations.models import Recommendation
 from tracker.recommendations.services import outstanding_responses
 from tracker.reminders.mail import Mailer, MailError, external_url, mail_status

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 from sqlalchemy import func, select
 
-from tracker.clock import today
+from tracker.core.clock import today
 from tracker.extensions import db
 from tracker.reports.models import ReportStatus
 from tracker.reports.render import RenderError, html_to_pdf

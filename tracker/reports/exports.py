@@ -10,8 +10,8 @@ import io
 
 from openpyxl import Workbook
 
+from tracker.core.spreadsheets import neutralise
 from tracker.reports.data import ActionLine, ReportData
-from tracker.spreadsheets import neutralise
 
 COLUMNS: list[tuple[str, callable]] = [
     ("Action ID", lambda a: a.id),

@@ -11,7 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from tracker import lengths
+from tracker.core import lengths
 from tracker.reports import commentary
 from tracker.web.forms import CountedTextArea, GovukDateField, within
 

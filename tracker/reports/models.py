@@ -19,9 +19,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker import lengths
+from tracker.core import lengths
+from tracker.core.models_base import UTCDateTime, enum_column, utcnow
 from tracker.extensions import db
-from tracker.models_base import UTCDateTime, enum_column, utcnow
 from tracker.storage import key_for
 from tracker.users.models import User
 

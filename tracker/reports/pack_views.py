@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from tracker import permissions
 from tracker.audit.services import log_event
-from tracker.clock import today
-from tracker.errors import DomainError
+from tracker.core.clock import today
+from tracker.core.errors import DomainError
 from tracker.extensions import db
 from tracker.main.errors import error_page
 from tracker.reports.forms import PacksForm

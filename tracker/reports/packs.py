@@ -23,8 +23,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from tracker.actions.models import ALL_RATINGS
+from tracker.core.models_base import utcnow
 from tracker.extensions import db
-from tracker.models_base import utcnow
 from tracker.reports.data import (
     ActionLine,
     ReportData,
@@ -39,8 +39,8 @@ from tracker.reports.docx_render import (
 )
 from tracker.reports.models import PackRun, ReportStatus
 from tracker.reports.render import RenderError, htmls_to_pdfs
-from tracker.storage import StorageError, key_for, open_verified, put_with_row
 from tracker.settings import load_settings
+from tracker.storage import StorageError, key_for, open_verified, put_with_row
 from tracker.users.models import Agency
 
 

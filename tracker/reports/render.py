@@ -18,7 +18,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from tracker.limited import LimitExceeded, run_limited
+from tracker.core.limited import LimitExceeded, run_limited
 from tracker.reports import commentary
 from tracker.reports.charts import report_charts
 from tracker.reports.data import ReportData

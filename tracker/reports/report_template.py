@@ -22,7 +22,7 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.opc.exceptions import PackageNotFoundError
 
-from tracker.limited import LimitExceeded, run_limited
+from tracker.core.limited import LimitExceeded, run_limited
 
 REQUIRED = ("meeting", "date", "author", "purpose", "asks")
 OPTIONAL = ("title", "partnership")
@@ -101,7 +101,7 @@ def external_links(document: DocumentObject) -> list[str]:
 
 
 def check_in_limited_process(content: bytes) -> None:
-    """check_template, run in a separate limited process (tracker.limited), as every upload is read: the
+    """check_template, run in a separate limited process (tracker.core.limited), as every upload is read: the
     web worker only waits. TemplateError saying what is wrong, if anything."""
     try:
         done = run_limited([sys.executable, "-m", "tracker.reports.template_check"], input=content,

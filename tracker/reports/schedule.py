@@ -22,9 +22,9 @@ from email.utils import format_datetime, formataddr, make_msgid
 from flask import current_app
 from sqlalchemy import exists, select
 
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
+from tracker.core.models_base import utcnow
 from tracker.extensions import db
-from tracker.models_base import utcnow
 from tracker.reminders.mail import Mailer, MailError, external_url, mail_status
 from tracker.reports.models import BoardMeeting, BoardReport, ReportStatus
 from tracker.reports.packs import generate_packs, request_packs

@@ -15,11 +15,11 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
-from tracker import lengths
-from tracker.errors import DomainError
+from tracker.core import lengths
+from tracker.core.errors import DomainError
+from tracker.core.lengths import cut
+from tracker.core.models_base import utcnow
 from tracker.extensions import db
-from tracker.lengths import cut
-from tracker.models_base import utcnow
 from tracker.reports import commentary
 from tracker.reports.data import (
     RATED,

@@ -18,7 +18,7 @@ from pathlib import Path
 from flask import Flask, current_app, has_app_context
 from huey import RedisHuey, SqliteHuey, crontab
 
-from tracker.clock import LONDON, today
+from tracker.core.clock import LONDON, today
 from tracker.extensions import db
 from tracker.imports.models import ImportDraft
 from tracker.imports.services import read_into_draft

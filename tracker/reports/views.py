@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tracker import permissions
 from tracker.audit.services import log_event
-from tracker.clock import today
+from tracker.core.clock import today
 from tracker.extensions import db
 from tracker.reports import exports, services
 from tracker.reports.blueprint import bp, load_report

@@ -18,10 +18,10 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from tracker.actions.models import ALL_RATINGS
+from tracker.core.models_base import utcnow
 from tracker.extensions import db
 from tracker.library.models import library_review_themes
 from tracker.measures.models import meets
-from tracker.models_base import utcnow
 from tracker.reports.chart_images import chart_images
 from tracker.reports.charts import chart_series, report_charts
 from tracker.reports.data import ReportData, ThemeLine, build_report_data, resolve_scope

@@ -9,7 +9,7 @@ services.MILESTONE_RULES."""
 
 from dataclasses import dataclass
 
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 from tracker.reviews.models import ReviewStatus, ReviewType
 from tracker.reviews.milestones import (
     KEY_DATE_FIELDS, KEY_DATE_LABELS, MILESTONE_RULES, Clocks, Deadline, MilestoneRule,

@@ -1,5 +1,5 @@
 """The reviews list as a spreadsheet, filtered and sorted as on the page, with the counts of the actions
-the user may see by rating (the list's own columns): CSV and XLSX through tracker.spreadsheets."""
+the user may see by rating (the list's own columns): CSV and XLSX through tracker.core.spreadsheets."""
 
 from collections.abc import Iterator
 from datetime import date

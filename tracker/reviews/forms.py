@@ -9,7 +9,7 @@ from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, S
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
 
-from tracker import lengths
+from tracker.core import lengths
 from tracker.reviews.models import KEY_DATES, ReviewStatus, ReviewType, SharedHow
 from tracker.web.forms import CountedTextArea, GovukDateField, within
 

@@ -4,9 +4,9 @@ from enum import StrEnum
 from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker import lengths
+from tracker.core import lengths
+from tracker.core.models_base import UTCDateTime, enum_column, utcnow
 from tracker.extensions import db
-from tracker.models_base import UTCDateTime, enum_column, utcnow
 from tracker.themes.models import Theme, review_themes
 from tracker.users import models as _users  # noqa: F401  (loaded first: it configures the mappers)
 

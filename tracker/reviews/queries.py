@@ -12,8 +12,8 @@ from sqlalchemy import Select, String, and_, bindparam, exists, func, or_, selec
 from tracker import permissions
 from tracker.actions.models import RATED, Action
 from tracker.actions.ratings import rating_days, rating_expression
+from tracker.core.pagination import Page, paginate
 from tracker.extensions import db
-from tracker.pagination import Page, paginate
 from tracker.reviews.models import Review, ReviewStatus, ReviewType
 from tracker.settings import Settings
 from tracker.themes.models import review_themes

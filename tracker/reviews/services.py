@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from tracker.actions.ratings import format_date
-from tracker import dates
-from tracker.errors import DomainError
+from tracker.core import dates
+from tracker.core.errors import DomainError
 from tracker.extensions import db
 from tracker.reviews.milestones import KEY_DATE_FIELDS, KEY_DATE_LABELS
 from tracker.reviews.models import LearningPoint, Review, ReviewStatus, ReviewType, SharedHow

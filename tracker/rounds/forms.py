@@ -7,7 +7,7 @@ from wtforms import RadioField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
-from tracker import lengths
+from tracker.core import lengths
 from tracker.web.forms import GovukDateField, within
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.actions.models import Action, ProgressUpdate
+from tracker.core.models_base import UTCDateTime, utcnow
 from tracker.extensions import db
-from tracker.models_base import UTCDateTime, utcnow
 from tracker.users.models import Agency, User
 
 

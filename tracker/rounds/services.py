@@ -9,10 +9,10 @@ from datetime import date
 from sqlalchemy import case, func, select
 
 from tracker.actions.models import WORKING_STATUSES, Action, ProgressUpdate
-from tracker import dates
-from tracker.errors import DomainError
+from tracker.core import dates
+from tracker.core.errors import DomainError
+from tracker.core.models_base import utcnow
 from tracker.extensions import db
-from tracker.models_base import utcnow
 from tracker.rounds.models import UpdateRequest, UpdateRound
 from tracker.users.models import Agency, User
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from tracker import permissions
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.actions.queries import impact_review_due
-from tracker.clock import today
+from tracker.core.clock import today
 from tracker.extensions import db
 from tracker.rounds import services
 from tracker.rounds.forms import CloseRoundForm, NewRoundForm, RequestFilterForm

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker import lengths
+from tracker.core import lengths
 from tracker.extensions import db
 
 

@@ -16,9 +16,9 @@ from sqlalchemy.sql.elements import UnaryExpression
 
 from tracker import permissions
 from tracker.actions.models import Action
+from tracker.core.pagination import Page, paginate
 from tracker.extensions import db
 from tracker.library.search import MARK_END, MARK_START, WORDS, marked, fts5_query
-from tracker.pagination import Page, paginate
 from tracker.search.index import KINDS
 from tracker.search.models import SearchEntry
 from tracker.users.models import User

@@ -7,7 +7,7 @@ from flask import Blueprint, render_template, request, url_for
 from tracker import permissions
 from tracker.actions.models import ActionStatus
 from tracker.actions.queries import AGENCY_OPTIONS, REVIEW_OPTIONS
-from tracker.clock import today
+from tracker.core.clock import today
 from tracker.extensions import db
 from tracker.search.index import KINDS
 from tracker.search.queries import MAX_QUERY, RANKED_AT_MOST, SearchFilters, all_results, highlights, search

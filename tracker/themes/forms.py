@@ -3,7 +3,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTex
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired
 
-from tracker import lengths
+from tracker.core import lengths
 from tracker.web.forms import CountedTextArea, within
 
 

@@ -1,7 +1,7 @@
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker import lengths
+from tracker.core import lengths
 from tracker.extensions import db
 
 review_themes = Table(

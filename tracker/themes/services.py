@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 from tracker import permissions
 from tracker.actions.models import LIVE_STATUSES, Action
 from tracker.audit.services import log_event
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 from tracker.extensions import db
 from tracker.library.listing import keyword_key
 from tracker.library.models import library_review_themes

@@ -4,7 +4,7 @@ staff keep the list."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from tracker import permissions
-from tracker.clock import today
+from tracker.core.clock import today
 from tracker.extensions import db
 from tracker.web.downloads import list_export
 from tracker.web.filters import current_url_with

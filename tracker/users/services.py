@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from tracker.actions.models import LIVE_STATUSES, Action
 from tracker.auth import notices
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
+from tracker.core.models_base import utcnow
 from tracker.extensions import db
-from tracker.models_base import utcnow
 from tracker.users.models import Agency, Role, User
 
 MIN_PASSWORD_LENGTH = 12

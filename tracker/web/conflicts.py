@@ -15,9 +15,9 @@ from flask import abort, make_response, render_template
 from sqlalchemy import select
 
 from tracker.audit.models import AuditRecord
+from tracker.core.wording import govuk_date
 from tracker.extensions import db
 from tracker.web.views import run_service
-from tracker.wording import govuk_date
 
 
 def submitted_version(form) -> int | None:

@@ -4,7 +4,7 @@ from flask import Flask, current_app, request
 
 from tracker import permissions
 from tracker.actions.models import ALL_RATINGS, RATED
-from tracker.clock import today
+from tracker.core.clock import today
 from tracker.settings import load_settings
 from tracker.users.current import signed_in_user
 

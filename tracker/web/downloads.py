@@ -9,10 +9,10 @@ from urllib.parse import quote
 from flask import Response, abort, current_app, request, stream_with_context
 from werkzeug.wsgi import wrap_file
 
-from tracker import spreadsheets
 from tracker.audit.services import log_event
+from tracker.core import spreadsheets
+from tracker.core.filenames import ascii_fallback, clean_filename
 from tracker.extensions import db
-from tracker.filenames import ascii_fallback, clean_filename
 from tracker.main.errors import error_page
 from tracker.storage import NotStored, StorageError, open_verified
 

@@ -1,4 +1,4 @@
-"""The templates' filters and URL helpers: dates, times and counts worded by tracker/wording.py (the
+"""The templates' filters and URL helpers: dates, times and counts worded by tracker/core/wording.py (the
 same functions serve emails, reports and messages), and the current page's URL with arguments changed."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from urllib.parse import quote, urlencode
 
 from flask import Flask, has_request_context, request
 
-from tracker.wording import NOT_SET, govuk_date, govuk_datetime, govuk_time, pluralise  # noqa: F401 (re-exported)
+from tracker.core.wording import NOT_SET, govuk_date, govuk_datetime, govuk_time, pluralise  # noqa: F401 (re-exported)
 
 
 def current_url_with(**changes: object) -> str:

@@ -11,7 +11,7 @@ PARTS = ("day", "month", "year")
 
 class CountedTextArea(GovCharacterCount):
     """A long free-text box with the GOV.UK character count, counting to the limit the server enforces
-    (the field's Length validator, from within() and tracker/lengths.py). Boxes with a limit of
+    (the field's Length validator, from within() and tracker/core/lengths.py). Boxes with a limit of
     COUNT_FROM_THRESHOLD or more show the count only from three quarters full. A box without a limit
     is a plain text area."""
 
@@ -33,7 +33,7 @@ def text_limit(field) -> int | None:
 
 
 class FarDateConfirmation:
-    """Mixed into a form whose date may be planned beyond the horizon (tracker/dates.py): the service
+    """Mixed into a form whose date may be planned beyond the horizon (tracker/core/dates.py): the service
     refuses such a date with FarAhead until the user ticks this box, which the page shows (with the
     GOV.UK warning, macro far_date_confirmation) once asked, and keeps showing while it is ticked."""
 
@@ -91,6 +91,6 @@ class GovukDateField(Field):
 
 
 def within(limit: int, what: str) -> Length:
-    """A text field's maximum, from tracker/lengths.py, in the GOV.UK words: "Title must be 200
+    """A text field's maximum, from tracker/core/lengths.py, in the GOV.UK words: "Title must be 200
     characters or fewer"."""
     return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")

@@ -121,7 +121,7 @@ def sort_header(label: str, key: str, current_sort: str, current_dir: str, defau
 
 def pagination(page_obj, url_for_page: Callable[[int], str] | None = None, landmark_label: str = "Pagination",
                summary: bool = True, noun: str = "result", noun_plural: str | None = None) -> Markup:
-    """"Showing 1 to 50 of 1,234 actions" and GOV.UK page links for a page of a list (tracker.pagination's
+    """"Showing 1 to 50 of 1,234 actions" and GOV.UK page links for a page of a list (tracker.core.pagination's
     Page, or the Pagination of db.paginate). Links keep every other query argument (filters, sort);
     pass url_for_page (a callable taking a page number) to build them yourself."""
     def href(number: int) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 from flask import abort, current_app, make_response
 from sqlalchemy.orm.exc import StaleDataError
 
-from tracker.errors import DomainError, FarAhead
+from tracker.core.errors import DomainError, FarAhead
 from tracker.extensions import db
 from tracker.users.current import signed_in_user  # noqa: F401  (the views' one import of the accessor)
 

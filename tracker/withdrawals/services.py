@@ -8,10 +8,10 @@ from sqlalchemy import select
 from tracker import permissions
 from tracker.actions.models import Action, DueDateRequest, ProgressUpdate, RequestStatus
 from tracker.comments.models import Comment
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
+from tracker.core.models_base import utcnow
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
-from tracker.models_base import utcnow
 from tracker.users.models import User
 
 

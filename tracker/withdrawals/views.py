@@ -6,9 +6,10 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import DataRequired
 
-from tracker import lengths, permissions
+from tracker import permissions
 from tracker.actions.models import Action, DueDateRequest, ProgressUpdate
 from tracker.comments.models import Comment
+from tracker.core import lengths
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.web.forms import CountedTextArea, within

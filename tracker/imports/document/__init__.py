@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tracker.errors import DomainError
-from tracker.imports.document.model import HEADING, LIST_ITEM, PARAGRAPH, TABLE, Block, Document, Source
+from tracker.core.errors import DomainError
 from tracker.imports.document.docx import read_docx
 from tracker.imports.document.html import read_html
+from tracker.imports.document.model import HEADING, LIST_ITEM, PARAGRAPH, TABLE, Block, Document, Source
 from tracker.imports.document.pdf import read_pdf
 from tracker.imports.document.plain import decode_text, from_page_texts, read_plain
 

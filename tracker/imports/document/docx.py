@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import re
 
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 from tracker.imports.document.model import HEADING, LIST_ITEM, PARAGRAPH, TABLE, Block, Document, Source
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

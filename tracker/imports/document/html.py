@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 from tracker.imports.document.cleaning import normalise
 from tracker.imports.document.model import HEADING, LIST_ITEM, PARAGRAPH, TABLE, Block, Document, Source
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 from tracker.imports.document.cleaning import PAGE_NO, TOC, normalise
 from tracker.imports.document.markers import split_marker
 from tracker.imports.document.model import HEADING, LIST_ITEM, PARAGRAPH, TABLE, Block, Document, Source

@@ -13,8 +13,8 @@ from markupsafe import Markup
 from sqlalchemy import and_, func, or_, select
 
 from tracker.actions.models import Action, ActionStatus, StatusChange
-from tracker.clock import LONDON
 from tracker.closure.models import ClosureDecision, ClosureKind
+from tracker.core.clock import LONDON
 from tracker.extensions import db
 from tracker.measures.charts import trend_chart
 from tracker.measures.models import Measure, Measurement, MeasureUnit, meets

@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.challenges.models import Challenge, ChallengeMessage
-from tracker.clock import LONDON
+from tracker.core.clock import LONDON
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
 from tracker.reports.data.history import uk_date

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from tracker.clock import LONDON
+from tracker.core.clock import LONDON
 
 #: Rows written between the CSV chunks sent to the client.
 CSV_CHUNK_ROWS = 500

@@ -6,7 +6,7 @@ clear message for real dates that make no sense."""
 
 from datetime import date
 
-from tracker.errors import DomainError, FarAhead
+from tracker.core.errors import DomainError, FarAhead
 
 EARLIEST = date(2000, 1, 1)
 HORIZON_YEARS = 5  # further ahead than this, a plan is plausible but unusual: the user confirms it

@@ -8,5 +8,5 @@ class DomainError(Exception):
 
 
 class FarAhead(DomainError):
-    """A planned date beyond the horizon but within the limit (tracker/dates.py): the form asks the user
+    """A planned date beyond the horizon but within the limit (tracker/core/dates.py): the form asks the user
     to confirm it (tracker/web/forms.FarDateConfirmation) and sends it again confirmed."""
