@@ -17,7 +17,7 @@ from tracker.reports.data.actions import (
     rate_actions,
 )
 from tracker.reports.data.archive import PastReport, load_period, ratings_over_time
-from tracker.reports.data.history import load_history
+from tracker.reports.data.history import load_report_history
 from tracker.reports.data.impact import ImpactSection, load_impact
 from tracker.reports.data.reviews import (
     LateMilestoneLine,
@@ -90,7 +90,7 @@ def build_report_data(scope: ReportScope, settings: Settings, *, partnership: st
     period = load_period(scope)                                         # 1 query
     records = load_reviews(selected, scope.as_at)                       # 3
     action_rows = load_action_rows(selected.actions)                    # 1
-    history = load_history(selected.actions, scope.as_at)               # 4
+    history = load_report_history(selected.actions, period.start, scope.as_at)  # 4
     theme_links = load_theme_links(selected)                            # 1
     challenges = open_challenges(scope, selected)                       # 1
     update_round = latest_round(selected, scope.as_at)                  # 1
