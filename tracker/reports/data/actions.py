@@ -109,16 +109,21 @@ def count_ratings(lines: Sequence[ActionLine]) -> dict[str, int]:
 
 
 def load_action_rows(actions: Select) -> list:
-    """One query: the actions in scope with their owner and lead, by id."""
+    """One query: the actions in scope with their owner and lead, by id (what does not change with
+    time; `load_states` gives the rest as at the day)."""
     lead = User.__table__.alias("lead")
     return db.session.execute(
-        select(Action.id, Action.recommendation_id, Action.review_id, Action.description, Action.success_measure,
-               Action.original_due_date, Action.due_date, Action.status, Action.opened_date, Action.created_at,
-               Agency.name.label("owner"), Agency.short_name.label("owner_short"), lead.c.name.label("lead"))
+        select(Action.id, Action.recommendation_id, Action.description, Action.success_measure,
+               Action.original_due_date, Agency.name.label("owner"), Agency.short_name.label("owner_short"),
+               lead.c.name.label("lead"))
         .join(Agency, Agency.id == Action.owner_agency_id)
         .outerjoin(lead, lead.c.id == Action.lead_id)
         .where(Action.id.in_(actions))
         .order_by(Action.id)).all()
+
+
+#: Each status's label by its value (the enum's own labels, looked up once).
+STATUS_LABELS = {status.value: status.label for status in ActionStatus}
 
 
 @dataclass
@@ -139,30 +144,32 @@ def rate_actions(rows: list, placement: Callable[[int], Placement], history: Rep
     as_at = period.as_at
     lines: list[ActionLine] = []
     by_recommendation: dict[int, list[ActionLine]] = defaultdict(list)
-    for row in rows:
-        now = history.now.get(row.id)
+    places: dict[int, Placement] = {}
+    no_records: tuple = ()
+    for action_id, rec_id, description, success_measure, original_due_date, owner, owner_short, lead in rows:
+        now = history.now.get(action_id)
         if now is None:
             continue
         state = now.state
         result = rate(state, as_at, settings)
-        place = placement(row.recommendation_id)
-        items = history.evidence.get(row.id, ())
+        place = places.get(rec_id) or places.setdefault(rec_id, placement(rec_id))
+        items = history.evidence.get(action_id, no_records)
         line = ActionLine(
-            id=row.id, review_reference=place.review_reference, review_title=place.review_title,
-            recommendation_number=place.recommendation_number, description=row.description, owner=row.owner,
-            owner_short=row.owner_short, lead=row.lead or "No named lead", success_measure=row.success_measure,
-            original_due_date=row.original_due_date, due_date=state.due_date, status=state.status,
-            status_label=ActionStatus(state.status).label, rating=result.rating.value,
+            id=action_id, review_reference=place.review_reference, review_title=place.review_title,
+            recommendation_number=place.recommendation_number, description=description, owner=owner,
+            owner_short=owner_short, lead=lead or "No named lead", success_measure=success_measure,
+            original_due_date=original_due_date, due_date=state.due_date, status=state.status,
+            status_label=STATUS_LABELS[state.status], rating=result.rating.value,
             rating_label=settings.label(result.rating.value), reason=result.reason, opened_date=state.opened_date,
             submitted_date=uk_date(state.submitted_at) if state.submitted_at else None,
             assured_date=state.assured_date, overdue=state.is_overdue(as_at),
             latest_update=now.latest_update,
             impact_evidence=[e for e in items if e.kind == EvidenceKind.IMPACT],
             completion_evidence=[e for e in items if e.kind == EvidenceKind.COMPLETION],
-            due_moves=list(history.due_moves.get(row.id, ())),  # made on or before the as-at day
+            due_moves=list(history.due_moves.get(action_id, no_records)),  # made on or before the as-at day
         )
         lines.append(line)
-        by_recommendation[row.recommendation_id].append(line)
+        by_recommendation[rec_id].append(line)
     return RatedActions(lines=lines, at_start=history.at_start, by_recommendation=by_recommendation)
 
 
