@@ -245,21 +245,21 @@ def load_history(actions: Select, as_at: date) -> ActionHistory:
     return history
 
 
-def _last(query: Select, *order) -> ScalarSelect:
+def _first(query: Select, *order) -> ScalarSelect:
     """The first row of `query` in `order`, for each action of the enclosing query."""
     return query.order_by(*order).limit(1).correlate(Action).scalar_subquery()
 
 
 def _last_move(end: datetime) -> ScalarSelect:
     """The id of the last status change made by `end`."""
-    return _last(select(StatusChange.id).where(StatusChange.action_id == Action.id, StatusChange.changed_at <= end),
+    return _first(select(StatusChange.id).where(StatusChange.action_id == Action.id, StatusChange.changed_at <= end),
                  StatusChange.changed_at.desc(), StatusChange.id.desc())
 
 
 def _due_date(end: datetime):
     """The date of the last due-date move made by `end`; the original date if every move came later;
     the action's own date if it never moved."""
-    moved = _last(select(DueDateChange.new_date)
+    moved = _first(select(DueDateChange.new_date)
                   .where(DueDateChange.action_id == Action.id, DueDateChange.changed_at <= end),
                   DueDateChange.changed_at.desc(), DueDateChange.id.desc())
     ever_moved = exists().where(DueDateChange.action_id == Action.id)
@@ -273,8 +273,7 @@ def _untracked_since(last_move: type[StatusChange]):
     return case((and_(last_move.id.is_(None), never_moved), Action.created_at))
 
 
-@dataclass(frozen=True)
-class AsAt:
+class AsAt(NamedTuple):
     """An action as it stood at the end of a day, with the latest progress update known then."""
 
     state: ActionState
@@ -290,17 +289,19 @@ def load_states(actions: Select, day: date) -> dict[int, AsAt]:
     trusts its own row from the day it was created."""
     end = end_of(day)
     last = aliased(StatusChange, name="last_move")
-    first_opened = (select(func.min(StatusChange.changed_at))
-                    .where(StatusChange.action_id == Action.id, StatusChange.changed_at <= end,
-                           StatusChange.to_status == ActionStatus.OPEN).correlate(Action).scalar_subquery())
+    # in order, not min(): SQLite stops at the first, instead of reading every change made by the day
+    first_opened = _first(select(StatusChange.changed_at)
+                          .where(StatusChange.action_id == Action.id, StatusChange.changed_at <= end,
+                                 StatusChange.to_status == ActionStatus.OPEN),
+                          StatusChange.changed_at, StatusChange.id)
     reopening = and_(StatusChange.from_status == ActionStatus.ASSURED,
                      StatusChange.to_status == ActionStatus.IN_PROGRESS)
     # reopened while the last reopening or closing move is a reopening (so never once closed again)
-    reopened_at = _last(select(case((reopening, StatusChange.changed_at)))
+    reopened_at = _first(select(case((reopening, StatusChange.changed_at)))
                         .where(StatusChange.action_id == Action.id, StatusChange.changed_at <= end,
                                or_(reopening, StatusChange.to_status.in_(CLOSED_STATUSES))),
                         StatusChange.changed_at.desc(), StatusChange.id.desc())
-    latest_update = _last(select(ProgressUpdate.id)
+    latest_update = _first(select(ProgressUpdate.id)
                           .where(ProgressUpdate.action_id == Action.id, ProgressUpdate.update_date <= day,
                                  or_(ProgressUpdate.withdrawn_at.is_(None), ProgressUpdate.withdrawn_at > end)),
                           ProgressUpdate.update_date.desc(), ProgressUpdate.id.desc())
