@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from sqlalchemy import ScalarSelect, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.util import AliasedClass
 
 from tracker.actions.models import (
     CLOSED_STATUSES,
@@ -253,20 +254,20 @@ def _first(query: Select, *order) -> ScalarSelect:
 def _last_move(end: datetime) -> ScalarSelect:
     """The id of the last status change made by `end`."""
     return _first(select(StatusChange.id).where(StatusChange.action_id == Action.id, StatusChange.changed_at <= end),
-                 StatusChange.changed_at.desc(), StatusChange.id.desc())
+                  StatusChange.changed_at.desc(), StatusChange.id.desc())
 
 
 def _due_date(end: datetime):
     """The date of the last due-date move made by `end`; the original date if every move came later;
     the action's own date if it never moved."""
     moved = _first(select(DueDateChange.new_date)
-                  .where(DueDateChange.action_id == Action.id, DueDateChange.changed_at <= end),
-                  DueDateChange.changed_at.desc(), DueDateChange.id.desc())
+                   .where(DueDateChange.action_id == Action.id, DueDateChange.changed_at <= end),
+                   DueDateChange.changed_at.desc(), DueDateChange.id.desc())
     ever_moved = exists().where(DueDateChange.action_id == Action.id)
     return func.coalesce(moved, case((ever_moved, Action.original_due_date), else_=Action.due_date))
 
 
-def _untracked_since(last_move: type[StatusChange]):
+def _untracked_since(last_move: AliasedClass[StatusChange]):
     """When the action's own row is what its state on the day rests on: its creation time if it has
     no recorded status change at all (trusted from the day it was created); otherwise null."""
     never_moved = ~exists().where(StatusChange.action_id == Action.id)
@@ -296,15 +297,15 @@ def load_states(actions: Select, day: date) -> dict[int, AsAt]:
                           StatusChange.changed_at, StatusChange.id)
     reopening = and_(StatusChange.from_status == ActionStatus.ASSURED,
                      StatusChange.to_status == ActionStatus.IN_PROGRESS)
-    # reopened while the last reopening or closing move is a reopening (so never once closed again)
+    # reopened while the last reopening or closing change is a reopening: closing again ends it
     reopened_at = _first(select(case((reopening, StatusChange.changed_at)))
-                        .where(StatusChange.action_id == Action.id, StatusChange.changed_at <= end,
-                               or_(reopening, StatusChange.to_status.in_(CLOSED_STATUSES))),
-                        StatusChange.changed_at.desc(), StatusChange.id.desc())
+                         .where(StatusChange.action_id == Action.id, StatusChange.changed_at <= end,
+                                or_(reopening, StatusChange.to_status.in_(CLOSED_STATUSES))),
+                         StatusChange.changed_at.desc(), StatusChange.id.desc())
     latest_update = _first(select(ProgressUpdate.id)
-                          .where(ProgressUpdate.action_id == Action.id, ProgressUpdate.update_date <= day,
-                                 or_(ProgressUpdate.withdrawn_at.is_(None), ProgressUpdate.withdrawn_at > end)),
-                          ProgressUpdate.update_date.desc(), ProgressUpdate.id.desc())
+                           .where(ProgressUpdate.action_id == Action.id, ProgressUpdate.update_date <= day,
+                                  or_(ProgressUpdate.withdrawn_at.is_(None), ProgressUpdate.withdrawn_at > end)),
+                           ProgressUpdate.update_date.desc(), ProgressUpdate.id.desc())
     rows = db.session.execute(
         select(Action.id, last.to_status, last.changed_at, Action.status, Action.opened_date,
                _untracked_since(last).label("untracked_since"), _due_date(end).label("due_date"),
