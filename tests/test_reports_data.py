@@ -8,16 +8,16 @@ import pytest
 
 from tests import factories
 from tests.report_builders import data_at, report_queries
-from tracker.challenges.services import raise_challenge
 from tracker.actions.models import Action, DueDateChange, ProgressUpdate, StatusChange
+from tracker.challenges.services import raise_challenge
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.reports.data import (
     ActionFacts, DueMove, StatusMove, UpdateRecord, action_state_at, resolve_scope,
 )
+from tracker.core.errors import DomainError
 from tracker.reports.data import report
 from tracker.reports.models import BoardReport
-from tracker.errors import DomainError
 from tracker.settings import Settings
 from tracker.users.models import Role
 

@@ -7,7 +7,7 @@ sorting the action's history; it also serves everything the old action-only inde
 replaces.
 
 Revision ID: g22b4c5d6e08
-Revises: f21a3b4c5d07
+Revises: f22b4c5d6e08
 Create Date: 2026-12-04 18:40:00.000000
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'g22b4c5d6e08'
-down_revision = 'f21a3b4c5d07'
+down_revision = 'f22b4c5d6e08'
 branch_labels = None
 depends_on = None
 

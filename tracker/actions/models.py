@@ -13,9 +13,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker import lengths
+from tracker.core import lengths
+from tracker.core.models_base import UTCDateTime, enum_column, utcnow
 from tracker.extensions import db
-from tracker.models_base import UTCDateTime, enum_column, utcnow
 from tracker.recommendations.models import Recommendation, recommendation_reference
 from tracker.reviews.models import Review
 from tracker.users.models import Agency, User

@@ -32,7 +32,7 @@ from tracker.actions.models import (
     ProgressUpdate,
     StatusChange,
 )
-from tracker.clock import LONDON
+from tracker.core.clock import LONDON
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.users.models import User

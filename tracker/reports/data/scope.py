@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import Select, and_, exists, func, or_, select
 
 from tracker.actions.models import Action
-from tracker.errors import DomainError
+from tracker.core.errors import DomainError
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation, recommendation_addressees
 from tracker.reviews.models import Review
