@@ -1,6 +1,7 @@
 """The report's data builder, without WeasyPrint: ratings as at past dates from the recorded history,
 exact counts, and a fixed number of queries whatever the size of the data."""
 
+import gc
 from datetime import UTC, date, datetime, time
 
 import pytest
@@ -15,6 +16,7 @@ from tracker.reports.data import (
     ActionFacts, DueMove, StatusMove, UpdateRecord, action_state_at, resolve_scope,
 )
 from tracker.core.errors import DomainError
+from tracker.reports.data import report
 from tracker.settings import Settings
 from tracker.users.models import Role
 
@@ -224,3 +226,27 @@ def test_formal_responses_and_completed_late_as_at_the_day(story):
     a = next(line for line in after.actions if line.id == story["a"])
     assert a.completed_late is True
     assert all(not line.completed_late for line in before.actions)
+
+
+def test_the_garbage_collector_is_paused_only_while_gathering(story, monkeypatch):
+    seen = []
+    real = report.load_impact
+    monkeypatch.setattr(report, "load_impact", lambda *args: seen.append(gc.isenabled()) or real(*args))
+    assert gc.isenabled()
+    data_at(date(2025, 6, 1))
+    assert seen == [False] and gc.isenabled()
+
+    def broken(*args):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(report, "load_impact", broken)
+    with pytest.raises(RuntimeError):
+        data_at(date(2025, 6, 1))
+    assert gc.isenabled()
+    gc.disable()  # paused by someone else: left to them
+    try:
+        with report.collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -199,9 +199,11 @@ class StatusChange(db.Model):
     """Every workflow move, so the history (and past ratings) can be told again."""
 
     __tablename__ = "status_changes"
+    #: An action's history in the order made: the as-at reports read the last change made by a day.
+    __table_args__ = (Index("ix_status_changes_action_changed", "action_id", "changed_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(String(lengths.REASON), default="")
@@ -220,9 +222,10 @@ class DueDateChange(db.Model):
     """A moved due date; the original is kept on the action and every move needs a reason."""
 
     __tablename__ = "due_date_changes"
+    __table_args__ = (Index("ix_due_date_changes_action_changed", "action_id", "changed_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
     old_date: Mapped[date] = mapped_column(Date)
     new_date: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(lengths.REASON))

@@ -23,11 +23,10 @@ from tracker.evidence.models import EvidenceKind
 from tracker.extensions import db
 from tracker.reports.data.archive import ReportPeriod
 from tracker.reports.data.history import (
-    ActionFacts,
-    ActionHistory,
-    ActionState,
     DueMove,
     EvidenceRecord,
+    ReportHistory,
+    StatusAt,
     UpdateRecord,
     uk_date,
 )
@@ -110,63 +109,68 @@ def count_ratings(lines: Sequence[ActionLine]) -> dict[str, int]:
 
 
 def load_action_rows(actions: Select) -> list:
-    """One query: the actions in scope with their owner and lead, by id."""
+    """One query: the actions in scope with their owner and lead, by id (what does not change with
+    time; `load_states` gives the rest as at the day)."""
     lead = User.__table__.alias("lead")
     return db.session.execute(
-        select(Action.id, Action.recommendation_id, Action.review_id, Action.description, Action.success_measure,
-               Action.original_due_date, Action.due_date, Action.status, Action.opened_date, Action.created_at,
-               Agency.name.label("owner"), Agency.short_name.label("owner_short"), lead.c.name.label("lead"))
+        select(Action.id, Action.recommendation_id, Action.description, Action.success_measure,
+               Action.original_due_date, Agency.name.label("owner"), Agency.short_name.label("owner_short"),
+               lead.c.name.label("lead"))
         .join(Agency, Agency.id == Action.owner_agency_id)
         .outerjoin(lead, lead.c.id == Action.lead_id)
         .where(Action.id.in_(actions))
         .order_by(Action.id)).all()
 
 
+#: Each status's label by its value (the enum's own labels, looked up once).
+STATUS_LABELS = {status.value: status.label for status in ActionStatus}
+
+
 @dataclass
 class RatedActions:
-    """The actions that existed on the as-at day, in id order, and how each stood at the period's start."""
+    """The actions that existed on the as-at day, in id order, and how those that existed at the period's
+    start stood then."""
 
     lines: list[ActionLine]
-    at_start: dict[int, ActionState | None]
+    at_start: dict[int, StatusAt]
     #: Each recommendation's action lines, in id order.
     by_recommendation: dict[int, list[ActionLine]]
 
 
-def rate_actions(rows: list, placement: Callable[[int], Placement], history: ActionHistory, period: ReportPeriod,
+def rate_actions(rows: list, placement: Callable[[int], Placement], history: ReportHistory, period: ReportPeriod,
                  settings: Settings) -> RatedActions:
     """Each action's state on the as-at day (skipping those not yet created), rated with the settings;
     `placement` gives a recommendation's place by its id."""
     as_at = period.as_at
     lines: list[ActionLine] = []
-    at_start: dict[int, ActionState | None] = {}
     by_recommendation: dict[int, list[ActionLine]] = defaultdict(list)
-    for row in rows:
-        facts = ActionFacts(row.id, row.original_due_date, row.due_date, row.status, row.opened_date, row.created_at)
-        state = history.state_at(facts, as_at)
-        if state is None:
+    places: dict[int, Placement] = {}
+    no_records: tuple = ()
+    for action_id, rec_id, description, success_measure, original_due_date, owner, owner_short, lead in rows:
+        now = history.now.get(action_id)
+        if now is None:
             continue
-        at_start[row.id] = history.state_at(facts, period.start)
+        state = now.state
         result = rate(state, as_at, settings)
-        place = placement(row.recommendation_id)
-        items = history.evidence[row.id]
-        updates = history.updates[row.id]
+        place = places.get(rec_id) or places.setdefault(rec_id, placement(rec_id))
+        items = history.evidence.get(action_id, no_records)
         line = ActionLine(
-            id=row.id, review_reference=place.review_reference, review_title=place.review_title,
-            recommendation_number=place.recommendation_number, description=row.description, owner=row.owner,
-            owner_short=row.owner_short, lead=row.lead or "No named lead", success_measure=row.success_measure,
-            original_due_date=row.original_due_date, due_date=state.due_date, status=state.status,
-            status_label=ActionStatus(state.status).label, rating=result.rating.value,
+            id=action_id, review_reference=place.review_reference, review_title=place.review_title,
+            recommendation_number=place.recommendation_number, description=description, owner=owner,
+            owner_short=owner_short, lead=lead or "No named lead", success_measure=success_measure,
+            original_due_date=original_due_date, due_date=state.due_date, status=state.status,
+            status_label=STATUS_LABELS[state.status], rating=result.rating.value,
             rating_label=settings.label(result.rating.value), reason=result.reason, opened_date=state.opened_date,
             submitted_date=uk_date(state.submitted_at) if state.submitted_at else None,
             assured_date=state.assured_date, overdue=state.is_overdue(as_at),
-            latest_update=updates[-1] if updates else None,  # ordered by date, then id
+            latest_update=now.latest_update,
             impact_evidence=[e for e in items if e.kind == EvidenceKind.IMPACT],
             completion_evidence=[e for e in items if e.kind == EvidenceKind.COMPLETION],
-            due_moves=[m for m in history.due_moves[row.id] if m.on <= as_at],
+            due_moves=list(history.due_moves.get(action_id, no_records)),  # made on or before the as-at day
         )
         lines.append(line)
-        by_recommendation[row.recommendation_id].append(line)
-    return RatedActions(lines=lines, at_start=at_start, by_recommendation=by_recommendation)
+        by_recommendation[rec_id].append(line)
+    return RatedActions(lines=lines, at_start=history.at_start, by_recommendation=by_recommendation)
 
 
 def count_rows(lines: list[ActionLine], key: Callable[[ActionLine], str]) -> list[CountRow]:
@@ -194,8 +198,8 @@ class ActionLists:
 
 def action_lists(rated: RatedActions, period: ReportPeriod) -> ActionLists:
     lines = rated.lines
-    was_overdue = {i for i, s in rated.at_start.items() if s is not None and s.is_overdue(period.start)}
-    was_assured = {i for i, s in rated.at_start.items() if s is not None and s.status == ActionStatus.ASSURED}
+    was_overdue = {i for i, s in rated.at_start.items() if s.is_overdue(period.start)}
+    was_assured = {i for i, s in rated.at_start.items() if s.status == ActionStatus.ASSURED}
     moved = [DueMoveLine(line, move) for line in lines for move in line.due_moves if move.on > period.start]
     moved.sort(key=lambda m: (m.move.at, m.action.id))
     by_due = sorted(lines, key=lambda line: (line.due_date, line.id))

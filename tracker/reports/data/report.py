@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -17,7 +20,7 @@ from tracker.reports.data.actions import (
     rate_actions,
 )
 from tracker.reports.data.archive import PastReport, load_period, ratings_over_time
-from tracker.reports.data.history import load_history
+from tracker.reports.data.history import load_report_history
 from tracker.reports.data.impact import ImpactSection, load_impact
 from tracker.reports.data.reviews import (
     LateMilestoneLine,
@@ -83,14 +86,39 @@ class ReportData:
         return sum(self.counts[r] for r in RATED)
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused for a block that makes many objects and no cycles.
+
+    On the ten-year data the gathering makes about half a million objects that all live until the
+    report is rendered; at the default thresholds the collector walked the whole heap three or four
+    times while they were made, 0.6 to 1.0 s of a 2.3 s gathering, and freed nothing. A block that
+    starts while the collector is already paused (a nested or concurrent one) leaves it to that block."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def build_report_data(scope: ReportScope, settings: Settings, *, partnership: str, generated_by: str,
                       generated_at: datetime) -> ReportData:
     """Everything the report prints, in a fixed number of queries whatever the size of the data."""
+    with collector_paused():
+        return _gather(scope, settings, partnership=partnership, generated_by=generated_by,
+                       generated_at=generated_at)
+
+
+def _gather(scope: ReportScope, settings: Settings, *, partnership: str, generated_by: str,
+            generated_at: datetime) -> ReportData:
     selected = in_scope(scope)
     period = load_period(scope)                                         # 1 query
     records = load_reviews(selected, scope.as_at)                       # 3
     action_rows = load_action_rows(selected.actions)                    # 1
-    history = load_history(selected.actions, scope.as_at)               # 4
+    history = load_report_history(selected.actions, period.start, scope.as_at)  # 4
     theme_links = load_theme_links(selected)                            # 1
     challenges = open_challenges(scope, selected)                       # 1
     update_round = latest_round(selected, scope.as_at)                  # 1

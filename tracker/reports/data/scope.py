@@ -99,6 +99,10 @@ def in_scope(scope: ReportScope) -> InScope:
             exists().where(and_(review_themes.c.review_id == Recommendation.review_id,
                                 review_themes.c.theme_id == scope.theme_id)),
         ))
+    if not (scope.review_id or scope.agency_id or scope.theme_id):
+        # every action has a recommendation: the whole partnership's report reads every action, and
+        # SQLite reads the plain list a few milliseconds faster than the nested one in each query
+        return InScope(recommendations=recommendations, actions=select(Action.id))
     actions = select(Action.id).where(Action.recommendation_id.in_(recommendations))
     if scope.agency_id:
         actions = actions.where(Action.owner_agency_id == scope.agency_id)

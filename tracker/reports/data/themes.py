@@ -47,6 +47,10 @@ def theme_lines(links: list, records: ReviewRecords, actions: dict[int, list[Act
     theme_reviews: dict[str, set[str]] = defaultdict(set)
     theme_recs: dict[str, set[int]] = defaultdict(set)
     theme_actions: dict[str, set[int]] = defaultdict(set)
+    # each recommendation's and each review's open actions, worked out once rather than once per theme
+    open_by_rec = {rec_id: [line.id for line in lines if line.is_open] for rec_id, lines in actions.items()}
+    open_by_review = {review_id: [line.id for rec in recs for line in rec.actions if line.is_open]
+                      for review_id, recs in sections.by_review.items()}
     for name, rec_id, review_id in links:
         if rec_id is not None:
             rec = records.recommendations.get(rec_id)
@@ -54,11 +58,10 @@ def theme_lines(links: list, records: ReviewRecords, actions: dict[int, list[Act
                 continue
             theme_reviews[name].add(records.reviews[rec.review_id].reference)
             theme_recs[name].add(rec_id)
-            theme_actions[name].update(line.id for line in actions[rec_id] if line.is_open)
+            theme_actions[name].update(open_by_rec.get(rec_id, ()))
         elif review_id in records.reviews:
             theme_reviews[name].add(records.reviews[review_id].reference)
-            for rec in sections.by_review[review_id]:
-                theme_actions[name].update(line.id for line in rec.actions if line.is_open)
+            theme_actions[name].update(open_by_review.get(review_id, ()))
     themes = [ThemeLine(name, sorted(theme_reviews[name]), len(theme_recs[name]), len(theme_actions[name]))
               for name in theme_reviews]
     themes.sort(key=lambda t: (-len(t.reviews), -t.open_actions, t.name))
