@@ -77,6 +77,8 @@ PAGES = [
     ("import form", "/imports/", STAFF),
     ("action plan import", "/imports/plans", STAFF),
     ("update rounds list", "/update-rounds/", EVERYONE),
+    ("update round page", "/update-rounds/{round}?state=all", EVERYONE),
+    ("challenge page", "/challenges/{challenge}", ("admin", "business-unit", "scrutineer", "board-member")),
     ("new update round form", "/update-rounds/new", STAFF),
 ]
 #: Reflow problems reported to the page's owner, not yet fixed (the table needs an .app-table-wrapper).
@@ -94,7 +96,9 @@ def ids(live_server):
     from tracker.extensions import db
     from tracker.library.models import LibraryReview
     from tracker.recommendations.models import Recommendation, recommendation_addressees
+    from tracker.challenges.models import Challenge
     from tracker.reviews.models import Review
+    from tracker.rounds.models import UpdateRound
     from tracker.themes.models import Theme
     from tracker.users.models import Agency, User
 
@@ -112,6 +116,8 @@ def ids(live_server):
             "library_entry": one(select(LibraryReview.id).order_by(LibraryReview.id)),
             "user": one(select(User.id).where(User.email == "health.lead@example.org")),
             "agency": bcpft,
+            "round": one(select(UpdateRound.id)),
+            "challenge": one(select(Challenge.id).order_by(Challenge.id)),
         }
         found["addressee"] = one(select(recommendation_addressees.c.agency_id).where(
             recommendation_addressees.c.recommendation_id == found["recommendation"]))

@@ -14,6 +14,7 @@ from tracker.actions import services as actions
 from tracker.actions.models import Action, ActionStatus, StatusChange
 from tracker.demo.accounts import DEMO_PASSWORD, LEADS, STAFF_ACCOUNTS, demo_accounts
 from tracker.demo.impact import CLOSED_REVIEW, build_impact_story
+from tracker.demo.workload import build_workload
 from tracker.evidence.services import add_evidence
 from tracker.extensions import db
 from tracker.recommendations.models import Recommendation, RecommendationResponse, number_sort_key
@@ -143,6 +144,7 @@ def build_demo(today: date) -> str:
         counts[scenario] = counts.get(scenario, 0) + 1
     db.session.flush()
     build_impact_story(today, officer, manager)
+    build_workload(today, officer, users["scrutineer@example.org"])
     db.session.flush()
     library = build_library(themes)
     total = db.session.scalar(select(db.func.count()).select_from(Action))

@@ -161,7 +161,7 @@ def requests_export(round_id: int, fmt: str):
     require(permissions.can_view_rounds(user))
     round_ = load_round(round_id)
     _, _, stmt = _requests(round_, permissions.round_agency_scope(user))
-    return export_items(fmt, each(stmt), REQUEST_COLUMNS, what=f"Update round {round_.name}"[:80],
+    return export_items(fmt, each(stmt), REQUEST_COLUMNS, what=round_.name,
                         name=f"update-round-{round_.id}-{today().isoformat()}.{fmt}")
 
 
