@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import permissions
 from tracker.actions.models import Action
@@ -133,7 +133,7 @@ def live_challenges_on(user: User, *, review_id: int | None = None, recommendati
                                              (Challenge.action_id, action_id)) if v is not None)
     stmt = (select(Challenge).where(column == value, Challenge.status != ChallengeStatus.CLOSED,
                                     permissions.visible_challenges_filter(user))
-            .options(selectinload(Challenge.agency))
+            .options(joinedload(Challenge.agency))  # joined: one query whether or not there are any
             .order_by(Challenge.created_at, Challenge.id))
     return list(db.session.scalars(stmt))
 
