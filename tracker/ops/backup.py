@@ -29,7 +29,8 @@ from flask import Flask
 from sqlalchemy import inspect, text
 
 from tracker.extensions import db
-from tracker.storage import AREAS, HashingReader, Opened, StorageError, storage
+from tracker.storage import AREAS, HashingReader, StorageError, storage
+from tracker.storage.base import ChunkReader
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -87,24 +88,6 @@ def _dump_database(folder: Path) -> str:
     raise BackupError(f"Backups of {engine.dialect.name} databases are not supported.")
 
 
-class _ChunkReader:
-    """`read(n)` over a stored object's chunks, for tarfile (which reads exactly the size it was told)."""
-
-    def __init__(self, opened: Opened):
-        self.chunks = iter(opened)
-        self.buffer = b""
-
-    def read(self, size: int = -1) -> bytes:
-        while size < 0 or len(self.buffer) < size:
-            chunk = next(self.chunks, b"")
-            if not chunk:
-                break
-            self.buffer += chunk
-        cut = len(self.buffer) if size < 0 else size
-        data, self.buffer = self.buffer[:cut], self.buffer[cut:]
-        return data
-
-
 def create_backup(archive: Path) -> dict:
     """Write the archive; return its manifest. Stored files stream from the store into the archive."""
     store = storage()
@@ -121,7 +104,7 @@ def create_backup(archive: Path) -> dict:
                 for key in store.keys():
                     opened = store.open(key)
                     try:
-                        reader = HashingReader(_ChunkReader(opened))
+                        reader = HashingReader(ChunkReader(opened))
                         info = tarfile.TarInfo(key)
                         info.size, info.mode, info.mtime = opened.size, 0o600, now
                         tar.addfile(info, reader)

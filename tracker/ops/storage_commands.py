@@ -21,6 +21,7 @@ from tracker.extensions import db
 from tracker.imports.models import ImportDraft, SourceDocument
 from tracker.reports.models import BoardReport, PackRun, ReportTemplate
 from tracker.storage import NotStored, Storage, StorageError, key_for, sha256_of
+from tracker.storage.base import ChunkReader
 
 #: Every column that names a stored file, by area, with the SHA-256 kept beside it (if any).
 REFERENCES = (
@@ -81,7 +82,7 @@ def migrate(source: Storage, target: Storage, expected: dict[str, str | None]) -
                 continue
             opened = source.open(key)
             try:
-                written = target.put(key, _Reader(iter(opened)))
+                written = target.put(key, ChunkReader(opened))
             finally:
                 opened.close()
             copied_sha = sha256_of(target, key)
@@ -91,26 +92,6 @@ def migrate(source: Storage, target: Storage, expected: dict[str, str | None]) -
             yield key, "copied"
         except (StorageError, NotStored) as error:
             yield key, f"failed: {error.message}"
-
-
-class _Reader:
-    """A file-like `read` over an iterator of chunks (what `put` takes), holding one chunk at a time."""
-
-    def __init__(self, chunks: Iterator[bytes]):
-        self.chunks = chunks
-        self.buffer = b""
-
-    def read(self, size: int = -1) -> bytes:
-        while size < 0 or len(self.buffer) < size:
-            chunk = next(self.chunks, b"")
-            if not chunk:
-                break
-            self.buffer += chunk
-        if size < 0:
-            data, self.buffer = self.buffer, b""
-        else:
-            data, self.buffer = self.buffer[:size], self.buffer[size:]
-        return data
 
 
 def register(app: Flask) -> None:

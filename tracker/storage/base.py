@@ -130,3 +130,22 @@ def sha256_of(store: Storage, key: str) -> str:
     finally:
         opened.close()
     return digest.hexdigest()
+
+
+class ChunkReader:
+    """A file-like `read(n)` over an iterator of chunks (a stored object opened, say), holding what is
+    not yet read: for `put` and for tarfile, which reads exactly the size it was told."""
+
+    def __init__(self, chunks: Iterable[bytes]):
+        self.chunks = iter(chunks)
+        self.buffer = b""
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self.buffer) < size:
+            chunk = next(self.chunks, b"")
+            if not chunk:
+                break
+            self.buffer += chunk
+        cut = len(self.buffer) if size < 0 else size
+        data, self.buffer = self.buffer[:cut], self.buffer[cut:]
+        return data
