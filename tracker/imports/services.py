@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import undefer
 from werkzeug.utils import secure_filename
 
 from tracker.actions.services import create_action
@@ -67,7 +68,9 @@ def known_agency_names(agencies: list[Agency]) -> list[str]:
 
 
 def all_agencies() -> list[Agency]:
-    return list(db.session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.name)))
+    """The active agencies with their other names (deferred elsewhere), for matching owners."""
+    return list(db.session.scalars(select(Agency).options(undefer(Agency.aliases))
+                                   .where(Agency.active.is_(True)).order_by(Agency.name)))
 
 
 def extract_document(filename: str, data: bytes, *, known_agencies: list[str] | None = None,

@@ -55,7 +55,10 @@ class Agency(db.Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     short_name: Mapped[str] = mapped_column(String(40), unique=True)
     kind: Mapped[AgencyKind] = mapped_column(enum_column(AgencyKind, "kind", 20), default=AgencyKind.AGENCY)
-    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: Other names an import may use for the agency. Deferred: only the import's owner matching and the
+    #: agency form read them, and decoding the JSON for every joined agency was the review page's
+    #: largest single cost (175 decodes a request on the ten-year data).
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list, deferred=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -97,7 +100,9 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
-    recovery_codes: Mapped[list[str] | None] = mapped_column(JSON, default=list)
+    #: Deferred: read only by the second-factor steps, while every page that names people (an action's
+    #: lead, a review's leads) would otherwise decode this JSON once a person.
+    recovery_codes: Mapped[list[str] | None] = mapped_column(JSON, default=list, deferred=True)
 
     agency: Mapped[Agency | None] = relationship(back_populates="users")
 
