@@ -79,6 +79,34 @@ def test_every_agency_gets_its_own_pack_in_one_zip(client, login_as, two_agencie
     assert "Police briefing on neglect" in police_html and "Health visitor training" not in police_html
 
 
+def test_a_zip_larger_than_memory_allows_is_built_on_disk_and_kept_whole(client, login_as, two_agencies,
+                                                                          quick_pdf, monkeypatch):
+    """Over SPOOL_BYTES the zip is written to a temporary file, not held in the worker's memory; the
+    stored zip is still whole, its name carries its own hash, and the download matches that hash."""
+    import hashlib
+    import tempfile
+
+    rolled_over = []
+
+    class Recording(tempfile.SpooledTemporaryFile):
+        def rollover(self):
+            rolled_over.append(True)
+            super().rollover()
+
+    monkeypatch.setattr("tracker.reports.packs.SPOOL_BYTES", 1024)
+    monkeypatch.setattr("tracker.reports.packs.tempfile.SpooledTemporaryFile", Recording)
+    login_as(Role.BUSINESS_UNIT)
+    _run(client)
+    run = db.session.scalars(select(PackRun)).one()
+    assert run.status == "done", run.error
+    assert rolled_over, "the zip stayed in memory"
+    content = client.get(f"/agency-packs/{run.id}/packs.zip").data
+    assert len(content) > 1024 and run.size_bytes == len(content)
+    assert hashlib.sha256(content).hexdigest() == run.sha256
+    assert run.stored_name.endswith(f"-{run.sha256[:16]}.zip")
+    assert len(zipfile.ZipFile(io.BytesIO(content)).namelist()) == 4
+
+
 def test_a_lead_downloads_only_their_own_agencys_pack(client, login_as, two_agencies, quick_pdf):
     _, health = two_agencies
     login_as(Role.BUSINESS_UNIT)

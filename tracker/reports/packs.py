@@ -6,18 +6,22 @@ split by agency here, so a run over the ten-year data costs one gathering, not o
 agencies' PDFs are laid out by two limited renderer processes sharing them (render.htmls_to_pdfs, each
 taking a run of agencies), the DOCX in this one.
 Runs happen in the queue worker, never in a web worker. The zip is kept in the file store (tracker.storage,
-area `reports`), written before the run's row says it is done."""
+area `reports`), written before the run's row says it is done. The zip is written into a temporary file
+that stays in memory only while small (SPOOL_BYTES), so a worker's memory holds the PDFs being laid
+out, not a second and third copy of the whole zip."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import re
+import tempfile
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import BinaryIO
 
 from flask import current_app
 from sqlalchemy import select
@@ -211,10 +215,15 @@ def safe_name(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "agency"
 
 
-def build_packs(as_at: date, on_progress: Callable[[str], None] = lambda text: None, *,
-                pdf: bool = True) -> tuple[bytes, dict[str, list[str]]]:
-    """The zip of every agency's pack, and which files are whose. The data is gathered once for all
-    agencies; the PDFs are laid out by a few renderer processes (render.htmls_to_pdfs), not one each."""
+#: Above this size the zip being built moves from memory to a temporary file on disk.
+SPOOL_BYTES = 8 * 1024 * 1024
+
+
+def build_packs(as_at: date, out: BinaryIO, on_progress: Callable[[str], None] = lambda text: None, *,
+                pdf: bool = True) -> dict[str, list[str]]:
+    """Write the zip of every agency's pack into `out`; returns which files are whose. The data is
+    gathered once for all agencies; the PDFs are laid out by a few renderer processes
+    (render.htmls_to_pdfs), not one each."""
     on_progress("Gathering the data for every agency")
     data = build_report_data(resolve_scope(as_at), load_settings(), partnership=current_app.config["PARTNERSHIP_NAME"],
                              generated_by="", generated_at=utcnow())
@@ -222,7 +231,6 @@ def build_packs(as_at: date, on_progress: Callable[[str], None] = lambda text: N
     keys = pack_keys(packs)
     stems = unique_stems(as_at, packs)
     files: dict[str, list[str]] = {key: [f"{stem}.docx"] for key, stem in zip(keys, stems, strict=True)}
-    out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
         for number, (pack, key) in enumerate(zip(packs, keys, strict=True), start=1):
             on_progress(f"Writing the Word pack for {pack.agency} ({number} of {len(packs)})")
@@ -235,7 +243,7 @@ def build_packs(as_at: date, on_progress: Callable[[str], None] = lambda text: N
             for key, stem, content in zip(keys, stems, pdfs, strict=True):
                 files[key].append(f"{stem}.pdf")
                 bundle.writestr(files[key][1], content)
-    return out.getvalue(), files
+    return files
 
 
 def pack_keys(packs: list[AgencyPack]) -> list[str]:
@@ -273,18 +281,21 @@ def generate_packs(run: PackRun, on_progress: Callable[[str], None] = lambda tex
         run.progress = text[:200]
         on_progress(text)
 
-    try:
-        content, files = build_packs(run.as_at_date, progress)
-    except RenderError as error:
-        return _fail(run, str(error))
-    except Exception as error:  # noqa: BLE001 - the page must say it failed, whatever the cause
-        current_app.logger.exception("agency packs %s failed", run.id)
-        return _fail(run, f"The packs could not be made ({type(error).__name__}).")
-    name = f"agency-packs-{run.id}-{hashlib.sha256(content).hexdigest()[:16]}.zip"
-    try:
-        written = put_with_row(db.session, key_for("reports", name), io.BytesIO(content))
-    except StorageError:
-        return _fail(run, "The packs could not be kept: the file store is not answering. Make them again later.")
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as out:
+        try:
+            files = build_packs(run.as_at_date, out, progress)
+        except RenderError as error:
+            return _fail(run, str(error))
+        except Exception as error:  # noqa: BLE001 - the page must say it failed, whatever the cause
+            current_app.logger.exception("agency packs %s failed", run.id)
+            return _fail(run, f"The packs could not be made ({type(error).__name__}).")
+        out.seek(0)
+        name = f"agency-packs-{run.id}-{hashlib.file_digest(out, 'sha256').hexdigest()[:16]}.zip"
+        out.seek(0)
+        try:
+            written = put_with_row(db.session, key_for("reports", name), out)
+        except StorageError:
+            return _fail(run, "The packs could not be kept: the file store is not answering. Make them again later.")
     run.stored_name, run.sha256, run.size_bytes = name, written.sha256, written.size
     run.files = files
     run.status = ReportStatus.DONE
