@@ -8,7 +8,7 @@ from tests.browser.conftest import BROWSER_TODAY, LIVE, shot, sign_in
 
 def test_business_unit_opens_a_round_and_sees_who_has_responded(page, tmp_path):
     sign_in(page, "business.unit@example.org")
-    page.get_by_role("link", name="Update rounds").first.click()
+    page.get_by_role("link", name="Rounds", exact=True).first.click()
     shot(page, "rounds-index-empty")
     page.get_by_role("link", name="Open a round").click()
     page.get_by_role("button", name="Open the round and ask for updates").click()
@@ -77,7 +77,7 @@ def test_the_admin_page_says_whether_email_is_configured(page):
 
 def test_an_agency_lead_sees_their_own_agency_in_the_round(page):
     sign_in(page, "health.lead@example.org")
-    page.get_by_role("link", name="Update rounds").first.click()
+    page.get_by_role("link", name="Rounds", exact=True).first.click()
     page.get_by_role("link", name="Quarter 3 update for the March board").click()
     expect(page.locator("main")).to_contain_text("Black Country Partnership NHS Foundation Trust")
     expect(page.locator("main")).not_to_contain_text("West Midlands Police")

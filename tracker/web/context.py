@@ -21,9 +21,9 @@ def nav_items() -> list[dict]:
     if permissions.can_view_reports(user):
         items.append(("Reports", "reports.index"))
     if permissions.can_view_rounds(user):
-        items.append(("Update rounds", "rounds.index"))
+        items.append(("Rounds", "rounds.index"))  # short labels: the business unit's eleven fit one line
     if permissions.can_view_assurance_queue(user):
-        items.append(("Assurance queue", "actions.queue"))
+        items.append(("Assurance", "actions.queue"))
     if permissions.can_import(user):
         items.append(("Import", "imports.new"))
     if permissions.can_admin(user):
