@@ -305,6 +305,23 @@ def test_agency_create_edit_and_duplicates(client, login_as):
     assert client.get("/admin/agencies/999999").status_code == 404
 
 
+def test_an_agency_edit_records_only_what_changed(app):
+    """The other names are read only when needed (a deferred column): an edit that keeps them must not
+    be recorded as changing them from nothing, whoever calls the service."""
+    from tracker.users.services import save_agency
+
+    agency = factories.make_agency(name="West Midlands Police", short_name="WMP")
+    agency.aliases = ["Police"]
+    db.session.commit()
+    db.session.expire_all()
+    agency = db.session.get(Agency, agency.id)
+    save_agency(agency, name="West Midlands Police", short_name="WM Police", kind="agency", aliases=["Police"])
+    db.session.commit()
+    record = db.session.scalars(select(AuditRecord).where(AuditRecord.object_type == "Agency")
+                                .order_by(AuditRecord.id.desc())).first()
+    assert record.changes == {"short_name": ["WMP", "WM Police"]}
+
+
 SETTINGS = {"at_risk_days": "28", "stale_update_days": "90", "evidence_max_mb": "20", "summary_weekday": "0", "response_days": "28",
             "impact_review_months": "6",
             **{f"label_{k}": v for k, v in {"blue": "Blue", "red": "Red", "amber": "Amber", "green": "Green",

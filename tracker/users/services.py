@@ -111,7 +111,9 @@ def save_agency(agency: Agency | None, *, name: str, short_name: str, kind: str,
         agency = Agency()
         db.session.add(agency)
     agency.name, agency.short_name, agency.kind = name, short_name, kind
-    agency.aliases = [a.strip() for a in aliases if a.strip()]
+    aliases = [a.strip() for a in aliases if a.strip()]
+    if agency.aliases != aliases:  # compared first: a deferred column set unread records a change from nothing
+        agency.aliases = aliases
     agency.active = active
     db.session.flush()
     return agency
