@@ -3,7 +3,7 @@ days across holiday weekends, the admin page that changes the rules per review t
 errors), and late milestones on the review page, the business unit's home page and the board report."""
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import holidays
 import pytest
@@ -206,3 +206,32 @@ def test_board_report_lists_late_milestones_in_the_exceptions(app):
     html = render_report_html(data)
     part = html.split("<h3>Late review milestones</h3>")[1].split("</table>")[0]
     assert "LATE-R" in part and "due 28 April 2025" in part
+
+
+def test_the_home_pages_late_milestones_are_exactly_those_the_review_page_calls_overdue(app):
+    """overdue_milestones skips the milestones that are done or past their stage without working them
+    out: over reviews of every status, type and mix of dates, it must list exactly the milestones
+    that milestones() (the review page's rule) calls overdue."""
+    import itertools
+    import random
+
+    from tracker.reviews.milestones import KEY_DATE_FIELDS, overdue_milestones
+    from tracker.reviews.models import ReviewStatus, ReviewType
+
+    chooser = random.Random(20261204)
+    start = date(2024, 1, 1)
+    for n, (status, review_type) in enumerate(itertools.product(list(ReviewStatus), list(ReviewType))):
+        for m in range(4):
+            dates = {field: start + timedelta(days=chooser.randrange(0, 900))
+                     for field in KEY_DATE_FIELDS if chooser.random() < 0.6}
+            factories.make_review(reference=f"MIX-{n:02d}-{m}", status=status, review_type=review_type, **dates)
+    db.session.commit()
+    day = date(2026, 6, 1)
+    rules = clocks.clocks_from_settings(load_settings())
+    expected = sorted((m.due_date, review.reference, m.name)
+                      for review in db.session.scalars(select(Review).where(Review.status != "closed"))
+                      for m in milestones(review, day, rules) if m.state == "overdue")
+    total, shown = overdue_milestones(day, rules, limit=1000)
+    assert expected, "the mix has overdue milestones"
+    assert total == len(expected)
+    assert [(line.milestone.due_date, line.reference, line.milestone.name) for line in shown] == expected
