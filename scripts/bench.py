@@ -65,6 +65,9 @@ BARE = "bare page (ceiling)"
 
 #: (name, role e-mail, path template, is a list page). {review}, {action}, {theme}, {measured} are filled per database.
 PAGES = [
+    # The least a signed-in page costs here: the layout, the session, the user and little else. It shows
+    # how much of any page's ratio to the bare page is the framework's floor (sign-in, CSRF, GOV.UK layout).
+    ("account page (signed-in floor)", "business.unit@example.org", "/account", False),
     ("home: admin", "admin@example.org", "/", False),
     ("home: business unit", "business.unit@example.org", "/", False),
     ("home: agency lead", "health.lead@example.org", "/", False),
