@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 
 from sqlalchemy import Select, select
 
@@ -140,33 +141,34 @@ class RatedActions:
 def rate_actions(rows: list, placement: Callable[[int], Placement], history: ReportHistory, period: ReportPeriod,
                  settings: Settings) -> RatedActions:
     """Each action's state on the as-at day (skipping those not yet created), rated with the settings;
-    `placement` gives a recommendation's place by its id."""
+    `placement` gives a recommendation's place by its id. The lines take over the history's lists of
+    evidence and due-date moves (made for them), rather than filter or copy them per action."""
     as_at = period.as_at
+    labels = {rating: settings.label(rating) for rating in ALL_RATINGS}
+    impact, completion = history.evidence[EvidenceKind.IMPACT], history.evidence[EvidenceKind.COMPLETION]
     lines: list[ActionLine] = []
     by_recommendation: dict[int, list[ActionLine]] = defaultdict(list)
     places: dict[int, Placement] = {}
-    no_records: tuple = ()
     for action_id, rec_id, description, success_measure, original_due_date, owner, owner_short, lead in rows:
         now = history.now.get(action_id)
         if now is None:
             continue
         state = now.state
         result = rate(state, as_at, settings)
+        rating = result.rating.value
         place = places.get(rec_id) or places.setdefault(rec_id, placement(rec_id))
-        items = history.evidence.get(action_id, no_records)
         line = ActionLine(
             id=action_id, review_reference=place.review_reference, review_title=place.review_title,
             recommendation_number=place.recommendation_number, description=description, owner=owner,
             owner_short=owner_short, lead=lead or "No named lead", success_measure=success_measure,
             original_due_date=original_due_date, due_date=state.due_date, status=state.status,
-            status_label=STATUS_LABELS[state.status], rating=result.rating.value,
-            rating_label=settings.label(result.rating.value), reason=result.reason, opened_date=state.opened_date,
+            status_label=STATUS_LABELS[state.status], rating=rating, rating_label=labels[rating],
+            reason=result.reason, opened_date=state.opened_date,
             submitted_date=uk_date(state.submitted_at) if state.submitted_at else None,
             assured_date=state.assured_date, overdue=state.is_overdue(as_at),
             latest_update=now.latest_update,
-            impact_evidence=[e for e in items if e.kind == EvidenceKind.IMPACT],
-            completion_evidence=[e for e in items if e.kind == EvidenceKind.COMPLETION],
-            due_moves=list(history.due_moves.get(action_id, no_records)),  # made on or before the as-at day
+            impact_evidence=impact.get(action_id) or [], completion_evidence=completion.get(action_id) or [],
+            due_moves=history.due_moves.get(action_id) or [],  # made on or before the as-at day
         )
         lines.append(line)
         by_recommendation[rec_id].append(line)
@@ -196,25 +198,37 @@ class ActionLists:
     open_actions: list[ActionLine]
 
 
+#: The order of most lists: by due date, then id.
+BY_DUE = attrgetter("due_date", "id")
+
+
 def action_lists(rated: RatedActions, period: ReportPeriod) -> ActionLists:
-    lines = rated.lines
-    was_overdue = {i for i, s in rated.at_start.items() if s.is_overdue(period.start)}
-    was_assured = {i for i, s in rated.at_start.items() if s.status == ActionStatus.ASSURED}
-    moved = [DueMoveLine(line, move) for line in lines for move in line.due_moves if move.on > period.start]
+    """The lists, from one sort of the lines by due date: the others are stable sorts of its parts
+    (red before amber; open work by owner), each already in due-date order."""
+    lines, at_start, start = rated.lines, rated.at_start, period.start
+    moved = [DueMoveLine(line, move) for line in lines for move in line.due_moves if move.on > start]
     moved.sort(key=lambda m: (m.move.at, m.action.id))
-    by_due = sorted(lines, key=lambda line: (line.due_date, line.id))
-    red_and_amber = [line for line in by_due if line.rating in (Rating.RED, Rating.AMBER)]
-    red_and_amber.sort(key=lambda line: (line.rating != Rating.RED, line.due_date, line.id))
+    by_due = sorted(lines, key=BY_DUE)
+    red = [line for line in by_due if line.rating == Rating.RED]
+    amber = [line for line in by_due if line.rating == Rating.AMBER]
     awaiting = [line for line in lines if line.status == ActionStatus.SUBMITTED]
     awaiting.sort(key=lambda line: (line.submitted_date or period.as_at, line.id))
     return ActionLists(
-        newly_overdue=[line for line in lines if line.overdue and line.id not in was_overdue],
+        newly_overdue=[line for line in lines if line.overdue and not _was_overdue(at_start.get(line.id), start)],
         newly_assured=[line for line in lines if line.status == ActionStatus.ASSURED
-                       and line.id not in was_assured],
+                       and not _was_assured(at_start.get(line.id))],
         due_dates_moved=moved,
         overdue=[line for line in by_due if line.overdue],
-        red_and_amber=red_and_amber,
+        red_and_amber=red + amber,
         awaiting_assurance=awaiting,
-        open_actions=sorted((line for line in lines if line.is_open),
-                            key=lambda line: (line.owner, line.due_date, line.id)),
+        open_actions=sorted((line for line in by_due if line.is_open), key=attrgetter("owner")),
     )
+
+
+def _was_overdue(then: StatusAt | None, start: date) -> bool:
+    """Overdue at the start of the period: asked only of the lines overdue now, not of every action."""
+    return then is not None and then.is_overdue(start)
+
+
+def _was_assured(then: StatusAt | None) -> bool:
+    return then is not None and then.status == ActionStatus.ASSURED

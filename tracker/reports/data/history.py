@@ -10,7 +10,10 @@ The rule exists twice, as the rating rule does: `action_state_at` over an action
 (the reference, and what `load_history` feeds), and `load_states`, its SQL twin, which asks the database
 for the latest records made by the day, one query for every action in scope. The report uses the SQL
 form (rebuilding twelve thousand actions from their 150,000 history rows in Python took over two
-seconds); a test keeps the two in agreement."""
+seconds); a test keeps the two in agreement.
+
+The records are named tuples, not frozen dataclasses: a report makes some fifty thousand of them, and
+a frozen dataclass is built field by field through `object.__setattr__`, two to three times slower."""
 
 from __future__ import annotations
 
@@ -53,8 +56,7 @@ def known_on(withdrawn_at: datetime | None, as_at: date) -> bool:
     return withdrawn_at is None or uk_date(withdrawn_at) > as_at
 
 
-@dataclass(frozen=True)
-class StatusMove:
+class StatusMove(NamedTuple):
     action_id: int
     from_status: str | None
     to_status: str
@@ -66,8 +68,7 @@ class StatusMove:
         return uk_date(self.at)
 
 
-@dataclass(frozen=True)
-class DueMove:
+class DueMove(NamedTuple):
     action_id: int
     old_date: date
     new_date: date
@@ -79,8 +80,7 @@ class DueMove:
         return uk_date(self.at)
 
 
-@dataclass(frozen=True)
-class UpdateRecord:
+class UpdateRecord(NamedTuple):
     id: int
     action_id: int
     update_date: date
@@ -90,8 +90,7 @@ class UpdateRecord:
     round_id: int | None = None  # the update round it was given for
 
 
-@dataclass(frozen=True)
-class EvidenceRecord:
+class EvidenceRecord(NamedTuple):
     action_id: int
     kind: str
     title: str
@@ -115,8 +114,7 @@ def is_overdue(status: str, due_date: date, day: date) -> bool:
     return status in WORKING_STATUSES and day > due_date
 
 
-@dataclass(frozen=True)
-class ActionState:
+class ActionState(NamedTuple):
     """An action as it stood at the end of a day: what `rate` reads."""
 
     status: str
@@ -267,11 +265,12 @@ def _due_date(end: datetime):
     return func.coalesce(moved, case((ever_moved, Action.original_due_date), else_=Action.due_date))
 
 
-def _untracked_since(last_move: AliasedClass[StatusChange]):
-    """When the action's own row is what its state on the day rests on: its creation time if it has
-    no recorded status change at all (trusted from the day it was created); otherwise null."""
+def _untracked_by(last_move: AliasedClass[StatusChange], end: datetime):
+    """Whether the action's own row is what its state on the day rests on: it has no recorded status
+    change at all (trusted from the day it was created) and was created by `end`. Asked in SQL, so that
+    no creation time is read back and parsed for the twelve thousand actions of a report."""
     never_moved = ~exists().where(StatusChange.action_id == Action.id)
-    return case((and_(last_move.id.is_(None), never_moved), Action.created_at))
+    return case((and_(last_move.id.is_(None), never_moved, Action.created_at <= end), True), else_=False)
 
 
 class AsAt(NamedTuple):
@@ -308,7 +307,7 @@ def load_states(actions: Select, day: date) -> dict[int, AsAt]:
                            ProgressUpdate.update_date.desc(), ProgressUpdate.id.desc())
     rows = db.session.execute(
         select(Action.id, last.to_status, last.changed_at, Action.status, Action.opened_date,
-               _untracked_since(last).label("untracked_since"), _due_date(end).label("due_date"),
+               _untracked_by(last, end).label("untracked"), _due_date(end).label("due_date"),
                first_opened.label("opened_at"),
                # asked only where it can be set: a closing change ends any reopening
                case((last.to_status.not_in(CLOSED_STATUSES), reopened_at)).label("reopened_at"),
@@ -320,12 +319,12 @@ def load_states(actions: Select, day: date) -> dict[int, AsAt]:
         .outerjoin(User, User.id == ProgressUpdate.author_id)
         .where(Action.id.in_(actions)))
     states: dict[int, AsAt] = {}
-    for (action_id, moved_to, moved_at, own_status, own_opened_date, untracked_since, due, opened_at, reopened_at,
+    for (action_id, moved_to, moved_at, own_status, own_opened_date, untracked, due, opened_at, reopened_at,
          update_id, update_date, proposed_rating, narrative, author, round_id) in rows:
         if moved_to is not None:
             status = moved_to
             opened = uk_date(opened_at) if opened_at else None
-        elif untracked_since is not None and untracked_since <= end:
+        elif untracked:
             status, moved_at = own_status, None
             opened = own_opened_date if own_opened_date and own_opened_date <= day else None
         else:  # not made yet, or its first recorded change came later
@@ -350,15 +349,15 @@ def load_statuses(actions: Select, day: date) -> dict[int, StatusAt]:
     end = end_of(day)
     last = aliased(StatusChange, name="last_move")
     rows = db.session.execute(
-        select(Action.id, last.to_status, Action.status, _untracked_since(last), _due_date(end))
+        select(Action.id, last.to_status, Action.status, _untracked_by(last, end), _due_date(end))
         .select_from(Action)
         .outerjoin(last, last.id == _last_move(end))
         .where(Action.id.in_(actions)))
     statuses: dict[int, StatusAt] = {}
-    for action_id, moved_to, own_status, untracked_since, due in rows:
+    for action_id, moved_to, own_status, untracked, due in rows:
         if moved_to is not None:
             statuses[action_id] = StatusAt(moved_to, due)
-        elif untracked_since is not None and untracked_since <= end:
+        elif untracked:
             statuses[action_id] = StatusAt(own_status, due)
     return statuses
 
@@ -367,12 +366,15 @@ def load_statuses(actions: Select, day: date) -> dict[int, StatusAt]:
 class ReportHistory:
     """What a report reads of its actions' history: each action as it stood on the as-at day and at the
     start of the period, and, by action id in the order made, the due-date moves made by the as-at day
-    and the evidence effective by then (withdrawn later or not at all)."""
+    and the evidence effective by then (withdrawn later or not at all), by kind. The lists are made for
+    the report's lines, which take them over rather than copy them."""
 
     now: dict[int, AsAt]
     at_start: dict[int, StatusAt]
     due_moves: dict[int, list[DueMove]] = field(default_factory=lambda: defaultdict(list))
-    evidence: dict[int, list[EvidenceRecord]] = field(default_factory=lambda: defaultdict(list))
+    #: By kind, then action id.
+    evidence: dict[str, dict[int, list[EvidenceRecord]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list)))
 
 
 def load_report_history(actions: Select, start: date, as_at: date) -> ReportHistory:
@@ -390,5 +392,5 @@ def load_report_history(actions: Select, start: date, as_at: date) -> ReportHist
             .where(Evidence.action_id.in_(actions), Evidence.effective_date <= as_at,
                    or_(Evidence.withdrawn_at.is_(None), Evidence.withdrawn_at > end))
             .order_by(Evidence.effective_date, Evidence.id)):
-        history.evidence[action_id].append(EvidenceRecord(action_id, kind, title, effective))
+        history.evidence[kind][action_id].append(EvidenceRecord(action_id, kind, title, effective))
     return history
