@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 
 from tracker.actions.models import (
     ALL_RATINGS,
@@ -21,7 +21,6 @@ from tracker.actions.models import (
 )
 from tracker.actions.ratings import rate
 from tracker.evidence.models import EvidenceKind
-from tracker.extensions import db
 from tracker.reports.data.archive import ReportPeriod
 from tracker.reports.data.history import (
     DueMove,
@@ -109,18 +108,15 @@ def count_ratings(lines: Sequence[ActionLine]) -> dict[str, int]:
     return counts
 
 
-def load_action_rows(actions: Select) -> list:
-    """One query: the actions in scope with their owner and lead, by id (what does not change with
-    time; `load_states` gives the rest as at the day)."""
+def action_facts(query: Select) -> Select:
+    """The columns of the actions that do not change with time, added to `query` (for
+    `load_report_history`, which gives the rest as at the day): each one's recommendation, description,
+    success measure, original due date, owner and lead."""
     lead = User.__table__.alias("lead")
-    return db.session.execute(
-        select(Action.id, Action.recommendation_id, Action.description, Action.success_measure,
-               Action.original_due_date, Agency.name.label("owner"), Agency.short_name.label("owner_short"),
-               lead.c.name.label("lead"))
-        .join(Agency, Agency.id == Action.owner_agency_id)
-        .outerjoin(lead, lead.c.id == Action.lead_id)
-        .where(Action.id.in_(actions))
-        .order_by(Action.id)).all()
+    return (query.add_columns(Action.recommendation_id, Action.description, Action.success_measure,
+                              Action.original_due_date, Agency.name, Agency.short_name, lead.c.name)
+            .join(Agency, Agency.id == Action.owner_agency_id)
+            .outerjoin(lead, lead.c.id == Action.lead_id))
 
 
 #: Each status's label by its value (the enum's own labels, looked up once).
@@ -138,21 +134,20 @@ class RatedActions:
     by_recommendation: dict[int, list[ActionLine]]
 
 
-def rate_actions(rows: list, placement: Callable[[int], Placement], history: ReportHistory, period: ReportPeriod,
+def rate_actions(history: ReportHistory, placement: Callable[[int], Placement], period: ReportPeriod,
                  settings: Settings) -> RatedActions:
-    """Each action's state on the as-at day (skipping those not yet created), rated with the settings;
-    `placement` gives a recommendation's place by its id. The lines take over the history's lists of
-    evidence and due-date moves (made for them), rather than filter or copy them per action."""
+    """Each action's state on the as-at day, rated with the settings; `placement` gives a
+    recommendation's place by its id. The lines take over the history's lists of evidence and due-date
+    moves (made for them), rather than filter or copy them per action."""
     as_at = period.as_at
     labels = {rating: settings.label(rating) for rating in ALL_RATINGS}
     impact, completion = history.evidence[EvidenceKind.IMPACT], history.evidence[EvidenceKind.COMPLETION]
     lines: list[ActionLine] = []
+    at_start: dict[int, StatusAt] = {}
     by_recommendation: dict[int, list[ActionLine]] = defaultdict(list)
     places: dict[int, Placement] = {}
-    for action_id, rec_id, description, success_measure, original_due_date, owner, owner_short, lead in rows:
-        now = history.now.get(action_id)
-        if now is None:
-            continue
+    for action_id, facts, now, then in history.actions:
+        rec_id, description, success_measure, original_due_date, owner, owner_short, lead = facts
         state = now.state
         result = rate(state, as_at, settings)
         rating = result.rating.value
@@ -172,7 +167,9 @@ def rate_actions(rows: list, placement: Callable[[int], Placement], history: Rep
         )
         lines.append(line)
         by_recommendation[rec_id].append(line)
-    return RatedActions(lines=lines, at_start=history.at_start, by_recommendation=by_recommendation)
+        if then is not None:
+            at_start[action_id] = then
+    return RatedActions(lines=lines, at_start=at_start, by_recommendation=by_recommendation)
 
 
 def count_rows(lines: list[ActionLine], key: Callable[[ActionLine], str]) -> list[CountRow]:

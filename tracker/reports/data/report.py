@@ -13,10 +13,10 @@ from tracker.reports.data.actions import (
     ActionLine,
     CountRow,
     DueMoveLine,
+    action_facts,
     action_lists,
     count_ratings,
     count_rows,
-    load_action_rows,
     rate_actions,
 )
 from tracker.reports.data.archive import PastReport, load_period, ratings_over_time
@@ -134,14 +134,13 @@ def _gather(scope: ReportScope, settings: Settings, *, partnership: str, generat
     selected = in_scope(scope)
     period = load_period(scope)                                         # 1 query
     records = load_reviews(selected, scope.as_at)                       # 3
-    action_rows = load_action_rows(selected.actions)                    # 1
-    history = load_report_history(selected.actions, period.start, scope.as_at)  # 4
+    history = load_report_history(selected.actions, period.start, scope.as_at, action_facts)  # 3
     theme_links = load_theme_links(selected)                            # 1
     challenges = open_challenges(scope, selected)                       # 1
     update_round = latest_round(selected, scope.as_at)                  # 1
     impact = load_impact(selected, period.start, scope.as_at)           # 4
 
-    rated = rate_actions(action_rows, records.placement, history, period, settings)
+    rated = rate_actions(history, records.placement, period, settings)
     lists = action_lists(rated, period)
     sections = recommendation_sections(records, rated.by_recommendation, scope.as_at)
     reviews = review_sections(records, sections, settings, scope.as_at)
