@@ -20,10 +20,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import ScalarSelect, Select, and_, case, exists, func, or_, select
+from sqlalchemy import ScalarSelect, Select, String, TypeDecorator, and_, case, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import AliasedClass
 
@@ -44,6 +45,35 @@ from tracker.users.models import User
 
 def uk_date(moment: datetime) -> date:
     return moment.astimezone(LONDON).date()
+
+
+@lru_cache(maxsize=32768)
+def _uk_day_of_hour(hour: str) -> date:
+    """The UK day of a UTC hour written "YYYY-MM-DD HH": the clocks change on the hour, so the hour
+    decides the day."""
+    return uk_date(datetime.fromisoformat(hour).replace(tzinfo=UTC))
+
+
+def _uk_day(stored: str | datetime | None) -> date | None:
+    """The UK day of a timestamp as the database gives it: SQLite's text in UTC ("YYYY-MM-DD
+    HH:MM:SS.ffffff"), looked up by its hour; PostgreSQL's aware datetime."""
+    if stored is None:
+        return None
+    if isinstance(stored, str):
+        return _uk_day_of_hour(stored[:13])
+    return uk_date(stored)
+
+
+class UKDay(TypeDecorator):
+    """A timestamp column read as its UK day, for `type_coerce`. A report wants only the day of
+    twenty thousand timestamps (when each action was opened or assured); read as datetimes they were
+    parsed, given their zone and converted one by one, a tenth of the gathering's time."""
+
+    impl = String
+    cache_ok = True
+
+    def result_processor(self, dialect, coltype):
+        return _uk_day
 
 
 def end_of(day: date) -> datetime:
@@ -308,11 +338,14 @@ def _states_on(day: date) -> Select:
                                   or_(ProgressUpdate.withdrawn_at.is_(None), ProgressUpdate.withdrawn_at > end)),
                            ProgressUpdate.update_date.desc(), ProgressUpdate.id.desc())
     return (
-        select(Action.id, last.to_status, last.changed_at, Action.status, Action.opened_date,
+        select(Action.id, last.to_status,
+               case((last.to_status == ActionStatus.SUBMITTED, last.changed_at)).label("submitted_at"),
+               type_coerce(case((last.to_status == ActionStatus.ASSURED, last.changed_at)), UKDay).label("assured_on"),
+               Action.status, Action.opened_date,
                _untracked_by(last, end).label("untracked"), _due_date(end).label("due_date"),
-               first_opened.label("opened_at"),
+               type_coerce(first_opened, UKDay).label("opened_on"),
                # asked only where it can be set: a closing change ends any reopening
-               case((last.to_status.not_in(CLOSED_STATUSES), reopened_at)).label("reopened_at"),
+               type_coerce(case((last.to_status.not_in(CLOSED_STATUSES), reopened_at)), UKDay).label("reopened_on"),
                ProgressUpdate.id.label("update_id"), ProgressUpdate.update_date, ProgressUpdate.proposed_rating,
                ProgressUpdate.narrative, User.name.label("author"), ProgressUpdate.round_id)
         .select_from(Action)
@@ -322,20 +355,21 @@ def _states_on(day: date) -> Select:
 
 
 #: How many columns `_states_on` gives: a query built on it adds its own after them.
-STATE_COLUMNS = 15
+STATE_COLUMNS = 16
 
 
-def _as_at(day: date, action_id: int, moved_to: str | None, moved_at: datetime | None, own_status: str,
-           own_opened_date: date | None, untracked: bool, due: date, opened_at: datetime | None,
-           reopened_at: datetime | None, update_id: int | None, update_date: date | None,
+def _as_at(day: date, action_id: int, moved_to: str | None, submitted_at: datetime | None, assured_on: date | None,
+           own_status: str, own_opened_date: date | None, untracked: bool, due: date, opened_on: date | None,
+           reopened_on: date | None, update_id: int | None, update_date: date | None,
            proposed_rating: str | None, narrative: str | None, author: str | None,
            round_id: int | None) -> AsAt | None:
-    """The action on `day` from a row of `_states_on(day)`; None if it did not exist yet."""
+    """The action on `day` from a row of `_states_on(day)`; None if it did not exist yet. The moments
+    of the last status change come only where the state keeps them (submitted: when; assured: the
+    day), and the days as UK days."""
     if moved_to is not None:
-        status = moved_to
-        opened = uk_date(opened_at) if opened_at else None
+        status, opened = moved_to, opened_on
     elif untracked:
-        status, moved_at = own_status, None
+        status, submitted_at, assured_on = own_status, None, None
         opened = own_opened_date if own_opened_date and own_opened_date <= day else None
     else:  # not made yet, or its first recorded change came later
         return None
@@ -345,10 +379,7 @@ def _as_at(day: date, action_id: int, moved_to: str | None, moved_at: datetime |
         status=status, due_date=due,
         last_update_date=update_date if update else None,
         last_proposed_rating=proposed_rating if update else None,
-        opened_date=opened,
-        submitted_at=moved_at if status == ActionStatus.SUBMITTED else None,
-        assured_date=uk_date(moved_at) if status == ActionStatus.ASSURED and moved_at else None,
-        reopened_date=uk_date(reopened_at) if reopened_at else None,
+        opened_date=opened, submitted_at=submitted_at, assured_date=assured_on, reopened_date=reopened_on,
     ), update)
 
 
