@@ -39,7 +39,7 @@ from tracker.actions.models import (
 )
 from tracker.core.clock import LONDON
 from tracker.evidence.models import Evidence
-from tracker.extensions import db
+from tracker.reports.data.reading import read
 from tracker.users.models import User
 
 
@@ -238,21 +238,21 @@ class ActionHistory:
 def load_history(actions: Select, as_at: date) -> ActionHistory:
     """Four queries: status changes, due-date moves, progress updates and evidence of these actions."""
     history = ActionHistory()
-    for row in db.session.execute(
+    for row in read(
             select(StatusChange.action_id, StatusChange.from_status, StatusChange.to_status, StatusChange.reason,
                    StatusChange.changed_at)
             .where(StatusChange.action_id.in_(actions))
             .order_by(StatusChange.changed_at, StatusChange.id)):
         history.status_moves[row.action_id].append(StatusMove(row.action_id, row.from_status, row.to_status,
                                                               row.reason, row.changed_at))
-    for row in db.session.execute(
+    for row in read(
             select(DueDateChange.action_id, DueDateChange.old_date, DueDateChange.new_date, DueDateChange.reason,
                    DueDateChange.changed_at)
             .where(DueDateChange.action_id.in_(actions))
             .order_by(DueDateChange.changed_at, DueDateChange.id)):
         history.due_moves[row.action_id].append(DueMove(row.action_id, row.old_date, row.new_date, row.reason,
                                                         row.changed_at))
-    for row in db.session.execute(
+    for row in read(
             select(ProgressUpdate.id, ProgressUpdate.action_id, ProgressUpdate.update_date,
                    ProgressUpdate.proposed_rating, ProgressUpdate.narrative, User.name, ProgressUpdate.round_id,
                    ProgressUpdate.withdrawn_at)
@@ -264,7 +264,7 @@ def load_history(actions: Select, as_at: date) -> ActionHistory:
         history.updates[row.action_id].append(UpdateRecord(row.id, row.action_id, row.update_date,
                                                            row.proposed_rating, row.narrative, row.name or "",
                                                            row.round_id))
-    for row in db.session.execute(
+    for row in read(
             select(Evidence.action_id, Evidence.kind, Evidence.title, Evidence.effective_date, Evidence.withdrawn_at)
             .where(Evidence.action_id.in_(actions), Evidence.effective_date <= as_at)
             .order_by(Evidence.effective_date, Evidence.id)):
@@ -386,7 +386,7 @@ def _as_at(day: date, action_id: int, moved_to: str | None, submitted_at: dateti
 def load_states(actions: Select, day: date) -> dict[int, AsAt]:
     """One query: `action_state_at` in SQL, for each of these actions that existed at the end of `day`."""
     states: dict[int, AsAt] = {}
-    for row in db.session.execute(_states_on(day).where(Action.id.in_(actions))):
+    for row in read(_states_on(day).where(Action.id.in_(actions))):
         state = _as_at(day, *row)
         if state is not None:
             states[row[0]] = state
@@ -406,7 +406,7 @@ def load_statuses(actions: Select, day: date) -> dict[int, StatusAt]:
     """One query: the status and due date of `load_states`, alone, for each of these actions that
     existed at the end of `day`."""
     status, due, move = _status_on(day)
-    rows = db.session.execute(select(Action.id, status, due).select_from(Action).outerjoin(*move)
+    rows = read(select(Action.id, status, due).select_from(Action).outerjoin(*move)
                               .where(Action.id.in_(actions)))
     return {action_id: StatusAt(status, due) for action_id, status, due in rows if status is not None}
 
@@ -445,19 +445,19 @@ def load_report_history(actions: Select, start: date, as_at: date,
     history = ReportHistory()
     start_status, start_due, start_move = _status_on(start)
     query = facts(_states_on(as_at)).add_columns(start_status, start_due).outerjoin(*start_move)
-    for row in db.session.execute(query.where(Action.id.in_(actions)).order_by(Action.id)):
+    for row in read(query.where(Action.id.in_(actions)).order_by(Action.id)):
         now = _as_at(as_at, *row[:STATE_COLUMNS])
         if now is not None:
             was = StatusAt(row[-2], row[-1]) if row[-2] is not None else None
             history.actions.append(ReportedAction(row[0], row[STATE_COLUMNS:-2], now, was))
     end = end_of(as_at)
-    for action_id, old, new, reason, at in db.session.execute(
+    for action_id, old, new, reason, at in read(
             select(DueDateChange.action_id, DueDateChange.old_date, DueDateChange.new_date, DueDateChange.reason,
                    DueDateChange.changed_at)
             .where(DueDateChange.action_id.in_(actions), DueDateChange.changed_at <= end)
             .order_by(DueDateChange.changed_at, DueDateChange.id)):
         history.due_moves[action_id].append(DueMove(action_id, old, new, reason, at))
-    for action_id, kind, title, effective in db.session.execute(
+    for action_id, kind, title, effective in read(
             select(Evidence.action_id, Evidence.kind, Evidence.title, Evidence.effective_date)
             .where(Evidence.action_id.in_(actions), Evidence.effective_date <= as_at,
                    or_(Evidence.withdrawn_at.is_(None), Evidence.withdrawn_at > end))

@@ -15,11 +15,11 @@ from sqlalchemy import and_, func, or_, select
 from tracker.actions.models import Action, ActionStatus, StatusChange
 from tracker.closure.models import ClosureDecision, ClosureKind
 from tracker.core.clock import LONDON
-from tracker.extensions import db
 from tracker.measures.charts import trend_chart
 from tracker.measures.models import Measure, Measurement, MeasureUnit, meets
 from tracker.recommendations.models import Recommendation
 from tracker.reports.data.history import uk_date
+from tracker.reports.data.reading import read
 from tracker.reports.data.scope import InScope
 from tracker.reviews.models import Review
 from tracker.users.models import Agency
@@ -102,7 +102,7 @@ def load_impact(selected: InScope, start: date, as_at: date) -> ImpactSection:
     measurements dated on or before it, and the reopenings and closures between `start` and `as_at`."""
     rec_of = func.coalesce(Measure.recommendation_id, Action.recommendation_id)
     in_scope = or_(Measure.action_id.in_(selected.actions), Measure.recommendation_id.in_(selected.recommendations))
-    rows = db.session.execute(
+    rows = read(
         select(Measure.id, Measure.description, Measure.unit, Measure.direction, Measure.baseline_value,
                Measure.baseline_date, Measure.target_value, Measure.target_date, Review.reference,
                Recommendation.number, Agency.name.label("owner"))
@@ -115,7 +115,7 @@ def load_impact(selected: InScope, start: date, as_at: date) -> ImpactSection:
     points: dict[int, list[tuple[date, float]]] = defaultdict(list)
     # By the measures found (a thousand ids at the ten-year size, not the twelve thousand actions in
     # scope again): SQLite reads them through ix_measurements_measure_date, in about half the time.
-    for measure_id, day, value in db.session.execute(
+    for measure_id, day, value in read(
             select(Measurement.measure_id, Measurement.measured_date, Measurement.value)
             .where(Measurement.measure_id.in_([r.id for r in rows]), Measurement.measured_date <= as_at)
             .order_by(Measurement.measure_id, Measurement.measured_date, Measurement.id)):   # 2
@@ -130,7 +130,7 @@ def load_impact(selected: InScope, start: date, as_at: date) -> ImpactSection:
     reopened = [ReopenedLine(action_id=r.action_id, reference=f"{r.reference} R{r.number} A{r.action_id}",
                              owner=r.owner, description=r.description, reopened_on=uk_date(r.changed_at),
                              reason=r.reason)
-                for r in db.session.execute(
+                for r in read(
                     select(StatusChange.action_id, StatusChange.changed_at, StatusChange.reason, Action.description,
                            Review.reference, Recommendation.number, Agency.name.label("owner"))
                     .join(Action, Action.id == StatusChange.action_id)
@@ -148,7 +148,7 @@ def load_impact(selected: InScope, start: date, as_at: date) -> ImpactSection:
                                else f"Review {r.reference}: {r.title}"),
                          decision_date=r.decision_date, meeting=r.meeting, minute_reference=r.minute_reference,
                          risk_accepted=r.risk_accepted)
-              for r in db.session.execute(
+              for r in read(
                   select(ClosureDecision.decision_date, ClosureDecision.meeting, ClosureDecision.minute_reference,
                          ClosureDecision.risk_accepted, Recommendation.number, Review.reference, Review.title)
                   .outerjoin(Recommendation, Recommendation.id == ClosureDecision.recommendation_id)

@@ -11,7 +11,6 @@ from types import SimpleNamespace
 from sqlalchemy import and_, select
 
 from tracker.actions.ratings import format_date
-from tracker.extensions import db
 from tracker.recommendations.models import (
     FormalResponse,
     Recommendation,
@@ -20,6 +19,7 @@ from tracker.recommendations.models import (
 )
 from tracker.reports.data.actions import ActionLine, Placement, count_ratings
 from tracker.reports.data.archive import ReportPeriod
+from tracker.reports.data.reading import read
 from tracker.reports.data.scope import InScope
 from tracker.reviews.clocks import clocks_from_settings
 from tracker.reviews.milestones import milestones
@@ -99,19 +99,19 @@ class ReviewRecords:
 
 def load_reviews(selected: InScope, as_at: date) -> ReviewRecords:
     """Three queries: the reviews, the recommendations and their addressees with their responses."""
-    review_rows = db.session.execute(
+    review_rows = read(
         select(Review.id, Review.reference, Review.title, Review.review_type, Review.status,
                Review.response_deadline, *(getattr(Review, name) for name, _ in KEY_DATES))
         .where(Review.id.in_(selected.reviews))
         .order_by(Review.reference)).all()
-    recs = db.session.execute(
+    recs = read(
         select(Recommendation.id, Recommendation.review_id, Recommendation.number, Recommendation.sort_key,
                Recommendation.text, Recommendation.kind)
         .where(Recommendation.id.in_(selected.recommendations))
         .order_by(Recommendation.review_id, Recommendation.sort_key, Recommendation.id)).all()
     addressees: dict[int, list[str]] = defaultdict(list)
     responses: dict[int, dict[str, tuple[str, date]]] = defaultdict(dict)
-    for rec_id, name, response, response_date in db.session.execute(
+    for rec_id, name, response, response_date in read(
             select(recommendation_addressees.c.recommendation_id, Agency.name, RecommendationResponse.response,
                    RecommendationResponse.response_date)
             .join(Agency, Agency.id == recommendation_addressees.c.agency_id)

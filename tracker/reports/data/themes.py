@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from tracker.extensions import db
 from tracker.reports.data.actions import ActionLine
+from tracker.reports.data.reading import read
 from tracker.reports.data.reviews import RecommendationSections, ReviewRecords
 from tracker.reports.data.scope import InScope
 from tracker.themes.models import Theme, recommendation_themes, review_themes
@@ -30,7 +30,7 @@ class ThemeLine:
 def load_theme_links(selected: InScope) -> list:
     """One query: (theme name, recommendation id, None) and (theme name, None, review id) for the
     recommendations and reviews in scope."""
-    return db.session.execute(
+    return read(
         select(Theme.name, recommendation_themes.c.recommendation_id, None)
         .join(recommendation_themes, recommendation_themes.c.theme_id == Theme.id)
         .where(recommendation_themes.c.recommendation_id.in_(selected.recommendations))
