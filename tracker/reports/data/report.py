@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import attrgetter
 
 from tracker.actions.models import ALL_RATINGS, RATED
 from tracker.reports.data.actions import (
@@ -150,13 +151,13 @@ def _gather(scope: ReportScope, settings: Settings, *, partnership: str, generat
         period_start=period.start,
         previous_report_date=period.previous_report_date,
         labels={r: settings.label(r) for r in ALL_RATINGS}, definitions=dict(settings.definitions),
-        actions=rated.lines, counts=counts, by_agency=count_rows(rated.lines, lambda line: line.owner),
-        by_review=count_rows(rated.lines, lambda line: line.review_reference),
+        actions=rated.lines, counts=counts, by_agency=count_rows(rated.lines, attrgetter("owner")),
+        by_review=count_rows(rated.lines, attrgetter("review_reference")),
         newly_overdue=lists.newly_overdue, newly_assured=lists.newly_assured, due_dates_moved=lists.due_dates_moved,
         overdue=lists.overdue, red_and_amber=lists.red_and_amber, awaiting_assurance=lists.awaiting_assurance,
         unanswered=sections.unanswered, late_milestones=late_milestones(reviews, period),
         open_challenges=challenges, reviews=reviews,
-        themes=theme_lines(theme_links, records, rated.by_recommendation, sections),
+        themes=theme_lines(theme_links, records, rated.by_recommendation),
         open_actions=lists.open_actions, history=ratings_over_time(period, counts), latest_round=update_round,
         impact=impact,
     )

@@ -128,6 +128,10 @@ def load_reviews(selected: InScope, as_at: date) -> ReviewRecords:
                          addressees=addressees, responses=responses)
 
 
+#: How a formal response reads in a sentence, by its value (worked out once, not per response).
+RESPONSE_WORDS = {response.value: response.label.lower() for response in FormalResponse}
+
+
 @dataclass
 class RecommendationSections:
     #: Each review's recommendation sections, in report order.
@@ -153,7 +157,7 @@ def recommendation_sections(records: ReviewRecords, actions: dict[int, list[Acti
                 overdue=deadline is not None and as_at > deadline))
         sections[rec.review_id].append(RecommendationSection(
             number=rec.number, text=rec.text, kind=rec.kind, addressed_to=addressed_to,
-            responses=[f"{name}: {FormalResponse(r).label.lower()} on {format_date(on)}"
+            responses=[f"{name}: {RESPONSE_WORDS[r]} on {format_date(on)}"
                        for name, (r, on) in sorted(answers.items())],
             missing_responses=missing, actions=actions[rec.id]))
     return RecommendationSections(by_review=sections, unanswered=unanswered)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tracker.reports.data.actions import ActionLine
 from tracker.reports.data.reading import read
-from tracker.reports.data.reviews import RecommendationSections, ReviewRecords
+from tracker.reports.data.reviews import ReviewRecords
 from tracker.reports.data.scope import InScope
 from tracker.themes.models import Theme, recommendation_themes, review_themes
 
@@ -40,17 +40,18 @@ def load_theme_links(selected: InScope) -> list:
             .where(review_themes.c.review_id.in_(selected.reviews)))).all()
 
 
-def theme_lines(links: list, records: ReviewRecords, actions: dict[int, list[ActionLine]],
-                sections: RecommendationSections) -> list[ThemeLine]:
+def theme_lines(links: list, records: ReviewRecords, actions: dict[int, list[ActionLine]]) -> list[ThemeLine]:
     """Themes by the number of reviews, then open actions, then name. `actions`: each recommendation's
     action lines."""
     theme_reviews: dict[str, set[str]] = defaultdict(set)
     theme_recs: dict[str, set[int]] = defaultdict(set)
     theme_actions: dict[str, set[int]] = defaultdict(set)
     # each recommendation's and each review's open actions, worked out once rather than once per theme
+    # (a review's from its recommendations')
     open_by_rec = {rec_id: [line.id for line in lines if line.is_open] for rec_id, lines in actions.items()}
-    open_by_review = {review_id: [line.id for rec in recs for line in rec.actions if line.is_open]
-                      for review_id, recs in sections.by_review.items()}
+    open_by_review: dict[int, list[int]] = defaultdict(list)
+    for rec_id, rec in records.recommendations.items():
+        open_by_review[rec.review_id].extend(open_by_rec.get(rec_id, ()))
     for name, rec_id, review_id in links:
         if rec_id is not None:
             rec = records.recommendations.get(rec_id)
