@@ -24,7 +24,20 @@ from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import ScalarSelect, Select, String, TypeDecorator, and_, case, exists, func, or_, select, type_coerce
+from sqlalchemy import (
+    ScalarSelect,
+    Select,
+    String,
+    TypeDecorator,
+    and_,
+    case,
+    exists,
+    func,
+    null,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import AliasedClass
 
@@ -38,7 +51,7 @@ from tracker.actions.models import (
     StatusChange,
 )
 from tracker.core.clock import LONDON
-from tracker.evidence.models import Evidence
+from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.reports.data.reading import read
 from tracker.users.models import User
 
@@ -312,8 +325,9 @@ class AsAt(NamedTuple):
     latest_update: UpdateRecord | None
 
 
-def _states_on(day: date) -> Select:
-    """`action_state_at` in SQL: for every action, the columns `_as_at` reads (filtered by the caller).
+def _states_on(day: date, since: date | None = None) -> Select:
+    """`action_state_at` in SQL: for every action, the columns `_as_at` reads (filtered by the caller);
+    with `since`, then the two of `_status_on(since)`.
 
     Each part of the state is the latest (or first) record made by the day, read by a correlated
     subquery through the history tables' (action, time) indexes. The last status change gives the
@@ -337,11 +351,12 @@ def _states_on(day: date) -> Select:
                            .where(ProgressUpdate.action_id == Action.id, ProgressUpdate.update_date <= day,
                                   or_(ProgressUpdate.withdrawn_at.is_(None), ProgressUpdate.withdrawn_at > end)),
                            ProgressUpdate.update_date.desc(), ProgressUpdate.id.desc())
-    return (
+    query = (
         select(Action.id, last.to_status,
                case((last.to_status == ActionStatus.SUBMITTED, last.changed_at)).label("submitted_at"),
                type_coerce(case((last.to_status == ActionStatus.ASSURED, last.changed_at)), UKDay).label("assured_on"),
-               Action.status, Action.opened_date,
+               # as text, made a member only where it is used (the enum type's processor, per row, was not free)
+               type_coerce(Action.status, String).label("own_status"), Action.opened_date,
                _untracked_by(last, end).label("untracked"), _due_date(end).label("due_date"),
                type_coerce(first_opened, UKDay).label("opened_on"),
                # asked only where it can be set: a closing change ends any reopening
@@ -352,6 +367,10 @@ def _states_on(day: date) -> Select:
         .outerjoin(last, last.id == _last_move(end))
         .outerjoin(ProgressUpdate, ProgressUpdate.id == latest_update)
         .outerjoin(User, User.id == ProgressUpdate.author_id))
+    if since is None:
+        return query
+    status, due, move = _status_on(since, later=last)
+    return query.add_columns(status, due).outerjoin(*move)
 
 
 #: How many columns `_states_on` gives: a query built on it adds its own after them.
@@ -369,7 +388,7 @@ def _as_at(day: date, action_id: int, moved_to: str | None, submitted_at: dateti
     if moved_to is not None:
         status, opened = moved_to, opened_on
     elif untracked:
-        status, submitted_at, assured_on = own_status, None, None
+        status, submitted_at, assured_on = ActionStatus(own_status), None, None
         opened = own_opened_date if own_opened_date and own_opened_date <= day else None
     else:  # not made yet, or its first recorded change came later
         return None
@@ -393,22 +412,33 @@ def load_states(actions: Select, day: date) -> dict[int, AsAt]:
     return states
 
 
-def _status_on(day: date) -> tuple:
+def _status_on(day: date, later: AliasedClass[StatusChange] | None = None) -> tuple:
     """Two columns: the status and due date of `load_states` alone at the end of `day` (the status null
-    if the action did not exist yet), and the join to the last status change they read."""
+    if the action did not exist yet), and the join to the last status change they read.
+
+    `later`: the statement's join to the last status change made by a later day. Where that change was
+    made by `day` too, it is this day's last as well, and where there is none there was none by `day`
+    either: most actions of a report did not change status in its period, and skip the look-up."""
     end = end_of(day)
     last = aliased(StatusChange, name=f"last_move_{day:%Y%m%d}")
+    move = _last_move(end)
+    if later is not None:
+        move = case((later.id.is_(None), null()), (later.changed_at <= end, later.id), else_=move)
     status = func.coalesce(last.to_status, case((_untracked_by(last, end), Action.status)))
-    return status, _due_date(end), (last, last.id == _last_move(end))
+    return status, _due_date(end), (last, last.id == move)
 
 
 def load_statuses(actions: Select, day: date) -> dict[int, StatusAt]:
     """One query: the status and due date of `load_states`, alone, for each of these actions that
     existed at the end of `day`."""
     status, due, move = _status_on(day)
-    rows = read(select(Action.id, status, due).select_from(Action).outerjoin(*move)
-                              .where(Action.id.in_(actions)))
+    rows = read(select(Action.id, status, due).select_from(Action).outerjoin(*move).where(Action.id.in_(actions)))
     return {action_id: StatusAt(status, due) for action_id, status, due in rows if status is not None}
+
+
+#: Each kind of evidence by its stored value: the report reads the kinds of eighteen thousand files as
+#: text and makes them members here, cheaper than the enum type's processor.
+EVIDENCE_KINDS = {kind.value: kind for kind in EvidenceKind}
 
 
 class ReportedAction(NamedTuple):
@@ -440,16 +470,15 @@ def load_report_history(actions: Select, start: date, as_at: date,
     """Three queries: the actions on the two days, their due-date moves and their evidence.
 
     The actions on both days come in one statement, with the columns and joins `facts` adds to it
-    (the report's fixed columns of each action, after the state's, in id order): one pass over the
+    (the report's fixed columns of each action, after the states', in id order): one pass over the
     actions instead of three, and a third of the rows to read back."""
     history = ReportHistory()
-    start_status, start_due, start_move = _status_on(start)
-    query = facts(_states_on(as_at)).add_columns(start_status, start_due).outerjoin(*start_move)
-    for row in read(query.where(Action.id.in_(actions)).order_by(Action.id)):
+    for row in read(facts(_states_on(as_at, since=start)).where(Action.id.in_(actions)).order_by(Action.id)):
         now = _as_at(as_at, *row[:STATE_COLUMNS])
         if now is not None:
-            was = StatusAt(row[-2], row[-1]) if row[-2] is not None else None
-            history.actions.append(ReportedAction(row[0], row[STATE_COLUMNS:-2], now, was))
+            status, due = row[STATE_COLUMNS], row[STATE_COLUMNS + 1]
+            was = StatusAt(status, due) if status is not None else None
+            history.actions.append(ReportedAction(row[0], row[STATE_COLUMNS + 2:], now, was))
     end = end_of(as_at)
     for action_id, old, new, reason, at in read(
             select(DueDateChange.action_id, DueDateChange.old_date, DueDateChange.new_date, DueDateChange.reason,
@@ -458,9 +487,9 @@ def load_report_history(actions: Select, start: date, as_at: date,
             .order_by(DueDateChange.changed_at, DueDateChange.id)):
         history.due_moves[action_id].append(DueMove(action_id, old, new, reason, at))
     for action_id, kind, title, effective in read(
-            select(Evidence.action_id, Evidence.kind, Evidence.title, Evidence.effective_date)
+            select(Evidence.action_id, type_coerce(Evidence.kind, String), Evidence.title, Evidence.effective_date)
             .where(Evidence.action_id.in_(actions), Evidence.effective_date <= as_at,
                    or_(Evidence.withdrawn_at.is_(None), Evidence.withdrawn_at > end))
             .order_by(Evidence.effective_date, Evidence.id)):
-        history.evidence[kind][action_id].append(EvidenceRecord(action_id, kind, title, effective))
+        history.evidence[kind][action_id].append(EvidenceRecord(action_id, EVIDENCE_KINDS[kind], title, effective))
     return history
