@@ -250,3 +250,12 @@ def test_the_garbage_collector_is_paused_only_while_gathering(story, monkeypatch
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_rate_actions_gives_the_line_fields_in_their_order():
+    """`rate_actions` makes its lines by position (keywords were three times slower)."""
+    from dataclasses import fields
+
+    from tracker.reports.data.actions import LINE_FIELDS, ActionLine
+
+    assert tuple(f.name for f in fields(ActionLine)) == LINE_FIELDS

@@ -67,12 +67,24 @@ class ActionLine:
 
     @property
     def is_open(self) -> bool:
-        return self.status in LIVE_STATUSES
+        return self.status in LIVE
 
     @property
     def completed_late(self) -> bool:
         """Assured after the original due date (a moved date does not excuse it)."""
         return self.assured_date is not None and self.assured_date > self.original_due_date
+
+
+#: The order `rate_actions` gives ActionLine's fields in (a test checks it is the dataclass's).
+LINE_FIELDS = (
+    "id", "review_reference", "review_title", "recommendation_number", "description",
+    "owner", "owner_short", "lead", "success_measure", "original_due_date",
+    "due_date", "status", "status_label", "rating", "rating_label", "reason",
+    "opened_date", "submitted_date", "assured_date",
+    "overdue", "latest_update",
+    "impact_evidence", "completion_evidence",
+    "due_moves",
+)
 
 
 @dataclass(frozen=True)
@@ -124,6 +136,14 @@ def action_facts(query: Select) -> Select:
             .outerjoin(lead, lead.c.id == Action.lead_id))
 
 
+#: Each rating's value, looked up once (`Rating.value` is a Python-level property, asked per action).
+RATING_VALUES = {rating: rating.value for rating in Rating}
+#: The values the lists compare twelve thousand lines with, as plain text: each comparison with an enum
+#: member looked the member up on its class first.
+RED, AMBER = Rating.RED.value, Rating.AMBER.value
+SUBMITTED, ASSURED = ActionStatus.SUBMITTED.value, ActionStatus.ASSURED.value
+LIVE = frozenset(status.value for status in LIVE_STATUSES)
+
 #: Each status's label by its value (the enum's own labels, looked up once).
 STATUS_LABELS = {status.value: status.label for status in ActionStatus}
 
@@ -155,20 +175,17 @@ def rate_actions(history: ReportHistory, placement: Callable[[int], Placement], 
         rec_id, description, success_measure, original_due_date, owner, owner_short, lead = facts
         state = now.state
         result = rate(state, as_at, settings)
-        rating = result.rating.value
+        rating = RATING_VALUES[result.rating]
         place = places.get(rec_id) or places.setdefault(rec_id, placement(rec_id))
+        # by position, in LINE_FIELDS' order: twelve thousand calls with 24 keywords took three times as long
         line = ActionLine(
-            id=action_id, review_reference=place.review_reference, review_title=place.review_title,
-            recommendation_number=place.recommendation_number, description=description, owner=owner,
-            owner_short=owner_short, lead=lead or "No named lead", success_measure=success_measure,
-            original_due_date=original_due_date, due_date=state.due_date, status=state.status,
-            status_label=STATUS_LABELS[state.status], rating=rating, rating_label=labels[rating],
-            reason=result.reason, opened_date=state.opened_date,
-            submitted_date=uk_date(state.submitted_at) if state.submitted_at else None,
-            assured_date=state.assured_date, overdue=state.is_overdue(as_at),
-            latest_update=now.latest_update,
-            impact_evidence=impact.get(action_id) or [], completion_evidence=completion.get(action_id) or [],
-            due_moves=history.due_moves.get(action_id) or [],  # made on or before the as-at day
+            action_id, place.review_reference, place.review_title, place.recommendation_number, description,
+            owner, owner_short, lead or "No named lead", success_measure, original_due_date,
+            state.due_date, state.status, STATUS_LABELS[state.status], rating, labels[rating], result.reason,
+            state.opened_date, uk_date(state.submitted_at) if state.submitted_at else None, state.assured_date,
+            state.is_overdue(as_at), now.latest_update,
+            impact.get(action_id) or [], completion.get(action_id) or [],
+            history.due_moves.get(action_id) or [],  # made on or before the as-at day
         )
         lines.append(line)
         by_recommendation[rec_id].append(line)
@@ -219,14 +236,13 @@ def action_lists(rated: RatedActions, period: ReportPeriod) -> ActionLists:
     moved = [DueMoveLine(line, move) for line in lines for move in line.due_moves if move.on > start]
     moved.sort(key=lambda m: (m.move.at, m.action.id))
     by_due = sorted(lines, key=BY_DUE)
-    red = [line for line in by_due if line.rating == Rating.RED]
-    amber = [line for line in by_due if line.rating == Rating.AMBER]
-    awaiting = [line for line in lines if line.status == ActionStatus.SUBMITTED]
+    red = [line for line in by_due if line.rating == RED]
+    amber = [line for line in by_due if line.rating == AMBER]
+    awaiting = [line for line in lines if line.status == SUBMITTED]
     awaiting.sort(key=lambda line: (line.submitted_date or period.as_at, line.id))
     return ActionLists(
         newly_overdue=[line for line in lines if line.overdue and not _was_overdue(at_start.get(line.id), start)],
-        newly_assured=[line for line in lines if line.status == ActionStatus.ASSURED
-                       and not _was_assured(at_start.get(line.id))],
+        newly_assured=[line for line in lines if line.status == ASSURED and not _was_assured(at_start.get(line.id))],
         due_dates_moved=moved,
         overdue=[line for line in by_due if line.overdue],
         red_and_amber=red + amber,
@@ -241,4 +257,4 @@ def _was_overdue(then: StatusAt | None, start: date) -> bool:
 
 
 def _was_assured(then: StatusAt | None) -> bool:
-    return then is not None and then.status == ActionStatus.ASSURED
+    return then is not None and then.status == ASSURED
