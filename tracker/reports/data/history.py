@@ -53,6 +53,7 @@ from tracker.actions.models import (
 from tracker.core.clock import LONDON
 from tracker.evidence.models import Evidence, EvidenceKind
 from tracker.reports.data.reading import read
+from tracker.reports.data.scope import InScope
 from tracker.users.models import User
 
 
@@ -465,7 +466,7 @@ class ReportHistory:
         default_factory=lambda: defaultdict(lambda: defaultdict(list)))
 
 
-def load_report_history(actions: Select, start: date, as_at: date,
+def load_report_history(selected: InScope, start: date, as_at: date,
                         facts: Callable[[Select], Select]) -> ReportHistory:
     """Three queries: the actions on the two days, their due-date moves and their evidence.
 
@@ -473,7 +474,7 @@ def load_report_history(actions: Select, start: date, as_at: date,
     (the report's fixed columns of each action, after the states', in id order): one pass over the
     actions instead of three, and a third of the rows to read back."""
     history = ReportHistory()
-    for row in read(facts(_states_on(as_at, since=start)).where(Action.id.in_(actions)).order_by(Action.id)):
+    for row in read(facts(_states_on(as_at, since=start)).where(selected.has_action(Action.id)).order_by(Action.id)):
         now = _as_at(as_at, *row[:STATE_COLUMNS])
         if now is not None:
             status, due = row[STATE_COLUMNS], row[STATE_COLUMNS + 1]
@@ -483,12 +484,12 @@ def load_report_history(actions: Select, start: date, as_at: date,
     for action_id, old, new, reason, at in read(
             select(DueDateChange.action_id, DueDateChange.old_date, DueDateChange.new_date, DueDateChange.reason,
                    DueDateChange.changed_at)
-            .where(DueDateChange.action_id.in_(actions), DueDateChange.changed_at <= end)
+            .where(selected.has_action(DueDateChange.action_id), DueDateChange.changed_at <= end)
             .order_by(DueDateChange.changed_at, DueDateChange.id)):
         history.due_moves[action_id].append(DueMove(action_id, old, new, reason, at))
     for action_id, kind, title, effective in read(
             select(Evidence.action_id, type_coerce(Evidence.kind, String), Evidence.title, Evidence.effective_date)
-            .where(Evidence.action_id.in_(actions), Evidence.effective_date <= as_at,
+            .where(selected.has_action(Evidence.action_id), Evidence.effective_date <= as_at,
                    or_(Evidence.withdrawn_at.is_(None), Evidence.withdrawn_at > end))
             .order_by(Evidence.effective_date, Evidence.id)):
         history.evidence[kind][action_id].append(EvidenceRecord(action_id, EVIDENCE_KINDS[kind], title, effective))

@@ -142,7 +142,7 @@ def load_impact(selected: InScope, start: date, as_at: date) -> ImpactSection:
                     .join(Recommendation, Recommendation.id == Action.recommendation_id)
                     .join(Review, Review.id == Action.review_id)
                     .join(Agency, Agency.id == Action.owner_agency_id)
-                    .where(StatusChange.action_id.in_(selected.actions),
+                    .where(selected.has_action(StatusChange.action_id),
                            StatusChange.from_status == ActionStatus.ASSURED,
                            StatusChange.to_status == ActionStatus.IN_PROGRESS,
                            StatusChange.changed_at > since, StatusChange.changed_at <= until)

@@ -135,7 +135,7 @@ def _gather(scope: ReportScope, settings: Settings, *, partnership: str, generat
     selected = in_scope(scope)
     period = load_period(scope)                                         # 1 query
     records = load_reviews(selected, scope.as_at)                       # 3
-    history = load_report_history(selected.actions, period.start, scope.as_at, action_facts)  # 3
+    history = load_report_history(selected, period.start, scope.as_at, action_facts)  # 3
     theme_links = load_theme_links(selected)                            # 1
     challenges = open_challenges(scope, selected)                       # 1
     update_round = latest_round(selected, scope.as_at)                  # 1

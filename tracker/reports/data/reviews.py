@@ -107,7 +107,7 @@ def load_reviews(selected: InScope, as_at: date) -> ReviewRecords:
     recs = read(
         select(Recommendation.id, Recommendation.review_id, Recommendation.number, Recommendation.sort_key,
                Recommendation.text, Recommendation.kind)
-        .where(Recommendation.id.in_(selected.recommendations))
+        .where(selected.has_recommendation(Recommendation.id))
         .order_by(Recommendation.review_id, Recommendation.sort_key, Recommendation.id)).all()
     addressees: dict[int, list[str]] = defaultdict(list)
     responses: dict[int, dict[str, tuple[str, date]]] = defaultdict(dict)
@@ -119,7 +119,7 @@ def load_reviews(selected: InScope, as_at: date) -> ReviewRecords:
                 RecommendationResponse.recommendation_id == recommendation_addressees.c.recommendation_id,
                 RecommendationResponse.agency_id == recommendation_addressees.c.agency_id,
                 RecommendationResponse.response_date <= as_at))
-            .where(recommendation_addressees.c.recommendation_id.in_(selected.recommendations))
+            .where(selected.has_recommendation(recommendation_addressees.c.recommendation_id))
             .order_by(Agency.name)):
         addressees[rec_id].append(name)
         if response is not None:

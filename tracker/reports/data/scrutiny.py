@@ -85,7 +85,7 @@ def open_challenges(scope: ReportScope, selected: InScope) -> list[ChallengeLine
 def latest_round(selected: InScope, as_at: date) -> RoundSummary | None:
     """One query: the latest update round opened by the day, with its requests and responses for
     actions in scope."""
-    asked = [UpdateRequest.round_id == UpdateRound.id, UpdateRequest.action_id.in_(selected.actions)]
+    asked = [UpdateRequest.round_id == UpdateRound.id, selected.has_action(UpdateRequest.action_id)]
     row = read(
         select(UpdateRound.id, UpdateRound.name, UpdateRound.deadline_date, UpdateRound.opened_date,
                UpdateRound.closed_date,

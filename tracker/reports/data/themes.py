@@ -33,7 +33,7 @@ def load_theme_links(selected: InScope) -> list:
     return read(
         select(Theme.name, recommendation_themes.c.recommendation_id, None)
         .join(recommendation_themes, recommendation_themes.c.theme_id == Theme.id)
-        .where(recommendation_themes.c.recommendation_id.in_(selected.recommendations))
+        .where(selected.has_recommendation(recommendation_themes.c.recommendation_id))
         .union_all(
             select(Theme.name, None, review_themes.c.review_id)
             .join(review_themes, review_themes.c.theme_id == Theme.id)
