@@ -115,7 +115,8 @@ def collector_paused() -> Iterator[None]:
 def _promote_young_objects() -> None:
     """The young generations moved into the oldest without being walked (`gc.freeze` moves every
     tracked object to the permanent generation and zeroes the young count; `gc.unfreeze` moves them all
-    back to the oldest). Skipped where something froze objects on purpose (the PDF worker does): there
+    back to the oldest). Other threads' young objects go with them: any cycles among those wait for the
+    next full collection. Skipped where something froze objects on purpose (the PDF worker does): there
     the unfreeze would undo it."""
     if gc.get_freeze_count() == 0:
         gc.freeze()
