@@ -328,7 +328,7 @@ class AsAt(NamedTuple):
 
 def _states_on(day: date, since: date | None = None) -> Select:
     """`action_state_at` in SQL: for every action, the columns `_as_at` reads (filtered by the caller);
-    with `since`, then the two of `_status_on(since)`.
+    with `since`, then the status of `_status_on(since)` and its due date where that status is working.
 
     Each part of the state is the latest (or first) record made by the day, read by a correlated
     subquery through the history tables' (action, time) indexes. The last status change gives the
@@ -371,7 +371,8 @@ def _states_on(day: date, since: date | None = None) -> Select:
     if since is None:
         return query
     status, due, move = _status_on(since, later=last)
-    return query.add_columns(status, due).outerjoin(*move)
+    # the due date then is asked only to know whether the action was overdue then: only where it was working
+    return query.add_columns(status, case((status.in_(WORKING_STATUSES), due))).outerjoin(*move)
 
 
 #: How many columns `_states_on` gives: a query built on it adds its own after them.
@@ -441,7 +442,8 @@ EVIDENCE_KINDS = {kind.value: kind for kind in EvidenceKind}
 
 class ReportedAction(NamedTuple):
     """An action of a report: the columns the report asked for, and the action as it stood on the
-    as-at day and (if it existed then) at the start of the period."""
+    as-at day and (if it existed then) at the start of the period: its status, and its due date only
+    if it was working then (all a report asks of it is whether it was overdue or assured)."""
 
     id: int
     facts: tuple
