@@ -171,9 +171,9 @@ def test_data_gathering_takes_a_fixed_number_of_queries(story):
         raise_challenge(review, agency=owner, by=staff, text="Why so late?")
     db.session.commit()
     large = report_queries(date(2025, 6, 1))
-    # ten for the actions and their history, one for scrutiny challenges, one for the latest update round,
+    # eight for the actions and their history, one for scrutiny challenges, one for the latest update round,
     # four for the impact section (measures, measurements, reopenings, closures)
-    assert small == large == 16
+    assert small == large == 14
 
 
 def test_action_state_at_reads_only_history_on_or_before_the_day():
@@ -250,3 +250,12 @@ def test_the_garbage_collector_is_paused_only_while_gathering(story, monkeypatch
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_rate_actions_gives_the_line_fields_in_their_order():
+    """`rate_actions` makes its lines by position (keywords were three times slower)."""
+    from dataclasses import fields
+
+    from tracker.reports.data.actions import LINE_FIELDS, ActionLine
+
+    assert tuple(f.name for f in fields(ActionLine)) == LINE_FIELDS

@@ -19,7 +19,7 @@ from tracker.actions.models import (
 )
 from tracker.actions.services import ALLOWED_MOVES
 from tracker.extensions import db
-from tracker.reports.data.history import ActionFacts, load_history, load_states, load_statuses
+from tracker.reports.data.history import ActionFacts, _uk_day, load_history, load_states, load_statuses, uk_date
 from tracker.users.models import Role
 
 FIRST = date(2024, 1, 1)
@@ -120,3 +120,15 @@ def test_the_sql_states_are_the_python_rule_on_every_day(generated):
     # the generated histories reach every status, reopened actions, and actions with and without updates
     assert {status for status, _, _ in seen} == set(ActionStatus)
     assert (ActionStatus.IN_PROGRESS, True, True) in seen and (ActionStatus.OPEN, False, False) in seen
+
+
+@pytest.mark.parametrize("stored", ["2025-03-29 23:59:59.999999", "2025-03-30 00:30:00.000000",
+                                    "2025-03-30 01:00:00.000000", "2025-06-01 22:59:59.999999",
+                                    "2025-06-01 23:00:00.000000", "2025-10-25 23:00:00.000000",
+                                    "2025-10-26 00:59:59.999999", "2025-10-26 01:00:00.000000",
+                                    "2025-12-31 23:59:59.999999"])
+def test_a_stored_timestamp_is_read_as_its_uk_day_either_way(stored):
+    """SQLite's text, read by its hour, and PostgreSQL's aware datetime give the same UK day."""
+    aware = datetime.fromisoformat(stored).replace(tzinfo=UTC)
+    assert _uk_day(stored) == _uk_day(aware) == uk_date(aware)
+    assert _uk_day(None) is None

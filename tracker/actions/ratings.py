@@ -38,6 +38,11 @@ def format_date(d: date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
+#: Each status by its value (or by itself): `rate` runs for every action of a report, twelve thousand
+#: at the ten-year size, and the enum's own lookup by value was a tenth of its time.
+_STATUSES = {status.value: status for status in ActionStatus}
+
+
 def _days(n: int) -> str:
     return "1 day" if n == 1 else f"{n} days"
 
@@ -47,7 +52,7 @@ def rate(action: Action, today: date, settings: Settings) -> RatingResult:
     Amber if due within the at-risk window, not updated for too long or reported at risk,
     else Green. Drafts and withdrawn or superseded actions are not rated."""
     label = settings.label
-    status = ActionStatus(action.status)
+    status = _STATUSES[action.status]
     if status is ActionStatus.ASSURED:
         when = f" on {format_date(action.assured_date)}" if action.assured_date else ""
         return RatingResult(Rating.BLUE, f"{label('blue')}: assured{when} with evidence of impact")

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from tracker.actions.models import ALL_RATINGS
-from tracker.extensions import db
+from tracker.reports.data.reading import read
 from tracker.reports.data.scope import ReportScope
 from tracker.reports.models import BoardReport, ReportStatus
 from tracker.reviews.milestones import add_months
@@ -38,7 +38,7 @@ def load_period(scope: ReportScope) -> ReportPeriod:
     for column, value in ((BoardReport.review_reference, scope.review_reference),
                           (BoardReport.agency_name, scope.agency_name), (BoardReport.theme_name, scope.theme_name)):
         same.append(column.is_(None) if value is None else column == value)
-    past = db.session.execute(
+    past = read(
         select(BoardReport.as_at_date, BoardReport.rating_counts).where(*same)
         .order_by(BoardReport.as_at_date, BoardReport.id)).all()
     by_date: dict[date, dict[str, int]] = {}

@@ -10,16 +10,34 @@ The rule exists twice, as the rating rule does: `action_state_at` over an action
 (the reference, and what `load_history` feeds), and `load_states`, its SQL twin, which asks the database
 for the latest records made by the day, one query for every action in scope. The report uses the SQL
 form (rebuilding twelve thousand actions from their 150,000 history rows in Python took over two
-seconds); a test keeps the two in agreement."""
+seconds); a test keeps the two in agreement.
+
+The records are named tuples, not frozen dataclasses: a report makes some fifty thousand of them, and
+a frozen dataclass is built field by field through `object.__setattr__`, two to three times slower."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import ScalarSelect, Select, and_, case, exists, func, or_, select
+from sqlalchemy import (
+    ScalarSelect,
+    Select,
+    String,
+    TypeDecorator,
+    and_,
+    case,
+    exists,
+    func,
+    null,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import AliasedClass
 
@@ -33,13 +51,43 @@ from tracker.actions.models import (
     StatusChange,
 )
 from tracker.core.clock import LONDON
-from tracker.evidence.models import Evidence
-from tracker.extensions import db
+from tracker.evidence.models import Evidence, EvidenceKind
+from tracker.reports.data.reading import read
+from tracker.reports.data.scope import InScope
 from tracker.users.models import User
 
 
 def uk_date(moment: datetime) -> date:
     return moment.astimezone(LONDON).date()
+
+
+@lru_cache(maxsize=32768)
+def _uk_day_of_hour(hour: str) -> date:
+    """The UK day of a UTC hour written "YYYY-MM-DD HH": the clocks change on the hour, so the hour
+    decides the day."""
+    return uk_date(datetime.fromisoformat(hour).replace(tzinfo=UTC))
+
+
+def _uk_day(stored: str | datetime | None) -> date | None:
+    """The UK day of a timestamp as the database gives it: SQLite's text in UTC ("YYYY-MM-DD
+    HH:MM:SS.ffffff"), looked up by its hour; PostgreSQL's aware datetime."""
+    if stored is None:
+        return None
+    if isinstance(stored, str):
+        return _uk_day_of_hour(stored[:13])
+    return uk_date(stored)
+
+
+class UKDay(TypeDecorator):
+    """A timestamp column read as its UK day, for `type_coerce`. A report wants only the day of
+    twenty thousand timestamps (when each action was opened or assured); read as datetimes they were
+    parsed, given their zone and converted one by one, a tenth of the gathering's time."""
+
+    impl = String
+    cache_ok = True
+
+    def result_processor(self, dialect, coltype):
+        return _uk_day
 
 
 def end_of(day: date) -> datetime:
@@ -53,8 +101,7 @@ def known_on(withdrawn_at: datetime | None, as_at: date) -> bool:
     return withdrawn_at is None or uk_date(withdrawn_at) > as_at
 
 
-@dataclass(frozen=True)
-class StatusMove:
+class StatusMove(NamedTuple):
     action_id: int
     from_status: str | None
     to_status: str
@@ -66,8 +113,7 @@ class StatusMove:
         return uk_date(self.at)
 
 
-@dataclass(frozen=True)
-class DueMove:
+class DueMove(NamedTuple):
     action_id: int
     old_date: date
     new_date: date
@@ -79,8 +125,7 @@ class DueMove:
         return uk_date(self.at)
 
 
-@dataclass(frozen=True)
-class UpdateRecord:
+class UpdateRecord(NamedTuple):
     id: int
     action_id: int
     update_date: date
@@ -90,8 +135,7 @@ class UpdateRecord:
     round_id: int | None = None  # the update round it was given for
 
 
-@dataclass(frozen=True)
-class EvidenceRecord:
+class EvidenceRecord(NamedTuple):
     action_id: int
     kind: str
     title: str
@@ -115,8 +159,7 @@ def is_overdue(status: str, due_date: date, day: date) -> bool:
     return status in WORKING_STATUSES and day > due_date
 
 
-@dataclass(frozen=True)
-class ActionState:
+class ActionState(NamedTuple):
     """An action as it stood at the end of a day: what `rate` reads."""
 
     status: str
@@ -209,21 +252,21 @@ class ActionHistory:
 def load_history(actions: Select, as_at: date) -> ActionHistory:
     """Four queries: status changes, due-date moves, progress updates and evidence of these actions."""
     history = ActionHistory()
-    for row in db.session.execute(
+    for row in read(
             select(StatusChange.action_id, StatusChange.from_status, StatusChange.to_status, StatusChange.reason,
                    StatusChange.changed_at)
             .where(StatusChange.action_id.in_(actions))
             .order_by(StatusChange.changed_at, StatusChange.id)):
         history.status_moves[row.action_id].append(StatusMove(row.action_id, row.from_status, row.to_status,
                                                               row.reason, row.changed_at))
-    for row in db.session.execute(
+    for row in read(
             select(DueDateChange.action_id, DueDateChange.old_date, DueDateChange.new_date, DueDateChange.reason,
                    DueDateChange.changed_at)
             .where(DueDateChange.action_id.in_(actions))
             .order_by(DueDateChange.changed_at, DueDateChange.id)):
         history.due_moves[row.action_id].append(DueMove(row.action_id, row.old_date, row.new_date, row.reason,
                                                         row.changed_at))
-    for row in db.session.execute(
+    for row in read(
             select(ProgressUpdate.id, ProgressUpdate.action_id, ProgressUpdate.update_date,
                    ProgressUpdate.proposed_rating, ProgressUpdate.narrative, User.name, ProgressUpdate.round_id,
                    ProgressUpdate.withdrawn_at)
@@ -235,7 +278,7 @@ def load_history(actions: Select, as_at: date) -> ActionHistory:
         history.updates[row.action_id].append(UpdateRecord(row.id, row.action_id, row.update_date,
                                                            row.proposed_rating, row.narrative, row.name or "",
                                                            row.round_id))
-    for row in db.session.execute(
+    for row in read(
             select(Evidence.action_id, Evidence.kind, Evidence.title, Evidence.effective_date, Evidence.withdrawn_at)
             .where(Evidence.action_id.in_(actions), Evidence.effective_date <= as_at)
             .order_by(Evidence.effective_date, Evidence.id)):
@@ -259,19 +302,21 @@ def _last_move(end: datetime) -> ScalarSelect:
 
 def _due_date(end: datetime):
     """The date of the last due-date move made by `end`; the original date if every move came later;
-    the action's own date if it never moved."""
+    the action's own date if it never moved. Whether it ever moved is asked first: most actions never
+    did, and for them that one look-up is all."""
     moved = _first(select(DueDateChange.new_date)
                    .where(DueDateChange.action_id == Action.id, DueDateChange.changed_at <= end),
                    DueDateChange.changed_at.desc(), DueDateChange.id.desc())
     ever_moved = exists().where(DueDateChange.action_id == Action.id)
-    return func.coalesce(moved, case((ever_moved, Action.original_due_date), else_=Action.due_date))
+    return case((ever_moved, func.coalesce(moved, Action.original_due_date)), else_=Action.due_date)
 
 
-def _untracked_since(last_move: AliasedClass[StatusChange]):
-    """When the action's own row is what its state on the day rests on: its creation time if it has
-    no recorded status change at all (trusted from the day it was created); otherwise null."""
+def _untracked_by(last_move: AliasedClass[StatusChange], end: datetime):
+    """Whether the action's own row is what its state on the day rests on: it has no recorded status
+    change at all (trusted from the day it was created) and was created by `end`. Asked in SQL, so that
+    no creation time is read back and parsed for the twelve thousand actions of a report."""
     never_moved = ~exists().where(StatusChange.action_id == Action.id)
-    return case((and_(last_move.id.is_(None), never_moved), Action.created_at))
+    return case((and_(last_move.id.is_(None), never_moved, Action.created_at <= end), True), else_=False)
 
 
 class AsAt(NamedTuple):
@@ -281,8 +326,9 @@ class AsAt(NamedTuple):
     latest_update: UpdateRecord | None
 
 
-def load_states(actions: Select, day: date) -> dict[int, AsAt]:
-    """One query: `action_state_at` in SQL, for each of these actions that existed at the end of `day`.
+def _states_on(day: date, since: date | None = None) -> Select:
+    """`action_state_at` in SQL: for every action, the columns `_as_at` reads (filtered by the caller);
+    with `since`, then the status of `_status_on(since)` and its due date where that status is working.
 
     Each part of the state is the latest (or first) record made by the day, read by a correlated
     subquery through the history tables' (action, time) indexes. The last status change gives the
@@ -306,89 +352,144 @@ def load_states(actions: Select, day: date) -> dict[int, AsAt]:
                            .where(ProgressUpdate.action_id == Action.id, ProgressUpdate.update_date <= day,
                                   or_(ProgressUpdate.withdrawn_at.is_(None), ProgressUpdate.withdrawn_at > end)),
                            ProgressUpdate.update_date.desc(), ProgressUpdate.id.desc())
-    rows = db.session.execute(
-        select(Action.id, last.to_status, last.changed_at, Action.status, Action.opened_date,
-               _untracked_since(last).label("untracked_since"), _due_date(end).label("due_date"),
-               first_opened.label("opened_at"),
+    query = (
+        select(Action.id, last.to_status,
+               case((last.to_status == ActionStatus.SUBMITTED, last.changed_at)).label("submitted_at"),
+               type_coerce(case((last.to_status == ActionStatus.ASSURED, last.changed_at)), UKDay).label("assured_on"),
+               # as text, made a member only where it is used (the enum type's processor, per row, was not free)
+               type_coerce(Action.status, String).label("own_status"), Action.opened_date,
+               _untracked_by(last, end).label("untracked"), _due_date(end).label("due_date"),
+               type_coerce(first_opened, UKDay).label("opened_on"),
                # asked only where it can be set: a closing change ends any reopening
-               case((last.to_status.not_in(CLOSED_STATUSES), reopened_at)).label("reopened_at"),
+               type_coerce(case((last.to_status.not_in(CLOSED_STATUSES), reopened_at)), UKDay).label("reopened_on"),
                ProgressUpdate.id.label("update_id"), ProgressUpdate.update_date, ProgressUpdate.proposed_rating,
                ProgressUpdate.narrative, User.name.label("author"), ProgressUpdate.round_id)
         .select_from(Action)
         .outerjoin(last, last.id == _last_move(end))
         .outerjoin(ProgressUpdate, ProgressUpdate.id == latest_update)
-        .outerjoin(User, User.id == ProgressUpdate.author_id)
-        .where(Action.id.in_(actions)))
+        .outerjoin(User, User.id == ProgressUpdate.author_id))
+    if since is None:
+        return query
+    status, due, move = _status_on(since, later=last)
+    # the due date then is asked only to know whether the action was overdue then: only where it was working
+    return query.add_columns(status, case((status.in_(WORKING_STATUSES), due))).outerjoin(*move)
+
+
+#: How many columns `_states_on` gives: a query built on it adds its own after them.
+STATE_COLUMNS = 16
+
+
+def _as_at(day: date, action_id: int, moved_to: str | None, submitted_at: datetime | None, assured_on: date | None,
+           own_status: str, own_opened_date: date | None, untracked: bool, due: date, opened_on: date | None,
+           reopened_on: date | None, update_id: int | None, update_date: date | None,
+           proposed_rating: str | None, narrative: str | None, author: str | None,
+           round_id: int | None) -> AsAt | None:
+    """The action on `day` from a row of `_states_on(day)`; None if it did not exist yet. The moments
+    of the last status change come only where the state keeps them (submitted: when; assured: the
+    day), and the days as UK days."""
+    if moved_to is not None:
+        status, opened = moved_to, opened_on
+    elif untracked:
+        status, submitted_at, assured_on = ActionStatus(own_status), None, None
+        opened = own_opened_date if own_opened_date and own_opened_date <= day else None
+    else:  # not made yet, or its first recorded change came later
+        return None
+    update = (UpdateRecord(update_id, action_id, update_date, proposed_rating, narrative, author or "", round_id)
+              if update_id is not None else None)
+    # by position (twelve thousand a report), in the fields' order; without an update, its columns are null
+    return AsAt(ActionState(status, due, update_date, proposed_rating, opened, submitted_at, assured_on, reopened_on),
+                update)
+
+
+def load_states(actions: Select, day: date) -> dict[int, AsAt]:
+    """One query: `action_state_at` in SQL, for each of these actions that existed at the end of `day`."""
     states: dict[int, AsAt] = {}
-    for (action_id, moved_to, moved_at, own_status, own_opened_date, untracked_since, due, opened_at, reopened_at,
-         update_id, update_date, proposed_rating, narrative, author, round_id) in rows:
-        if moved_to is not None:
-            status = moved_to
-            opened = uk_date(opened_at) if opened_at else None
-        elif untracked_since is not None and untracked_since <= end:
-            status, moved_at = own_status, None
-            opened = own_opened_date if own_opened_date and own_opened_date <= day else None
-        else:  # not made yet, or its first recorded change came later
-            continue
-        update = (UpdateRecord(update_id, action_id, update_date, proposed_rating, narrative, author or "", round_id)
-                  if update_id is not None else None)
-        states[action_id] = AsAt(ActionState(
-            status=status, due_date=due,
-            last_update_date=update_date if update else None,
-            last_proposed_rating=proposed_rating if update else None,
-            opened_date=opened,
-            submitted_at=moved_at if status == ActionStatus.SUBMITTED else None,
-            assured_date=uk_date(moved_at) if status == ActionStatus.ASSURED and moved_at else None,
-            reopened_date=uk_date(reopened_at) if reopened_at else None,
-        ), update)
+    for row in read(_states_on(day).where(Action.id.in_(actions))):
+        state = _as_at(day, *row)
+        if state is not None:
+            states[row[0]] = state
     return states
+
+
+def _status_on(day: date, later: AliasedClass[StatusChange] | None = None) -> tuple:
+    """Two columns: the status and due date of `load_states` alone at the end of `day` (the status null
+    if the action did not exist yet), and the join to the last status change they read.
+
+    `later`: the statement's join to the last status change made by a later day. Where that change was
+    made by `day` too, it is this day's last as well, and where there is none there was none by `day`
+    either: most actions of a report did not change status in its period, and skip the look-up."""
+    end = end_of(day)
+    last = aliased(StatusChange, name=f"last_move_{day:%Y%m%d}")
+    move = _last_move(end)
+    if later is not None:
+        move = case((later.id.is_(None), null()), (later.changed_at <= end, later.id), else_=move)
+    status = func.coalesce(last.to_status, case((_untracked_by(last, end), Action.status)))
+    return status, _due_date(end), (last, last.id == move)
 
 
 def load_statuses(actions: Select, day: date) -> dict[int, StatusAt]:
     """One query: the status and due date of `load_states`, alone, for each of these actions that
-    existed at the end of `day` (all a report reads of the start of its period)."""
-    end = end_of(day)
-    last = aliased(StatusChange, name="last_move")
-    rows = db.session.execute(
-        select(Action.id, last.to_status, Action.status, _untracked_since(last), _due_date(end))
-        .select_from(Action)
-        .outerjoin(last, last.id == _last_move(end))
-        .where(Action.id.in_(actions)))
-    statuses: dict[int, StatusAt] = {}
-    for action_id, moved_to, own_status, untracked_since, due in rows:
-        if moved_to is not None:
-            statuses[action_id] = StatusAt(moved_to, due)
-        elif untracked_since is not None and untracked_since <= end:
-            statuses[action_id] = StatusAt(own_status, due)
-    return statuses
+    existed at the end of `day`."""
+    status, due, move = _status_on(day)
+    rows = read(select(Action.id, status, due).select_from(Action).outerjoin(*move).where(Action.id.in_(actions)))
+    return {action_id: StatusAt(status, due) for action_id, status, due in rows if status is not None}
+
+
+#: Each kind of evidence by its stored value: the report reads the kinds of eighteen thousand files as
+#: text and makes them members here, cheaper than the enum type's processor.
+EVIDENCE_KINDS = {kind.value: kind for kind in EvidenceKind}
+
+
+class ReportedAction(NamedTuple):
+    """An action of a report: the columns the report asked for, and the action as it stood on the
+    as-at day and (if it existed then) at the start of the period: its status, and its due date only
+    if it was working then (all a report asks of it is whether it was overdue or assured)."""
+
+    id: int
+    facts: tuple
+    now: AsAt
+    at_start: StatusAt | None
 
 
 @dataclass
 class ReportHistory:
-    """What a report reads of its actions' history: each action as it stood on the as-at day and at the
-    start of the period, and, by action id in the order made, the due-date moves made by the as-at day
-    and the evidence effective by then (withdrawn later or not at all)."""
+    """What a report reads of its actions' history: each action that existed on the as-at day, in id
+    order; and, by action id in the order made, the due-date moves made by the as-at day and the
+    evidence effective by then (withdrawn later or not at all), by kind. The lists are made for the
+    report's lines, which take them over rather than copy them."""
 
-    now: dict[int, AsAt]
-    at_start: dict[int, StatusAt]
+    actions: list[ReportedAction] = field(default_factory=list)
     due_moves: dict[int, list[DueMove]] = field(default_factory=lambda: defaultdict(list))
-    evidence: dict[int, list[EvidenceRecord]] = field(default_factory=lambda: defaultdict(list))
+    #: By kind, then action id.
+    evidence: dict[str, dict[int, list[EvidenceRecord]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list)))
 
 
-def load_report_history(actions: Select, start: date, as_at: date) -> ReportHistory:
-    """Four queries: the actions' states on the two days, their due-date moves and their evidence."""
-    history = ReportHistory(now=load_states(actions, as_at), at_start=load_statuses(actions, start))
+def load_report_history(selected: InScope, start: date, as_at: date,
+                        facts: Callable[[Select], Select]) -> ReportHistory:
+    """Three queries: the actions on the two days, their due-date moves and their evidence.
+
+    The actions on both days come in one statement, with the columns and joins `facts` adds to it
+    (the report's fixed columns of each action, after the states', in id order): one pass over the
+    actions instead of three, and a third of the rows to read back."""
+    history = ReportHistory()
+    for row in read(facts(_states_on(as_at, since=start)).where(selected.has_action(Action.id)).order_by(Action.id)):
+        now = _as_at(as_at, *row[:STATE_COLUMNS])
+        if now is not None:
+            status, due = row[STATE_COLUMNS], row[STATE_COLUMNS + 1]
+            was = StatusAt(status, due) if status is not None else None
+            history.actions.append(ReportedAction(row[0], row[STATE_COLUMNS + 2:], now, was))
     end = end_of(as_at)
-    for action_id, old, new, reason, at in db.session.execute(
+    for action_id, old, new, reason, at in read(
             select(DueDateChange.action_id, DueDateChange.old_date, DueDateChange.new_date, DueDateChange.reason,
                    DueDateChange.changed_at)
-            .where(DueDateChange.action_id.in_(actions), DueDateChange.changed_at <= end)
+            .where(selected.has_action(DueDateChange.action_id), DueDateChange.changed_at <= end)
             .order_by(DueDateChange.changed_at, DueDateChange.id)):
         history.due_moves[action_id].append(DueMove(action_id, old, new, reason, at))
-    for action_id, kind, title, effective in db.session.execute(
-            select(Evidence.action_id, Evidence.kind, Evidence.title, Evidence.effective_date)
-            .where(Evidence.action_id.in_(actions), Evidence.effective_date <= as_at,
+    for action_id, kind, title, effective in read(
+            select(Evidence.action_id, type_coerce(Evidence.kind, String), Evidence.title, Evidence.effective_date)
+            .where(selected.has_action(Evidence.action_id), Evidence.effective_date <= as_at,
                    or_(Evidence.withdrawn_at.is_(None), Evidence.withdrawn_at > end))
             .order_by(Evidence.effective_date, Evidence.id)):
-        history.evidence[action_id].append(EvidenceRecord(action_id, kind, title, effective))
+        history.evidence[kind][action_id].append(EvidenceRecord(action_id, EVIDENCE_KINDS[kind], title, effective))
     return history

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from itertools import groupby
+from operator import itemgetter
 
 from markupsafe import Markup
 from sqlalchemy import and_, func, or_, select
@@ -15,11 +17,11 @@ from sqlalchemy import and_, func, or_, select
 from tracker.actions.models import Action, ActionStatus, StatusChange
 from tracker.closure.models import ClosureDecision, ClosureKind
 from tracker.core.clock import LONDON
-from tracker.extensions import db
 from tracker.measures.charts import trend_chart
 from tracker.measures.models import Measure, Measurement, MeasureUnit, meets
 from tracker.recommendations.models import Recommendation
 from tracker.reports.data.history import uk_date
+from tracker.reports.data.reading import read
 from tracker.reports.data.scope import InScope
 from tracker.reviews.models import Review
 from tracker.users.models import Agency
@@ -93,6 +95,10 @@ class ImpactSection:
         return dict(grouped)
 
 
+#: A measurement row's measure, and its (date, value) point.
+MEASURE, DAY_AND_VALUE = itemgetter(0), itemgetter(1, 2)
+
+
 def _end_of(day: date) -> datetime:
     return datetime.combine(day, time.max, tzinfo=LONDON)
 
@@ -102,7 +108,7 @@ def load_impact(selected: InScope, start: date, as_at: date) -> ImpactSection:
     measurements dated on or before it, and the reopenings and closures between `start` and `as_at`."""
     rec_of = func.coalesce(Measure.recommendation_id, Action.recommendation_id)
     in_scope = or_(Measure.action_id.in_(selected.actions), Measure.recommendation_id.in_(selected.recommendations))
-    rows = db.session.execute(
+    rows = read(
         select(Measure.id, Measure.description, Measure.unit, Measure.direction, Measure.baseline_value,
                Measure.baseline_date, Measure.target_value, Measure.target_date, Review.reference,
                Recommendation.number, Agency.name.label("owner"))
@@ -112,32 +118,31 @@ def load_impact(selected: InScope, start: date, as_at: date) -> ImpactSection:
         .join(Review, Review.id == Recommendation.review_id)
         .where(in_scope, Measure.baseline_date <= as_at)
         .order_by(Review.reference, Recommendation.sort_key, Measure.id)).all()           # 1
-    points: dict[int, list[tuple[date, float]]] = defaultdict(list)
     # By the measures found (a thousand ids at the ten-year size, not the twelve thousand actions in
     # scope again): SQLite reads them through ix_measurements_measure_date, in about half the time.
-    for measure_id, day, value in db.session.execute(
-            select(Measurement.measure_id, Measurement.measured_date, Measurement.value)
-            .where(Measurement.measure_id.in_([r.id for r in rows]), Measurement.measured_date <= as_at)
-            .order_by(Measurement.measure_id, Measurement.measured_date, Measurement.id)):   # 2
-        points[measure_id].append((day, value))
+    # Grouped by measure as they come, in C (forty thousand points at the ten-year size).
+    points = {measure_id: tuple(map(DAY_AND_VALUE, group)) for measure_id, group in groupby(read(
+        select(Measurement.measure_id, Measurement.measured_date, Measurement.value)
+        .where(Measurement.measure_id.in_([r.id for r in rows]), Measurement.measured_date <= as_at)
+        .order_by(Measurement.measure_id, Measurement.measured_date, Measurement.id)), MEASURE)}  # 2
     measures = [MeasureLine(id=r.id, review_reference=r.reference, recommendation_number=r.number,
                             owner=r.owner or "Shared by the recommendation's actions", description=r.description,
                             unit=r.unit, baseline=(r.baseline_date, r.baseline_value),
-                            target=(r.target_date, r.target_value), points=tuple(points[r.id]), direction=r.direction)
+                            target=(r.target_date, r.target_value), points=points.get(r.id, ()), direction=r.direction)
                 for r in rows]
 
     since, until = _end_of(start), _end_of(as_at)
     reopened = [ReopenedLine(action_id=r.action_id, reference=f"{r.reference} R{r.number} A{r.action_id}",
                              owner=r.owner, description=r.description, reopened_on=uk_date(r.changed_at),
                              reason=r.reason)
-                for r in db.session.execute(
+                for r in read(
                     select(StatusChange.action_id, StatusChange.changed_at, StatusChange.reason, Action.description,
                            Review.reference, Recommendation.number, Agency.name.label("owner"))
                     .join(Action, Action.id == StatusChange.action_id)
                     .join(Recommendation, Recommendation.id == Action.recommendation_id)
                     .join(Review, Review.id == Action.review_id)
                     .join(Agency, Agency.id == Action.owner_agency_id)
-                    .where(StatusChange.action_id.in_(selected.actions),
+                    .where(selected.has_action(StatusChange.action_id),
                            StatusChange.from_status == ActionStatus.ASSURED,
                            StatusChange.to_status == ActionStatus.IN_PROGRESS,
                            StatusChange.changed_at > since, StatusChange.changed_at <= until)
@@ -148,7 +153,7 @@ def load_impact(selected: InScope, start: date, as_at: date) -> ImpactSection:
                                else f"Review {r.reference}: {r.title}"),
                          decision_date=r.decision_date, meeting=r.meeting, minute_reference=r.minute_reference,
                          risk_accepted=r.risk_accepted)
-              for r in db.session.execute(
+              for r in read(
                   select(ClosureDecision.decision_date, ClosureDecision.meeting, ClosureDecision.minute_reference,
                          ClosureDecision.risk_accepted, Recommendation.number, Review.reference, Review.title)
                   .outerjoin(Recommendation, Recommendation.id == ClosureDecision.recommendation_id)

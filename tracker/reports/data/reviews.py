@@ -11,7 +11,6 @@ from types import SimpleNamespace
 from sqlalchemy import and_, select
 
 from tracker.actions.ratings import format_date
-from tracker.extensions import db
 from tracker.recommendations.models import (
     FormalResponse,
     Recommendation,
@@ -20,6 +19,7 @@ from tracker.recommendations.models import (
 )
 from tracker.reports.data.actions import ActionLine, Placement, count_ratings
 from tracker.reports.data.archive import ReportPeriod
+from tracker.reports.data.reading import read
 from tracker.reports.data.scope import InScope
 from tracker.reviews.clocks import clocks_from_settings
 from tracker.reviews.milestones import milestones
@@ -99,19 +99,19 @@ class ReviewRecords:
 
 def load_reviews(selected: InScope, as_at: date) -> ReviewRecords:
     """Three queries: the reviews, the recommendations and their addressees with their responses."""
-    review_rows = db.session.execute(
+    review_rows = read(
         select(Review.id, Review.reference, Review.title, Review.review_type, Review.status,
                Review.response_deadline, *(getattr(Review, name) for name, _ in KEY_DATES))
         .where(Review.id.in_(selected.reviews))
         .order_by(Review.reference)).all()
-    recs = db.session.execute(
+    recs = read(
         select(Recommendation.id, Recommendation.review_id, Recommendation.number, Recommendation.sort_key,
                Recommendation.text, Recommendation.kind)
-        .where(Recommendation.id.in_(selected.recommendations))
+        .where(selected.has_recommendation(Recommendation.id))
         .order_by(Recommendation.review_id, Recommendation.sort_key, Recommendation.id)).all()
     addressees: dict[int, list[str]] = defaultdict(list)
     responses: dict[int, dict[str, tuple[str, date]]] = defaultdict(dict)
-    for rec_id, name, response, response_date in db.session.execute(
+    for rec_id, name, response, response_date in read(
             select(recommendation_addressees.c.recommendation_id, Agency.name, RecommendationResponse.response,
                    RecommendationResponse.response_date)
             .join(Agency, Agency.id == recommendation_addressees.c.agency_id)
@@ -119,13 +119,17 @@ def load_reviews(selected: InScope, as_at: date) -> ReviewRecords:
                 RecommendationResponse.recommendation_id == recommendation_addressees.c.recommendation_id,
                 RecommendationResponse.agency_id == recommendation_addressees.c.agency_id,
                 RecommendationResponse.response_date <= as_at))
-            .where(recommendation_addressees.c.recommendation_id.in_(selected.recommendations))
+            .where(selected.has_recommendation(recommendation_addressees.c.recommendation_id))
             .order_by(Agency.name)):
         addressees[rec_id].append(name)
         if response is not None:
             responses[rec_id][name] = (response, response_date)
     return ReviewRecords(reviews={r.id: r for r in review_rows}, recommendations={r.id: r for r in recs},
                          addressees=addressees, responses=responses)
+
+
+#: How a formal response reads in a sentence, by its value (worked out once, not per response).
+RESPONSE_WORDS = {response.value: response.label.lower() for response in FormalResponse}
 
 
 @dataclass
@@ -141,21 +145,22 @@ def recommendation_sections(records: ReviewRecords, actions: dict[int, list[Acti
     """`actions`: each recommendation's action lines."""
     unanswered = []
     sections: dict[int, list[RecommendationSection]] = defaultdict(list)
-    for rec in records.recommendations.values():
-        review = records.reviews[rec.review_id]
-        answers = records.responses[rec.id]
-        addressed_to = records.addressees[rec.id]
+    # the rows unpacked (in load_reviews' order), not read by name: four thousand, a dozen reads each
+    for rec_id, review_id, number, _, text, kind in records.recommendations.values():
+        answers = records.responses[rec_id]
+        addressed_to = records.addressees[rec_id]
         missing = [name for name in addressed_to if name not in answers]
         if missing or not addressed_to:
+            review = records.reviews[review_id]
             deadline = review.response_deadline
             unanswered.append(UnansweredRecommendation(
-                review.reference, rec.number, rec.text, addressed_to, missing, deadline,
+                review.reference, number, text, addressed_to, missing, deadline,
                 overdue=deadline is not None and as_at > deadline))
-        sections[rec.review_id].append(RecommendationSection(
-            number=rec.number, text=rec.text, kind=rec.kind, addressed_to=addressed_to,
-            responses=[f"{name}: {FormalResponse(r).label.lower()} on {format_date(on)}"
+        sections[review_id].append(RecommendationSection(
+            number=number, text=text, kind=kind, addressed_to=addressed_to,
+            responses=[f"{name}: {RESPONSE_WORDS[r]} on {format_date(on)}"
                        for name, (r, on) in sorted(answers.items())],
-            missing_responses=missing, actions=actions[rec.id]))
+            missing_responses=missing, actions=actions[rec_id]))
     return RecommendationSections(by_review=sections, unanswered=unanswered)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true
 
 from tracker.actions.models import Action
 from tracker.core.errors import DomainError
@@ -75,6 +75,18 @@ class InScope:
 
     recommendations: Select
     actions: Select
+    #: No filter: every recommendation and action is in scope (the whole partnership's report).
+    everything: bool = False
+
+    def has_action(self, action_id: ColumnElement[int]) -> ColumnElement[bool]:
+        """`action_id` (a column never null, with its foreign key) is an action in scope: no condition
+        at all when everything is. SQLite reads `IN (every action's id)` by building the list of
+        twelve thousand ids first, 28 ms of the ten-year report's statements."""
+        return true() if self.everything else action_id.in_(self.actions)
+
+    def has_recommendation(self, recommendation_id: ColumnElement[int]) -> ColumnElement[bool]:
+        """`recommendation_id` (never null, with its foreign key) is a recommendation in scope."""
+        return true() if self.everything else recommendation_id.in_(self.recommendations)
 
     @property
     def reviews(self) -> Select:
@@ -102,7 +114,7 @@ def in_scope(scope: ReportScope) -> InScope:
     if not (scope.review_id or scope.agency_id or scope.theme_id):
         # every action has a recommendation: the whole partnership's report reads every action, and
         # SQLite reads the plain list a few milliseconds faster than the nested one in each query
-        return InScope(recommendations=recommendations, actions=select(Action.id))
+        return InScope(recommendations=recommendations, actions=select(Action.id), everything=True)
     actions = select(Action.id).where(Action.recommendation_id.in_(recommendations))
     if scope.agency_id:
         actions = actions.where(Action.owner_agency_id == scope.agency_id)

@@ -10,9 +10,9 @@ from sqlalchemy import func, or_, select
 from tracker.actions.models import Action, ProgressUpdate
 from tracker.challenges.models import Challenge, ChallengeMessage
 from tracker.core.clock import LONDON
-from tracker.extensions import db
 from tracker.recommendations.models import Recommendation
 from tracker.reports.data.history import uk_date
+from tracker.reports.data.reading import read
 from tracker.reports.data.scope import InScope, ReportScope
 from tracker.reviews.models import Review
 from tracker.rounds.models import UpdateRequest, UpdateRound
@@ -63,7 +63,7 @@ def open_challenges(scope: ReportScope, selected: InScope) -> list[ChallengeLine
     review_of_subject = func.coalesce(Challenge.review_id, challenge_rec.c.review_id, challenge_action.c.review_id)
     on_subject_in_scope = or_(Challenge.recommendation_id.in_(selected.recommendations),
                               Challenge.action_id.in_(selected.actions), Challenge.review_id.in_(selected.reviews))
-    rows = db.session.execute(
+    rows = read(
         select(Challenge.id, Challenge.created_at, Challenge.recommendation_id, Challenge.action_id,
                challenge_rec.c.number.label("rec_number"), challenge_review.c.reference, Agency.name.label("agency"),
                first_message.label("text"))
@@ -85,8 +85,8 @@ def open_challenges(scope: ReportScope, selected: InScope) -> list[ChallengeLine
 def latest_round(selected: InScope, as_at: date) -> RoundSummary | None:
     """One query: the latest update round opened by the day, with its requests and responses for
     actions in scope."""
-    asked = [UpdateRequest.round_id == UpdateRound.id, UpdateRequest.action_id.in_(selected.actions)]
-    row = db.session.execute(
+    asked = [UpdateRequest.round_id == UpdateRound.id, selected.has_action(UpdateRequest.action_id)]
+    row = read(
         select(UpdateRound.id, UpdateRound.name, UpdateRound.deadline_date, UpdateRound.opened_date,
                UpdateRound.closed_date,
                select(func.count()).select_from(UpdateRequest).where(*asked).scalar_subquery().label("requested"),

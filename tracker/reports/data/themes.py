@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from tracker.extensions import db
 from tracker.reports.data.actions import ActionLine
-from tracker.reports.data.reviews import RecommendationSections, ReviewRecords
+from tracker.reports.data.reading import read
+from tracker.reports.data.reviews import ReviewRecords
 from tracker.reports.data.scope import InScope
 from tracker.themes.models import Theme, recommendation_themes, review_themes
 
@@ -30,38 +30,44 @@ class ThemeLine:
 def load_theme_links(selected: InScope) -> list:
     """One query: (theme name, recommendation id, None) and (theme name, None, review id) for the
     recommendations and reviews in scope."""
-    return db.session.execute(
+    return read(
         select(Theme.name, recommendation_themes.c.recommendation_id, None)
         .join(recommendation_themes, recommendation_themes.c.theme_id == Theme.id)
-        .where(recommendation_themes.c.recommendation_id.in_(selected.recommendations))
+        .where(selected.has_recommendation(recommendation_themes.c.recommendation_id))
         .union_all(
             select(Theme.name, None, review_themes.c.review_id)
             .join(review_themes, review_themes.c.theme_id == Theme.id)
             .where(review_themes.c.review_id.in_(selected.reviews)))).all()
 
 
-def theme_lines(links: list, records: ReviewRecords, actions: dict[int, list[ActionLine]],
-                sections: RecommendationSections) -> list[ThemeLine]:
+def theme_lines(links: list, records: ReviewRecords, actions: dict[int, list[ActionLine]]) -> list[ThemeLine]:
     """Themes by the number of reviews, then open actions, then name. `actions`: each recommendation's
     action lines."""
     theme_reviews: dict[str, set[str]] = defaultdict(set)
     theme_recs: dict[str, set[int]] = defaultdict(set)
     theme_actions: dict[str, set[int]] = defaultdict(set)
-    # each recommendation's and each review's open actions, worked out once rather than once per theme
+    # each recommendation's and each review's open actions and reference, worked out once rather than
+    # once per theme (a review's open actions from its recommendations')
     open_by_rec = {rec_id: [line.id for line in lines if line.is_open] for rec_id, lines in actions.items()}
-    open_by_review = {review_id: [line.id for rec in recs for line in rec.actions if line.is_open]
-                      for review_id, recs in sections.by_review.items()}
+    open_by_review: dict[int, list[int]] = defaultdict(list)
+    review_reference = {review_id: review.reference for review_id, review in records.reviews.items()}
+    rec_review: dict[int, str] = {}
+    for rec_id, rec in records.recommendations.items():
+        open_by_review[rec.review_id].extend(open_by_rec.get(rec_id, ()))
+        rec_review[rec_id] = review_reference[rec.review_id]
     for name, rec_id, review_id in links:
         if rec_id is not None:
-            rec = records.recommendations.get(rec_id)
-            if rec is None:
+            reference = rec_review.get(rec_id)
+            if reference is None:
                 continue
-            theme_reviews[name].add(records.reviews[rec.review_id].reference)
             theme_recs[name].add(rec_id)
-            theme_actions[name].update(open_by_rec.get(rec_id, ()))
-        elif review_id in records.reviews:
-            theme_reviews[name].add(records.reviews[review_id].reference)
-            theme_actions[name].update(open_by_review.get(review_id, ()))
+            opened = open_by_rec.get(rec_id, ())
+        elif review_id in review_reference:
+            reference, opened = review_reference[review_id], open_by_review.get(review_id, ())
+        else:
+            continue
+        theme_reviews[name].add(reference)
+        theme_actions[name].update(opened)
     themes = [ThemeLine(name, sorted(theme_reviews[name]), len(theme_recs[name]), len(theme_actions[name]))
               for name in theme_reviews]
     themes.sort(key=lambda t: (-len(t.reviews), -t.open_actions, t.name))
