@@ -91,8 +91,11 @@ class Action(db.Model):
         CheckConstraint("status != 'submitted' OR submitted_at IS NOT NULL", name="submitted_has_time"),
         CheckConstraint("status != 'assured' OR assured_at IS NOT NULL", name="assured_has_time"),
         # The rating rule's columns after status: rating filters, counts and sorts read the index alone.
-        Index("ix_actions_owner_status_rating", "owner_agency_id", "status", *RATING_COLUMNS),
-        Index("ix_actions_status_rating", "status", *RATING_COLUMNS),
+        # The id too on PostgreSQL, where a list's sorted ids come from the index without reading the
+        # rows (SQLite's indexes hold the id, its rowid, already).
+        Index("ix_actions_owner_status_rating", "owner_agency_id", "status", *RATING_COLUMNS,
+              postgresql_include=["id"]),
+        Index("ix_actions_status_rating", "status", *RATING_COLUMNS, postgresql_include=["id"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
