@@ -114,9 +114,9 @@ def paginate_counted(stmt: Select, params: dict[str, Any] | None = None, *, page
                      count: Select) -> Page:
     """As `paginate`, for a statement made by `with_total`: the page's rows and the total in one
     statement, so the database filters the list once, not once for the rows and again for the count
-    (a text filter on the reviews lowers every reference and title each time). The items are the
-    rows without the total (tuples). `count` runs only for a page past the end, which has no row to
-    read the total from."""
+    (a text filter on the reviews lowers every reference and title each time; a library search
+    matches every entry's text). The items are the rows, the total still last (`total`). `count`
+    runs only for a page past the end, which has no row to read the total from."""
     page, per_page = _bounds(page, per_page)
     params = params or {}
     rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page), params).all()
@@ -124,7 +124,7 @@ def paginate_counted(stmt: Select, params: dict[str, Any] | None = None, *, page
         total = rows[0][-1]
     else:
         total = db.session.execute(count, params).scalar_one() if page > 1 else 0
-    return Page(page=page, per_page=per_page, total=total, items=[row[:-1] for row in rows])
+    return Page(page=page, per_page=per_page, total=total, items=rows)
 
 
 def _bounds(page: int, per_page: int) -> tuple[int, int]:

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import ColumnElement, String, bindparam, false, func, literal_column, select, text
 from sqlalchemy.sql import Select
 
-from tracker.core.pagination import Page, paginate
+from tracker.core.pagination import Page, paginate, paginate_counted, with_total
 from tracker.extensions import db
 from tracker.library.models import LibraryReview, library_review_themes
 from tracker.themes.models import Theme
@@ -91,12 +91,20 @@ def search_statements(filters: LibraryFilters) -> tuple[Select, Select, dict] | 
 
 
 def search_page(filters: LibraryFilters, *, page: int, per_page: int) -> Page:
-    """One page of `search_statements`: rows with the id, year, area, title and summary shown."""
+    """One page of `search_statements`: rows with the id, year, area, title and summary shown (and
+    the total last)."""
     found = search_statements(filters)
     if found is None:
         return paginate(_NOTHING, page=page, per_page=per_page, total=0)
     stmt, count, params = found
-    return paginate(stmt, params, page=page, per_page=per_page, count=count)
+    return paginate_counted(_counted(stmt), params, page=page, per_page=per_page, count=count)
+
+
+@cache
+def _counted(stmt: Select) -> Select:
+    """`stmt` (one of `_statements`, built once) with its total on each row, built once too: the
+    entries are matched once for the page and its count."""
+    return with_total(stmt)
 
 
 def all_entries(filters: LibraryFilters) -> Iterator[tuple]:

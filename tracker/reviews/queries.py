@@ -100,7 +100,7 @@ def reviews_page(filters: ReviewFilters, *, page: int, per_page: int) -> Page:
     _, counted, count = _list_statements(bool(filters.review_type), bool(filters.status), bool(filters.theme_id),
                                          bool(filters.text), filters.sort, filters.direction, filters.closure)
     pagination = paginate_counted(counted, _params(filters), page=page, per_page=per_page, count=count)
-    pagination.items = [ReviewLine(*row) for row in pagination.items]
+    pagination.items = [ReviewLine(*row[:-1]) for row in pagination.items]  # the total aside
     return pagination
 
 
