@@ -338,6 +338,33 @@ def test_agency_lead_hears_only_of_their_own_agencys_actions(client, login_as, l
     assert "also made in" not in text_of(client.get(f"/reviews/{new.id}"))
 
 
+def test_snippets_are_kept_until_the_entry_changes(app, library):
+    """A snippet is worked out once for an entry and the words, then shown again without asking the
+    database; an entry that changes gets its new text's snippet."""
+    from sqlalchemy import event
+
+    from tracker.library.search import LibraryFilters, search_page, snippets
+
+    words = LibraryFilters(q="neglect")
+    statements: list[str] = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        rows = search_page(words, page=1, per_page=25).items
+        first = snippets(rows, words)
+        assert statements and "<mark>" in "".join(first.values())
+        statements.clear()
+        assert snippets(search_page(words, page=1, per_page=25).items, words) == first
+        assert not [s for s in statements if "snippet" in s]
+        entry = db.session.get(LibraryReview, rows[0].id)
+        entry.summary, entry.learning, entry.recommendations = "Zyxwvut neglect, written again.", "", ""
+        db.session.commit()
+        row = next(r for r in search_page(words, page=1, per_page=100).items if r.id == entry.id)
+        assert "Zyxwvut" in snippets([row], words)[entry.id]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+
+
 def test_postgresql_search_uses_the_gin_index_of_the_stored_document(app, library):
     """The query matches and ranks on the stored tsvector column (migration f21a3b4c5d07), through its GIN
     index: not an expression worked out per entry on every search, nor a read of the whole table."""

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import bindparam, func, literal, select
 
 from tests import factories
-from tracker.core.pagination import Page, paginate
+from tracker.core.pagination import Page, paginate, paginate_counted, with_total
 from tracker.extensions import db
 from tracker.reviews.models import Review
 
@@ -62,3 +62,14 @@ def test_the_pager_shows_gaps_around_the_current_page():
     assert list(page.iter_pages(left_edge=1, left_current=1, right_current=2, right_edge=1)) == [
         1, None, 9, 10, 11, 12, None, 40]
     assert (page.first, page.last, page.prev_num, page.next_num) == (226, 250, 9, 11)
+
+
+def test_a_counted_page_reads_its_total_from_its_rows(reviews):
+    """One statement for the rows and the total; the count only past the end, where no row holds it."""
+    counted = with_total(STMT)
+    page = paginate_counted(counted, {"title": "Child A"}, page=2, per_page=2, count=COUNT)
+    assert [tuple(row) for row in page.items] == [("R-2", 5), ("R-3", 5)] and (page.total, page.pages) == (5, 3)
+    past = paginate_counted(counted, {"title": "Child A"}, page=9, per_page=2, count=COUNT)
+    assert past.items == [] and past.total == 5
+    none = paginate_counted(counted, {"title": "Nobody"}, page=1, per_page=2, count=COUNT)
+    assert none.items == [] and none.total == 0

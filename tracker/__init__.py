@@ -56,6 +56,7 @@ def register_extensions(app: Flask) -> None:
         storage,
     )
     from tracker.audit import services as audit
+    from tracker.core.postgres import keep_prepared_statements
     from tracker.extensions import csrf, db, limiter, login_manager, migrate
     from tracker.search import index as search_index
     from tracker.users.models import SIGNED_IN_USER
@@ -81,6 +82,8 @@ def register_extensions(app: Flask) -> None:
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
                 _tune_sqlite(engine, busy_timeout_ms=int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", 30000)))
+            elif engine.dialect.name == "postgresql":
+                keep_prepared_statements(engine)
 
     @login_manager.user_loader
     def load_user(user_id: str):

@@ -91,15 +91,22 @@ class Action(db.Model):
         CheckConstraint("status != 'submitted' OR submitted_at IS NOT NULL", name="submitted_has_time"),
         CheckConstraint("status != 'assured' OR assured_at IS NOT NULL", name="assured_has_time"),
         # The rating rule's columns after status: rating filters, counts and sorts read the index alone.
-        Index("ix_actions_owner_status_rating", "owner_agency_id", "status", *RATING_COLUMNS),
-        Index("ix_actions_status_rating", "status", *RATING_COLUMNS),
+        # The id too on PostgreSQL, where a list's sorted ids come from the index without reading the
+        # rows (SQLite's indexes hold the id, its rowid, already).
+        Index("ix_actions_owner_status_rating", "owner_agency_id", "status", *RATING_COLUMNS,
+              postgresql_include=["id"]),
+        Index("ix_actions_status_rating", "status", *RATING_COLUMNS, postgresql_include=["id"]),
+        # The reviews list counts each review's actions by rating: from the index alone on PostgreSQL,
+        # the visibility rule's columns included.
+        Index("ix_actions_review_id", "review_id",
+              postgresql_include=["status", *RATING_COLUMNS, "owner_agency_id", "lead_id"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id", ondelete="CASCADE"),
                                                    index=True)
     # Copied from the recommendation so lists filter by review without a join.
-    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
     description: Mapped[str] = mapped_column(String(lengths.DESCRIPTION))
     owner_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

@@ -109,8 +109,11 @@ STATUSES = frozenset(s.value for s in ActionStatus)
 
 def count_actions(stmt: Select, days: dict[str, date]) -> int:
     """How many actions a list from `actions_query` holds: a narrow count of its conditions alone
-    (they are all on the actions table), without its joins and sort. `days`: `rating_days(...)`."""
-    return db.session.execute(select(func.count(Action.id)).where(stmt.whereclause), days).scalar_one()
+    (they are all on the actions table), without its joins and sort. `days`: `rating_days(...)`.
+    count(*), not count(id): PostgreSQL then answers from the owner or status index alone, without
+    reading each action's row for its id (an agency's 1,400 actions: 0.77 to 0.15 ms)."""
+    return db.session.execute(select(func.count()).select_from(Action).where(stmt.whereclause),
+                              days).scalar_one()
 
 
 def actions_query(user: User, filters: ActionFilters) -> Select:
@@ -220,20 +223,26 @@ class ActionLine(NamedTuple):
 
 
 def _lines_statement() -> Select:
-    """On the tables, not the mapped classes: a plain Core statement skips the ORM's per-query work."""
-    a, review, rec, agency = Action.__table__.c, Review.__table__, Recommendation.__table__, Agency.__table__
-    lead = User.__table__.alias("lead")
+    """On the tables, not the mapped classes: a plain Core statement skips the ORM's per-query work.
+    The related names are looked up by id for each of the page's actions (each is a foreign key, so
+    there is always one, the lead's aside): joined, PostgreSQL hashed the whole reviews and users
+    tables for 25 rows (0.33 ms against 0.17, and 0.4 ms more to plan the five-table join)."""
+    a, review, rec, agency = Action.__table__.c, Review.__table__.c, Recommendation.__table__.c, Agency.__table__.c
+    lead = User.__table__.c
+
+    def related(column, key, value, label: str):
+        return select(column).where(key == value).scalar_subquery().label(label)
+
     return (select(a.id, a.description, a.status, a.due_date, a.opened_date, a.last_update_date,
                    a.last_proposed_rating, a.submitted_at, a.assured_date, a.completed_late, a.reopened_date,
-                   review.c.id.label("review_id"), review.c.reference.label("review_reference"),
-                   review.c.title.label("review_title"), rec.c.id.label("recommendation_id"),
-                   rec.c.number.label("recommendation_number"), agency.c.id.label("agency_id"),
-                   agency.c.name.label("agency_name"), agency.c.short_name.label("agency_short_name"),
-                   lead.c.id.label("lead_id"), lead.c.name.label("lead_name"))
-            .join_from(Action.__table__, review, review.c.id == a.review_id)
-            .join(rec, rec.c.id == a.recommendation_id)
-            .join(agency, agency.c.id == a.owner_agency_id)
-            .outerjoin(lead, lead.c.id == a.lead_id)
+                   a.review_id, related(review.reference, review.id, a.review_id, "review_reference"),
+                   related(review.title, review.id, a.review_id, "review_title"),
+                   a.recommendation_id,
+                   related(rec.number, rec.id, a.recommendation_id, "recommendation_number"),
+                   a.owner_agency_id.label("agency_id"),
+                   related(agency.name, agency.id, a.owner_agency_id, "agency_name"),
+                   related(agency.short_name, agency.id, a.owner_agency_id, "agency_short_name"),
+                   a.lead_id, related(lead.name, lead.id, a.lead_id, "lead_name"))
             .where(a.id.in_(bindparam("ids", expanding=True))))
 
 

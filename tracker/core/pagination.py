@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from math import ceil
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, func
 
 from tracker.extensions import db
 
@@ -97,9 +97,35 @@ def paginate(stmt: Select, params: dict[str, Any] | None = None, *, page: int, p
     parameters) or `total` when the caller has it already."""
     if count is None and total is None:
         raise ValueError("paginate needs a count statement or the total")
-    page, per_page = max(page, 1), min(max(per_page, 1), MAX_PER_PAGE)
+    page, per_page = _bounds(page, per_page)
     params = params or {}
     rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page), params).all()
     if total is None:
         total = db.session.execute(count, params).scalar_one()
     return Page(page=page, per_page=per_page, total=total, items=rows)
+
+
+def with_total(stmt: Select) -> Select:
+    """`stmt` with the number of rows it gives in all as a last column, for `paginate_counted`."""
+    return stmt.add_columns(func.count().over().label("total"))
+
+
+def paginate_counted(stmt: Select, params: dict[str, Any] | None = None, *, page: int, per_page: int,
+                     count: Select) -> Page:
+    """As `paginate`, for a statement made by `with_total`: the page's rows and the total in one
+    statement, so the database filters the list once, not once for the rows and again for the count
+    (a text filter on the reviews lowers every reference and title each time; a library search
+    matches every entry's text). The items are the rows, the total still last (`total`). `count`
+    runs only for a page past the end, which has no row to read the total from."""
+    page, per_page = _bounds(page, per_page)
+    params = params or {}
+    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page), params).all()
+    if rows:
+        total = rows[0][-1]
+    else:
+        total = db.session.execute(count, params).scalar_one() if page > 1 else 0
+    return Page(page=page, per_page=per_page, total=total, items=rows)
+
+
+def _bounds(page: int, per_page: int) -> tuple[int, int]:
+    return max(page, 1), min(max(per_page, 1), MAX_PER_PAGE)

@@ -37,7 +37,7 @@ def index():
     ids = [e.id for e in page.items]
     return render_template("library/index.html", page=page, filters=filters, years=years, areas=areas,
                            themes=themes, entry_themes=search.entry_themes(ids),
-                           snippets=search.snippets(ids, filters))
+                           snippets=search.snippets(page.items, filters))
 
 
 COLUMNS: list[Column] = [

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.core import lengths
@@ -73,6 +73,9 @@ KEY_DATES = (
 
 class Review(db.Model):
     __tablename__ = "reviews"
+    #: The lists' choice of review (id, reference, title by reference) read from the index in its order,
+    #: not the table sorted on every request.
+    __table_args__ = (Index("ix_reviews_reference_title", "reference", "title", postgresql_include=["id"]),)
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(200), index=True)
