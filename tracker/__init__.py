@@ -21,6 +21,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_relative_config=True,
         template_folder="../templates",
     )
+    from tracker.web.templating import Environment
+
+    app.jinja_environment = Environment  # set before anything reads app.jinja_env (see its module)
     configure(app, test_config)
     register_extensions(app)
     register_request_ids(app)
