@@ -101,11 +101,14 @@ class S3Server:
         log.close()
         wait_for(self.endpoint, self.process)
 
-    def stop(self) -> None:
+    def stop(self, grace: float = 5) -> None:
+        """Stop the server: SIGTERM, then SIGKILL after `grace` seconds (at once with 0, for a server
+        whose data is thrown away: SeaweedFS takes the whole five seconds to stop on SIGTERM, which
+        was five seconds at the end of every test session and of every xdist worker)."""
         if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            os.killpg(self.process.pid, signal.SIGTERM if grace else signal.SIGKILL)
             try:
-                self.process.wait(5)
+                self.process.wait(grace or 5)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(5)
@@ -168,6 +171,6 @@ def throwaway_s3():
                 server.endpoint, server.command = _command(root)
         yield server
     finally:
-        server.stop()
+        server.stop(grace=0)  # its folder is removed next: nothing to shut down cleanly for
         if os.environ.get("TRACKER_KEEP_S3_LOG") is None:
             shutil.rmtree(root, ignore_errors=True)
