@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Result, Select
+from datetime import date
+
+from sqlalchemy import ColumnElement, Result, Select, TypeDecorator, type_coerce
+from sqlalchemy.types import NullType
 
 from tracker.extensions import db
 
@@ -16,3 +19,31 @@ def read(query: Select) -> Result:
     if session.autoflush:
         session.flush()
     return session.connection().execute(query)
+
+
+class _Stored(TypeDecorator):
+    """No result processing: a column read as the driver gives it."""
+
+    impl = NullType
+    cache_ok = True
+
+    def result_processor(self, dialect, coltype):
+        return None
+
+
+def as_stored(column: ColumnElement) -> ColumnElement:
+    """`column` read as the database driver gives it, for a column most of whose rows are null or
+    whose values the caller converts itself: a type's processor is a Python call for every row, null
+    or not. What comes back differs by database: SQLite gives dates and timestamps as text,
+    PostgreSQL as dates and aware datetimes."""
+    return type_coerce(column, _Stored)
+
+
+class StoredDays(dict):
+    """Days as the database driver gives them (SQLite's "YYYY-MM-DD" text, PostgreSQL's dates; None),
+    each made a date once: `days[stored]` is a lookup in C, cheaper than the date type's processor
+    per row, and a report's twelve thousand actions share a few thousand dates. One per gathering."""
+
+    def __missing__(self, stored):
+        day = self[stored] = date.fromisoformat(stored) if isinstance(stored, str) else stored
+        return day
