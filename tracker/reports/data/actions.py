@@ -127,8 +127,8 @@ def count_ratings(lines: Sequence[ActionLine]) -> dict[str, int]:
 
 def action_facts(query: Select) -> Select:
     """The columns of the actions that do not change with time, added to `query` (for
-    `load_report_history`, which gives the rest as at the day): each one's recommendation, description,
-    success measure, original due date, owner and lead."""
+    `load_report_history`, which gives the rest as at the day, and the rows as the driver gives them):
+    each one's recommendation, description, success measure, original due date, owner and lead."""
     lead = User.__table__.alias("lead")
     return (query.add_columns(Action.recommendation_id, Action.description, Action.success_measure,
                               Action.original_due_date, Agency.name, Agency.short_name, lead.c.name)
@@ -171,8 +171,10 @@ def rate_actions(history: ReportHistory, placement: Callable[[int], Placement], 
     at_start: dict[int, StatusAt] = {}
     by_recommendation: dict[int, list[ActionLine]] = defaultdict(list)
     places: dict[int, Placement] = {}
+    days = history.days  # the facts' dates come as stored
     for action_id, facts, now, then in history.actions:
         rec_id, description, success_measure, original_due_date, owner, owner_short, lead = facts
+        original_due_date = days[original_due_date]
         state = now.state
         result = rate(state, as_at, settings)
         rating = RATING_VALUES[result.rating]

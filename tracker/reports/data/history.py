@@ -27,7 +27,6 @@ from typing import NamedTuple
 from sqlalchemy import (
     ScalarSelect,
     Select,
-    String,
     and_,
     case,
     exists,
@@ -35,7 +34,6 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    type_coerce,
 )
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import AliasedClass
@@ -51,7 +49,7 @@ from tracker.actions.models import (
 )
 from tracker.core.clock import LONDON
 from tracker.evidence.models import Evidence, EvidenceKind
-from tracker.reports.data.reading import StoredDays, as_stored, read
+from tracker.reports.data.reading import StoredDays, driver_rows, read
 from tracker.reports.data.scope import InScope
 from tracker.users.models import User
 
@@ -335,7 +333,8 @@ def _states_on(day: date, since: date | None = None) -> Select:
     Each part of the state is the latest (or first) record made by the day, read by a correlated
     subquery through the history tables' (action, time) indexes. The last status change gives the
     status and, for a submitted or assured action, when; an action with no recorded status change
-    trusts its own row from the day it was created."""
+    trusts its own row from the day it was created. The rows are read as the driver gives them
+    (`driver_rows`) and made the state by `_as_at`."""
     end = end_of(day)
     last = aliased(StatusChange, name="last_move")
     # in order, not min(): SQLite stops at the first, instead of reading every change made by the day
@@ -356,17 +355,14 @@ def _states_on(day: date, since: date | None = None) -> Select:
                            ProgressUpdate.update_date.desc(), ProgressUpdate.id.desc())
     query = (
         select(Action.id, last.to_status,
-               # the timestamps as stored, turned into moments and days by `_as_at` only where they are set
-               # (a type's processor is called for every row, set or not: forty-nine thousand calls)
-               as_stored(case((last.to_status == ActionStatus.SUBMITTED, last.changed_at))).label("submitted_at"),
-               as_stored(case((last.to_status == ActionStatus.ASSURED, last.changed_at))).label("assured_on"),
-               # as text, made a member only where it is used (the enum type's processor, per row, was not free)
-               type_coerce(Action.status, String).label("own_status"), as_stored(Action.opened_date),
-               _untracked_by(last, end).label("untracked"), as_stored(_due_date(end)).label("due_date"),
-               as_stored(first_opened).label("opened_on"),
+               case((last.to_status == ActionStatus.SUBMITTED, last.changed_at)).label("submitted_at"),
+               case((last.to_status == ActionStatus.ASSURED, last.changed_at)).label("assured_on"),
+               Action.status.label("own_status"), Action.opened_date,
+               _untracked_by(last, end).label("untracked"), _due_date(end).label("due_date"),
+               first_opened.label("opened_on"),
                # asked only where it can be set: a closing change ends any reopening
-               as_stored(case((last.to_status.not_in(CLOSED_STATUSES), reopened_at))).label("reopened_on"),
-               ProgressUpdate.id.label("update_id"), as_stored(ProgressUpdate.update_date),
+               case((last.to_status.not_in(CLOSED_STATUSES), reopened_at)).label("reopened_on"),
+               ProgressUpdate.id.label("update_id"), ProgressUpdate.update_date,
                ProgressUpdate.proposed_rating, ProgressUpdate.narrative, User.name.label("author"),
                ProgressUpdate.round_id)
         .select_from(Action)
@@ -377,18 +373,18 @@ def _states_on(day: date, since: date | None = None) -> Select:
         return query
     status, due, move = _status_on(since, later=last)
     # the due date then is asked only to know whether the action was overdue then: only where it was working
-    return query.add_columns(status, as_stored(case((status.in_(WORKING_STATUSES), due)))).outerjoin(*move)
+    return query.add_columns(status, case((status.in_(WORKING_STATUSES), due))).outerjoin(*move)
 
 
 #: How many columns `_states_on` gives: a query built on it adds its own after them.
 STATE_COLUMNS = 16
 
 
-def _as_at(day: date, row, days: StoredDays) -> AsAt | None:
-    """The action on `day` from a row of `_states_on(day)`; None if it did not exist yet. The moments
-    of the last status change come only where the state keeps them (submitted: when; assured: the
-    day), and the days as UK days, worked out here from the stored timestamps where they are set; the
-    dates are made dates by `days`."""
+def _as_at(day: date, row: tuple, days: StoredDays) -> AsAt | None:
+    """The action on `day` from a row of `_states_on(day)` as the driver gives it; None if it did not
+    exist yet. The moments of the last status change come only where the state keeps them (submitted:
+    when; assured: the day), made moments and UK days here, only where they are set; the dates are
+    made dates by `days`."""
     (action_id, moved_to, submitted_at, assured_on, own_status, own_opened_date, untracked, due, opened_on,
      reopened_on, update_id, update_date, proposed_rating, narrative, author, round_id) = row[:STATE_COLUMNS]
     due, update_date = days[due], days[update_date]
@@ -414,7 +410,7 @@ def load_states(actions: Select, day: date) -> dict[int, AsAt]:
     """One query: `action_state_at` in SQL, for each of these actions that existed at the end of `day`."""
     states: dict[int, AsAt] = {}
     days = StoredDays()
-    for row in read(_states_on(day).where(Action.id.in_(actions))):
+    for row in driver_rows(_states_on(day).where(Action.id.in_(actions))):
         state = _as_at(day, row, days)
         if state is not None:
             states[row[0]] = state
@@ -446,7 +442,7 @@ def load_statuses(actions: Select, day: date) -> dict[int, StatusAt]:
 
 
 #: Each kind of evidence by its stored value: the report reads the kinds of eighteen thousand files as
-#: text and makes them members here, cheaper than the enum type's processor.
+#: the driver gives them and makes them members here.
 EVIDENCE_KINDS = {kind.value: kind for kind in EvidenceKind}
 
 
@@ -473,6 +469,9 @@ class ReportHistory:
     #: By kind, then action id.
     evidence: dict[str, dict[int, list[EvidenceRecord]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    #: The dates of the actions' rows, as the driver gave them, made dates: `facts` columns come as
+    #: stored, and `days[stored]` makes one a date.
+    days: StoredDays = field(default_factory=StoredDays)
 
 
 def load_report_history(selected: InScope, start: date, as_at: date,
@@ -480,28 +479,32 @@ def load_report_history(selected: InScope, start: date, as_at: date,
     """Three queries: the actions on the two days, their due-date moves and their evidence.
 
     The actions on both days come in one statement, with the columns and joins `facts` adds to it
-    (the report's fixed columns of each action, after the states', in id order): one pass over the
-    actions instead of three, and a third of the rows to read back."""
+    (the report's fixed columns of each action, after the states', in id order, as the driver gives
+    them: dates are made dates by `history.days`): one pass over the actions instead of three, and a
+    third of the rows to read back. The rows of all three are read as the driver gives them."""
     history = ReportHistory()
-    reported, days = history.actions, StoredDays()
-    for row in read(facts(_states_on(as_at, since=start)).where(selected.has_action(Action.id))
-                    .order_by(Action.id)):
+    reported, days = history.actions, history.days
+    for row in driver_rows(facts(_states_on(as_at, since=start)).where(selected.has_action(Action.id))
+                           .order_by(Action.id)):
         now = _as_at(as_at, row, days)
         if now is not None:
             status = row[STATE_COLUMNS]
             was = _new(StatusAt, (status, days[row[STATE_COLUMNS + 1]])) if status is not None else None
             reported.append(_new(ReportedAction, (row[0], row[STATE_COLUMNS + 2:], now, was)))
     end = end_of(as_at)
-    for action_id, old, new, reason, at in read(
+    due_moves = history.due_moves
+    for action_id, old, new, reason, at in driver_rows(
             select(DueDateChange.action_id, DueDateChange.old_date, DueDateChange.new_date, DueDateChange.reason,
                    DueDateChange.changed_at)
             .where(selected.has_action(DueDateChange.action_id), DueDateChange.changed_at <= end)
             .order_by(DueDateChange.changed_at, DueDateChange.id)):
-        history.due_moves[action_id].append(DueMove(action_id, old, new, reason, at))
-    for action_id, kind, title, effective in read(
-            select(Evidence.action_id, type_coerce(Evidence.kind, String), Evidence.title, Evidence.effective_date)
+        due_moves[action_id].append(_new(DueMove, (action_id, days[old], days[new], reason, utc_moment(at))))
+    by_kind = {kind: history.evidence[kind] for kind in EVIDENCE_KINDS}
+    for action_id, kind, title, effective in driver_rows(
+            select(Evidence.action_id, Evidence.kind, Evidence.title, Evidence.effective_date)
             .where(selected.has_action(Evidence.action_id), Evidence.effective_date <= as_at,
                    or_(Evidence.withdrawn_at.is_(None), Evidence.withdrawn_at > end))
             .order_by(Evidence.effective_date, Evidence.id)):
-        history.evidence[kind][action_id].append(EvidenceRecord(action_id, EVIDENCE_KINDS[kind], title, effective))
+        by_kind[kind][action_id].append(_new(EvidenceRecord, (action_id, EVIDENCE_KINDS[kind], title,
+                                                              days[effective])))
     return history
