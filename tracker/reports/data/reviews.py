@@ -19,7 +19,7 @@ from tracker.recommendations.models import (
 )
 from tracker.reports.data.actions import ActionLine, Placement, count_ratings
 from tracker.reports.data.archive import ReportPeriod
-from tracker.reports.data.reading import read
+from tracker.reports.data.reading import StoredDays, driver_rows, read
 from tracker.reports.data.scope import InScope
 from tracker.reviews.clocks import clocks_from_settings
 from tracker.reviews.milestones import milestones
@@ -88,7 +88,7 @@ class ReviewRecords:
     reviews: dict[int, object]
     recommendations: dict[int, object]
     addressees: dict[int, list[str]]
-    #: By recommendation, then addressee: (response, date).
+    #: By recommendation, then addressee: (response, as its stored value, and date).
     responses: dict[int, dict[str, tuple[str, date]]]
 
     def placement(self, recommendation_id: int) -> Placement:
@@ -111,7 +111,9 @@ def load_reviews(selected: InScope, as_at: date) -> ReviewRecords:
         .order_by(Recommendation.review_id, Recommendation.sort_key, Recommendation.id)).all()
     addressees: dict[int, list[str]] = defaultdict(list)
     responses: dict[int, dict[str, tuple[str, date]]] = defaultdict(dict)
-    for rec_id, name, response, response_date in read(
+    days = StoredDays()
+    # eight thousand at the ten-year size, read as the driver gives them (the response as its stored value)
+    for rec_id, name, response, response_date in driver_rows(
             select(recommendation_addressees.c.recommendation_id, Agency.name, RecommendationResponse.response,
                    RecommendationResponse.response_date)
             .join(Agency, Agency.id == recommendation_addressees.c.agency_id)
@@ -123,7 +125,7 @@ def load_reviews(selected: InScope, as_at: date) -> ReviewRecords:
             .order_by(Agency.name)):
         addressees[rec_id].append(name)
         if response is not None:
-            responses[rec_id][name] = (response, response_date)
+            responses[rec_id][name] = (response, days[response_date])
     return ReviewRecords(reviews={r.id: r for r in review_rows}, recommendations={r.id: r for r in recs},
                          addressees=addressees, responses=responses)
 
