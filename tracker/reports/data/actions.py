@@ -227,8 +227,9 @@ class ActionLists:
     open_actions: list[ActionLine]
 
 
-#: The order of most lists: by due date, then id.
-BY_DUE = attrgetter("due_date", "id")
+#: The order of most lists is by due date, then id: the lines come in id order, and a stable sort by
+#: due date alone keeps it among the lines due the same day (without a tuple made and compared per line).
+DUE_DATE = attrgetter("due_date")
 
 
 def action_lists(rated: RatedActions, period: ReportPeriod) -> ActionLists:
@@ -237,19 +238,20 @@ def action_lists(rated: RatedActions, period: ReportPeriod) -> ActionLists:
     lines, at_start, start = rated.lines, rated.at_start, period.start
     moved = [DueMoveLine(line, move) for line in lines for move in line.due_moves if move.on > start]
     moved.sort(key=lambda m: (m.move.at, m.action.id))
-    by_due = sorted(lines, key=BY_DUE)
+    by_due = sorted(lines, key=DUE_DATE)
     red = [line for line in by_due if line.rating == RED]
     amber = [line for line in by_due if line.rating == AMBER]
     awaiting = [line for line in lines if line.status == SUBMITTED]
     awaiting.sort(key=lambda line: (line.submitted_date or period.as_at, line.id))
+    assured_then = {action_id for action_id, then in at_start.items() if then.status == ASSURED}
     return ActionLists(
         newly_overdue=[line for line in lines if line.overdue and not _was_overdue(at_start.get(line.id), start)],
-        newly_assured=[line for line in lines if line.status == ASSURED and not _was_assured(at_start.get(line.id))],
+        newly_assured=[line for line in lines if line.status == ASSURED and line.id not in assured_then],
         due_dates_moved=moved,
         overdue=[line for line in by_due if line.overdue],
         red_and_amber=red + amber,
         awaiting_assurance=awaiting,
-        open_actions=sorted((line for line in by_due if line.is_open), key=attrgetter("owner")),
+        open_actions=sorted([line for line in by_due if line.status in LIVE], key=attrgetter("owner")),
     )
 
 
@@ -257,6 +259,3 @@ def _was_overdue(then: StatusAt | None, start: date) -> bool:
     """Overdue at the start of the period: asked only of the lines overdue now, not of every action."""
     return then is not None and then.is_overdue(start)
 
-
-def _was_assured(then: StatusAt | None) -> bool:
-    return then is not None and then.status == ASSURED
