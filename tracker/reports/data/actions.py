@@ -28,6 +28,7 @@ from tracker.reports.data.history import (
     ReportHistory,
     StatusAt,
     UpdateRecord,
+    is_overdue,
     uk_date,
 )
 from tracker.settings import Settings
@@ -172,22 +173,22 @@ def rate_actions(history: ReportHistory, placement: Callable[[int], Placement], 
     by_recommendation: dict[int, list[ActionLine]] = defaultdict(list)
     places: dict[int, Placement] = {}
     days = history.days  # the facts' dates come as stored
-    for action_id, facts, now, then in history.actions:
+    impact_of, completion_of, due_moves_of = impact.get, completion.get, history.due_moves.get
+    for action_id, facts, (state, latest_update), then in history.actions:
         rec_id, description, success_measure, original_due_date, owner, owner_short, lead = facts
-        original_due_date = days[original_due_date]
-        state = now.state
+        status, due, _, _, opened, submitted_at, assured, _ = state
         result = rate(state, as_at, settings)
         rating = RATING_VALUES[result.rating]
         place = places.get(rec_id) or places.setdefault(rec_id, placement(rec_id))
         # by position, in LINE_FIELDS' order: twelve thousand calls with 24 keywords took three times as long
         line = ActionLine(
             action_id, place.review_reference, place.review_title, place.recommendation_number, description,
-            owner, owner_short, lead or "No named lead", success_measure, original_due_date,
-            state.due_date, state.status, STATUS_LABELS[state.status], rating, labels[rating], result.reason,
-            state.opened_date, uk_date(state.submitted_at) if state.submitted_at else None, state.assured_date,
-            state.is_overdue(as_at), now.latest_update,
-            impact.get(action_id) or [], completion.get(action_id) or [],
-            history.due_moves.get(action_id) or [],  # made on or before the as-at day
+            owner, owner_short, lead or "No named lead", success_measure, days[original_due_date],
+            due, status, STATUS_LABELS[status], rating, labels[rating], result.reason,
+            opened, uk_date(submitted_at) if submitted_at else None, assured,
+            is_overdue(status, due, as_at), latest_update,
+            impact_of(action_id) or [], completion_of(action_id) or [],
+            due_moves_of(action_id) or [],  # made on or before the as-at day
         )
         lines.append(line)
         by_recommendation[rec_id].append(line)
