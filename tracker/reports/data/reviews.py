@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from sqlalchemy import and_, select
 
@@ -14,6 +15,7 @@ from tracker.actions.ratings import format_date
 from tracker.recommendations.models import (
     FormalResponse,
     Recommendation,
+    RecommendationKind,
     RecommendationResponse,
     recommendation_addressees,
 )
@@ -80,13 +82,28 @@ class UnansweredRecommendation:
     overdue: bool
 
 
+class RecommendationRow(NamedTuple):
+    id: int
+    review_id: int
+    number: str
+    sort_key: str
+    text: str
+    kind: RecommendationKind
+
+
+#: Each kind of recommendation by its stored value.
+RECOMMENDATION_KINDS = {kind.value: kind for kind in RecommendationKind}
+#: A named tuple made from a tuple of its fields, in C (see history.py).
+_new = tuple.__new__
+
+
 @dataclass
 class ReviewRecords:
     """The reviews and recommendations in scope (rows by id, in report order) with each
     recommendation's addressees and the formal responses recorded by the as-at date."""
 
     reviews: dict[int, object]
-    recommendations: dict[int, object]
+    recommendations: dict[int, RecommendationRow]
     addressees: dict[int, list[str]]
     #: By recommendation, then addressee: (response, as its stored value, and date).
     responses: dict[int, dict[str, tuple[str, date]]]
@@ -104,11 +121,13 @@ def load_reviews(selected: InScope, as_at: date) -> ReviewRecords:
                Review.response_deadline, *(getattr(Review, name) for name, _ in KEY_DATES))
         .where(Review.id.in_(selected.reviews))
         .order_by(Review.reference)).all()
-    recs = read(
-        select(Recommendation.id, Recommendation.review_id, Recommendation.number, Recommendation.sort_key,
-               Recommendation.text, Recommendation.kind)
-        .where(selected.has_recommendation(Recommendation.id))
-        .order_by(Recommendation.review_id, Recommendation.sort_key, Recommendation.id)).all()
+    # four thousand at the ten-year size, read as the driver gives them (the kind made a member here)
+    recs = [_new(RecommendationRow, (rec_id, review_id, number, sort_key, text, RECOMMENDATION_KINDS[kind]))
+            for rec_id, review_id, number, sort_key, text, kind in driver_rows(
+                select(Recommendation.id, Recommendation.review_id, Recommendation.number, Recommendation.sort_key,
+                       Recommendation.text, Recommendation.kind)
+                .where(selected.has_recommendation(Recommendation.id))
+                .order_by(Recommendation.review_id, Recommendation.sort_key, Recommendation.id))]
     addressees: dict[int, list[str]] = defaultdict(list)
     responses: dict[int, dict[str, tuple[str, date]]] = defaultdict(dict)
     days = StoredDays()
