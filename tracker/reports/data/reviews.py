@@ -166,11 +166,14 @@ def recommendation_sections(records: ReviewRecords, actions: dict[int, list[Acti
     """`actions`: each recommendation's action lines."""
     unanswered = []
     sections: dict[int, list[RecommendationSection]] = defaultdict(list)
-    # the rows unpacked (in load_reviews' order), not read by name: four thousand, a dozen reads each
+    responses_of, addressees_of, actions_of = records.responses.get, records.addressees.get, actions.get
+    # the rows unpacked (in load_reviews' order), not read by name: four thousand, a dozen reads each;
+    # the sections made by position (RecommendationSection's field order), and a recommendation with no
+    # response or no action asks for none (the records and lines are only read)
     for rec_id, review_id, number, _, text, kind in records.recommendations.values():
-        answers = records.responses[rec_id]
-        addressed_to = records.addressees[rec_id]
-        missing = [name for name in addressed_to if name not in answers]
+        answers = responses_of(rec_id)
+        addressed_to = addressees_of(rec_id) or []
+        missing = [name for name in addressed_to if name not in answers] if answers else addressed_to.copy()
         if missing or not addressed_to:
             review = records.reviews[review_id]
             deadline = review.response_deadline
@@ -178,10 +181,10 @@ def recommendation_sections(records: ReviewRecords, actions: dict[int, list[Acti
                 review.reference, number, text, addressed_to, missing, deadline,
                 overdue=deadline is not None and as_at > deadline))
         sections[review_id].append(RecommendationSection(
-            number=number, text=text, kind=kind, addressed_to=addressed_to,
-            responses=[f"{name}: {RESPONSE_WORDS[r]} on {format_date(on)}"
-                       for name, (r, on) in sorted(answers.items())],
-            missing_responses=missing, actions=actions[rec_id]))
+            number, text, kind, addressed_to,
+            [f"{name}: {RESPONSE_WORDS[r]} on {format_date(on)}" for name, (r, on) in sorted(answers.items())]
+            if answers else [],
+            missing, actions_of(rec_id) or []))
     return RecommendationSections(by_review=sections, unanswered=unanswered)
 
 
