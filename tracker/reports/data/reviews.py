@@ -111,7 +111,7 @@ class ReviewRecords:
     def placement(self, recommendation_id: int) -> Placement:
         rec = self.recommendations[recommendation_id]
         review = self.reviews[rec.review_id]
-        return Placement(rec.number, review.reference, review.title)
+        return _new(Placement, (rec.number, review.reference, review.title))
 
 
 def load_reviews(selected: InScope, as_at: date) -> ReviewRecords:
