@@ -19,7 +19,16 @@ from tracker.actions.models import (
 )
 from tracker.actions.services import ALLOWED_MOVES
 from tracker.extensions import db
-from tracker.reports.data.history import ActionFacts, _uk_day, load_history, load_states, load_statuses, uk_date
+from tracker.reports.data.history import (
+    ActionFacts,
+    _uk_day,
+    load_history,
+    load_states,
+    load_statuses,
+    uk_date,
+    utc_moment,
+)
+from tracker.reports.data.reading import StoredDays, driver_rows
 from tracker.users.models import Role
 
 FIRST = date(2024, 1, 1)
@@ -132,3 +141,22 @@ def test_a_stored_timestamp_is_read_as_its_uk_day_either_way(stored):
     aware = datetime.fromisoformat(stored).replace(tzinfo=UTC)
     assert _uk_day(stored) == _uk_day(aware) == uk_date(aware)
     assert _uk_day(None) is None
+
+
+def test_stored_values_are_made_what_their_column_types_make_them(app):
+    """The report reads its biggest results as the driver gives them (`driver_rows`): SQLite's text,
+    PostgreSQL's dates and datetimes; `StoredDays` and `utc_moment` make either what the column types
+    would have made."""
+    days = StoredDays()
+    assert days["2025-03-30"] == date(2025, 3, 30) and days[date(2025, 3, 30)] == date(2025, 3, 30)
+    assert days[None] is None and days["2025-03-30"] is days["2025-03-30"]
+    aware = datetime(2025, 3, 30, 1, 0, tzinfo=UTC)
+    assert utc_moment("2025-03-30 01:00:00.000000") == aware and utc_moment(aware) is aware
+    assert utc_moment("2025-03-30 01:00:00.000000").tzinfo is not None
+
+
+def test_driver_rows_are_the_statements_rows_unprocessed(generated):
+    query = select(Action.id, Action.due_date, Action.created_at).where(Action.id.in_(generated)).order_by(Action.id)
+    days = StoredDays()
+    rows = [(action_id, days[due], utc_moment(created)) for action_id, due, created in driver_rows(query)]
+    assert rows == [tuple(row) for row in db.session.execute(query)] and len(rows) == 150

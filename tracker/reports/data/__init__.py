@@ -9,7 +9,8 @@ one module per part of the report:
     themes.py    recurring themes
     scrutiny.py  open scrutiny challenges and the latest update round
     report.py    ReportData and build_report_data, which puts the parts together
-    reading.py   how their statements are run (Core, on the session's connection)
+    reading.py   how their statements are run (Core, on the session's connection), and how the
+                 biggest results are read (as the driver gives them, converted by the caller)
 
 The names the rest of the application uses are importable from here."""
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
+from typing import NamedTuple
 
 from sqlalchemy import Select
 
@@ -28,6 +29,7 @@ from tracker.reports.data.history import (
     ReportHistory,
     StatusAt,
     UpdateRecord,
+    is_overdue,
     uk_date,
 )
 from tracker.settings import Settings
@@ -104,9 +106,9 @@ class DueMoveLine:
     move: DueMove
 
 
-@dataclass(frozen=True)
-class Placement:
-    """Where an action sits: its recommendation's number and its review's reference and title."""
+class Placement(NamedTuple):
+    """Where an action sits: its recommendation's number and its review's reference and title (a named
+    tuple: a report places four thousand recommendations, and a frozen dataclass is made field by field)."""
 
     recommendation_number: str
     review_reference: str
@@ -127,8 +129,8 @@ def count_ratings(lines: Sequence[ActionLine]) -> dict[str, int]:
 
 def action_facts(query: Select) -> Select:
     """The columns of the actions that do not change with time, added to `query` (for
-    `load_report_history`, which gives the rest as at the day): each one's recommendation, description,
-    success measure, original due date, owner and lead."""
+    `load_report_history`, which gives the rest as at the day, and the rows as the driver gives them):
+    each one's recommendation, description, success measure, original due date, owner and lead."""
     lead = User.__table__.alias("lead")
     return (query.add_columns(Action.recommendation_id, Action.description, Action.success_measure,
                               Action.original_due_date, Agency.name, Agency.short_name, lead.c.name)
@@ -171,21 +173,23 @@ def rate_actions(history: ReportHistory, placement: Callable[[int], Placement], 
     at_start: dict[int, StatusAt] = {}
     by_recommendation: dict[int, list[ActionLine]] = defaultdict(list)
     places: dict[int, Placement] = {}
-    for action_id, facts, now, then in history.actions:
+    days = history.days  # the facts' dates come as stored
+    impact_of, completion_of, due_moves_of = impact.get, completion.get, history.due_moves.get
+    for action_id, facts, (state, latest_update), then in history.actions:
         rec_id, description, success_measure, original_due_date, owner, owner_short, lead = facts
-        state = now.state
+        status, due, _, _, opened, submitted_at, assured, _ = state
         result = rate(state, as_at, settings)
         rating = RATING_VALUES[result.rating]
         place = places.get(rec_id) or places.setdefault(rec_id, placement(rec_id))
         # by position, in LINE_FIELDS' order: twelve thousand calls with 24 keywords took three times as long
         line = ActionLine(
             action_id, place.review_reference, place.review_title, place.recommendation_number, description,
-            owner, owner_short, lead or "No named lead", success_measure, original_due_date,
-            state.due_date, state.status, STATUS_LABELS[state.status], rating, labels[rating], result.reason,
-            state.opened_date, uk_date(state.submitted_at) if state.submitted_at else None, state.assured_date,
-            state.is_overdue(as_at), now.latest_update,
-            impact.get(action_id) or [], completion.get(action_id) or [],
-            history.due_moves.get(action_id) or [],  # made on or before the as-at day
+            owner, owner_short, lead or "No named lead", success_measure, days[original_due_date],
+            due, status, STATUS_LABELS[status], rating, labels[rating], result.reason,
+            opened, uk_date(submitted_at) if submitted_at else None, assured,
+            is_overdue(status, due, as_at), latest_update,
+            impact_of(action_id) or [], completion_of(action_id) or [],
+            due_moves_of(action_id) or [],  # made on or before the as-at day
         )
         lines.append(line)
         by_recommendation[rec_id].append(line)
@@ -225,8 +229,9 @@ class ActionLists:
     open_actions: list[ActionLine]
 
 
-#: The order of most lists: by due date, then id.
-BY_DUE = attrgetter("due_date", "id")
+#: The order of most lists is by due date, then id: the lines come in id order, and a stable sort by
+#: due date alone keeps it among the lines due the same day (without a tuple made and compared per line).
+DUE_DATE = attrgetter("due_date")
 
 
 def action_lists(rated: RatedActions, period: ReportPeriod) -> ActionLists:
@@ -235,19 +240,20 @@ def action_lists(rated: RatedActions, period: ReportPeriod) -> ActionLists:
     lines, at_start, start = rated.lines, rated.at_start, period.start
     moved = [DueMoveLine(line, move) for line in lines for move in line.due_moves if move.on > start]
     moved.sort(key=lambda m: (m.move.at, m.action.id))
-    by_due = sorted(lines, key=BY_DUE)
+    by_due = sorted(lines, key=DUE_DATE)
     red = [line for line in by_due if line.rating == RED]
     amber = [line for line in by_due if line.rating == AMBER]
     awaiting = [line for line in lines if line.status == SUBMITTED]
     awaiting.sort(key=lambda line: (line.submitted_date or period.as_at, line.id))
+    assured_then = {action_id for action_id, then in at_start.items() if then.status == ASSURED}
     return ActionLists(
         newly_overdue=[line for line in lines if line.overdue and not _was_overdue(at_start.get(line.id), start)],
-        newly_assured=[line for line in lines if line.status == ASSURED and not _was_assured(at_start.get(line.id))],
+        newly_assured=[line for line in lines if line.status == ASSURED and line.id not in assured_then],
         due_dates_moved=moved,
         overdue=[line for line in by_due if line.overdue],
         red_and_amber=red + amber,
         awaiting_assurance=awaiting,
-        open_actions=sorted((line for line in by_due if line.is_open), key=attrgetter("owner")),
+        open_actions=sorted([line for line in by_due if line.status in LIVE], key=attrgetter("owner")),
     )
 
 
@@ -255,6 +261,3 @@ def _was_overdue(then: StatusAt | None, start: date) -> bool:
     """Overdue at the start of the period: asked only of the lines overdue now, not of every action."""
     return then is not None and then.is_overdue(start)
 
-
-def _was_assured(then: StatusAt | None) -> bool:
-    return then is not None and then.status == ASSURED

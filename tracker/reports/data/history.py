@@ -27,8 +27,6 @@ from typing import NamedTuple
 from sqlalchemy import (
     ScalarSelect,
     Select,
-    String,
-    TypeDecorator,
     and_,
     case,
     exists,
@@ -36,7 +34,6 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    type_coerce,
 )
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import AliasedClass
@@ -52,7 +49,7 @@ from tracker.actions.models import (
 )
 from tracker.core.clock import LONDON
 from tracker.evidence.models import Evidence, EvidenceKind
-from tracker.reports.data.reading import read
+from tracker.reports.data.reading import StoredDays, driver_rows, read
 from tracker.reports.data.scope import InScope
 from tracker.users.models import User
 
@@ -78,16 +75,19 @@ def _uk_day(stored: str | datetime | None) -> date | None:
     return uk_date(stored)
 
 
-class UKDay(TypeDecorator):
-    """A timestamp column read as its UK day, for `type_coerce`. A report wants only the day of
-    twenty thousand timestamps (when each action was opened or assured); read as datetimes they were
-    parsed, given their zone and converted one by one, a tenth of the gathering's time."""
+def utc_moment(stored: str | datetime) -> datetime:
+    """A UTC timestamp as the database gives it, made the aware datetime its column type would give:
+    SQLite's text in UTC, PostgreSQL's aware datetime."""
+    if isinstance(stored, str):
+        moment = datetime.fromisoformat(stored)
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return stored
 
-    impl = String
-    cache_ok = True
 
-    def result_processor(self, dialect, coltype):
-        return _uk_day
+#: A named tuple made from a tuple of its fields in order, in C: `NamedTupleClass(...)` runs a Python
+#: `__new__` that takes each field by name or position, twice the time, and a report makes some sixty
+#: thousand of them.
+_new = tuple.__new__
 
 
 def end_of(day: date) -> datetime:
@@ -333,7 +333,8 @@ def _states_on(day: date, since: date | None = None) -> Select:
     Each part of the state is the latest (or first) record made by the day, read by a correlated
     subquery through the history tables' (action, time) indexes. The last status change gives the
     status and, for a submitted or assured action, when; an action with no recorded status change
-    trusts its own row from the day it was created."""
+    trusts its own row from the day it was created. The rows are read as the driver gives them
+    (`driver_rows`) and made the state by `_as_at`."""
     end = end_of(day)
     last = aliased(StatusChange, name="last_move")
     # in order, not min(): SQLite stops at the first, instead of reading every change made by the day
@@ -355,15 +356,15 @@ def _states_on(day: date, since: date | None = None) -> Select:
     query = (
         select(Action.id, last.to_status,
                case((last.to_status == ActionStatus.SUBMITTED, last.changed_at)).label("submitted_at"),
-               type_coerce(case((last.to_status == ActionStatus.ASSURED, last.changed_at)), UKDay).label("assured_on"),
-               # as text, made a member only where it is used (the enum type's processor, per row, was not free)
-               type_coerce(Action.status, String).label("own_status"), Action.opened_date,
+               case((last.to_status == ActionStatus.ASSURED, last.changed_at)).label("assured_on"),
+               Action.status.label("own_status"), Action.opened_date,
                _untracked_by(last, end).label("untracked"), _due_date(end).label("due_date"),
-               type_coerce(first_opened, UKDay).label("opened_on"),
+               first_opened.label("opened_on"),
                # asked only where it can be set: a closing change ends any reopening
-               type_coerce(case((last.to_status.not_in(CLOSED_STATUSES), reopened_at)), UKDay).label("reopened_on"),
-               ProgressUpdate.id.label("update_id"), ProgressUpdate.update_date, ProgressUpdate.proposed_rating,
-               ProgressUpdate.narrative, User.name.label("author"), ProgressUpdate.round_id)
+               case((last.to_status.not_in(CLOSED_STATUSES), reopened_at)).label("reopened_on"),
+               ProgressUpdate.id.label("update_id"), ProgressUpdate.update_date,
+               ProgressUpdate.proposed_rating, ProgressUpdate.narrative, User.name.label("author"),
+               ProgressUpdate.round_id)
         .select_from(Action)
         .outerjoin(last, last.id == _last_move(end))
         .outerjoin(ProgressUpdate, ProgressUpdate.id == latest_update)
@@ -379,33 +380,38 @@ def _states_on(day: date, since: date | None = None) -> Select:
 STATE_COLUMNS = 16
 
 
-def _as_at(day: date, action_id: int, moved_to: str | None, submitted_at: datetime | None, assured_on: date | None,
-           own_status: str, own_opened_date: date | None, untracked: bool, due: date, opened_on: date | None,
-           reopened_on: date | None, update_id: int | None, update_date: date | None,
-           proposed_rating: str | None, narrative: str | None, author: str | None,
-           round_id: int | None) -> AsAt | None:
-    """The action on `day` from a row of `_states_on(day)`; None if it did not exist yet. The moments
-    of the last status change come only where the state keeps them (submitted: when; assured: the
-    day), and the days as UK days."""
+def _as_at(day: date, row: tuple, days: StoredDays) -> AsAt | None:
+    """The action on `day` from a row of `_states_on(day)` as the driver gives it; None if it did not
+    exist yet. The moments of the last status change come only where the state keeps them (submitted:
+    when; assured: the day), made moments and UK days here, only where they are set; the dates are
+    made dates by `days`."""
+    (action_id, moved_to, submitted_at, assured_on, own_status, own_opened_date, untracked, due, opened_on,
+     reopened_on, update_id, update_date, proposed_rating, narrative, author, round_id) = row[:STATE_COLUMNS]
+    due, update_date = days[due], days[update_date]
     if moved_to is not None:
-        status, opened = moved_to, opened_on
+        status, opened = moved_to, opened_on and _uk_day(opened_on)
+        submitted_at, assured_on = submitted_at and utc_moment(submitted_at), assured_on and _uk_day(assured_on)
     elif untracked:
         status, submitted_at, assured_on = ActionStatus(own_status), None, None
+        own_opened_date = days[own_opened_date]
         opened = own_opened_date if own_opened_date and own_opened_date <= day else None
     else:  # not made yet, or its first recorded change came later
         return None
-    update = (UpdateRecord(update_id, action_id, update_date, proposed_rating, narrative, author or "", round_id)
+    # built by position, without the named tuples' own constructors (twelve thousand of each a report);
+    # without an update, its columns are null
+    update = (_new(UpdateRecord, (update_id, action_id, update_date, proposed_rating, narrative, author or "",
+                                  round_id))
               if update_id is not None else None)
-    # by position (twelve thousand a report), in the fields' order; without an update, its columns are null
-    return AsAt(ActionState(status, due, update_date, proposed_rating, opened, submitted_at, assured_on, reopened_on),
-                update)
+    return _new(AsAt, (_new(ActionState, (status, due, update_date, proposed_rating, opened, submitted_at,
+                                          assured_on, reopened_on and _uk_day(reopened_on))), update))
 
 
 def load_states(actions: Select, day: date) -> dict[int, AsAt]:
     """One query: `action_state_at` in SQL, for each of these actions that existed at the end of `day`."""
     states: dict[int, AsAt] = {}
-    for row in read(_states_on(day).where(Action.id.in_(actions))):
-        state = _as_at(day, *row)
+    days = StoredDays()
+    for row in driver_rows(_states_on(day).where(Action.id.in_(actions))):
+        state = _as_at(day, row, days)
         if state is not None:
             states[row[0]] = state
     return states
@@ -436,7 +442,7 @@ def load_statuses(actions: Select, day: date) -> dict[int, StatusAt]:
 
 
 #: Each kind of evidence by its stored value: the report reads the kinds of eighteen thousand files as
-#: text and makes them members here, cheaper than the enum type's processor.
+#: the driver gives them and makes them members here.
 EVIDENCE_KINDS = {kind.value: kind for kind in EvidenceKind}
 
 
@@ -463,6 +469,9 @@ class ReportHistory:
     #: By kind, then action id.
     evidence: dict[str, dict[int, list[EvidenceRecord]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    #: The dates of the actions' rows, as the driver gave them, made dates: `facts` columns come as
+    #: stored, and `days[stored]` makes one a date.
+    days: StoredDays = field(default_factory=StoredDays)
 
 
 def load_report_history(selected: InScope, start: date, as_at: date,
@@ -470,26 +479,32 @@ def load_report_history(selected: InScope, start: date, as_at: date,
     """Three queries: the actions on the two days, their due-date moves and their evidence.
 
     The actions on both days come in one statement, with the columns and joins `facts` adds to it
-    (the report's fixed columns of each action, after the states', in id order): one pass over the
-    actions instead of three, and a third of the rows to read back."""
+    (the report's fixed columns of each action, after the states', in id order, as the driver gives
+    them: dates are made dates by `history.days`): one pass over the actions instead of three, and a
+    third of the rows to read back. The rows of all three are read as the driver gives them."""
     history = ReportHistory()
-    for row in read(facts(_states_on(as_at, since=start)).where(selected.has_action(Action.id)).order_by(Action.id)):
-        now = _as_at(as_at, *row[:STATE_COLUMNS])
+    reported, days = history.actions, history.days
+    for row in driver_rows(facts(_states_on(as_at, since=start)).where(selected.has_action(Action.id))
+                           .order_by(Action.id)):
+        now = _as_at(as_at, row, days)
         if now is not None:
-            status, due = row[STATE_COLUMNS], row[STATE_COLUMNS + 1]
-            was = StatusAt(status, due) if status is not None else None
-            history.actions.append(ReportedAction(row[0], row[STATE_COLUMNS + 2:], now, was))
+            status = row[STATE_COLUMNS]
+            was = _new(StatusAt, (status, days[row[STATE_COLUMNS + 1]])) if status is not None else None
+            reported.append(_new(ReportedAction, (row[0], row[STATE_COLUMNS + 2:], now, was)))
     end = end_of(as_at)
-    for action_id, old, new, reason, at in read(
+    due_moves = history.due_moves
+    for action_id, old, new, reason, at in driver_rows(
             select(DueDateChange.action_id, DueDateChange.old_date, DueDateChange.new_date, DueDateChange.reason,
                    DueDateChange.changed_at)
             .where(selected.has_action(DueDateChange.action_id), DueDateChange.changed_at <= end)
             .order_by(DueDateChange.changed_at, DueDateChange.id)):
-        history.due_moves[action_id].append(DueMove(action_id, old, new, reason, at))
-    for action_id, kind, title, effective in read(
-            select(Evidence.action_id, type_coerce(Evidence.kind, String), Evidence.title, Evidence.effective_date)
+        due_moves[action_id].append(_new(DueMove, (action_id, days[old], days[new], reason, utc_moment(at))))
+    by_kind = {kind: history.evidence[kind] for kind in EVIDENCE_KINDS}
+    for action_id, kind, title, effective in driver_rows(
+            select(Evidence.action_id, Evidence.kind, Evidence.title, Evidence.effective_date)
             .where(selected.has_action(Evidence.action_id), Evidence.effective_date <= as_at,
                    or_(Evidence.withdrawn_at.is_(None), Evidence.withdrawn_at > end))
             .order_by(Evidence.effective_date, Evidence.id)):
-        history.evidence[kind][action_id].append(EvidenceRecord(action_id, EVIDENCE_KINDS[kind], title, effective))
+        by_kind[kind][action_id].append(_new(EvidenceRecord, (action_id, EVIDENCE_KINDS[kind], title,
+                                                              days[effective])))
     return history

@@ -1,6 +1,10 @@
-"""How the report's statements are run: as Core statements on the session's connection."""
+"""How the report's statements are run: as Core statements on the session's connection; and how the
+biggest results are read: as the database driver gives them, the caller converting what it uses."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
 
 from sqlalchemy import Result, Select
 
@@ -16,3 +20,34 @@ def read(query: Select) -> Result:
     if session.autoflush:
         session.flush()
     return session.connection().execute(query)
+
+
+def driver_rows(query: Select) -> Iterator[tuple]:
+    """The rows of `query` as the database driver gives them: run as `read` runs it (the same compiled
+    statement and parameters, and the same events: it counts as a query like any other), but the rows
+    taken from the result's DBAPI cursor itself (`CursorResult.cursor`; the result, run without
+    options, has read none of them), plain tuples, without SQLAlchemy's work per row (a row object,
+    each column's type processor, a Python call to fetch each row). For the report's biggest results,
+    twelve thousand actions, eighteen thousand evidence records and forty thousand measurements, that
+    work added a quarter to two thirds to the time of the statements themselves. The result is closed
+    here once the rows are read, since SQLAlchemy never sees them end.
+
+    What comes back differs by database, and the caller converts it: SQLite gives dates and timestamps
+    as text (UTC timestamps without their zone), PostgreSQL dates and aware datetimes; both give
+    enumerations as their stored values and booleans as something true or false (SQLite 1 or 0).
+    `StoredDays` and `history.utc_moment` make them what the column types would have made them."""
+    result = read(query)
+    try:
+        yield from result.cursor
+    finally:
+        result.close()
+
+
+class StoredDays(dict):
+    """Days as the database driver gives them (SQLite's "YYYY-MM-DD" text, PostgreSQL's dates; None),
+    each made a date once: `days[stored]` is a lookup in C, cheaper than the date type's processor
+    per row, and a report's twelve thousand actions share a few thousand dates. One per gathering."""
+
+    def __missing__(self, stored):
+        day = self[stored] = date.fromisoformat(stored) if isinstance(stored, str) else stored
+        return day

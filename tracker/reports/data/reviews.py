@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from sqlalchemy import and_, select
 
@@ -14,12 +15,13 @@ from tracker.actions.ratings import format_date
 from tracker.recommendations.models import (
     FormalResponse,
     Recommendation,
+    RecommendationKind,
     RecommendationResponse,
     recommendation_addressees,
 )
 from tracker.reports.data.actions import ActionLine, Placement, count_ratings
 from tracker.reports.data.archive import ReportPeriod
-from tracker.reports.data.reading import read
+from tracker.reports.data.reading import StoredDays, driver_rows, read
 from tracker.reports.data.scope import InScope
 from tracker.reviews.clocks import clocks_from_settings
 from tracker.reviews.milestones import milestones
@@ -80,21 +82,36 @@ class UnansweredRecommendation:
     overdue: bool
 
 
+class RecommendationRow(NamedTuple):
+    id: int
+    review_id: int
+    number: str
+    sort_key: str
+    text: str
+    kind: RecommendationKind
+
+
+#: Each kind of recommendation by its stored value.
+RECOMMENDATION_KINDS = {kind.value: kind for kind in RecommendationKind}
+#: A named tuple made from a tuple of its fields, in C (see history.py).
+_new = tuple.__new__
+
+
 @dataclass
 class ReviewRecords:
     """The reviews and recommendations in scope (rows by id, in report order) with each
     recommendation's addressees and the formal responses recorded by the as-at date."""
 
     reviews: dict[int, object]
-    recommendations: dict[int, object]
+    recommendations: dict[int, RecommendationRow]
     addressees: dict[int, list[str]]
-    #: By recommendation, then addressee: (response, date).
+    #: By recommendation, then addressee: (response, as its stored value, and date).
     responses: dict[int, dict[str, tuple[str, date]]]
 
     def placement(self, recommendation_id: int) -> Placement:
         rec = self.recommendations[recommendation_id]
         review = self.reviews[rec.review_id]
-        return Placement(rec.number, review.reference, review.title)
+        return _new(Placement, (rec.number, review.reference, review.title))
 
 
 def load_reviews(selected: InScope, as_at: date) -> ReviewRecords:
@@ -104,14 +121,18 @@ def load_reviews(selected: InScope, as_at: date) -> ReviewRecords:
                Review.response_deadline, *(getattr(Review, name) for name, _ in KEY_DATES))
         .where(Review.id.in_(selected.reviews))
         .order_by(Review.reference)).all()
-    recs = read(
-        select(Recommendation.id, Recommendation.review_id, Recommendation.number, Recommendation.sort_key,
-               Recommendation.text, Recommendation.kind)
-        .where(selected.has_recommendation(Recommendation.id))
-        .order_by(Recommendation.review_id, Recommendation.sort_key, Recommendation.id)).all()
+    # four thousand at the ten-year size, read as the driver gives them (the kind made a member here)
+    recs = [_new(RecommendationRow, (rec_id, review_id, number, sort_key, text, RECOMMENDATION_KINDS[kind]))
+            for rec_id, review_id, number, sort_key, text, kind in driver_rows(
+                select(Recommendation.id, Recommendation.review_id, Recommendation.number, Recommendation.sort_key,
+                       Recommendation.text, Recommendation.kind)
+                .where(selected.has_recommendation(Recommendation.id))
+                .order_by(Recommendation.review_id, Recommendation.sort_key, Recommendation.id))]
     addressees: dict[int, list[str]] = defaultdict(list)
     responses: dict[int, dict[str, tuple[str, date]]] = defaultdict(dict)
-    for rec_id, name, response, response_date in read(
+    days = StoredDays()
+    # eight thousand at the ten-year size, read as the driver gives them (the response as its stored value)
+    for rec_id, name, response, response_date in driver_rows(
             select(recommendation_addressees.c.recommendation_id, Agency.name, RecommendationResponse.response,
                    RecommendationResponse.response_date)
             .join(Agency, Agency.id == recommendation_addressees.c.agency_id)
@@ -123,7 +144,7 @@ def load_reviews(selected: InScope, as_at: date) -> ReviewRecords:
             .order_by(Agency.name)):
         addressees[rec_id].append(name)
         if response is not None:
-            responses[rec_id][name] = (response, response_date)
+            responses[rec_id][name] = (response, days[response_date])
     return ReviewRecords(reviews={r.id: r for r in review_rows}, recommendations={r.id: r for r in recs},
                          addressees=addressees, responses=responses)
 
@@ -145,11 +166,14 @@ def recommendation_sections(records: ReviewRecords, actions: dict[int, list[Acti
     """`actions`: each recommendation's action lines."""
     unanswered = []
     sections: dict[int, list[RecommendationSection]] = defaultdict(list)
-    # the rows unpacked (in load_reviews' order), not read by name: four thousand, a dozen reads each
+    responses_of, addressees_of, actions_of = records.responses.get, records.addressees.get, actions.get
+    # the rows unpacked (in load_reviews' order), not read by name: four thousand, a dozen reads each;
+    # the sections made by position (RecommendationSection's field order), and a recommendation with no
+    # response or no action asks for none (the records and lines are only read)
     for rec_id, review_id, number, _, text, kind in records.recommendations.values():
-        answers = records.responses[rec_id]
-        addressed_to = records.addressees[rec_id]
-        missing = [name for name in addressed_to if name not in answers]
+        answers = responses_of(rec_id)
+        addressed_to = addressees_of(rec_id) or []
+        missing = [name for name in addressed_to if name not in answers] if answers else addressed_to.copy()
         if missing or not addressed_to:
             review = records.reviews[review_id]
             deadline = review.response_deadline
@@ -157,10 +181,10 @@ def recommendation_sections(records: ReviewRecords, actions: dict[int, list[Acti
                 review.reference, number, text, addressed_to, missing, deadline,
                 overdue=deadline is not None and as_at > deadline))
         sections[review_id].append(RecommendationSection(
-            number=number, text=text, kind=kind, addressed_to=addressed_to,
-            responses=[f"{name}: {RESPONSE_WORDS[r]} on {format_date(on)}"
-                       for name, (r, on) in sorted(answers.items())],
-            missing_responses=missing, actions=actions[rec_id]))
+            number, text, kind, addressed_to,
+            [f"{name}: {RESPONSE_WORDS[r]} on {format_date(on)}" for name, (r, on) in sorted(answers.items())]
+            if answers else [],
+            missing, actions_of(rec_id) or []))
     return RecommendationSections(by_review=sections, unanswered=unanswered)
 
 

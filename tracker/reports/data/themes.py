@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from tracker.reports.data.actions import ActionLine
+from tracker.reports.data.actions import LIVE, ActionLine
 from tracker.reports.data.reading import read
 from tracker.reports.data.reviews import ReviewRecords
 from tracker.reports.data.scope import InScope
@@ -48,7 +48,7 @@ def theme_lines(links: list, records: ReviewRecords, actions: dict[int, list[Act
     theme_actions: dict[str, set[int]] = defaultdict(set)
     # each recommendation's and each review's open actions and reference, worked out once rather than
     # once per theme (a review's open actions from its recommendations')
-    open_by_rec = {rec_id: [line.id for line in lines if line.is_open] for rec_id, lines in actions.items()}
+    open_by_rec = {rec_id: [line.id for line in lines if line.status in LIVE] for rec_id, lines in actions.items()}
     open_by_review: dict[int, list[int]] = defaultdict(list)
     review_reference = {review_id: review.reference for review_id, review in records.reviews.items()}
     rec_review: dict[int, str] = {}
