@@ -49,8 +49,10 @@ STATUS_CHOICES = [("", "All statuses")] + [(s.value, s.label) for s in ActionSta
 # --- lists -----------------------------------------------------------------------------------------------
 
 
-def _filter_choices(form: ActionFilterForm, settings) -> None:
-    form.agency.choices = id_choices("All owners", AGENCY_OPTIONS)
+def _filter_choices(form: ActionFilterForm, settings, *, by_owner: bool) -> None:
+    """The filter lists' choices. An agency lead's list holds their own agency's actions only, and
+    has no owner filter: no query for the owners then."""
+    form.agency.choices = id_choices("All owners", AGENCY_OPTIONS) if by_owner else [("", "All owners")]
     form.review.choices = id_choices("All reviews", REVIEW_OPTIONS)
     form.rating.choices = [("", "All ratings")] + [(k, settings.label(k)) for k in RATED] + [
         (Rating.NONE, settings.label("none"))]
@@ -76,7 +78,7 @@ def _list_filters(user: User, settings) -> tuple[ActionFilterForm, ActionFilters
     """The list's filters and sort from the query string: the page and its exports read the same."""
     is_lead = user.has_role(Role.AGENCY_LEAD)
     form = ActionFilterForm(request.args)
-    _filter_choices(form, settings)
+    _filter_choices(form, settings, by_owner=not is_lead)
     form.validate()
     if is_lead:
         form.agency.data = ""
