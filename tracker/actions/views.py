@@ -73,13 +73,15 @@ SECTION_LABELS = {"overdue": "Overdue", "at_risk": "Due soon", "update_requested
 @bp.route("/<id:action_id>")
 def show(action_id: int):
     day, settings = today(), load_settings()
-    # Each history collection in one query, with its people and rounds joined into it: a nested
-    # selectinload would add a query only when some row has one, so the page's query count would
-    # depend on the action's history (the benchmark checks it does not).
+    # The action's own references joined into its query (one each, so no rows multiply: five queries
+    # fewer than a selectinload each, 11.9 -> 10.6 ms of CPU a request on the ten-year data). Each
+    # history collection in one query, with its people and rounds joined into it: a nested selectinload
+    # would add a query only when some row has one, so the page's query count would depend on the
+    # action's history (the benchmark checks it does not).
     action = load_action(
         action_id,
-        selectinload(Action.recommendation), selectinload(Action.review), selectinload(Action.owner_agency),
-        selectinload(Action.lead), selectinload(Action.submitted_by),
+        joinedload(Action.recommendation), joinedload(Action.review), joinedload(Action.owner_agency),
+        joinedload(Action.lead), joinedload(Action.submitted_by),
         selectinload(Action.updates).joinedload(ProgressUpdate.author),
         selectinload(Action.updates).joinedload(ProgressUpdate.round),
         selectinload(Action.evidence).joinedload(Evidence.supplied_by),
