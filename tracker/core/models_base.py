@@ -24,9 +24,12 @@ class UTCDateTime(TypeDecorator):
         return value
 
     def process_result_value(self, value, dialect):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value
+        return as_utc(value) if value is not None else None
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored timestamp made aware: one without its zone (SQLite forgets it) is in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def enum_column(enum: type[StrEnum], name: str, length: int) -> Enum:

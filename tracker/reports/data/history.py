@@ -48,8 +48,9 @@ from tracker.actions.models import (
     StatusChange,
 )
 from tracker.core.clock import LONDON
+from tracker.core.models_base import as_utc
 from tracker.evidence.models import Evidence, EvidenceKind
-from tracker.reports.data.reading import StoredDays, driver_rows, read
+from tracker.reports.data.reading import StoredDays, driver_rows, make_tuple, read
 from tracker.reports.data.scope import InScope
 from tracker.users.models import User
 
@@ -76,18 +77,9 @@ def _uk_day(stored: str | datetime | None) -> date | None:
 
 
 def utc_moment(stored: str | datetime) -> datetime:
-    """A UTC timestamp as the database gives it, made the aware datetime its column type would give:
-    SQLite's text in UTC, PostgreSQL's aware datetime."""
-    if isinstance(stored, str):
-        moment = datetime.fromisoformat(stored)
-        return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return stored
-
-
-#: A named tuple made from a tuple of its fields in order, in C: `NamedTupleClass(...)` runs a Python
-#: `__new__` that takes each field by name or position, twice the time, and a report makes some sixty
-#: thousand of them.
-_new = tuple.__new__
+    """A UTC timestamp as the database gives it, made the aware datetime its column type
+    (`UTCDateTime`) would give: SQLite's text in UTC, PostgreSQL's aware datetime."""
+    return as_utc(datetime.fromisoformat(stored) if isinstance(stored, str) else stored)
 
 
 def end_of(day: date) -> datetime:
@@ -399,11 +391,12 @@ def _as_at(day: date, row: tuple, days: StoredDays) -> AsAt | None:
         return None
     # built by position, without the named tuples' own constructors (twelve thousand of each a report);
     # without an update, its columns are null
-    update = (_new(UpdateRecord, (update_id, action_id, update_date, proposed_rating, narrative, author or "",
-                                  round_id))
+    update = (make_tuple(UpdateRecord, (update_id, action_id, update_date, proposed_rating, narrative,
+                                        author or "", round_id))
               if update_id is not None else None)
-    return _new(AsAt, (_new(ActionState, (status, due, update_date, proposed_rating, opened, submitted_at,
-                                          assured_on, reopened_on and _uk_day(reopened_on))), update))
+    state = make_tuple(ActionState, (status, due, update_date, proposed_rating, opened, submitted_at, assured_on,
+                                     reopened_on and _uk_day(reopened_on)))
+    return make_tuple(AsAt, (state, update))
 
 
 def load_states(actions: Select, day: date) -> dict[int, AsAt]:
@@ -489,8 +482,8 @@ def load_report_history(selected: InScope, start: date, as_at: date,
         now = _as_at(as_at, row, days)
         if now is not None:
             status = row[STATE_COLUMNS]
-            was = _new(StatusAt, (status, days[row[STATE_COLUMNS + 1]])) if status is not None else None
-            reported.append(_new(ReportedAction, (row[0], row[STATE_COLUMNS + 2:], now, was)))
+            was = make_tuple(StatusAt, (status, days[row[STATE_COLUMNS + 1]])) if status is not None else None
+            reported.append(make_tuple(ReportedAction, (row[0], row[STATE_COLUMNS + 2:], now, was)))
     end = end_of(as_at)
     due_moves = history.due_moves
     for action_id, old, new, reason, at in driver_rows(
@@ -498,13 +491,13 @@ def load_report_history(selected: InScope, start: date, as_at: date,
                    DueDateChange.changed_at)
             .where(selected.has_action(DueDateChange.action_id), DueDateChange.changed_at <= end)
             .order_by(DueDateChange.changed_at, DueDateChange.id)):
-        due_moves[action_id].append(_new(DueMove, (action_id, days[old], days[new], reason, utc_moment(at))))
+        due_moves[action_id].append(make_tuple(DueMove, (action_id, days[old], days[new], reason, utc_moment(at))))
     by_kind = {kind: history.evidence[kind] for kind in EVIDENCE_KINDS}
     for action_id, kind, title, effective in driver_rows(
             select(Evidence.action_id, Evidence.kind, Evidence.title, Evidence.effective_date)
             .where(selected.has_action(Evidence.action_id), Evidence.effective_date <= as_at,
                    or_(Evidence.withdrawn_at.is_(None), Evidence.withdrawn_at > end))
             .order_by(Evidence.effective_date, Evidence.id)):
-        by_kind[kind][action_id].append(_new(EvidenceRecord, (action_id, EVIDENCE_KINDS[kind], title,
-                                                              days[effective])))
+        by_kind[kind][action_id].append(
+            make_tuple(EvidenceRecord, (action_id, EVIDENCE_KINDS[kind], title, days[effective])))
     return history

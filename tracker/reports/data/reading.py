@@ -43,6 +43,12 @@ def driver_rows(query: Select) -> Iterator[tuple]:
         result.close()
 
 
+#: A named tuple made from a tuple of its fields in order, in C: `NamedTupleClass(...)` runs a Python
+#: `__new__` that takes each field by name or position (and `_make` a Python check of the length),
+#: twice the time, and a report makes some sixty thousand of them: `make_tuple(NamedTupleClass, fields)`.
+make_tuple = tuple.__new__
+
+
 class StoredDays(dict):
     """Days as the database driver gives them (SQLite's "YYYY-MM-DD" text, PostgreSQL's dates; None),
     each made a date once: `days[stored]` is a lookup in C, cheaper than the date type's processor

@@ -21,7 +21,7 @@ from tracker.recommendations.models import (
 )
 from tracker.reports.data.actions import ActionLine, Placement, count_ratings
 from tracker.reports.data.archive import ReportPeriod
-from tracker.reports.data.reading import StoredDays, driver_rows, read
+from tracker.reports.data.reading import StoredDays, driver_rows, make_tuple, read
 from tracker.reports.data.scope import InScope
 from tracker.reviews.clocks import clocks_from_settings
 from tracker.reviews.milestones import milestones
@@ -93,8 +93,6 @@ class RecommendationRow(NamedTuple):
 
 #: Each kind of recommendation by its stored value.
 RECOMMENDATION_KINDS = {kind.value: kind for kind in RecommendationKind}
-#: A named tuple made from a tuple of its fields, in C (see history.py).
-_new = tuple.__new__
 
 
 @dataclass
@@ -111,7 +109,7 @@ class ReviewRecords:
     def placement(self, recommendation_id: int) -> Placement:
         rec = self.recommendations[recommendation_id]
         review = self.reviews[rec.review_id]
-        return _new(Placement, (rec.number, review.reference, review.title))
+        return make_tuple(Placement, (rec.number, review.reference, review.title))
 
 
 def load_reviews(selected: InScope, as_at: date) -> ReviewRecords:
@@ -122,7 +120,7 @@ def load_reviews(selected: InScope, as_at: date) -> ReviewRecords:
         .where(Review.id.in_(selected.reviews))
         .order_by(Review.reference)).all()
     # four thousand at the ten-year size, read as the driver gives them (the kind made a member here)
-    recs = [_new(RecommendationRow, (rec_id, review_id, number, sort_key, text, RECOMMENDATION_KINDS[kind]))
+    recs = [make_tuple(RecommendationRow, (rec_id, review_id, number, sort_key, text, RECOMMENDATION_KINDS[kind]))
             for rec_id, review_id, number, sort_key, text, kind in driver_rows(
                 select(Recommendation.id, Recommendation.review_id, Recommendation.number, Recommendation.sort_key,
                        Recommendation.text, Recommendation.kind)
