@@ -14,6 +14,9 @@ from tracker.web.markup import date
 
 WIDTH, HEIGHT = 360, 170
 LEFT, RIGHT, TOP, BOTTOM = 46, 70, 14, 28
+#: Arial at 11 px is about 6.2 px a character on average: the target's label, right of the plot, is
+#: given that much room ("Target 3 days" was cut off at the chart's edge in the board report).
+CHARACTER_WIDTH = 6.2
 LINE = "#1d70b8"
 TARGET = "#00703c"
 AXIS = "#505a5f"
@@ -38,7 +41,9 @@ def trend_chart(chart_id: str, *, title: str, baseline: tuple[Date, float], targ
     last = max([target[0], *(d for d, _ in points)])
     span = max((last - first).days, 1)
     top = 100.0 if percentage else _nice_top(max([baseline[1], target[1], *(v for _, v in points)]) * 1.1)
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    target_label = f"Target {show(target[1])}"
+    right = max(RIGHT, round(len(target_label) * CHARACTER_WIDTH) + 8)
+    plot_w, plot_h = WIDTH - LEFT - right, HEIGHT - TOP - BOTTOM
 
     def x(day: Date) -> float:
         return round(LEFT + plot_w * (day - first).days / span, 1)
@@ -67,7 +72,7 @@ def trend_chart(chart_id: str, *, title: str, baseline: tuple[Date, float], targ
         # the target: a dashed line across, labelled at its right end
         f'<path d="M{LEFT} {y(target[1])}H{LEFT + plot_w}" stroke="{TARGET}" stroke-width="2" '
         f'stroke-dasharray="6 4" fill="none"/>',
-        f'<text x="{LEFT + plot_w + 4}" y="{y(target[1]) + 4}" fill="{TARGET}">Target {escape(show(target[1]))}</text>',
+        f'<text x="{LEFT + plot_w + 4}" y="{y(target[1]) + 4}" fill="{TARGET}">{escape(target_label)}</text>',
     ]
     series = [baseline, *points]
     path = " ".join(f"{'M' if i == 0 else 'L'}{x(d)} {y(v)}" for i, (d, v) in enumerate(series))
