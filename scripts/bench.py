@@ -34,6 +34,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import bare_app  # scripts/ is on the path when this runs as a script
+import stack_floor_app
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -62,6 +63,10 @@ PAGE_CPU_GATE = 32
 #: table marks it) and not yet a gate, which this machine's spread would fail one run in two.
 MEDIAN_GATES_MS: dict[str, float] = {}
 BARE = "bare page (ceiling)"
+#: A reference row with no budget: the bare page's list signed in through the decided stack
+#: (scripts/stack_floor_app.py), showing how much of a list page's ratio the stack costs by itself.
+STACK_FLOOR = "stack floor (signed-in list)"
+REFERENCES = (BARE, STACK_FLOOR)
 
 #: (name, role e-mail, path template, is a list page). {review}, {action}, {theme}, {measured} are filled per database.
 PAGES = [
@@ -368,7 +373,9 @@ def main() -> int:
     ids = targets(large)
     bare_database = args.instance.resolve() / "bare.sqlite"
     bare_app.build(bare_database)
+    stack_floor_app.build(bare_database)
     bare, bare_port = serve(large, args.workers, "scripts.bare_app:app", BARE_DATABASE=str(bare_database))
+    floor, floor_port = serve(large, args.workers, "scripts.stack_floor_app:app", BARE_DATABASE=str(bare_database))
     process, port = serve(large, args.workers)
     results: dict[str, list[dict]] = {}
     try:
@@ -376,12 +383,14 @@ def main() -> int:
             # the bare page first in every run: each page's ratio is to the ceiling measured beside it
             ceiling = measure(bare_port, None, "/", args.requests, args.concurrency, bare.pid)
             results.setdefault(BARE, []).append({**ceiling, "ratio": 1.0})
+            result = measure(floor_port, stack_floor_app.EMAIL, "/", args.requests, args.concurrency, floor.pid)
+            results.setdefault(STACK_FLOOR, []).append({**result, "ratio": result["cpu"] / ceiling["cpu"]})
             for name, email, path, _ in pages:
                 result = measure(port, email, path.format(**ids), args.requests, args.concurrency, process.pid)
                 results.setdefault(name, []).append({**result, "ratio": result["cpu"] / ceiling["cpu"]})
         rss = workers_rss_mb(process.pid)
     finally:
-        for server in (process, bare):
+        for server in (process, bare, floor):
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
 
@@ -393,7 +402,7 @@ def main() -> int:
           f"that divided by the bare page's in the same run)\n")
     print(head)
     print("-" * len(head))
-    for name, _, _, is_list in [(BARE, None, None, False), *pages]:
+    for name, _, _, is_list in [(BARE, None, None, False), (STACK_FLOOR, None, None, True), *pages]:
         runs = results[name]
         median = statistics.median(r["median"] for r in runs)
         p95 = statistics.median(r["p95"] for r in runs)
@@ -402,7 +411,7 @@ def main() -> int:
         cpu = statistics.median(r["cpu"] for r in runs)
         ratio = statistics.median(r["ratio"] for r in runs)
         problems, short_of = [], []
-        if name != BARE and counts["large"][name] != counts["demo"][name]:
+        if name not in REFERENCES and counts["large"][name] != counts["demo"][name]:
             problems.append("queries grow with data")
         median_gate = MEDIAN_GATES_MS.get(name, MEDIAN_GATE_MS)
         if median >= median_gate:
@@ -414,10 +423,14 @@ def main() -> int:
             problems.append(f"cpu > {gate}x bare")
         elif ratio > target:
             short_of.append(f"cpu > {target}x bare")
+        if name in REFERENCES:  # measured beside the pages, judged by nothing
+            problems, short_of = [], []
         missed += [f"{name}: {p}" for p in problems]
         targets_missed += [f"{name}: {p}" for p in short_of]
         verdict = "; ".join(problems) or ("ok; target: " + ", ".join(short_of) if short_of else "ok")
-        queries = ("-", "-") if name == BARE else (counts["large"][name], counts["demo"][name])
+        if name in REFERENCES:
+            verdict = "reference"
+        queries = ("-", "-") if name in REFERENCES else (counts["large"][name], counts["demo"][name])
         print(f"{name:28} {queries[0]:>7} {queries[1]:>6}  {median:>9.1f} {p95:>7.1f} "
               f"{rps:>6.0f}  {rps_range:>13}  {cpu:>6.1f}  {ratio:>6.1f}  {verdict}")
     print()
