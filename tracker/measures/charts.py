@@ -43,10 +43,13 @@ def trend_chart(chart_id: str, *, title: str, baseline: tuple[Date, float], targ
     top = 100.0 if percentage else _nice_top(max([baseline[1], target[1], *(v for _, v in points)]) * 1.1)
     target_label = f"Target {show(target[1])}"
     right = max(RIGHT, round(len(target_label) * CHARACTER_WIDTH) + 8)
-    plot_w, plot_h = WIDTH - LEFT - right, HEIGHT - TOP - BOTTOM
+    # the scale's labels, right-aligned left of the axis: the left margin widens for a long one ("10 days")
+    scale = (show(top), show(0))
+    left = max(LEFT, round(max(map(len, scale)) * CHARACTER_WIDTH) + 8)
+    plot_w, plot_h = WIDTH - left - right, HEIGHT - TOP - BOTTOM
 
     def x(day: Date) -> float:
-        return round(LEFT + plot_w * (day - first).days / span, 1)
+        return round(left + plot_w * (day - first).days / span, 1)
 
     def y(value: float) -> float:
         return round(TOP + plot_h * (1 - min(max(value, 0), top) / top), 1)
@@ -64,15 +67,15 @@ def trend_chart(chart_id: str, *, title: str, baseline: tuple[Date, float], targ
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
         # axes, with the scale's ends and the dates at either end
-        f'<path d="M{LEFT} {TOP}V{TOP + plot_h}H{LEFT + plot_w}" fill="none" stroke="{AXIS}" stroke-width="1"/>',
-        f'<text x="{LEFT - 4}" y="{TOP + 4}" text-anchor="end" fill="#0b0c0c">{escape(show(top))}</text>',
-        f'<text x="{LEFT - 4}" y="{TOP + plot_h}" text-anchor="end" fill="#0b0c0c">{escape(show(0))}</text>',
-        f'<text x="{LEFT}" y="{HEIGHT - 8}" fill="#0b0c0c">{first:%b %Y}</text>',
-        f'<text x="{LEFT + plot_w}" y="{HEIGHT - 8}" text-anchor="end" fill="#0b0c0c">{last:%b %Y}</text>',
+        f'<path d="M{left} {TOP}V{TOP + plot_h}H{left + plot_w}" fill="none" stroke="{AXIS}" stroke-width="1"/>',
+        f'<text x="{left - 4}" y="{TOP + 4}" text-anchor="end" fill="#0b0c0c">{escape(scale[0])}</text>',
+        f'<text x="{left - 4}" y="{TOP + plot_h}" text-anchor="end" fill="#0b0c0c">{escape(scale[1])}</text>',
+        f'<text x="{left}" y="{HEIGHT - 8}" fill="#0b0c0c">{first:%b %Y}</text>',
+        f'<text x="{left + plot_w}" y="{HEIGHT - 8}" text-anchor="end" fill="#0b0c0c">{last:%b %Y}</text>',
         # the target: a dashed line across, labelled at its right end
-        f'<path d="M{LEFT} {y(target[1])}H{LEFT + plot_w}" stroke="{TARGET}" stroke-width="2" '
+        f'<path d="M{left} {y(target[1])}H{left + plot_w}" stroke="{TARGET}" stroke-width="2" '
         f'stroke-dasharray="6 4" fill="none"/>',
-        f'<text x="{LEFT + plot_w + 4}" y="{y(target[1]) + 4}" fill="{TARGET}">{escape(target_label)}</text>',
+        f'<text x="{left + plot_w + 4}" y="{y(target[1]) + 4}" fill="{TARGET}">{escape(target_label)}</text>',
     ]
     series = [baseline, *points]
     path = " ".join(f"{'M' if i == 0 else 'L'}{x(d)} {y(v)}" for i, (d, v) in enumerate(series))
@@ -83,7 +86,7 @@ def trend_chart(chart_id: str, *, title: str, baseline: tuple[Date, float], targ
                  f'stroke-width="2"/>')
     parts.extend(f'<circle cx="{x(d)}" cy="{y(v)}" r="3.5" fill="{LINE}"/>' for d, v in points)
     if latest is not None:
-        parts.append(f'<text x="{min(x(latest[0]) + 6, LEFT + plot_w + 4)}" y="{max(y(latest[1]) - 6, TOP + 8)}" '
+        parts.append(f'<text x="{min(x(latest[0]) + 6, left + plot_w + 4)}" y="{max(y(latest[1]) - 6, TOP + 8)}" '
                      f'fill="#0b0c0c" font-weight="bold">{escape(show(latest[1]))}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
