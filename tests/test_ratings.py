@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import TODAY, make_action, make_user
-from tracker.actions.models import Action, Rating
+from tracker.actions.models import WORKING_STATUSES, Action, ActionStatus, Rating
+from tracker.actions.queries import ActionFilters, actions_query, count_actions, live_counts, rating_counts
 from tracker.actions.ratings import rate, rating_condition, rating_days, rating_expression
 from tracker.extensions import db
 from tracker.settings import Settings
@@ -86,11 +87,9 @@ def test_labels_come_from_the_partnership_settings():
     assert result.reason.startswith("Overdue: due 3 March 2025")
 
 
-def test_sql_rule_agrees_with_python_rule(app):
-    """Every combination of status, due date, update age and proposed rating, rated both ways."""
-    lead = make_user(Role.AGENCY_LEAD)
-    staff = make_user(Role.BUSINESS_UNIT)
-    rec_action = make_action(lead=lead, by=staff)
+def _every_combination(rec_action) -> int:
+    """Actions beside `rec_action` for every combination of status, due date, update age and proposed
+    rating; how many."""
     combos = []
     for status in ("open", "in_progress", "submitted", "assured", "draft", "withdrawn"):
         for due_offset in (-1, 0, 1, 27, 28, 29, 200):
@@ -110,9 +109,18 @@ def test_sql_rule_agrees_with_python_rule(app):
             assured_at=rec_action.created_at if status == "assured" else None,
         ))
     db.session.flush()
+    return len(combos)
+
+
+def test_sql_rule_agrees_with_python_rule(app):
+    """Every combination of status, due date, update age and proposed rating, rated both ways."""
+    lead = make_user(Role.AGENCY_LEAD)
+    staff = make_user(Role.BUSINESS_UNIT)
+    rec_action = make_action(lead=lead, by=staff)
+    combos = _every_combination(rec_action)
     days = rating_days(TODAY, SETTINGS)
     rows = db.session.execute(select(Action, rating_expression()), days).all()
-    assert len(rows) == len(combos) + 1
+    assert len(rows) == combos + 1
     disagreements = [(a.status, a.due_date, a.last_update_date, a.last_proposed_rating, sql)
                      for a, sql in rows if rate(a, TODAY, SETTINGS).value != sql]
     assert disagreements == []
@@ -121,3 +129,27 @@ def test_sql_rule_agrees_with_python_rule(app):
     for rating in ("red", "amber", "green", "blue", "none"):
         chosen = set(db.session.scalars(select(Action.id).where(rating_condition(rating)), days))
         assert chosen == {i for i, r in by_expression.items() if r == rating}, rating
+
+
+def test_the_live_counts_are_the_totals_of_the_lists_they_stand_for(app):
+    """The home page takes its lists' totals (waiting, overdue, due soon, an agency lead's open actions)
+    and the rating summary from one grouped count: each equals the count of the list it stands for."""
+    lead = make_user(Role.AGENCY_LEAD)
+    staff = make_user(Role.BUSINESS_UNIT)
+    _every_combination(make_action(lead=lead, by=staff))
+    make_action(by=staff, status="in_progress", due_date=TODAY - timedelta(days=3))  # another agency's: not the lead's
+    days = rating_days(TODAY, SETTINGS)
+    for user in (staff, lead):
+        live = live_counts(user, TODAY, SETTINGS)
+        lists = {
+            live.total(): ActionFilters(open_only=True),
+            live.total((ActionStatus.SUBMITTED,)): ActionFilters(status=ActionStatus.SUBMITTED),
+            live.total(WORKING_STATUSES, "red"): ActionFilters(rating="red", statuses=WORKING_STATUSES),
+            live.total(WORKING_STATUSES, "amber"): ActionFilters(rating="amber", statuses=WORKING_STATUSES),
+        }
+        assert len(lists) == 4  # four different totals: a mix-up between them would show
+        for total, filters in lists.items():
+            assert total == count_actions(actions_query(user, filters), days), (user.role, filters)
+        counts = rating_counts(user, TODAY, SETTINGS)
+        for rating in ("red", "amber", "green", "blue"):
+            assert counts[rating] == count_actions(actions_query(user, ActionFilters(rating=rating)), days)

@@ -292,18 +292,33 @@ def visible_actions(user: User, day: date, settings: Settings, *, review_id: int
     return grouped
 
 
-def rating_counts(user: User, day: date, settings: Settings) -> dict[str, int]:
-    """Counts of live actions by rating: the rule worked out only for the actions still in play; the
-    assured ones (most of a mature tracker, and all Blue) are counted from the status index."""
+class LiveCounts(Counter):
+    """The live actions a user may see, counted by (status, rating): `live_counts`."""
+
+    def total(self, statuses=LIVE_STATUSES, rating: str | None = None) -> int:
+        """How many have one of `statuses` (and `rating`, if given): the total of the list filtered so."""
+        return sum(n for (status, rated), n in self.items() if status in statuses and rating in (None, rated))
+
+
+def live_counts(user: User, day: date, settings: Settings) -> LiveCounts:
+    """One grouped query over the actions still in play, the rating rule worked out for them only: the
+    rating summary and the home page's lists (waiting, overdue, due soon) all take their totals from it."""
     rating = rating_expression().label("rating")
-    visible = permissions.visible_actions_filter(user)
-    stmt = (select(rating, func.count()).select_from(Action)
-            .where(visible, Action.status.in_(LIVE_STATUSES))
-            .group_by(rating))
+    stmt = (select(Action.status, rating, func.count()).select_from(Action)
+            .where(permissions.visible_actions_filter(user), Action.status.in_(LIVE_STATUSES))
+            .group_by(Action.status, rating))
+    return LiveCounts({(status, rated): n for status, rated, n in db.session.execute(stmt, rating_days(day, settings))})
+
+
+def rating_counts(user: User, day: date, settings: Settings, live: LiveCounts | None = None) -> dict[str, int]:
+    """Counts of the actions a user may see by rating: the live ones from `live` (read if not given);
+    the assured ones (most of a mature tracker, and all Blue) are counted from the status index."""
+    live = live_counts(user, day, settings) if live is None else live
     counts = {"red": 0, "amber": 0, "green": 0, "blue": 0}
-    counts.update({r: n for r, n in db.session.execute(stmt, rating_days(day, settings))})
+    for (_, rated), n in live.items():
+        counts[rated] += n
     counts["blue"] = db.session.scalar(select(func.count()).select_from(Action).where(
-        visible, Action.status == ActionStatus.ASSURED))
+        permissions.visible_actions_filter(user), Action.status == ActionStatus.ASSURED))
     return counts
 
 

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from tracker import permissions
 from tracker.actions.models import WORKING_STATUSES, Action, ActionStatus, DueDateRequest, RequestStatus
 from tracker.actions.queries import (ActionFilters, actions_query, count_actions, impact_review_due,
-                                     paginate_actions, rating_counts, returned_filter)
+                                     live_counts, paginate_actions, rating_counts, returned_filter)
 from tracker.actions.ratings import rate, rating_days
 from tracker.challenges.services import age_in_days, waiting_for_agency
 from tracker.core.clock import today
@@ -21,11 +21,13 @@ bp = Blueprint("main", __name__)
 HOME_LIST_SIZE = 10
 
 
-def _section(user, filters, day, settings, limit=HOME_LIST_SIZE, where=None):
+def _section(user, filters, day, settings, limit=HOME_LIST_SIZE, where=None, total=None):
+    """The first `limit` actions of a list, and its total (counted here unless the caller knows it)."""
     stmt, days = actions_query(user, filters), rating_days(day, settings)
     if where is not None:
         stmt = stmt.where(where)
-    total = count_actions(stmt, days)
+    if total is None:
+        total = count_actions(stmt, days)
     actions = paginate_actions(stmt, days, page=1, per_page=limit, total=total).items if total else []
     return {"actions": [(a, rate(a, day, settings)) for a in actions], "total": total}
 
@@ -36,26 +38,29 @@ def home():
     the business unit what is waiting for assurance, overdue and due soon."""
     day, settings = today(), load_settings()
     user = signed_in_user()
+    # The lists below are live actions: their totals come from the rating summary's one grouped query.
+    live = live_counts(user, day, settings)
     sections = {}
     if user.has_role(Role.AGENCY_LEAD):
         # Returned submissions first: work the business unit has sent back (issue 18 point 7).
         sections["returned"] = _section(user, ActionFilters(sort="due"), day, settings, where=returned_filter())
-        sections["mine"] = _section(user, ActionFilters(open_only=True, sort="due"), day, settings, limit=25)
+        sections["mine"] = _section(user, ActionFilters(open_only=True, sort="due"), day, settings, limit=25,
+                                    total=live.total())
         total, waiting = waiting_for_agency(user, HOME_LIST_SIZE)
         sections["challenges"] = {"rows": waiting, "total": total}
     else:
         if permissions.can_view_assurance_queue(user):
             sections["waiting"] = _section(user, ActionFilters(status=ActionStatus.SUBMITTED, sort="due"),
-                                           day, settings)
+                                           day, settings, total=live.total((ActionStatus.SUBMITTED,)))
         sections["overdue"] = _section(
             user, ActionFilters(rating="red", statuses=WORKING_STATUSES,
-                                sort="due"), day, settings)
+                                sort="due"), day, settings, total=live.total(WORKING_STATUSES, "red"))
         sections["due_soon"] = _section(
             user, ActionFilters(rating="amber", statuses=WORKING_STATUSES,
-                                sort="due"), day, settings)
+                                sort="due"), day, settings, total=live.total(WORKING_STATUSES, "amber"))
         total, late = overdue_milestones(day, clocks_from_settings(settings), HOME_LIST_SIZE)
         sections["late_milestones"] = {"rows": late, "total": total}
-    return render_template("main/home.html", sections=sections, counts=rating_counts(user, day, settings),
+    return render_template("main/home.html", sections=sections, counts=rating_counts(user, day, settings, live),
                            settings=settings, today=day, challenge_age=age_in_days,
                            waiting=_also_waiting(user, day))
 
