@@ -158,7 +158,26 @@ def _fresh_database(template_uri: str, postgres_server: str | None, tmp_path) ->
         path = tmp_path / "test.sqlite"
         shutil.copy(template_uri.removeprefix("sqlite:///"), path)
         return f"sqlite:///{path}"
-    return create_database(postgres_server, f"tracker_test_{next(_db_numbers)}", template="tracker_template")
+    return create_database(postgres_server, f"tracker_test_{next(_db_numbers)}",
+                           template=sqlalchemy.engine.make_url(template_uri).database)
+
+
+@pytest.fixture(scope="session")
+def copy_database(postgres_server):
+    """Copy a database made in the run (the migrated template, or one a module built on it and
+    disconnected from) into a new one: a file in `folder` on SQLite, a new database on PostgreSQL
+    (`drop_copy` drops it; on SQLite it goes with its folder). A module whose tests all start from the
+    same records builds them once this way, not once per test (tests/test_permissions.py)."""
+
+    class Copier:
+        def __call__(self, template_uri: str, folder) -> str:
+            return _fresh_database(template_uri, postgres_server, folder)
+
+        def drop_copy(self, uri: str) -> None:
+            if postgres_server is not None:
+                drop_database(postgres_server, sqlalchemy.engine.make_url(uri).database)
+
+    return Copier()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ request must answer 403 (or 404 for another agency's records, with none of their
 and must write nothing: the audit trail, which records every write, does not grow."""
 
 import io
+import shutil
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,7 +16,7 @@ from werkzeug.datastructures import FileStorage
 
 from tests.factories import PASSWORD, TODAY, make_action, make_agency, make_board_report, make_pack_run, \
     make_recommendation, make_review, make_theme, make_user
-from tracker import permissions
+from tracker import create_app, permissions
 from tracker.actions.models import ActionStatus
 from tracker.audit.models import AuditRecord
 from tracker.challenges.services import raise_challenge
@@ -344,7 +345,10 @@ def test_every_route_is_in_the_matrix(app):
 
 
 class World:
-    """Two agencies, a user of every role, and actions of the signed-in lead's agency and another's."""
+    """Two agencies, a user of every role, and actions of the signed-in lead's agency and another's.
+
+    Made once per action state in a module's run (`world_templates`): each test starts from a copy of
+    that database and its evidence files, and `World.load` finds the same records in it by their ids."""
 
     def __init__(self, state: str):
         self.own_agency = make_agency("Own Agency", "OWN")
@@ -391,6 +395,39 @@ class World:
                                  "plan": _draft(owner or self.users[Role.BUSINESS_UNIT], self.review)}
         db.session.commit()
 
+    def ids(self) -> dict:
+        """Each record of the world as its model and id, in the shape of the attributes."""
+        def ids(value):
+            if isinstance(value, dict):
+                return {key: ids(item) for key, item in value.items()}
+            return type(value), value.id
+
+        return {name: ids(value) for name, value in vars(self).items()}
+
+    @classmethod
+    def load(cls, ids: dict) -> "World":
+        """The world of `ids` in the test's copy of its database, each attribute read on first use (a
+        test uses a few of the thirty records)."""
+        world = cls.__new__(cls)
+        world._ids = ids
+        return world
+
+    def __getattr__(self, name: str):
+        ids = self.__dict__.get("_ids")
+        if ids is None or name not in ids:
+            raise AttributeError(name)
+
+        def load(value):
+            if isinstance(value, dict):
+                return {key: load(item) for key, item in value.items()}
+            model, id_ = value
+            record = db.session.get(model, id_)
+            assert record is not None, (model, id_)
+            return record
+
+        setattr(self, name, load(ids[name]))
+        return getattr(self, name)
+
     def sign_in_as(self, role: Role) -> User:
         """The user of `role`, who becomes the author of the "own" import drafts."""
         user = self.users[role]
@@ -398,6 +435,56 @@ class World:
             draft.user_id = user.id
         db.session.commit()
         return user
+
+
+@pytest.fixture(scope="module")
+def world_templates(migrated_template, copy_database, tmp_path_factory):
+    """For an action state, a database holding the World of that state (made on first use), the folder
+    of its evidence files and the World's ids. Making the World was most of each test's time."""
+    built: dict[str, tuple] = {}
+
+    def template(state: str) -> tuple:
+        if state not in built:
+            folder = tmp_path_factory.mktemp(f"world-{state}")
+            uri = copy_database(migrated_template, folder)
+            app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "UPLOAD_FOLDER": str(folder / "evidence"),
+                              "IMPORT_FOLDER": str(folder / "imports"), "REPORT_FOLDER": str(folder / "reports"),
+                              "FIXED_TODAY": TODAY, "STORAGE": "local"})
+            with app.app_context():
+                ids = World(state).ids()
+                db.session.remove()
+                db.engine.dispose()  # no connection left: PostgreSQL copies only an idle template
+            built[state] = uri, folder / "evidence", ids
+        return built[state]
+
+    yield template
+    for uri, _, _ in built.values():
+        copy_database.drop_copy(uri)
+
+
+def _world_state(request) -> str:
+    """The action state the test's route needs (its MATRIX rule's), in progress for the other tests."""
+    endpoint = getattr(request.node, "callspec", None) and request.node.callspec.params.get("endpoint")
+    return MATRIX[endpoint].state if endpoint else "in_progress"
+
+
+@pytest.fixture
+def database_uri(request, migrated_template, world_templates, copy_database, tmp_path):
+    """The test's own database: a copy of its World's, with the World's evidence files in the folder the
+    app fixture stores evidence in, for a test that takes `world`; else of the migrated template."""
+    template = migrated_template
+    if "world" in request.fixturenames:
+        template, evidence, _ = world_templates(_world_state(request))
+        if evidence.exists():
+            shutil.copytree(evidence, tmp_path / "evidence")
+    uri = copy_database(template, tmp_path)
+    yield uri
+    copy_database.drop_copy(uri)
+
+
+@pytest.fixture
+def world(request, app, world_templates) -> World:
+    return World.load(world_templates(_world_state(request))[2])
 
 
 def _draft(user, review):
@@ -429,9 +516,8 @@ def _methods(app, endpoint):
 
 
 @pytest.mark.parametrize("endpoint, role, side", list(_cases()))
-def test_route_answers_each_role(app, client, endpoint, role, side):
+def test_route_answers_each_role(app, client, world, endpoint, role, side):
     rule = MATRIX[endpoint]
-    world = World(rule.state)
     user = world.sign_in_as(role)
     response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 302
@@ -459,8 +545,7 @@ def test_route_answers_each_role(app, client, endpoint, role, side):
 
 
 @pytest.mark.parametrize("endpoint", sorted(set(MATRIX) - {"auth.login"}))
-def test_signed_out_visitors_are_sent_to_sign_in(app, client, endpoint):
-    world = World(MATRIX[endpoint].state)
+def test_signed_out_visitors_are_sent_to_sign_in(app, client, world, endpoint):
     with app.test_request_context():
         url = url_for(endpoint, **MATRIX[endpoint].args(world, "own"))
     for method in _methods(app, endpoint):
@@ -470,8 +555,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(app, client, endpoint):
         assert _audit_count() == before
 
 
-def test_the_submitter_cannot_decide_even_as_business_unit(app, client):
-    world = World("in_progress")
+def test_the_submitter_cannot_decide_even_as_business_unit(app, client, world):
     staff = world.users[Role.BUSINESS_UNIT]
     action = world.actions["own"]
     from tracker.actions.services import submit_for_assurance
