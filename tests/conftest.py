@@ -181,12 +181,63 @@ def copy_database(postgres_server):
 
 
 @pytest.fixture
-def database_uri(migrated_template, postgres_server, tmp_path):
-    """The test's own database, a copy of the migrated template; on PostgreSQL dropped at its end."""
-    uri = _fresh_database(migrated_template, postgres_server, tmp_path)
+def starting_records(request):
+    """Records the test's database starts with: None (none: a copy of the migrated template), or a name
+    and a function that makes them, `build()`, run in an app context. They are made once per worker
+    (`prepared_databases`) and each test starts from a copy of that database and its evidence files, so
+    tests that start from the same records do not each build them again. `@pytest.mark.demo_data`:
+    the demo partnership, as `build_demo(TEST_TODAY)` makes it. A module may override this fixture
+    (tests/test_permissions.py)."""
+    if request.node.get_closest_marker("demo_data"):
+        return "demo", _build_demo
+    return None
+
+
+def _build_demo():
+    from tracker.demo.builder import build_demo
+
+    build_demo(TEST_TODAY)
+
+
+@pytest.fixture(scope="session")
+def prepared_databases(migrated_template, copy_database, tmp_path_factory):
+    """`prepare(name, build)`: the database holding the records `build` made (the first time `name` is
+    asked for, in an app configured as the app fixture's, on local storage), the folder of their
+    evidence files, and what `build` returned (say, the records' ids)."""
+    made: dict[str, tuple] = {}
+
+    def prepare(name: str, build) -> tuple:
+        if name not in made:
+            folder = tmp_path_factory.mktemp(name)
+            uri = copy_database(migrated_template, folder)
+            app = create_app(_app_config(uri, folder, {"STORAGE": "local"}))
+            with app.app_context():
+                result = build()
+                db.session.commit()
+                db.session.remove()
+                db.engine.dispose()  # no connection left: PostgreSQL copies only an idle template
+            made[name] = uri, folder / "evidence", result
+        return made[name]
+
+    yield prepare
+    for uri, _, _ in made.values():
+        copy_database.drop_copy(uri)
+
+
+@pytest.fixture
+def database_uri(request, migrated_template, copy_database, tmp_path, starting_records):
+    """The test's own database, a copy of the migrated template or of its starting records' database
+    (their evidence files copied where the app fixture keeps evidence); on PostgreSQL dropped at its end."""
+    template = migrated_template
+    if starting_records is not None:
+        assert request.getfixturevalue("storage_config").get("STORAGE") == "local", \
+            "starting records keep their evidence files in local folders"
+        template, evidence, _ = request.getfixturevalue("prepared_databases")(*starting_records)
+        if evidence.exists():
+            shutil.copytree(evidence, tmp_path / "evidence")
+    uri = copy_database(template, tmp_path)
     yield uri
-    if postgres_server is not None:
-        drop_database(postgres_server, sqlalchemy.engine.make_url(uri).database)
+    copy_database.drop_copy(uri)
 
 
 class FreshContextClient(FlaskClient):
@@ -220,16 +271,20 @@ def storage_config() -> dict:
     return {"STORAGE": "local"}
 
 
-@pytest.fixture
-def app(database_uri, tmp_path, storage_config):
-    app = create_app({
+def _app_config(database_uri: str, folder, storage_config: dict) -> dict:
+    return {
         "SQLALCHEMY_DATABASE_URI": database_uri,
-        "UPLOAD_FOLDER": str(tmp_path / "evidence"),
-        "IMPORT_FOLDER": str(tmp_path / "imports"),  # per test: xdist workers must not share stored documents
-        "REPORT_FOLDER": str(tmp_path / "reports"),
+        "UPLOAD_FOLDER": str(folder / "evidence"),
+        "IMPORT_FOLDER": str(folder / "imports"),  # per test: xdist workers must not share stored documents
+        "REPORT_FOLDER": str(folder / "reports"),
         "FIXED_TODAY": TEST_TODAY,
         **storage_config,
-    })
+    }
+
+
+@pytest.fixture
+def app(database_uri, tmp_path, storage_config):
+    app = create_app(_app_config(database_uri, tmp_path, storage_config))
     app.test_client_class = FreshContextClient
     app.jinja_env.bytecode_cache = _compiled_templates
     with app.app_context():

@@ -5,7 +5,6 @@ request must answer 403 (or 404 for another agency's records, with none of their
 and must write nothing: the audit trail, which records every write, does not grow."""
 
 import io
-import shutil
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,7 +15,7 @@ from werkzeug.datastructures import FileStorage
 
 from tests.factories import PASSWORD, TODAY, make_action, make_agency, make_board_report, make_pack_run, \
     make_recommendation, make_review, make_theme, make_user
-from tracker import create_app, permissions
+from tracker import permissions
 from tracker.actions.models import ActionStatus
 from tracker.audit.models import AuditRecord
 from tracker.challenges.services import raise_challenge
@@ -347,8 +346,8 @@ def test_every_route_is_in_the_matrix(app):
 class World:
     """Two agencies, a user of every role, and actions of the signed-in lead's agency and another's.
 
-    Made once per action state in a module's run (`world_templates`): each test starts from a copy of
-    that database and its evidence files, and `World.load` finds the same records in it by their ids."""
+    Made once per action state and worker (`starting_records`): each test starts from a copy of that
+    database and its evidence files, and `World.load` finds the same records in it by their ids."""
 
     def __init__(self, state: str):
         self.own_agency = make_agency("Own Agency", "OWN")
@@ -437,31 +436,6 @@ class World:
         return user
 
 
-@pytest.fixture(scope="module")
-def world_templates(migrated_template, copy_database, tmp_path_factory):
-    """For an action state, a database holding the World of that state (made on first use), the folder
-    of its evidence files and the World's ids. Making the World was most of each test's time."""
-    built: dict[str, tuple] = {}
-
-    def template(state: str) -> tuple:
-        if state not in built:
-            folder = tmp_path_factory.mktemp(f"world-{state}")
-            uri = copy_database(migrated_template, folder)
-            app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "UPLOAD_FOLDER": str(folder / "evidence"),
-                              "IMPORT_FOLDER": str(folder / "imports"), "REPORT_FOLDER": str(folder / "reports"),
-                              "FIXED_TODAY": TODAY, "STORAGE": "local"})
-            with app.app_context():
-                ids = World(state).ids()
-                db.session.remove()
-                db.engine.dispose()  # no connection left: PostgreSQL copies only an idle template
-            built[state] = uri, folder / "evidence", ids
-        return built[state]
-
-    yield template
-    for uri, _, _ in built.values():
-        copy_database.drop_copy(uri)
-
-
 def _world_state(request) -> str:
     """The action state the test's route needs (its MATRIX rule's), in progress for the other tests."""
     endpoint = getattr(request.node, "callspec", None) and request.node.callspec.params.get("endpoint")
@@ -469,22 +443,18 @@ def _world_state(request) -> str:
 
 
 @pytest.fixture
-def database_uri(request, migrated_template, world_templates, copy_database, tmp_path):
-    """The test's own database: a copy of its World's, with the World's evidence files in the folder the
-    app fixture stores evidence in, for a test that takes `world`; else of the migrated template."""
-    template = migrated_template
-    if "world" in request.fixturenames:
-        template, evidence, _ = world_templates(_world_state(request))
-        if evidence.exists():
-            shutil.copytree(evidence, tmp_path / "evidence")
-    uri = copy_database(template, tmp_path)
-    yield uri
-    copy_database.drop_copy(uri)
+def starting_records(request):
+    """A test that takes `world` starts from a copy of the World of its route's state, made once per
+    worker (tests/conftest.py): making it was most of each test's time."""
+    if "world" not in request.fixturenames:
+        return None
+    state = _world_state(request)
+    return f"world-{state}", lambda: World(state).ids()
 
 
 @pytest.fixture
-def world(request, app, world_templates) -> World:
-    return World.load(world_templates(_world_state(request))[2])
+def world(app, starting_records, prepared_databases) -> World:
+    return World.load(prepared_databases(*starting_records)[2])
 
 
 def _draft(user, review):
