@@ -3,6 +3,7 @@ import os
 import shutil
 import tempfile
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import flask_migrate
 import jinja2
@@ -14,7 +15,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from tests import factories
-from tests.pg import create_database, drop_database, throwaway_server, wait_for
+from tests.pg import _memory_folder, create_database, drop_database, throwaway_server, wait_for
 from tracker import create_app
 from tracker.extensions import db
 from tracker.users.models import Role
@@ -32,6 +33,12 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 _hypothesis_home = tempfile.mkdtemp(prefix="hypothesis-")
 set_hypothesis_home_dir(_hypothesis_home)
 _db_numbers = itertools.count(1)
+# The SQLite databases of the run (the migrated template and each test's copy) on a tmpfs (/dev/shm)
+# where there is a roomy one, as the PostgreSQL tier's server is: the app runs SQLite with
+# synchronous=FULL, and there a commit's fsync costs nothing; on this machine's disk the fast tier
+# spent about a tenth of its time in them. Each test's copy is removed at its end, the folder at the
+# run's (by each xdist worker for its own).
+_sqlite_folder = Path(tempfile.mkdtemp(prefix="tracker-sqlite-", dir=_memory_folder()))
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -108,6 +115,7 @@ def pytest_configure(config):
 
 def pytest_unconfigure(config):
     shutil.rmtree(_hypothesis_home, ignore_errors=True)
+    shutil.rmtree(_sqlite_folder, ignore_errors=True)
     if _moved_clock is not None:
         _moved_clock.stop()
 
@@ -140,12 +148,12 @@ def postgres_server(database_backend):
 
 
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory, database_backend, postgres_server):
+def migrated_template(database_backend, postgres_server):
     """One database upgraded to head through the real migrations, copied for each test."""
     if database_backend == "postgres":
         uri = create_database(postgres_server, "tracker_template")
     else:
-        uri = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.sqlite'}"
+        uri = f"sqlite:///{_sqlite_folder / 'template.sqlite'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": uri})
     with app.app_context():
         flask_migrate.upgrade()
@@ -153,9 +161,9 @@ def migrated_template(tmp_path_factory, database_backend, postgres_server):
     return uri
 
 
-def _fresh_database(template_uri: str, postgres_server: str | None, tmp_path) -> str:
+def _fresh_database(template_uri: str, postgres_server: str | None) -> str:
     if postgres_server is None:
-        path = tmp_path / "test.sqlite"
+        path = _sqlite_folder / f"test-{next(_db_numbers)}.sqlite"
         shutil.copy(template_uri.removeprefix("sqlite:///"), path)
         return f"sqlite:///{path}"
     return create_database(postgres_server, f"tracker_test_{next(_db_numbers)}",
@@ -164,18 +172,21 @@ def _fresh_database(template_uri: str, postgres_server: str | None, tmp_path) ->
 
 @pytest.fixture(scope="session")
 def copy_database(postgres_server):
-    """Copy a database made in the run (the migrated template, or one a module built on it and
-    disconnected from) into a new one: a file in `folder` on SQLite, a new database on PostgreSQL
-    (`drop_copy` drops it; on SQLite it goes with its folder). A module whose tests all start from the
-    same records builds them once this way, not once per test (tests/test_permissions.py)."""
+    """Copy a database made in the run (the migrated template, or one built on it and disconnected
+    from: `prepared_databases`) into a new one: a file on SQLite, a new database on PostgreSQL.
+    `drop_copy` removes it."""
 
     class Copier:
-        def __call__(self, template_uri: str, folder) -> str:
-            return _fresh_database(template_uri, postgres_server, folder)
+        def __call__(self, template_uri: str) -> str:
+            return _fresh_database(template_uri, postgres_server)
 
         def drop_copy(self, uri: str) -> None:
             if postgres_server is not None:
                 drop_database(postgres_server, sqlalchemy.engine.make_url(uri).database)
+                return
+            path = uri.removeprefix("sqlite:///")
+            for suffix in ("", "-wal", "-shm"):
+                Path(path + suffix).unlink(missing_ok=True)
 
     return Copier()
 
@@ -209,7 +220,7 @@ def prepared_databases(migrated_template, copy_database, tmp_path_factory):
     def prepare(name: str, build) -> tuple:
         if name not in made:
             folder = tmp_path_factory.mktemp(name)
-            uri = copy_database(migrated_template, folder)
+            uri = copy_database(migrated_template)
             app = create_app(_app_config(uri, folder, {"STORAGE": "local"}))
             with app.app_context():
                 result = build()
@@ -227,7 +238,7 @@ def prepared_databases(migrated_template, copy_database, tmp_path_factory):
 @pytest.fixture
 def database_uri(request, migrated_template, copy_database, tmp_path, starting_records):
     """The test's own database, a copy of the migrated template or of its starting records' database
-    (their evidence files copied where the app fixture keeps evidence); on PostgreSQL dropped at its end."""
+    (their evidence files copied where the app fixture keeps evidence); removed at its end."""
     template = migrated_template
     if starting_records is not None:
         assert request.getfixturevalue("storage_config").get("STORAGE") == "local", \
@@ -235,7 +246,7 @@ def database_uri(request, migrated_template, copy_database, tmp_path, starting_r
         template, evidence, _ = request.getfixturevalue("prepared_databases")(*starting_records)
         if evidence.exists():
             shutil.copytree(evidence, tmp_path / "evidence")
-    uri = copy_database(template, tmp_path)
+    uri = copy_database(template)
     yield uri
     copy_database.drop_copy(uri)
 
