@@ -8,10 +8,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy
 
-from tests.conftest import TEST_TODAY
 from tests.pg import empty_database_uri
 from tracker import create_app
-from tracker.demo.builder import build_demo
 from tracker.extensions import db
 from tracker.ops.backup import BackupError, restore_backup
 
@@ -31,10 +29,8 @@ def _snapshot(app) -> tuple[dict, dict]:
     return rows, files
 
 
+@pytest.mark.demo_data
 def test_backup_and_restore_round_trip(app, postgres_server, tmp_path):
-    build_demo(TEST_TODAY)
-    db.session.commit()
-    db.session.remove()
     archive = tmp_path / "backup.tar.gz"
     result = app.test_cli_runner().invoke(args=["backup", str(archive)])
     assert result.exit_code == 0, result.output
@@ -63,10 +59,8 @@ def test_backup_and_restore_round_trip(app, postgres_server, tmp_path):
     assert result.exit_code != 0 and "already holds records" in result.output
 
 
+@pytest.mark.demo_data
 def test_a_damaged_archive_is_refused(app, tmp_path):
-    build_demo(TEST_TODAY)
-    db.session.commit()
-    db.session.remove()
     archive = tmp_path / "backup.tar.gz"
     assert app.test_cli_runner().invoke(args=["backup", str(archive)]).exit_code == 0
     # Rewrite one evidence file inside the archive: same name, other bytes.

@@ -9,8 +9,9 @@ from flask import url_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests import test_permissions
 from tests.factories import PASSWORD
-from tests.test_permissions import MATRIX, World, _methods
+from tests.test_permissions import MATRIX, _methods
 from tracker.users.models import Role
 
 SCRIPT = '<script>alert("fz")</script>'
@@ -24,6 +25,8 @@ HOSTILE = [
 VALUES = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=300), st.integers().map(str),
                    st.lists(st.sampled_from(HOSTILE), min_size=1, max_size=3).map("".join))
 FIELD = re.compile(r'<(?:input|textarea|select)\b[^>]*\bname="([^"]+)"', re.I)
+# The permission matrix's World, copied for each test from one built once per worker and state.
+starting_records, world = test_permissions.starting_records, test_permissions.world
 
 
 def _form_routes():
@@ -58,10 +61,10 @@ def _payload(data, names):
 @settings(max_examples=6, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
-def test_every_form_survives_hostile_input(app, client, endpoint, data):
+def test_every_form_survives_hostile_input(app, client, world, endpoint, data):
     rule = MATRIX[endpoint]
     if not hasattr(app, "_fuzz_world"):
-        app._fuzz_world = World(rule.state)
+        app._fuzz_world = world
         user = app._fuzz_world.users[_role(rule)]
         if endpoint.startswith("auth."):
             user = app._fuzz_world.users[Role.BOARD_MEMBER]

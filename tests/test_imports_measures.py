@@ -11,7 +11,6 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from tests import factories
-from tests.conftest import _fresh_database
 from tracker import create_app
 from tracker.extensions import db
 from tracker.imports.models import ImportDraft
@@ -80,17 +79,19 @@ def _count(model) -> int:
 
 
 @pytest.fixture
-def fresh_app(migrated_template, postgres_server, tmp_path, storage_config):
+def fresh_app(migrated_template, copy_database, tmp_path, storage_config):
     """A second application on a database of its own, as another partnership's installation; its
     database connections are closed at the end (PostgreSQL warns of a connection left open)."""
     folder = tmp_path / "fresh"
     folder.mkdir()
-    other = create_app({"SQLALCHEMY_DATABASE_URI": _fresh_database(migrated_template, postgres_server, folder),
+    uri = copy_database(migrated_template)
+    other = create_app({"SQLALCHEMY_DATABASE_URI": uri,
                        "UPLOAD_FOLDER": str(folder / "evidence"), "IMPORT_FOLDER": str(folder / "imports"),
                        "REPORT_FOLDER": str(folder / "reports"), "FIXED_TODAY": TODAY, **storage_config})
     yield other
     with other.app_context():
         db.engine.dispose()
+    copy_database.drop_copy(uri)
 
 
 def test_the_export_has_typed_measures_sheets(client, login_as):

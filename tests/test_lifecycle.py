@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 from werkzeug.routing import BuildError
 
 from tests import factories
+from tests.test_races import second_at_the_write_lock
 from tracker.actions import services as action_services
 from tracker.actions.models import Action, ActionStatus, AssuranceDecision
 from tracker.extensions import db
@@ -135,16 +136,17 @@ def test_two_officers_deciding_at_the_same_moment(app, client, login_as, monkeyp
     login_as(Role.BUSINESS_UNIT)
     other = app.test_client()
     login_as(Role.BUSINESS_UNIT, client=other)
-    first_wrote, second_deciding = threading.Event(), threading.Event()
+    first_wrote, second_deciding, second_at_lock = threading.Event(), threading.Event(), threading.Event()
     real_return = action_services.return_action
 
     def paced(target, *args, **kwargs):
         if first_wrote.is_set():  # the second officer
             second_deciding.set()
+            second_at_lock.set()
             return real_return(target, *args, **kwargs)
         result = real_return(target, *args, **kwargs)  # flushed: the row is written, not yet committed
         first_wrote.set()
-        second_deciding.wait(timeout=3)  # SQLite: the second is blocked before it gets here
+        second_at_lock.wait(timeout=3)  # SQLite: the second is blocked before it gets here, at the lock
         threading.Event().wait(0.5)  # let the second reach its UPDATE
         return result
 
@@ -156,10 +158,11 @@ def test_two_officers_deciding_at_the_same_moment(app, client, login_as, monkeyp
             responses["first"] = _decide(client, action)
 
     first = threading.Thread(target=first_officer)
-    first.start()
-    assert first_wrote.wait(timeout=20)
-    responses["second"] = _decide(other, action, reason="Mine.")
-    first.join(timeout=30)
+    with second_at_the_write_lock(first_wrote, second_at_lock):
+        first.start()
+        assert first_wrote.wait(timeout=20)
+        responses["second"] = _decide(other, action, reason="Mine.")
+        first.join(timeout=30)
     assert responses["first"].status_code == 302
     assert responses["second"].status_code == 422
     assert ALREADY_DECIDED in html.unescape(responses["second"].get_data(as_text=True))

@@ -11,7 +11,6 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from tests.factories import make_action
-from tracker.demo.builder import build_demo
 from tracker.extensions import db
 from tracker.users.models import Role
 
@@ -32,12 +31,6 @@ SKIP = ("/static/", "/sign-out", "/sign-in", "/demo")
 SHAPE = re.compile(r"\d+")
 
 
-@pytest.fixture
-def demo(app, today):
-    build_demo(today)
-    db.session.commit()
-
-
 def _links(base: str, html: str) -> list[str]:
     found = []
     for href in HREF.findall(html):
@@ -51,8 +44,9 @@ def _links(base: str, html: str) -> list[str]:
     return found
 
 
+@pytest.mark.demo_data
 @pytest.mark.parametrize("role", list(ROLES))
-def test_no_link_on_any_page_leads_to_a_403(app, client, demo, role):
+def test_no_link_on_any_page_leads_to_a_403(app, client, role):
     response = client.post("/sign-in", data={"email": ROLES[role], "password": DEMO_PASSWORD})
     assert response.status_code == 302, f"{role} could not sign in"
     seen_shapes, queue, forbidden, visited = set(), deque([("/", "/")]), [], 0

@@ -33,16 +33,38 @@ def _head(database: Path) -> str | None:
         engine.dispose()
 
 
+def _waiting_on(lock: Path, pids: set[int]) -> set[int]:
+    """Which of `pids` are blocked on the flock of `lock`: Linux's /proc/locks lists each waiting
+    request after "->", with its process id and the file's device:inode."""
+    inode = str(os.stat(lock).st_ino)
+    waiting = set()
+    for line in Path("/proc/locks").read_text().splitlines():
+        fields = line.split()
+        if "->" in fields and fields[fields.index("->") + 1] == "FLOCK":
+            pid, file = fields[fields.index("->") + 4:fields.index("->") + 6]
+            if int(pid) in pids and file.rsplit(":", 1)[-1] == inode:
+                waiting.add(int(pid))
+    return waiting
+
+
 def test_migrate_once_waits_for_the_lock_and_two_starting_together_both_succeed(tmp_path):
     env = _environment(tmp_path)
     database = tmp_path / "instance" / "tracker.sqlite"
     database.parent.mkdir()
-    lock = open(database.parent / "tracker.sqlite.migrate-lock", "a")  # as another server holding it
+    lock_path = database.parent / "tracker.sqlite.migrate-lock"
+    lock = open(lock_path, "a")  # as another server holding it
     fcntl.flock(lock, fcntl.LOCK_EX)
     started = [subprocess.Popen([str(BIN / "flask"), "migrate-once"], cwd=ROOT, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     try:
-        time.sleep(8)  # long enough for both to build the app and reach the lock
+        if Path("/proc/locks").exists():  # until both have built the app and wait on the lock
+            pids, deadline = {p.pid for p in started}, time.monotonic() + 60
+            while _waiting_on(lock_path, pids) != pids and time.monotonic() < deadline:
+                assert [p.poll() for p in started] == [None, None]
+                time.sleep(0.1)
+            assert _waiting_on(lock_path, pids) == pids
+        else:
+            time.sleep(8)  # long enough for both to build the app and reach the lock
         assert [p.poll() for p in started] == [None, None]
         assert not database.exists() or _head(database) is None
     finally:

@@ -344,7 +344,10 @@ def test_every_route_is_in_the_matrix(app):
 
 
 class World:
-    """Two agencies, a user of every role, and actions of the signed-in lead's agency and another's."""
+    """Two agencies, a user of every role, and actions of the signed-in lead's agency and another's.
+
+    Made once per action state and worker (`starting_records`): each test starts from a copy of that
+    database and its evidence files, and `World.load` finds the same records in it by their ids."""
 
     def __init__(self, state: str):
         self.own_agency = make_agency("Own Agency", "OWN")
@@ -391,6 +394,39 @@ class World:
                                  "plan": _draft(owner or self.users[Role.BUSINESS_UNIT], self.review)}
         db.session.commit()
 
+    def ids(self) -> dict:
+        """Each record of the world as its model and id, in the shape of the attributes."""
+        def ids(value):
+            if isinstance(value, dict):
+                return {key: ids(item) for key, item in value.items()}
+            return type(value), value.id
+
+        return {name: ids(value) for name, value in vars(self).items()}
+
+    @classmethod
+    def load(cls, ids: dict) -> "World":
+        """The world of `ids` in the test's copy of its database, each attribute read on first use (a
+        test uses a few of the thirty records)."""
+        world = cls.__new__(cls)
+        world._ids = ids
+        return world
+
+    def __getattr__(self, name: str):
+        ids = self.__dict__.get("_ids")
+        if ids is None or name not in ids:
+            raise AttributeError(name)
+
+        def load(value):
+            if isinstance(value, dict):
+                return {key: load(item) for key, item in value.items()}
+            model, id_ = value
+            record = db.session.get(model, id_)
+            assert record is not None, (model, id_)
+            return record
+
+        setattr(self, name, load(ids[name]))
+        return getattr(self, name)
+
     def sign_in_as(self, role: Role) -> User:
         """The user of `role`, who becomes the author of the "own" import drafts."""
         user = self.users[role]
@@ -398,6 +434,27 @@ class World:
             draft.user_id = user.id
         db.session.commit()
         return user
+
+
+def _world_state(request) -> str:
+    """The action state the test's route needs (its MATRIX rule's), in progress for the other tests."""
+    endpoint = getattr(request.node, "callspec", None) and request.node.callspec.params.get("endpoint")
+    return MATRIX[endpoint].state if endpoint else "in_progress"
+
+
+@pytest.fixture
+def starting_records(request):
+    """A test that takes `world` starts from a copy of the World of its route's state, made once per
+    worker (tests/conftest.py): making it was most of each test's time."""
+    if "world" not in request.fixturenames:
+        return None
+    state = _world_state(request)
+    return f"world-{state}", lambda: World(state).ids()
+
+
+@pytest.fixture
+def world(app, starting_records, prepared_databases) -> World:
+    return World.load(prepared_databases(*starting_records)[2])
 
 
 def _draft(user, review):
@@ -429,9 +486,8 @@ def _methods(app, endpoint):
 
 
 @pytest.mark.parametrize("endpoint, role, side", list(_cases()))
-def test_route_answers_each_role(app, client, endpoint, role, side):
+def test_route_answers_each_role(app, client, world, endpoint, role, side):
     rule = MATRIX[endpoint]
-    world = World(rule.state)
     user = world.sign_in_as(role)
     response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 302
@@ -459,8 +515,7 @@ def test_route_answers_each_role(app, client, endpoint, role, side):
 
 
 @pytest.mark.parametrize("endpoint", sorted(set(MATRIX) - {"auth.login"}))
-def test_signed_out_visitors_are_sent_to_sign_in(app, client, endpoint):
-    world = World(MATRIX[endpoint].state)
+def test_signed_out_visitors_are_sent_to_sign_in(app, client, world, endpoint):
     with app.test_request_context():
         url = url_for(endpoint, **MATRIX[endpoint].args(world, "own"))
     for method in _methods(app, endpoint):
@@ -470,8 +525,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(app, client, endpoint):
         assert _audit_count() == before
 
 
-def test_the_submitter_cannot_decide_even_as_business_unit(app, client):
-    world = World("in_progress")
+def test_the_submitter_cannot_decide_even_as_business_unit(app, client, world):
     staff = world.users[Role.BUSINESS_UNIT]
     action = world.actions["own"]
     from tracker.actions.services import submit_for_assurance

@@ -7,8 +7,10 @@ told, with what they typed still on the form: never a 500 or a bare 403."""
 
 import html
 import threading
+from contextlib import contextmanager
 
 import pytest
+from sqlalchemy import event
 
 from tests import factories
 from tracker.actions import services as action_services
@@ -20,10 +22,27 @@ from tracker.web.views import CHANGED_MEANWHILE
 MOVED_ON = "Someone else changed this action while you were working on it"
 
 
+@contextmanager
+def second_at_the_write_lock(first_wrote: threading.Event, under_way: threading.Event):
+    """Sets `under_way` when, after the first request wrote, the second (the test's own thread) asks
+    SQLite for the write lock (BEGIN IMMEDIATE, tracker/__init__.py), where it then waits: on SQLite
+    it never reaches the service before the first commits. Not on PostgreSQL (no such statement)."""
+    def before_execute(conn, cursor, statement, parameters, context, executemany):
+        second = threading.current_thread() is threading.main_thread()
+        if statement == "BEGIN IMMEDIATE" and first_wrote.is_set() and second:
+            under_way.set()
+
+    event.listen(db.engine, "before_cursor_execute", before_execute)
+    try:
+        yield
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before_execute)
+
+
 def _at_once(app, monkeypatch, verb: str, first, second):
     """Run `first()` in a thread, holding its write (the service `verb`, flushed, not yet committed)
     until `second()` is under way; returns both responses."""
-    first_wrote, second_started = threading.Event(), threading.Event()
+    first_wrote, second_started = threading.Event(), threading.Event()  # started: at the service, or at the lock
     real = getattr(action_services, verb)
 
     def paced(*args, **kwargs):
@@ -32,7 +51,7 @@ def _at_once(app, monkeypatch, verb: str, first, second):
             return real(*args, **kwargs)
         result = real(*args, **kwargs)
         first_wrote.set()
-        second_started.wait(timeout=2)  # SQLite: the second is blocked before it gets here
+        second_started.wait(timeout=2)  # SQLite: the second is blocked before it gets here, at the lock
         threading.Event().wait(0.5)  # let the second reach its write
         return result
 
@@ -44,10 +63,11 @@ def _at_once(app, monkeypatch, verb: str, first, second):
             responses["first"] = first()
 
     thread = threading.Thread(target=run_first)
-    thread.start()
-    assert first_wrote.wait(timeout=20)
-    responses["second"] = second()
-    thread.join(timeout=30)
+    with second_at_the_write_lock(first_wrote, second_started):
+        thread.start()
+        assert first_wrote.wait(timeout=20)
+        responses["second"] = second()
+        thread.join(timeout=30)
     return responses["first"], responses["second"]
 
 

@@ -9,7 +9,6 @@ from docx import Document
 from tests import factories
 from tests.docx_check import check_package, heading_texts, images, read_back
 from tracker.actions.models import ALL_RATINGS
-from tracker.demo.builder import build_demo
 from tracker.extensions import db
 from tracker.reports.docx_render import render_docx
 from tracker.reports.report_template import TemplateError, check_template
@@ -22,13 +21,14 @@ NOTES = {"summary": "Progress is **steady**.\n\n- Police <b>late</b>\n- Health o
 
 @pytest.fixture
 def demo_data(app, today):
-    build_demo(today)
+    """The report data of the demo partnership (the tests that take this are marked demo_data)."""
     staff = factories.make_user("business_unit", name="Priya Shah")
     report = request_report(as_at=today, today=today, by=staff)
     db.session.commit()
     return report_data(report)
 
 
+@pytest.mark.demo_data
 def test_the_docx_is_sound_and_reads_back_as_the_data(demo_data):
     content = render_docx(demo_data, NOTES)
     assert check_package(content) == []
@@ -88,6 +88,7 @@ def _template(*, fields=("meeting", "date", "author", "purpose", "asks")) -> byt
     return out.getvalue()
 
 
+@pytest.mark.demo_data
 def test_the_partnerships_template_gets_its_cover_fields_filled(demo_data):
     content = render_docx(demo_data, NOTES, template=_template())
     assert check_package(content) == []

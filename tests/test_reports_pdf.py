@@ -9,7 +9,6 @@ import pytest
 from pypdf import PdfReader
 
 from tests import factories
-from tracker.demo.builder import build_demo
 from tracker.extensions import db
 from tracker.reports.services import generate_report, request_report, verified_pdf
 
@@ -27,8 +26,8 @@ def _outline_titles(items) -> list[str]:
     return titles
 
 
+@pytest.mark.demo_data
 def test_demo_report_pdf_has_every_section_page_labels_and_metadata(app, today):
-    build_demo(today)
     staff = factories.make_user("business_unit", name="Priya Shah")
     report = request_report(as_at=today, today=today, by=staff)
     # A fixed request time: the running footer prints it, and the wall clock must not decide the test.

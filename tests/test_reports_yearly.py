@@ -12,7 +12,6 @@ from sqlalchemy import select
 from tests import factories
 from tests.docx_check import check_package, heading_texts, images, read_back
 from tracker.actions.models import StatusChange
-from tracker.demo.builder import build_demo
 from tracker.extensions import db
 from tracker.reports.data import ThemeLine
 from tracker.reports.data.impact import MeasureLine
@@ -34,8 +33,8 @@ def _expected(field, start, end):
     return sorted(db.session.scalars(select(Review.reference).where(column >= start, column <= end)))
 
 
+@pytest.mark.demo_data
 def test_the_chapter_counts_the_years_reviews_and_writes_word_and_pdf(app, today, tmp_path):
-    build_demo(today)
     agency = factories.make_agency("Yearly Test Agency", "YTA")
     review = factories.make_review("CSPR-2024-09", title="Child Y", notification_date=date(2024, 5, 1),
                                    rapid_review_date=date(2024, 5, 20), decision_date=date(2024, 5, 22),
