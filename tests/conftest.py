@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from tests import factories
-from tests.pg import _memory_folder, create_database, drop_database, throwaway_server, wait_for
+from tests.pg import memory_folder, create_database, drop_database, throwaway_server, wait_for
 from tracker import create_app
 from tracker.extensions import db
 from tracker.users.models import Role
@@ -38,7 +38,7 @@ _db_numbers = itertools.count(1)
 # synchronous=FULL, and there a commit's fsync costs nothing; on this machine's disk the fast tier
 # spent about a tenth of its time in them. Each test's copy is removed at its end, the folder at the
 # run's (by each xdist worker for its own).
-_sqlite_folder = Path(tempfile.mkdtemp(prefix="tracker-sqlite-", dir=_memory_folder()))
+_sqlite_folder = Path(tempfile.mkdtemp(prefix="tracker-sqlite-", dir=memory_folder()))
 
 
 class CompiledTemplates(jinja2.BytecodeCache):

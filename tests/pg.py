@@ -29,7 +29,7 @@ def _as_server_user(args: list[str]) -> list[str]:
     return args
 
 
-def _memory_folder() -> str | None:
+def memory_folder() -> str | None:
     """/dev/shm when it is a roomy tmpfs: there a test's new database is copied from the template in
     about 15 ms, against 120 ms on this machine's disk, and dropped in a few. None (the usual temporary
     folder) where it is missing or small, as in a container's default 64 MB."""
@@ -42,7 +42,7 @@ def _memory_folder() -> str | None:
 
 @contextmanager
 def throwaway_server():
-    root = Path(tempfile.mkdtemp(prefix="tracker-pg-", dir=_memory_folder()))
+    root = Path(tempfile.mkdtemp(prefix="tracker-pg-", dir=memory_folder()))
     data, sock = root / "data", root / "sock"
     sock.mkdir()
     if os.geteuid() == 0:
