@@ -42,9 +42,10 @@ PASSWORD = "demo-password-2026"
 DAY = date(2026, 11, 25)  # the data is built around a fixed day, and the app is told that day
 
 # Targets (issue 13): median under 50 ms, a list page's CPU time per request within 3x the bare page's,
-# any page's within 10x. Not yet met by every page on 3 December 2026 (lists about 3.5-4x, the review
-# page about 16x, its median about 60 ms): the table marks each page that misses one, and the run
-# says so, but only the gates below fail it.
+# any page's within 10x. Not met by every page (5 December 2026, quiet: lists 4.5-6.5x, the review page
+# 24.7x; the stack floor row alone 2.5x, so the list target is out of reach of the decided stack, README
+# "Benchmark"): the table marks each page that misses one, and the run says so, but only the gates
+# below fail it.
 MEDIAN_TARGET_MS = 50
 LIST_CPU_TARGET = 3
 PAGE_CPU_TARGET = 10
