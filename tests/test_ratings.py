@@ -142,14 +142,14 @@ def test_the_live_counts_are_the_totals_of_the_lists_they_stand_for(app):
     for user in (staff, lead):
         live = live_counts(user, TODAY, SETTINGS)
         lists = {
-            live.total(): ActionFilters(open_only=True),
-            live.total((ActionStatus.SUBMITTED,)): ActionFilters(status=ActionStatus.SUBMITTED),
-            live.total(WORKING_STATUSES, "red"): ActionFilters(rating="red", statuses=WORKING_STATUSES),
-            live.total(WORKING_STATUSES, "amber"): ActionFilters(rating="amber", statuses=WORKING_STATUSES),
+            live.total_of(): ActionFilters(open_only=True),
+            live.total_of((ActionStatus.SUBMITTED,)): ActionFilters(status=ActionStatus.SUBMITTED),
+            live.total_of(WORKING_STATUSES, "red"): ActionFilters(rating="red", statuses=WORKING_STATUSES),
+            live.total_of(WORKING_STATUSES, "amber"): ActionFilters(rating="amber", statuses=WORKING_STATUSES),
         }
         assert len(lists) == 4  # four different totals: a mix-up between them would show
         for total, filters in lists.items():
             assert total == count_actions(actions_query(user, filters), days), (user.role, filters)
-        counts = rating_counts(user, TODAY, SETTINGS)
+        counts = rating_counts(user, live)
         for rating in ("red", "amber", "green", "blue"):
             assert counts[rating] == count_actions(actions_query(user, ActionFilters(rating=rating)), days)

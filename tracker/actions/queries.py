@@ -295,7 +295,7 @@ def visible_actions(user: User, day: date, settings: Settings, *, review_id: int
 class LiveCounts(Counter):
     """The live actions a user may see, counted by (status, rating): `live_counts`."""
 
-    def total(self, statuses=LIVE_STATUSES, rating: str | None = None) -> int:
+    def total_of(self, statuses=LIVE_STATUSES, rating: str | None = None) -> int:
         """How many have one of `statuses` (and `rating`, if given): the total of the list filtered so."""
         return sum(n for (status, rated), n in self.items() if status in statuses and rating in (None, rated))
 
@@ -310,10 +310,9 @@ def live_counts(user: User, day: date, settings: Settings) -> LiveCounts:
     return LiveCounts({(status, rated): n for status, rated, n in db.session.execute(stmt, rating_days(day, settings))})
 
 
-def rating_counts(user: User, day: date, settings: Settings, live: LiveCounts | None = None) -> dict[str, int]:
-    """Counts of the actions a user may see by rating: the live ones from `live` (read if not given);
-    the assured ones (most of a mature tracker, and all Blue) are counted from the status index."""
-    live = live_counts(user, day, settings) if live is None else live
+def rating_counts(user: User, live: LiveCounts) -> dict[str, int]:
+    """Counts of the actions a user may see by rating: the live ones from `live_counts`; the assured
+    ones (most of a mature tracker, and all Blue) are counted from the status index."""
     counts = {"red": 0, "amber": 0, "green": 0, "blue": 0}
     for (_, rated), n in live.items():
         counts[rated] += n

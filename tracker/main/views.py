@@ -45,22 +45,22 @@ def home():
         # Returned submissions first: work the business unit has sent back (issue 18 point 7).
         sections["returned"] = _section(user, ActionFilters(sort="due"), day, settings, where=returned_filter())
         sections["mine"] = _section(user, ActionFilters(open_only=True, sort="due"), day, settings, limit=25,
-                                    total=live.total())
+                                    total=live.total_of())
         total, waiting = waiting_for_agency(user, HOME_LIST_SIZE)
         sections["challenges"] = {"rows": waiting, "total": total}
     else:
         if permissions.can_view_assurance_queue(user):
             sections["waiting"] = _section(user, ActionFilters(status=ActionStatus.SUBMITTED, sort="due"),
-                                           day, settings, total=live.total((ActionStatus.SUBMITTED,)))
+                                           day, settings, total=live.total_of((ActionStatus.SUBMITTED,)))
         sections["overdue"] = _section(
             user, ActionFilters(rating="red", statuses=WORKING_STATUSES,
-                                sort="due"), day, settings, total=live.total(WORKING_STATUSES, "red"))
+                                sort="due"), day, settings, total=live.total_of(WORKING_STATUSES, "red"))
         sections["due_soon"] = _section(
             user, ActionFilters(rating="amber", statuses=WORKING_STATUSES,
-                                sort="due"), day, settings, total=live.total(WORKING_STATUSES, "amber"))
+                                sort="due"), day, settings, total=live.total_of(WORKING_STATUSES, "amber"))
         total, late = overdue_milestones(day, clocks_from_settings(settings), HOME_LIST_SIZE)
         sections["late_milestones"] = {"rows": late, "total": total}
-    return render_template("main/home.html", sections=sections, counts=rating_counts(user, day, settings, live),
+    return render_template("main/home.html", sections=sections, counts=rating_counts(user, live),
                            settings=settings, today=day, challenge_age=age_in_days,
                            waiting=_also_waiting(user, day))
 
