@@ -22,20 +22,8 @@ from jinja2 import DictLoader
 
 ROWS = 50
 
-PAGE = """<!DOCTYPE html>
-<html lang="en-GB" class="govuk-template">
-<head>
-  <meta charset="utf-8">
-  <title>Actions – Bare page</title>
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <link rel="stylesheet" href="/static/govuk-frontend.min.css">
-</head>
-<body class="govuk-template__body">
-  <a href="#main-content" class="govuk-skip-link">Skip to main content</a>
-  <header class="govuk-template__header"><div class="govuk-width-container">Bare page</div></header>
-  <div class="govuk-width-container">
-    <main class="govuk-main-wrapper" id="main-content">
-      <h1 class="govuk-heading-l">Actions</h1>
+#: The page's heading and table, the part scripts/stack_floor_app.py serves too.
+TABLE = """      <h1 class="govuk-heading-l">Actions</h1>
       <table class="govuk-table">
         <caption class="govuk-table__caption govuk-table__caption--m">{{ rows | length }} actions</caption>
         <thead class="govuk-table__head">
@@ -57,7 +45,22 @@ PAGE = """<!DOCTYPE html>
           {%- endfor %}
         </tbody>
       </table>
-    </main>
+"""
+
+PAGE = """<!DOCTYPE html>
+<html lang="en-GB" class="govuk-template">
+<head>
+  <meta charset="utf-8">
+  <title>Actions – Bare page</title>
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <link rel="stylesheet" href="/static/govuk-frontend.min.css">
+</head>
+<body class="govuk-template__body">
+  <a href="#main-content" class="govuk-skip-link">Skip to main content</a>
+  <header class="govuk-template__header"><div class="govuk-width-container">Bare page</div></header>
+  <div class="govuk-width-container">
+    <main class="govuk-main-wrapper" id="main-content">
+""" + TABLE + """    </main>
   </div>
   <footer class="govuk-footer"><div class="govuk-width-container">Bare page</div></footer>
 </body>

@@ -10,7 +10,7 @@ It is the bare page's 50 joined rows and table, served through:
 - Flask-WTF's CSRFProtect, with the sign-out form's token in the layout, as every signed-in page has;
 - Flask-SQLAlchemy 2.0 typed models: the 50 rows are ORM objects with their agency joined;
 - govuk-frontend-jinja's page template (`govuk_frontend_jinja/template.html`), with a header naming the
-  user and a footer, the table written by hand in the same markup as the bare page's.
+  user and a footer, around the bare page's own heading and table (`bare_app.TABLE`).
 
 scripts/bench.py measures it in every run beside the bare page, as a reference with no budget of its
 own: its "x bare" is how much of any page's ratio the decided stack costs before the tracker does
@@ -20,18 +20,21 @@ headers, no session timeouts). `build(path)` adds its one user to the bare page'
 
 import os
 import sqlite3
+import sys
 from datetime import date
 from pathlib import Path
 
 from flask import Flask, redirect, render_template, request
-from flask_login import LoginManager, UserMixin, current_user, login_required, login_user
+from flask_login import LoginManager, UserMixin, login_required, login_user
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, DictLoader, PackageLoader, PrefixLoader
 from sqlalchemy import ForeignKey, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, joinedload, mapped_column, relationship
 
-ROWS = 50
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bare_app beside it, however this file is loaded
+from bare_app import ROWS, TABLE  # noqa: E402  (the bare page's rows and table, not a copy)
+
 EMAIL = "floor@example.org"  # the one user; any password signs in (sign-in is not what is measured)
 
 LAYOUT = """{% extends "govuk_frontend_jinja/template.html" %}
@@ -49,32 +52,7 @@ LAYOUT = """{% extends "govuk_frontend_jinja/template.html" %}
 {% block footer %}<footer class="govuk-footer"><div class="govuk-width-container">Stack floor</div></footer>{% endblock %}
 """
 
-PAGE = """{% extends "layout.html" %}
-{% block page %}
-      <h1 class="govuk-heading-l">Actions</h1>
-      <table class="govuk-table">
-        <caption class="govuk-table__caption govuk-table__caption--m">{{ rows | length }} actions</caption>
-        <thead class="govuk-table__head">
-          <tr class="govuk-table__row">
-            <th scope="col" class="govuk-table__header">Action</th>
-            <th scope="col" class="govuk-table__header">Agency</th>
-            <th scope="col" class="govuk-table__header">Status</th>
-            <th scope="col" class="govuk-table__header">Due</th>
-          </tr>
-        </thead>
-        <tbody class="govuk-table__body">
-          {%- for row in rows %}
-          <tr class="govuk-table__row">
-            <td class="govuk-table__cell"><a class="govuk-link" href="/actions/{{ row.id }}">{{ row.title }}</a></td>
-            <td class="govuk-table__cell">{{ row.agency.name }}</td>
-            <td class="govuk-table__cell"><strong class="govuk-tag">{{ row.status | replace("_", " ") | capitalize }}</strong></td>
-            <td class="govuk-table__cell"><time datetime="{{ row.due }}">{{ row.due }}</time></td>
-          </tr>
-          {%- endfor %}
-        </tbody>
-      </table>
-{% endblock %}
-"""
+PAGE = '{% extends "layout.html" %}\n{% block page %}\n' + TABLE + "{% endblock %}\n"
 
 SIGN_IN = """<form method="post"><input type="hidden" name="csrf_token" value="{{ csrf_token() }}">
 <input name="email"><input name="password"><button>Sign in</button></form>"""
@@ -100,7 +78,12 @@ class Action(db.Model):
     status: Mapped[str]
     due: Mapped[date]
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
-    agency: Mapped[Agency] = relationship()
+    owner: Mapped[Agency] = relationship()
+
+    @property
+    def agency(self) -> str:
+        """The agency's name, as the bare page's rows have it (its table is shared)."""
+        return self.owner.name
 
 
 class User(UserMixin, db.Model):
@@ -145,6 +128,6 @@ def sign_in():
 @login_required
 def index() -> str:
     rows = db.session.scalars(
-        select(Action).options(joinedload(Action.agency)).where(Action.status != "closed")
+        select(Action).options(joinedload(Action.owner)).where(Action.status != "closed")
         .order_by(Action.due, Action.id).limit(ROWS)).all()
     return render_template("page.html", rows=rows)
