@@ -38,7 +38,7 @@ from tracker.evidence.models import Evidence
 from tracker.extensions import db
 from tracker.settings import load_settings
 from tracker.themes.services import THEME_NAMES
-from tracker.users.models import Role, User
+from tracker.users.models import User
 from tracker.web.downloads import Column, each, export_items, list_export
 from tracker.web.filters import current_url_with, govuk_date
 from tracker.web.views import id_choices, page_size, parse_id, require, signed_in_user
@@ -76,7 +76,7 @@ def _active_filters(form: ActionFilterForm, filters: ActionFilters) -> list[dict
 
 def _list_filters(user: User, settings) -> tuple[ActionFilterForm, ActionFilters, bool]:
     """The list's filters and sort from the query string: the page and its exports read the same."""
-    is_lead = user.has_role(Role.AGENCY_LEAD)
+    is_lead = permissions.is_limited_to_own_agency(user)  # their own agency's actions: no owner filter
     form = ActionFilterForm(request.args)
     _filter_choices(form, settings, by_owner=not is_lead)
     form.validate()
